@@ -1,0 +1,25 @@
+"""dagkeeper: a workflow orchestrator whose web server answers from the database alone.
+
+The authoring names are loaded lazily (PEP 562) so that importing any
+``dagkeeper`` subpackage -- the web API above all -- never imports the
+authoring machinery by accident.
+"""
+
+from importlib import import_module
+
+__all__ = ["DAG", "dag", "task", "TaskGroup", "chain", "Param"]
+
+_AUTHORING = {
+    "DAG": "dagkeeper.authoring.dag",
+    "dag": "dagkeeper.authoring.dag",
+    "task": "dagkeeper.authoring.decorators",
+    "TaskGroup": "dagkeeper.authoring.taskgroup",
+    "chain": "dagkeeper.authoring.baseoperator",
+    "Param": "dagkeeper.authoring.params",
+}
+
+
+def __getattr__(name: str):
+    if name in _AUTHORING:
+        return getattr(import_module(_AUTHORING[name]), name)
+    raise AttributeError(f"module 'dagkeeper' has no attribute {name!r}")

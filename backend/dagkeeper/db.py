@@ -1,0 +1,98 @@
+"""Engine and session life-cycle shared by every process.
+
+An engine belongs to one process: call :func:`configure` after fork (the
+gunicorn ``post_fork`` hook does) so no connection crosses a fork.
+
+SQLite runs in WAL mode with a long busy timeout. Transactions that write
+start with ``BEGIN IMMEDIATE`` so they queue for the write lock up front: a
+deferred transaction that reads and then tries to write cannot wait for the
+lock and fails with "database is locked" instead.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.orm import Session, sessionmaker
+
+_engine: Engine | None = None
+_read_sessions: sessionmaker[Session] | None = None
+_write_sessions: sessionmaker[Session] | None = None
+
+
+def _on_sqlite_connect(dbapi_connection, _record) -> None:
+    dbapi_connection.isolation_level = None  # we issue BEGIN ourselves
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.close()
+
+
+def _on_sqlite_begin(conn) -> None:
+    immediate = conn.get_execution_options().get("sqlite_immediate", False)
+    conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+def make_engine(url: str, pool_size: int = 4) -> Engine:
+    """Create an engine with the settings each backend needs under many processes."""
+    if url.startswith("sqlite"):
+        engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
+        event.listen(engine, "connect", _on_sqlite_connect)
+        event.listen(engine, "begin", _on_sqlite_begin)
+        return engine
+    return create_engine(
+        url, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True, pool_recycle=1800
+    )
+
+
+def configure(url: str | None = None, pool_size: int | None = None) -> Engine:
+    """(Re)create this process's engine from settings (or the given URL); returns it."""
+    global _engine, _read_sessions, _write_sessions
+    from dagkeeper.config import load_settings
+
+    settings = load_settings()
+    if _engine is not None:
+        _engine.dispose()
+    _engine = make_engine(url or settings.db_url, pool_size or settings.db_pool_size)
+    _read_sessions = sessionmaker(_engine, expire_on_commit=False)
+    _write_sessions = sessionmaker(
+        _engine.execution_options(sqlite_immediate=True), expire_on_commit=False
+    )
+    return _engine
+
+
+def dispose(*, after_fork: bool = False) -> None:
+    """Drop this process's engine; after a fork, leave the parent's connections alone."""
+    global _engine, _read_sessions, _write_sessions
+    if _engine is not None:
+        _engine.dispose(close=not after_fork)
+    _engine = _read_sessions = _write_sessions = None
+
+
+def engine() -> Engine:
+    if _engine is None:
+        configure()
+    assert _engine is not None
+    return _engine
+
+
+def read_session() -> Session:
+    """A session for reads; it never takes SQLite's write lock up front."""
+    if _read_sessions is None:
+        configure()
+    assert _read_sessions is not None
+    return _read_sessions()
+
+
+@contextmanager
+def transaction() -> Iterator[Session]:
+    """One unit of work that writes: commit on success, roll back on any error."""
+    if _write_sessions is None:
+        configure()
+    assert _write_sessions is not None
+    with _write_sessions() as session, session.begin():
+        yield session

@@ -1,0 +1,71 @@
+"""The change counter: the database-wide token behind ETags and ``/ui/changes``.
+
+Every publication and state change calls :func:`record_change` in its own
+transaction. The counter is a single row updated in place, so its row lock is
+held until commit and tokens become visible in commit order (a sequence would
+not guarantee that on PostgreSQL). ``change_log`` says what each token touched
+so a browser refetches only the views that changed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from sqlalchemy import BigInteger, Integer, String, delete, select, update
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from dagkeeper.models.base import Base
+
+
+class ChangeKind:
+    DAG = "dag"  # a DAG's rows or version changed (list, details, structure)
+    RUN = "run"  # a run or task-instance state changed (grid, graph colours)
+    IMPORT_ERROR = "import_error"  # import errors appeared or cleared
+
+
+class ChangeCounter(Base):
+    __tablename__ = "change_counter"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    value: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
+class ChangeLog(Base):
+    __tablename__ = "change_log"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    seq: Mapped[int] = mapped_column(BigInteger, index=True)
+    dag_id: Mapped[str | None] = mapped_column(String(250))
+    kind: Mapped[str] = mapped_column(String(20))
+
+
+def record_change(session: Session, changes: Iterable[tuple[str | None, str]]) -> int:
+    """Advance the counter and log ``(dag_id, kind)`` pairs under the new token."""
+    seq = session.execute(
+        update(ChangeCounter)
+        .where(ChangeCounter.id == 1)
+        .values(value=ChangeCounter.value + 1)
+        .returning(ChangeCounter.value)
+    ).scalar_one()
+    session.add_all(ChangeLog(seq=seq, dag_id=d, kind=k) for d, k in set(changes))
+    return seq
+
+
+def current_token(session: Session) -> int:
+    return session.execute(select(ChangeCounter.value).where(ChangeCounter.id == 1)).scalar_one()
+
+
+def changes_since(session: Session, since: int, limit: int = 500) -> list[tuple[str | None, str]]:
+    """Distinct ``(dag_id, kind)`` changed after token ``since`` (oldest first, bounded)."""
+    rows = session.execute(
+        select(ChangeLog.dag_id, ChangeLog.kind)
+        .where(ChangeLog.seq > since)
+        .distinct()
+        .limit(limit + 1)
+    ).all()
+    return [tuple(r) for r in rows]  # type: ignore[misc]
+
+
+def prune_change_log(session: Session, keep_after: int) -> int:
+    """Delete log rows at or below token ``keep_after``; returns how many."""
+    return session.execute(delete(ChangeLog).where(ChangeLog.seq <= keep_after)).rowcount

@@ -1,0 +1,61 @@
+"""The ``dag`` table (list-level fields, flags, next-run fields) and ``dag_tag``."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from dagkeeper.models.base import Base, utcnow
+
+
+class Dag(Base):
+    __tablename__ = "dag"
+
+    dag_id: Mapped[str] = mapped_column(String(250), primary_key=True)
+    description: Mapped[str | None] = mapped_column(Text)
+    fileloc: Mapped[str] = mapped_column(String(1000), index=True)  # relative to the DAG folder
+    owners: Mapped[str] = mapped_column(String(500), default="")  # comma-separated, sorted
+    is_paused: Mapped[bool] = mapped_column(Boolean, default=False)
+    is_active: Mapped[bool] = mapped_column(Boolean, default=True)
+    has_import_errors: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    schedule_kind: Mapped[str] = mapped_column(String(20))  # cron|preset|timedelta|once|none
+    schedule_expression: Mapped[str | None] = mapped_column(String(100))  # as written
+    schedule_summary: Mapped[str | None] = mapped_column(String(250))  # human summary
+    timezone: Mapped[str] = mapped_column(String(64), default="UTC")
+    start_date: Mapped[datetime | None]
+    end_date: Mapped[datetime | None]
+    catchup: Mapped[bool] = mapped_column(Boolean, default=False)
+    max_active_runs: Mapped[int] = mapped_column(Integer, default=16)
+    max_active_tasks: Mapped[int] = mapped_column(Integer, default=16)
+
+    next_dagrun: Mapped[datetime | None]
+    next_dagrun_data_interval_start: Mapped[datetime | None]
+    next_dagrun_data_interval_end: Mapped[datetime | None]
+    next_dagrun_create_after: Mapped[datetime | None] = mapped_column(index=True)
+
+    # No foreign key: dag and dag_version would reference each other.
+    current_version_id: Mapped[int | None] = mapped_column(Integer)
+    version_number: Mapped[int] = mapped_column(Integer, default=0)
+    last_parsed_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    tags: Mapped[list[DagTag]] = relationship(
+        back_populates="dag", cascade="all, delete-orphan", order_by="DagTag.name"
+    )
+
+    __table_args__ = (Index("ix_dag_active_paused", "is_active", "is_paused", "dag_id"),)
+
+
+class DagTag(Base):
+    __tablename__ = "dag_tag"
+
+    dag_id: Mapped[str] = mapped_column(
+        ForeignKey("dag.dag_id", ondelete="CASCADE"), primary_key=True
+    )
+    name: Mapped[str] = mapped_column(String(100), primary_key=True, index=True)
+
+    dag: Mapped[Dag] = relationship(back_populates="tags")

@@ -1,0 +1,84 @@
+"""Task instances, their earlier tries, and the rendered template fields per try."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from dagkeeper.models.base import Base, utcnow
+
+
+class TaskState:
+    NONE = None  # created, not yet considered
+    SCHEDULED = "scheduled"
+    QUEUED = "queued"
+    RUNNING = "running"
+    SUCCESS = "success"
+    FAILED = "failed"
+    SKIPPED = "skipped"
+    UPSTREAM_FAILED = "upstream_failed"
+    UP_FOR_RETRY = "up_for_retry"
+    REMOVED = "removed"
+    FINISHED = (SUCCESS, FAILED, SKIPPED, UPSTREAM_FAILED, REMOVED)
+    ALL = (
+        "none", SCHEDULED, QUEUED, RUNNING, SUCCESS, FAILED,
+        SKIPPED, UPSTREAM_FAILED, UP_FOR_RETRY, REMOVED,
+    )  # fmt: skip
+
+
+class _TryFields:
+    """Columns a task instance and each archived try have in common."""
+
+    task_id: Mapped[str] = mapped_column(String(250))
+    try_number: Mapped[int] = mapped_column(Integer, default=0)
+    state: Mapped[str | None] = mapped_column(String(20))
+    operator: Mapped[str | None] = mapped_column(String(100))
+    queued_at: Mapped[datetime | None]
+    start_date: Mapped[datetime | None]
+    end_date: Mapped[datetime | None]
+    duration: Mapped[float | None] = mapped_column(Float)
+    hostname: Mapped[str | None] = mapped_column(String(250))
+    pid: Mapped[int | None] = mapped_column(Integer)
+
+
+class TaskInstance(_TryFields, Base):
+    __tablename__ = "task_instance"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    dag_run_id: Mapped[int] = mapped_column(ForeignKey("dag_run.id", ondelete="CASCADE"))
+    dag_id: Mapped[str] = mapped_column(String(250))
+    max_tries: Mapped[int] = mapped_column(Integer, default=0)  # retries + 1
+    next_try_at: Mapped[datetime | None]  # when up_for_retry becomes schedulable
+    last_heartbeat_at: Mapped[datetime | None]
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    __table_args__ = (
+        UniqueConstraint("dag_run_id", "task_id"),
+        Index("ix_task_instance_state", "state", "dag_id"),
+    )
+
+
+class TaskInstanceHistory(_TryFields, Base):
+    """An earlier try of a task instance, kept when it is retried or cleared."""
+
+    __tablename__ = "task_instance_history"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    task_instance_id: Mapped[int] = mapped_column(
+        ForeignKey("task_instance.id", ondelete="CASCADE")
+    )
+
+    __table_args__ = (UniqueConstraint("task_instance_id", "try_number"),)
+
+
+class RenderedTaskFields(Base):
+    __tablename__ = "rendered_task_fields"
+
+    task_instance_id: Mapped[int] = mapped_column(
+        ForeignKey("task_instance.id", ondelete="CASCADE"), primary_key=True
+    )
+    try_number: Mapped[int] = mapped_column(Integer, primary_key=True)
+    rendered: Mapped[str] = mapped_column(Text)  # JSON object: field -> rendered value
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -1,0 +1,72 @@
+"""Immutable DAG versions, the source code they came from, and parsed files."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Float, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from dagkeeper.models.base import Base, utcnow
+
+
+class DagCode(Base):
+    """Source text of a DAG file, shared by every version parsed from that text."""
+
+    __tablename__ = "dag_code"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    fileloc: Mapped[str] = mapped_column(String(1000))
+    source_hash: Mapped[str] = mapped_column(String(64))
+    source: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    __table_args__ = (UniqueConstraint("fileloc", "source_hash"),)
+
+
+class DagVersion(Base):
+    """One immutable serialized document of a DAG (DESIGN.md invariant 5).
+
+    ``document`` holds the canonical JSON bytes (as text) whose SHA-256 is
+    ``hash``; ``structure`` is the pre-built graph/tree JSON the UI reads in
+    one row, so the web server never re-encodes it.
+    """
+
+    __tablename__ = "dag_version"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    dag_id: Mapped[str] = mapped_column(ForeignKey("dag.dag_id", ondelete="CASCADE"))
+    version_number: Mapped[int] = mapped_column(Integer)
+    hash: Mapped[str] = mapped_column(String(64))
+    document: Mapped[str] = mapped_column(Text)
+    structure: Mapped[str] = mapped_column(Text)
+    task_count: Mapped[int] = mapped_column(Integer, default=0)
+    dag_code_id: Mapped[int] = mapped_column(ForeignKey("dag_code.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    __table_args__ = (UniqueConstraint("dag_id", "version_number"),)
+
+
+class DagFile(Base):
+    """A file in the DAG folder as last seen by the processor."""
+
+    __tablename__ = "dag_file"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    path: Mapped[str] = mapped_column(String(1000), unique=True)  # relative to the DAG folder
+    content_hash: Mapped[str] = mapped_column(String(64))
+    last_parsed_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_duration: Mapped[float] = mapped_column(Float, default=0.0)
+    dag_count: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class DagImportError(Base):
+    """The current import error of a file; deleted by the next successful parse."""
+
+    __tablename__ = "import_error"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    fileloc: Mapped[str] = mapped_column(String(1000), unique=True)
+    message: Mapped[str] = mapped_column(Text)  # one line: "file.py:12: SyntaxError: ..."
+    stacktrace: Mapped[str] = mapped_column(Text)
+    timestamp: Mapped[datetime] = mapped_column(default=utcnow)

@@ -1,0 +1,9 @@
+"""Schedule maths from stored fields alone (no DAG file needed).
+
+Classic data-interval semantics: a scheduled run covers ``[start, end)``, its
+logical date is ``start``, and it may be created once ``end`` has passed.
+"""
+
+from dagkeeper.timetables.base import DataInterval, NextRun, Timetable, timetable_for
+
+__all__ = ["DataInterval", "NextRun", "Timetable", "timetable_for"]

@@ -1,0 +1,183 @@
+"""Timetables for each schedule kind: cron (and presets), timedelta, once, none."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from croniter import croniter
+from cron_descriptor import ExpressionDescriptor, Options
+
+PRESETS = {
+    "@hourly": "0 * * * *",
+    "@daily": "0 0 * * *",
+    "@weekly": "0 0 * * 0",
+    "@monthly": "0 0 1 * *",
+    "@yearly": "0 0 1 1 *",
+}
+
+
+@dataclass(frozen=True)
+class DataInterval:
+    start: datetime
+    end: datetime
+
+
+@dataclass(frozen=True)
+class NextRun:
+    logical_date: datetime
+    data_interval: DataInterval
+
+    @property
+    def create_after(self) -> datetime:
+        """A scheduled run for [start, end) may be created once ``end`` has passed."""
+        return self.data_interval.end
+
+
+class Timetable:
+    """Answers "what is the next scheduled run?" from stored fields only."""
+
+    summary: str = ""
+    periodic: bool = True
+
+    def next_run(
+        self,
+        last: DataInterval | None,
+        *,
+        start_date: datetime | None,
+        end_date: datetime | None,
+        catchup: bool,
+        now: datetime,
+    ) -> NextRun | None:
+        """The run after ``last`` (or the first one), or None if there is none."""
+        raise NotImplementedError
+
+    def manual_interval(self, at: datetime) -> DataInterval:
+        """The data interval a manual run triggered at ``at`` covers."""
+        return DataInterval(at, at)
+
+
+class _IntervalTimetable(Timetable):
+    """Shared catch-up logic for timetables made of back-to-back intervals."""
+
+    def _align(self, moment: datetime) -> datetime:
+        """The first interval boundary at or after ``moment``."""
+        raise NotImplementedError
+
+    def _after(self, boundary: datetime) -> datetime:
+        raise NotImplementedError
+
+    def _before(self, boundary: datetime) -> datetime:
+        raise NotImplementedError
+
+    def _latest_complete_start(self, now: datetime) -> datetime:
+        """Start of the newest interval that has fully ended by ``now``."""
+        end = self._align(now)
+        if end > now:
+            end = self._before(end)
+        return self._before(end)
+
+    def next_run(self, last, *, start_date, end_date, catchup, now):
+        if start_date is None:
+            return None
+        start = self._align(last.end if last else start_date)
+        if not catchup:
+            start = max(start, self._latest_complete_start(now))
+        start = max(start, self._align(start_date))
+        if end_date is not None and start > end_date:
+            return None
+        return NextRun(start, DataInterval(start, self._after(start)))
+
+
+class CronTimetable(_IntervalTimetable):
+    def __init__(self, expression: str, timezone: str = "UTC", written: str | None = None):
+        self.expression = PRESETS.get(expression, expression)
+        self.tz = ZoneInfo(timezone)
+        options = Options()
+        options.use_24hour_time_format = True
+        text = ExpressionDescriptor(self.expression, options).get_description()
+        self.summary = text if timezone == "UTC" else f"{text} ({timezone})"
+        self.written = written or expression
+
+    def _iter(self, moment: datetime) -> croniter:
+        return croniter(self.expression, moment.astimezone(self.tz))
+
+    def _align(self, moment: datetime) -> datetime:
+        if croniter.match(self.expression, moment.astimezone(self.tz)):
+            return moment.astimezone(UTC)
+        return self._after(moment)
+
+    def _after(self, boundary: datetime) -> datetime:
+        return self._iter(boundary).get_next(datetime).astimezone(UTC)
+
+    def _before(self, boundary: datetime) -> datetime:
+        return self._iter(boundary).get_prev(datetime).astimezone(UTC)
+
+    def manual_interval(self, at: datetime) -> DataInterval:
+        end = self._before(at) if not croniter.match(self.expression, at.astimezone(self.tz)) else at
+        return DataInterval(self._before(end), end)
+
+
+class DeltaTimetable(_IntervalTimetable):
+    """Intervals of a fixed length counted from the DAG's start date."""
+
+    def __init__(self, seconds: int, anchor: datetime | None):
+        self.delta = timedelta(seconds=seconds)
+        self.anchor = anchor or datetime(1970, 1, 1, tzinfo=UTC)
+        self.summary = f"Every {_human_delta(seconds)}"
+
+    def _align(self, moment: datetime) -> datetime:
+        steps = -((self.anchor - moment) // self.delta)  # ceiling division
+        return self.anchor + max(steps, 0) * self.delta if moment >= self.anchor else self.anchor
+
+    def _after(self, boundary: datetime) -> datetime:
+        return boundary + self.delta
+
+    def _before(self, boundary: datetime) -> datetime:
+        return boundary - self.delta
+
+    def manual_interval(self, at: datetime) -> DataInterval:
+        return DataInterval(at - self.delta, at)
+
+
+class OnceTimetable(Timetable):
+    summary = "Once, at the start date"
+    periodic = False
+
+    def next_run(self, last, *, start_date, end_date, catchup, now):
+        if last is not None or start_date is None:
+            return None
+        return NextRun(start_date, DataInterval(start_date, start_date))
+
+
+class NullTimetable(Timetable):
+    summary = "Never: triggered runs only"
+    periodic = False
+
+    def next_run(self, last, *, start_date, end_date, catchup, now):
+        return None
+
+
+def _human_delta(seconds: int) -> str:
+    for unit, size in (("day", 86400), ("hour", 3600), ("minute", 60)):
+        if seconds % size == 0:
+            count = seconds // size
+            return f"{count} {unit}{'s' if count != 1 else ''}"
+    return f"{seconds} seconds"
+
+
+def timetable_for(
+    schedule: dict, timezone: str = "UTC", start_date: datetime | None = None
+) -> Timetable:
+    """Build the timetable of a stored schedule object ``{"kind", "expression", "seconds"}``."""
+    kind = schedule["kind"]
+    if kind in ("cron", "preset"):
+        return CronTimetable(schedule["expression"], timezone)
+    if kind == "timedelta":
+        return DeltaTimetable(schedule["seconds"], start_date)
+    if kind == "once":
+        return OnceTimetable()
+    if kind == "none":
+        return NullTimetable()
+    raise ValueError(f"unknown schedule kind {kind!r}")
