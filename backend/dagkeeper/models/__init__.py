@@ -14,6 +14,7 @@ from dagkeeper.models.task_instance import (
     TaskInstance,
     TaskInstanceHistory,
     TaskState,
+    archive_try,
 )
 from dagkeeper.models.version import DagCode, DagFile, DagImportError, DagVersion
 
@@ -21,5 +22,5 @@ __all__ = [
     "Base", "utcnow", "ChangeCounter", "ChangeKind", "ChangeLog", "record_change",
     "Dag", "DagTag", "TaskLog", "DagRun", "RunState", "RunType", "RenderedTaskFields",
     "TaskInstance", "TaskInstanceHistory", "TaskState", "DagCode", "DagFile",
-    "DagImportError", "DagVersion",
+    "DagImportError", "DagVersion", "archive_try",
 ]  # fmt: skip

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint, select
+from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from dagkeeper.models.base import Base, utcnow
 
@@ -82,3 +82,33 @@ class RenderedTaskFields(Base):
     try_number: Mapped[int] = mapped_column(Integer, primary_key=True)
     rendered: Mapped[str] = mapped_column(Text)  # JSON object: field -> rendered value
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+def archive_try(session: Session, ti: TaskInstance) -> TaskInstanceHistory | None:
+    """Copy the current try of ``ti`` into history before it is retried or cleared.
+
+    A task instance that never started (try 0) has nothing to keep. Idempotent
+    per try: archiving the same try twice keeps the first copy.
+    """
+    if not ti.try_number:
+        return None
+    found = session.scalar(
+        select(TaskInstanceHistory).where(
+            TaskInstanceHistory.task_instance_id == ti.id,
+            TaskInstanceHistory.try_number == ti.try_number,
+        )
+    )
+    if found is not None:
+        return found
+    history = TaskInstanceHistory(
+        task_instance_id=ti.id,
+        **{name: getattr(ti, name) for name in _TRY_COLUMNS},
+    )
+    session.add(history)
+    return history
+
+
+_TRY_COLUMNS = (
+    "task_id", "try_number", "state", "operator", "queued_at", "start_date",
+    "end_date", "duration", "hostname", "pid",
+)  # fmt: skip

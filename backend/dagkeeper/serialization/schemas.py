@@ -62,7 +62,9 @@ class TaskSchema(_Strict):
     owner = fields.String(required=True)
     doc_md = fields.String(required=True, allow_none=True)
     template_fields = fields.List(fields.String(), required=True)
-    template_values = fields.Dict(keys=fields.String(), values=fields.Raw(allow_none=True), required=True)
+    template_values = fields.Dict(
+        keys=fields.String(), values=fields.Raw(allow_none=True), required=True
+    )
     ui_color = fields.String(required=True)
     ui_fgcolor = fields.String(required=True)
 
@@ -91,7 +93,9 @@ class DagDocumentSchema(_Strict):
     owners = fields.List(fields.String(), required=True)
     tags = fields.List(fields.String(validate=validate.Length(1, 100)), required=True)
     params = fields.Dict(keys=fields.String(), values=fields.Nested(ParamSchema), required=True)
-    default_args = fields.Dict(keys=fields.String(), values=fields.Raw(allow_none=True), required=True)
+    default_args = fields.Dict(
+        keys=fields.String(), values=fields.Raw(allow_none=True), required=True
+    )
     tasks = fields.List(fields.Nested(TaskSchema), required=True)
     task_groups = fields.List(fields.Nested(TaskGroupSchema), required=True)
     edges = fields.List(
@@ -113,4 +117,6 @@ class DagDocumentSchema(_Strict):
                 raise ValidationError(f"task {task['task_id']!r} names an unknown group", "tasks")
         for group in data["task_groups"]:
             if group["parent"] is not None and group["parent"] not in group_ids:
-                raise ValidationError(f"group {group['group_id']!r} names an unknown parent", "task_groups")
+                raise ValidationError(
+                    f"group {group['group_id']!r} names an unknown parent", "task_groups"
+                )

@@ -56,7 +56,9 @@ class PgCluster:
             f"-c listen_addresses=127.0.0.1 -p {self.port} -k {self.dir} -c fsync=off "
             "-c synchronous_commit=off -c full_page_writes=off -c max_connections=300"
         )
-        self._run("pg_ctl", "-D", str(data), "-l", str(self.dir / "log"), "-w", "-o", options, "start")
+        self._run(
+            "pg_ctl", "-D", str(data), "-l", str(self.dir / "log"), "-w", "-o", options, "start"
+        )
         return self
 
     def stop(self) -> None:

@@ -6,8 +6,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from croniter import croniter
 from cron_descriptor import ExpressionDescriptor, Options
+from croniter import croniter
 
 PRESETS = {
     "@hourly": "0 * * * *",
@@ -115,7 +115,9 @@ class CronTimetable(_IntervalTimetable):
         return self._iter(boundary).get_prev(datetime).astimezone(UTC)
 
     def manual_interval(self, at: datetime) -> DataInterval:
-        end = self._before(at) if not croniter.match(self.expression, at.astimezone(self.tz)) else at
+        end = (
+            self._before(at) if not croniter.match(self.expression, at.astimezone(self.tz)) else at
+        )
         return DataInterval(self._before(end), end)
 
 
