@@ -1,0 +1,47 @@
+"""``dagkeeper standalone``: migrate, then run processor, scheduler and web server together."""
+
+from __future__ import annotations
+
+import signal
+import time
+
+
+def register(subparsers) -> None:
+    parser = subparsers.add_parser(
+        "standalone", help="run the processor, scheduler and web server in one command"
+    )
+    parser.add_argument("--bind", default="127.0.0.1:8080", help="web server address")
+    parser.add_argument("--workers", type=int, default=4, help="gunicorn web workers")
+    parser.set_defaults(handler=run)
+
+
+def run(args) -> int:
+    from dagkeeper.config import load_settings
+    from dagkeeper.migrate import migrate
+    from dagkeeper.supervisor import Supervisor, component_commands
+
+    settings = load_settings()
+    migrate(settings.db_url)
+    supervisor = Supervisor(log_dir=settings.home / "logs")
+    stopping = False
+
+    def stop(_signum, _frame):
+        nonlocal stopping
+        stopping = True
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    for name, argv in component_commands(args.bind, args.workers).items():
+        supervisor.start(name, argv)
+    print(f"dagkeeper is running: http://{args.bind}/  (DAG folder {settings.dags_folder})")
+    print(f"Database {settings.db_url}; component logs in {settings.home / 'logs'}. Ctrl-C stops.")
+    try:
+        while not stopping:
+            if dead := supervisor.exited():
+                names = ", ".join(f"{c.name} (exit {c.process.returncode})" for c in dead)
+                print(f"Stopping: {names} exited; see {settings.home / 'logs'}.")
+                return 1
+            time.sleep(0.5)
+    finally:
+        supervisor.stop()
+    return 0
