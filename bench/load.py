@@ -1,0 +1,44 @@
+"""Load from a separate process on loopback with ``wrk`` (Debian package), bounded in time.
+
+``wrk`` is a maintained HTTP benchmarking tool whose latency distribution
+(``--latency``) gives the median and p99 directly.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+
+_UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
+
+
+def _ms(text: str) -> float:
+    value, unit = re.fullmatch(r"([\d.]+)(us|ms|s)", text).groups()
+    return round(float(value) * _UNITS[unit], 3)
+
+
+def wrk(url: str, seconds: int = 20, connections: int = 8, threads: int = 2) -> dict:
+    """Hammer one URL; returns p50/p99 latency in ms, requests/s and non-2xx/3xx count."""
+    if not url.startswith(("http://127.", "http://localhost")):
+        raise ValueError("load is only ever sent to loopback")
+    if shutil.which("wrk") is None:
+        raise RuntimeError(
+            "wrk is not installed: `apt-get install -y wrk` (make bench does)"
+        )
+    out = subprocess.run(
+        ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--latency", "--timeout", "10s", url],
+        capture_output=True, text=True, check=True, timeout=seconds + 30,
+    ).stdout  # fmt: skip
+    latency = dict(re.findall(r"^\s+(50|99)%\s+(\S+)$", out, re.MULTILINE))
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    bad = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
+    requests = int(re.search(r"(\d+) requests in", out).group(1))
+    return {
+        "p50_ms": _ms(latency["50"]),
+        "p99_ms": _ms(latency["99"]),
+        "rps": round(rps, 1),
+        "requests": requests,
+        "errors": int(bad.group(1)) if bad else 0,
+        "command": f"wrk -t{threads} -c{connections} -d{seconds}s --latency {url}",
+    }

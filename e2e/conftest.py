@@ -1,0 +1,102 @@
+"""End-to-end fixtures: the real stack on SQLite and PostgreSQL, driven by Chromium.
+
+Each backend's stack (processor --watch, scheduler, gunicorn with 4 workers)
+starts once per session and is torn down by PID, also on failure. On a failed
+test the page's screenshot and HTML and the server logs are saved under
+``e2e/artifacts/<test>/``.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+import pytest
+from dagkeeper.testing.pg import PgCluster, find_bindir
+from dagkeeper.testing.stack import Stack
+
+ARTIFACTS = Path(__file__).parent / "artifacts"
+CHROMIUM = "/usr/bin/chromium"
+# Chromium looks up outside hosts at start; this keeps it on loopback.
+NO_OUTSIDE_DNS = (
+    "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1 , EXCLUDE localhost"
+)
+BACKENDS = ["sqlite", "postgresql"]
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    return {
+        **browser_type_launch_args,
+        "executable_path": CHROMIUM,
+        "args": [NO_OUTSIDE_DNS],
+    }
+
+
+@pytest.fixture(scope="session")
+def pg_cluster():
+    if os.environ.get("DAGKEEPER_TEST_PG") == "0":
+        yield None
+        return
+    bindir = find_bindir()
+    if bindir is None:
+        pytest.fail("PostgreSQL is not installed; `make test` installs it")
+    cluster = PgCluster(bindir).start()
+    yield cluster
+    cluster.stop()
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def stack(request, tmp_path_factory, pg_cluster):
+    """The running stack for one backend, shared by every test of that backend."""
+    if request.param == "postgresql":
+        if pg_cluster is None:
+            pytest.skip("PostgreSQL leg disabled by DAGKEEPER_TEST_PG=0")
+        db_url = pg_cluster.create_database()
+    else:
+        db_url = f"sqlite:///{tmp_path_factory.mktemp('sqlite') / 'dagkeeper.db'}"
+    root = tmp_path_factory.mktemp(f"stack-{request.param}")
+    running = Stack(root, db_url, workers=4)
+    try:
+        running.start()
+        yield running
+    finally:
+        running.stop()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    report = yield
+    setattr(item, f"report_{report.when}", report)
+    return report
+
+
+@pytest.fixture(autouse=True)
+def _artifacts_on_failure(request):
+    yield
+    report = getattr(request.node, "report_call", None)
+    if report is None or not report.failed:
+        return
+    folder = ARTIFACTS / re.sub(r"[^\w.-]+", "_", request.node.nodeid)
+    folder.mkdir(parents=True, exist_ok=True)
+    if "page" in request.fixturenames:
+        page = request.getfixturevalue("page")
+        page.screenshot(path=str(folder / "page.png"), full_page=True)
+        (folder / "page.html").write_text(page.content())
+    if "stack" in request.fixturenames:
+        for name, text in request.getfixturevalue("stack").logs().items():
+            (folder / name).write_text(text[-200_000:])
+
+
+@pytest.fixture
+def screenshot(page):
+    """Save a screenshot of a view as a test artifact (the README shows some)."""
+
+    def save(name: str) -> Path:
+        ARTIFACTS.mkdir(exist_ok=True)
+        path = ARTIFACTS / f"{name}.png"
+        page.screenshot(path=str(path))
+        return path
+
+    return save
