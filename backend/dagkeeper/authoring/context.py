@@ -1,0 +1,29 @@
+"""Which DAG and task group new tasks attach to.
+
+``with DAG(...)`` pushes the DAG's root group and ``with TaskGroup(...)``
+pushes the group; a task created without ``dag=``/``task_group=`` joins the
+innermost one. One stack covers both, so the innermost context always wins.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from dagkeeper.authoring.taskgroup import TaskGroup
+
+_active_groups: list[TaskGroup] = []
+
+
+def push(group: TaskGroup) -> None:
+    _active_groups.append(group)
+
+
+def pop(group: TaskGroup) -> None:
+    if not _active_groups or _active_groups[-1] is not group:
+        raise RuntimeError("DAG / TaskGroup contexts were exited out of order")
+    _active_groups.pop()
+
+
+def current_group() -> TaskGroup | None:
+    return _active_groups[-1] if _active_groups else None

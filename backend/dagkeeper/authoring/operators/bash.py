@@ -1,0 +1,78 @@
+"""``BashOperator``: run a shell command with ``bash -c``.
+
+Output lines are printed as they arrive, so the runner's captured stdout is
+the task log even for long commands. Exit code 0 succeeds (the last output
+line is the return value), ``skip_on_exit_code`` (99) skips, anything else fails.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from typing import Any
+
+from dagkeeper.authoring.baseoperator import BaseOperator
+from dagkeeper.authoring.exceptions import TaskFailed, TaskSkipped
+
+
+class BashOperator(BaseOperator):
+    """``env`` replaces the inherited environment unless ``append_env=True``, as in Airflow."""
+
+    template_fields = ("bash_command", "env")
+    ui_color = "#f0ede4"
+
+    def __init__(
+        self,
+        task_id: str,
+        bash_command: str,
+        env: dict[str, str] | None = None,
+        cwd: str | None = None,
+        append_env: bool = False,
+        skip_on_exit_code: int = 99,
+        **kwargs: Any,
+    ):
+        super().__init__(task_id=task_id, **kwargs)
+        self.bash_command = bash_command
+        self.env = env
+        self.cwd = cwd
+        self.append_env = append_env
+        self.skip_on_exit_code = skip_on_exit_code
+
+    def _environment(self) -> dict[str, str] | None:
+        if self.env is None:
+            return None
+        base = dict(os.environ) if self.append_env else {}
+        return {**base, **{str(k): str(v) for k, v in self.env.items()}}
+
+    def execute(self, context: dict[str, Any]) -> str | None:
+        process = subprocess.Popen(
+            ["bash", "-c", self.bash_command],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            env=self._environment(),
+            cwd=self.cwd,
+            text=True,
+            errors="replace",
+        )
+        last_line = None
+        try:
+            assert process.stdout is not None
+            for line in process.stdout:
+                last_line = line.rstrip("\n")
+                print(last_line, flush=True)
+            code = process.wait()
+        finally:
+            # If the runner interrupts us (a timeout, say), leave no command behind.
+            if process.poll() is None:
+                process.kill()
+                process.wait()
+            if process.stdout is not None:
+                process.stdout.close()
+        if code == self.skip_on_exit_code:
+            raise TaskSkipped(f"Bash command exited with code {code}: skipping the task")
+        if code != 0:
+            raise TaskFailed(
+                f"Bash command failed: it returned the non-zero exit code {code}", exit_code=code
+            )
+        return last_line

@@ -1,0 +1,113 @@
+"""DAG object -> document dict, the one format every other process reads.
+
+The dict is exactly what :func:`dagkeeper.serialization.dumps` validates and
+canonicalises. Nothing in it depends on the process: no ids, no addresses, no
+set order (``jsonable`` sorts sets and strips addresses from reprs).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+
+from dagkeeper.authoring.exceptions import DagDefinitionError
+from dagkeeper.serialization import jsonable
+
+if TYPE_CHECKING:
+    from dagkeeper.authoring.baseoperator import BaseOperator
+    from dagkeeper.authoring.dag import DAG
+    from dagkeeper.authoring.taskgroup import TaskGroup
+
+
+def check_cycle(dag: DAG) -> None:
+    """Raise naming the first cycle found by a depth-first search in task-id order."""
+    done: set[str] = set()
+    path: list[str] = []
+    on_path: set[str] = set()
+
+    def visit(task_id: str) -> None:
+        path.append(task_id)
+        on_path.add(task_id)
+        for child in sorted(dag.task_dict[task_id].downstream_task_ids):
+            if child in on_path:
+                cycle = [*path[path.index(child) :], child]
+                raise DagDefinitionError(
+                    f"Cycle detected in DAG {dag.dag_id!r}: {' -> '.join(cycle)}"
+                )
+            if child not in done:
+                visit(child)
+        path.pop()
+        on_path.discard(task_id)
+        done.add(task_id)
+
+    for task_id in sorted(dag.task_dict):
+        if task_id not in done:
+            visit(task_id)
+
+
+def _utc(value: datetime | None) -> str | None:
+    return value.astimezone(UTC).isoformat() if value is not None else None
+
+
+def _task(task: BaseOperator) -> dict[str, Any]:
+    template_values = {}
+    for name in task.template_fields:
+        if not hasattr(task, name):
+            raise DagDefinitionError(
+                f"Task {task.task_id!r}: template field {name!r} is not an attribute "
+                f"of {type(task).__name__}"
+            )
+        template_values[name] = jsonable(getattr(task, name))
+    return {
+        "task_id": task.task_id,
+        "label": task.task_id.rsplit(".", 1)[-1],
+        "operator": type(task).__name__,
+        "group": task.task_group.group_id,
+        "retries": task.retries,
+        "retry_delay": task.retry_delay_seconds,
+        "trigger_rule": task.trigger_rule,
+        "execution_timeout": task.execution_timeout_seconds,
+        "owner": task.owner,
+        "doc_md": task.doc_md,
+        "template_fields": list(task.template_fields),
+        "template_values": template_values,
+        "ui_color": task.ui_color,
+        "ui_fgcolor": task.ui_fgcolor,
+    }
+
+
+def _group(group: TaskGroup) -> dict[str, Any]:
+    parent = group.parent_group
+    return {
+        "group_id": group.group_id,
+        "label": group.label,
+        "parent": parent.group_id if parent is not None else None,
+        "tooltip": group.tooltip,
+        "ui_color": group.ui_color,
+        "ui_fgcolor": group.ui_fgcolor,
+    }
+
+
+def serialize_dag(dag: DAG) -> dict[str, Any]:
+    """The document dict of ``dag``; raises :class:`DagDefinitionError` on a cycle."""
+    check_cycle(dag)
+    tasks = [dag.task_dict[t] for t in sorted(dag.task_dict)]
+    return {
+        "dag_id": dag.dag_id,
+        "description": dag.description,
+        "doc_md": dag.doc_md,
+        "schedule": dict(dag.schedule_document),
+        "timezone": dag.timezone,
+        "start_date": _utc(dag.start_date),
+        "end_date": _utc(dag.end_date),
+        "catchup": dag.catchup,
+        "max_active_runs": dag.max_active_runs,
+        "max_active_tasks": dag.max_active_tasks,
+        "owners": sorted({t.owner for t in tasks}),
+        "tags": sorted(set(dag.tags)),
+        "params": {name: p.to_document() for name, p in sorted(dag.params.items())},
+        "default_args": jsonable(dag.default_args),
+        "tasks": [_task(t) for t in tasks],
+        "task_groups": [_group(dag.task_group_dict[g]) for g in sorted(dag.task_group_dict)],
+        "edges": [[t.task_id, down] for t in tasks for down in sorted(t.downstream_task_ids)],
+    }

@@ -1,0 +1,13 @@
+"""Operators for DAG files: ``from dagkeeper.operators import BashOperator``.
+
+A re-export of :mod:`dagkeeper.authoring.operators`, with the exceptions an
+operator raises to end a task as failed or skipped.
+"""
+
+from dagkeeper.authoring.baseoperator import BaseOperator
+from dagkeeper.authoring.exceptions import TaskFailed, TaskSkipped
+from dagkeeper.authoring.operators import BashOperator, EmptyOperator, PythonOperator
+
+__all__ = [
+    "BaseOperator", "BashOperator", "EmptyOperator", "PythonOperator", "TaskFailed", "TaskSkipped",
+]  # fmt: skip
