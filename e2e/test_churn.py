@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from dagfiles import broken_dag, chain_dag
 from playwright.sync_api import Page
 
-SECONDS = float(os.environ.get("E2E_CHURN_SECONDS", 60))
+SECONDS = float(os.environ.get("E2E_CHURN_SECONDS", "60"))
 OPS_PER_SECOND = 4
 READERS = 8
 
