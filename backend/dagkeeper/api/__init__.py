@@ -1,0 +1,45 @@
+"""The web API: a Flask app that answers every request from the database alone.
+
+``create_app`` imports only models, serialization and timetables (an
+import-linter contract and a runtime test hold that), so a gunicorn master may
+preload it and fork workers that never hold DAG-file code.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from flask import Flask
+
+from dagkeeper.api import hooks
+from dagkeeper.api.spec import SPEC_CONFIG, DagkeeperApi
+
+
+def create_app(config: dict[str, Any] | None = None) -> Flask:
+    from dagkeeper.api import (
+        dag_runs,
+        dags,
+        debug,
+        docs,
+        health,
+        import_errors,
+        spa,
+        task_instances,
+        ui,
+    )  # fmt: skip
+
+    app = Flask(__name__, static_folder=None)
+    app.config.update(SPEC_CONFIG)
+    app.config["DEBUG_MODULES"] = os.environ.get("DAGKEEPER_DEBUG_MODULES") == "1"
+    app.config.update(config or {})
+
+    api = DagkeeperApi(app)
+    for blueprint in (health, dags, dag_runs, task_instances, import_errors, ui):
+        api.register_blueprint(blueprint.blp)
+    app.register_blueprint(docs.bp)
+    if app.config["DEBUG_MODULES"]:
+        app.register_blueprint(debug.bp)
+    app.register_blueprint(spa.bp)  # last: its catch-all must not shadow the API
+    hooks.register(app)
+    return app

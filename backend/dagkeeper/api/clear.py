@@ -1,0 +1,136 @@
+"""Clearing task instances: which ones, and what clearing writes.
+
+Upstream/downstream closures come from the edges of each run's own version,
+because a run executes the structure it was created with. Clearing archives
+the current try, resets the state so the scheduler considers the task again
+with its full retries, and puts a finished run back to running.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from dagkeeper.models import (
+    ChangeKind,
+    DagRun,
+    DagVersion,
+    RunState,
+    TaskInstance,
+    TaskState,
+    archive_try,
+    record_change,
+)  # fmt: skip
+
+FAILED = (TaskState.FAILED, TaskState.UPSTREAM_FAILED)
+
+
+@dataclass(frozen=True)
+class ClearRequest:
+    dag_id: str
+    run_ids: list[str]
+    task_ids: list[str] | None  # None: every task
+    include_upstream: bool
+    include_downstream: bool
+    only_failed: bool
+    dry_run: bool
+
+
+@dataclass(frozen=True)
+class Graph:
+    """What clearing needs from a version document: task ids, retries and edges."""
+
+    retries: dict[str, int]
+    upstream: dict[str, list[str]]
+    downstream: dict[str, list[str]]
+
+    @classmethod
+    def from_document(cls, document: str) -> Graph:
+        raw = json.loads(document)
+        retries = {t["task_id"]: t["retries"] for t in raw["tasks"]}
+        upstream: dict[str, list[str]] = {t: [] for t in retries}
+        downstream: dict[str, list[str]] = {t: [] for t in retries}
+        for up, down in raw["edges"]:
+            upstream[down].append(up)
+            downstream[up].append(down)
+        return cls(retries, upstream, downstream)
+
+    def closure(self, start: Iterable[str], upstream: bool, downstream: bool) -> set[str]:
+        chosen = {t for t in start if t in self.retries}
+        result = set(chosen)
+        if upstream:
+            result |= _reach(chosen, self.upstream)
+        if downstream:
+            result |= _reach(chosen, self.downstream)
+        return result
+
+
+def _reach(start: set[str], neighbours: dict[str, list[str]]) -> set[str]:
+    seen = set(start)
+    stack = list(start)
+    while stack:
+        for other in neighbours[stack.pop()]:
+            if other not in seen:
+                seen.add(other)
+                stack.append(other)
+    return seen
+
+
+def unknown_runs(session: Session, dag_id: str, run_ids: list[str]) -> list[str]:
+    found = set(
+        session.scalars(
+            select(DagRun.run_id).where(DagRun.dag_id == dag_id, DagRun.run_id.in_(run_ids))
+        )
+    )
+    return sorted(set(run_ids) - found)
+
+
+def clear(
+    session: Session, request: ClearRequest
+) -> tuple[list[tuple[str, str, str | None]], set[str]]:
+    """Clear (or with ``dry_run`` only list) task instances.
+
+    Returns ``(run_id, task_id, state before)`` per cleared instance, and the
+    requested task ids that no involved version knows.
+    """
+    runs = session.execute(
+        select(DagRun, DagVersion.document)
+        .join(DagVersion, DagVersion.id == DagRun.dag_version_id)
+        .where(DagRun.dag_id == request.dag_id, DagRun.run_id.in_(request.run_ids))
+        .order_by(DagRun.logical_date)
+    ).all()
+    graphs: dict[str, Graph] = {}
+    known: set[str] = set()
+    cleared: list[tuple[str, str, str | None]] = []
+    for run, document in runs:
+        graph = graphs.setdefault(run.dag_version_id, Graph.from_document(document))
+        known |= graph.retries.keys()
+        wanted = request.task_ids if request.task_ids is not None else list(graph.retries)
+        task_ids = graph.closure(wanted, request.include_upstream, request.include_downstream)
+        instances = session.scalars(
+            select(TaskInstance)
+            .where(TaskInstance.dag_run_id == run.id, TaskInstance.task_id.in_(task_ids))
+            .order_by(TaskInstance.task_id)
+        )
+        touched = False
+        for ti in instances:
+            if request.only_failed and ti.state not in FAILED:
+                continue
+            cleared.append((run.run_id, ti.task_id, ti.state))
+            touched = True
+            if not request.dry_run:
+                archive_try(session, ti)
+                ti.state = TaskState.NONE
+                ti.next_try_at = None
+                ti.max_tries = ti.try_number + graph.retries.get(ti.task_id, 0) + 1
+        if touched and not request.dry_run and run.state in RunState.FINISHED:
+            run.state = RunState.RUNNING
+            run.end_date = None
+    if cleared and not request.dry_run:
+        record_change(session, [(request.dag_id, ChangeKind.RUN)])
+    unknown = set(request.task_ids or ()) - known
+    return cleared, unknown

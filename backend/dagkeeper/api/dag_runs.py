@@ -1,0 +1,173 @@
+"""``/api/v1/dags/<dag_id>/dagRuns``: list, trigger, read and mark runs.
+
+A trigger only writes a queued run pinned to the DAG's current version; the
+scheduler starts it. The web server never runs tasks.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from dagkeeper import db
+from dagkeeper.api.dags import get_dag_or_404
+from dagkeeper.api.errors import abort, not_found
+from dagkeeper.api.hooks import end_reads, session
+from dagkeeper.api.params import validate_conf
+from dagkeeper.api.responses import iso, json_response
+from dagkeeper.api.schemas import dag_runs as schemas
+from dagkeeper.api.spec import Blueprint
+from dagkeeper.models import (
+    ChangeKind,
+    DagRun,
+    DagVersion,
+    RunState,
+    RunType,
+    TaskInstance,
+    TaskState,
+    queries,
+    record_change,
+    utcnow,
+)  # fmt: skip
+from dagkeeper.timetables import timetable_for
+
+blp = Blueprint(
+    "dag_runs", __name__, url_prefix="/api/v1/dags/<dag_id>/dagRuns", description="DAG runs"
+)
+
+
+def run_dict(run: DagRun, version_number: int) -> dict[str, Any]:
+    return {
+        "dag_id": run.dag_id,
+        "run_id": run.run_id,
+        "run_type": run.run_type,
+        "state": run.state,
+        "logical_date": iso(run.logical_date),
+        "data_interval_start": iso(run.data_interval_start),
+        "data_interval_end": iso(run.data_interval_end),
+        "queued_at": iso(run.queued_at),
+        "start_date": iso(run.start_date),
+        "end_date": iso(run.end_date),
+        "conf": json.loads(run.conf),
+        "version_number": version_number,
+        "note": run.note,
+    }
+
+
+def get_run_or_404(dag_id: str, run_id: str) -> tuple[DagRun, int]:
+    found = queries.get_run(session(), dag_id, run_id)
+    if found is None:
+        get_dag_or_404(dag_id)
+        not_found(f"run {run_id!r} of DAG {dag_id!r}")
+    return found
+
+
+@blp.route("")
+@blp.arguments(schemas.RunListQuery, location="query")
+@blp.response(200, schemas.RunCollection)
+def list_runs(args, dag_id: str):
+    """Runs of a DAG, filtered and ordered (newest first by default)."""
+    get_dag_or_404(dag_id)
+    filters = queries.RunFilters(
+        states=args.get("state", ()),
+        run_type=args.get("run_type"),
+        logical_date_gte=args.get("logical_date_gte"),
+        logical_date_lte=args.get("logical_date_lte"),
+    )
+    total, page = queries.run_page(
+        session(), dag_id, filters, args["order_by"], args["limit"], args["offset"]
+    )
+    runs = [run_dict(run, number) for run, number in page]
+    return json_response({"dag_runs": runs, "total_entries": total})
+
+
+@blp.route("", methods=["POST"])
+@blp.arguments(schemas.TriggerBody)
+@blp.response(201, schemas.RunSchema)
+def trigger_run(body, dag_id: str):
+    """Queue a manual run of the DAG's current version; ``conf`` is checked against params."""
+    dag = get_dag_or_404(dag_id)
+    if not dag.is_active or dag.current_version_id is None:
+        abort(409, f"DAG {dag_id!r} is not active: its file is gone or was never parsed")
+    version = session().get(DagVersion, dag.current_version_id)
+    document = json.loads(version.document)
+    errors = validate_conf(body["conf"], document["params"])
+    if errors:
+        abort(400, "conf does not match the DAG's params; see errors.", errors)
+    logical_date = body.get("logical_date") or utcnow()
+    interval = timetable_for(document["schedule"], dag.timezone, dag.start_date).manual_interval(
+        logical_date
+    )
+    run = DagRun(
+        dag_id=dag_id,
+        run_id=body.get("run_id") or f"manual__{logical_date.isoformat()}",
+        run_type=RunType.MANUAL,
+        state=RunState.QUEUED,
+        logical_date=logical_date,
+        data_interval_start=interval.start,
+        data_interval_end=interval.end,
+        conf=json.dumps(body["conf"]),
+        dag_version_id=version.id,
+        queued_at=utcnow(),
+        note=body.get("note"),
+    )
+    try:
+        with db.transaction() as s:
+            duplicate = s.scalar(
+                select(DagRun.run_id).where(
+                    DagRun.dag_id == dag_id,
+                    (DagRun.run_id == run.run_id) | (DagRun.logical_date == logical_date),
+                )
+            )
+            if duplicate is not None:
+                abort(409, f"run {duplicate!r} already has this run_id or logical_date")
+            s.add(run)
+            record_change(s, [(dag_id, ChangeKind.RUN)])
+    except IntegrityError:  # a concurrent trigger won the race
+        abort(409, "a run with this run_id or logical_date already exists")
+    return json_response(run_dict(run, version.version_number), status=201)
+
+
+@blp.route("/<run_id>")
+@blp.response(200, schemas.RunSchema)
+def get_run(dag_id: str, run_id: str):
+    """One run."""
+    return json_response(run_dict(*get_run_or_404(dag_id, run_id)))
+
+
+# What marking a run does to its unfinished task instances (as Airflow does).
+UNFINISHED = (None, TaskState.SCHEDULED, TaskState.QUEUED, TaskState.RUNNING,
+              TaskState.UP_FOR_RETRY)  # fmt: skip
+
+
+def _mark_task_instances(s, run: DagRun, state: str) -> None:
+    now = utcnow()
+    for ti in s.scalars(select(TaskInstance).where(TaskInstance.dag_run_id == run.id)):
+        if state == RunState.SUCCESS and ti.state != TaskState.SUCCESS:
+            ti.state, ti.end_date = TaskState.SUCCESS, now
+        elif state == RunState.FAILED and ti.state in UNFINISHED:
+            running = ti.state == TaskState.RUNNING
+            ti.state = TaskState.FAILED if running else TaskState.SKIPPED
+            ti.end_date = now
+
+
+@blp.route("/<run_id>", methods=["PATCH"])
+@blp.arguments(schemas.RunPatch)
+@blp.response(200, schemas.RunSchema)
+def patch_run(body, dag_id: str, run_id: str):
+    """Mark a run success or failed (its unfinished tasks follow), or queue it again."""
+    get_run_or_404(dag_id, run_id)
+    state = body["state"]
+    with db.transaction() as s:
+        run = s.scalar(select(DagRun).where(DagRun.dag_id == dag_id, DagRun.run_id == run_id))
+        if run.state != state:
+            run.state = state
+            run.end_date = utcnow() if state in RunState.FINISHED else None
+            if state in RunState.FINISHED:
+                _mark_task_instances(s, run, state)
+            record_change(s, [(dag_id, ChangeKind.RUN)])
+    end_reads()
+    return json_response(run_dict(*get_run_or_404(dag_id, run_id)))

@@ -1,0 +1,247 @@
+"""``/api/v1/dags``: the DAG list, one DAG, its details, tasks, source and versions.
+
+Everything comes from the ``dag`` rows and the stored version documents; no
+DAG file is ever imported here.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from sqlalchemy import func, select
+
+from dagkeeper import db
+from dagkeeper.api.errors import not_found
+from dagkeeper.api.hooks import end_reads, session
+from dagkeeper.api.responses import iso, json_response
+from dagkeeper.api.schemas import dags as schemas
+from dagkeeper.api.spec import Blueprint
+from dagkeeper.models import ChangeKind, Dag, DagCode, DagVersion, queries, record_change
+from dagkeeper.serialization import loads
+
+blp = Blueprint("dags", __name__, url_prefix="/api/v1/dags", description="DAGs")
+
+
+def run_brief(row) -> dict[str, Any]:
+    return {"run_id": row.run_id, "state": row.state, "logical_date": iso(row.logical_date)}
+
+
+def dag_dict(dag: Dag, tags: list[str], runs: list) -> dict[str, Any]:
+    recent = [run_brief(r) for r in runs]
+    return {
+        "dag_id": dag.dag_id,
+        "description": dag.description,
+        "owners": dag.owners.split(",") if dag.owners else [],
+        "tags": tags,
+        "schedule": {
+            "kind": dag.schedule_kind,
+            "expression": dag.schedule_expression,
+            "summary": dag.schedule_summary,
+        },
+        "is_paused": dag.is_paused,
+        "is_active": dag.is_active,
+        "fileloc": dag.fileloc,
+        "next_dagrun": iso(dag.next_dagrun),
+        "next_dagrun_data_interval_start": iso(dag.next_dagrun_data_interval_start),
+        "next_dagrun_data_interval_end": iso(dag.next_dagrun_data_interval_end),
+        "next_dagrun_create_after": iso(dag.next_dagrun_create_after),
+        "latest_run": recent[-1] if recent else None,
+        "recent_runs": recent,
+        "version_number": dag.version_number,
+        "has_import_errors": dag.has_import_errors,
+        "max_active_runs": dag.max_active_runs,
+    }
+
+
+def get_dag_or_404(dag_id: str) -> Dag:
+    dag = session().get(Dag, dag_id)
+    if dag is None:
+        not_found(f"DAG {dag_id!r}")
+    return dag
+
+
+def one_dag(dag: Dag) -> dict[str, Any]:
+    s = session()
+    return dag_dict(
+        dag, queries.tags_of(s, [dag.dag_id])[dag.dag_id],
+        queries.recent_runs_of(s, [dag.dag_id])[dag.dag_id],
+    )  # fmt: skip
+
+
+def current_version_or_404(dag_id: str, version_number: int | None = None) -> DagVersion:
+    version = queries.get_version(session(), dag_id, version_number)
+    if version is None:
+        get_dag_or_404(dag_id)
+        not_found(f"version {version_number} of DAG {dag_id!r}")
+    return version
+
+
+@blp.route("")
+@blp.arguments(schemas.DagListQuery, location="query")
+@blp.response(200, schemas.DagCollection)
+def list_dags(args):
+    """List DAGs, filtered, ordered and paged, each with its recent runs."""
+    filters = queries.DagFilters(
+        search=args.get("search"),
+        tags=args.get("tags", ()),
+        paused=args.get("paused"),
+        only_active=args["only_active"],
+        has_import_errors=args.get("has_import_errors"),
+    )
+    s = session()
+    total = queries.count_dags(s, filters)
+    page = queries.select_dag_page(s, filters, args["order_by"], args["limit"], args["offset"])
+    dag_ids = [d.dag_id for d in page]
+    tags = queries.tags_of(s, dag_ids) if dag_ids else {}
+    runs = queries.recent_runs_of(s, dag_ids) if dag_ids else {}
+    dags = [dag_dict(d, tags[d.dag_id], runs[d.dag_id]) for d in page]
+    return json_response({"dags": dags, "total_entries": total})
+
+
+@blp.route("/<dag_id>")
+@blp.response(200, schemas.DagSchema)
+def get_dag(dag_id: str):
+    """One DAG as in the list."""
+    return json_response(one_dag(get_dag_or_404(dag_id)))
+
+
+@blp.route("/<dag_id>", methods=["PATCH"])
+@blp.arguments(schemas.DagPatch)
+@blp.response(200, schemas.DagSchema)
+def patch_dag(body, dag_id: str):
+    """Pause or unpause a DAG."""
+    with db.transaction() as s:
+        dag = s.get(Dag, dag_id)
+        if dag is None:
+            not_found(f"DAG {dag_id!r}")
+        if dag.is_paused != body["is_paused"]:
+            dag.is_paused = body["is_paused"]
+            record_change(s, [(dag_id, ChangeKind.DAG)])
+    end_reads()
+    return json_response(one_dag(get_dag_or_404(dag_id)))
+
+
+@blp.route("/<dag_id>/details")
+@blp.response(200, schemas.DagDetailsSchema)
+def get_dag_details(dag_id: str):
+    """Every attribute of a DAG, from its row and its current version's document."""
+    dag = get_dag_or_404(dag_id)
+    version = current_version_or_404(dag_id)
+    document = json.loads(version.document)
+    details = one_dag(dag)
+    details.update(
+        doc_md=document["doc_md"],
+        params=document["params"],
+        start_date=iso(dag.start_date),
+        end_date=iso(dag.end_date),
+        catchup=dag.catchup,
+        max_active_tasks=dag.max_active_tasks,
+        timezone=dag.timezone,
+        default_args=document["default_args"],
+        task_count=version.task_count,
+        hash=version.hash,
+        last_parsed_at=iso(dag.last_parsed_at),
+    )
+    return json_response(details)
+
+
+def task_dicts(version: DagVersion) -> list[dict[str, Any]]:
+    document = loads(version.document, validate=False)
+    return [
+        {
+            "task_id": t.task_id,
+            "label": t.label,
+            "operator": t.operator,
+            "group": t.group,
+            "retries": t.retries,
+            "retry_delay": t.retry_delay,
+            "trigger_rule": t.trigger_rule,
+            "execution_timeout": t.execution_timeout,
+            "owner": t.owner,
+            "doc_md": t.doc_md,
+            "template_fields": t.template_fields,
+            "ui_color": t.ui_color,
+            "ui_fgcolor": t.ui_fgcolor,
+            "upstream_task_ids": sorted(document.upstream[t.task_id]),
+            "downstream_task_ids": sorted(document.downstream[t.task_id]),
+        }
+        for t in document.tasks.values()
+    ]
+
+
+@blp.route("/<dag_id>/tasks")
+@blp.response(200, schemas.TaskCollection)
+def list_tasks(dag_id: str):
+    """The tasks of the DAG's current version, by task_id."""
+    tasks = task_dicts(current_version_or_404(dag_id))
+    return json_response({"tasks": tasks, "total_entries": len(tasks)})
+
+
+@blp.route("/<dag_id>/tasks/<task_id>")
+@blp.response(200, schemas.TaskSchema)
+def get_task(dag_id: str, task_id: str):
+    """One task of the DAG's current version."""
+    for task in task_dicts(current_version_or_404(dag_id)):
+        if task["task_id"] == task_id:
+            return json_response(task)
+    not_found(f"task {task_id!r} of DAG {dag_id!r}")
+
+
+@blp.route("/<dag_id>/source")
+@blp.arguments(schemas.VersionQuery, location="query")
+@blp.response(200, schemas.SourceSchema)
+def get_source(args, dag_id: str):
+    """The DAG file's source as stored with the current version (or ``?version=N``)."""
+    version = current_version_or_404(dag_id, args.get("version"))
+    code = session().get(DagCode, version.dag_code_id)
+    return json_response(
+        {
+            "dag_id": dag_id,
+            "version_number": version.version_number,
+            "fileloc": code.fileloc,
+            "source_hash": code.source_hash,
+            "source": code.source,
+        }
+    )
+
+
+VERSION_COLUMNS = (
+    DagVersion.version_number, DagVersion.hash, DagVersion.created_at, DagVersion.task_count
+)  # fmt: skip
+
+
+def version_dict(row) -> dict[str, Any]:
+    return {
+        "version_number": row.version_number,
+        "hash": row.hash,
+        "created_at": iso(row.created_at),
+        "task_count": row.task_count,
+    }
+
+
+@blp.route("/<dag_id>/versions")
+@blp.arguments(schemas.PageQuery, location="query")
+@blp.response(200, schemas.VersionCollection)
+def list_versions(args, dag_id: str):
+    """The DAG's versions, newest first."""
+    get_dag_or_404(dag_id)
+    s = session()
+    total = s.scalar(select(func.count()).where(DagVersion.dag_id == dag_id))
+    rows = s.execute(
+        select(*VERSION_COLUMNS)
+        .where(DagVersion.dag_id == dag_id)
+        .order_by(DagVersion.version_number.desc())
+        .limit(args["limit"])
+        .offset(args["offset"])
+    )
+    return json_response({"versions": [version_dict(r) for r in rows], "total_entries": total})
+
+
+@blp.route("/<dag_id>/versions/<int:version_number>")
+@blp.response(200, schemas.VersionDetailSchema)
+def get_version(dag_id: str, version_number: int):
+    """One version with its stored document (sent as stored, not re-encoded)."""
+    version = current_version_or_404(dag_id, version_number)
+    head = json.dumps(version_dict(version), separators=(",", ":"))
+    return json_response(None, raw=f'{head[:-1]},"document":{version.document}}}')

@@ -1,0 +1,96 @@
+"""What happens around every request: one read session, ETags, body checks, worker header.
+
+The ETag of a GET is the database change token plus a hash of the path and
+query, read with one indexed query *before* the view runs, so a browser
+revalidating an unchanged view costs one read and a 304. Nothing is cached in
+the process: the token is read from the database on every request
+(DESIGN.md invariant 1).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+
+from flask import Flask, Response, current_app, g, request
+from sqlalchemy.orm import Session
+
+from dagkeeper import db
+from dagkeeper.api.errors import abort
+from dagkeeper.models.change import current_token
+
+WORKER_HEADER = "X-Dagkeeper-Worker"
+MAX_BODY_BYTES = 1024 * 1024
+
+# Endpoints whose ETag is the change token; the others manage their own
+# (logs change without a token bump; /ui/changes compares the token itself).
+TOKEN_ETAG_BLUEPRINTS = frozenset({"dags", "dag_runs", "task_instances", "import_errors", "ui"})
+OWN_ETAG_ENDPOINTS = frozenset({"task_instances.get_log", "ui.changes"})
+
+
+def session() -> Session:
+    """This request's read session, opened on first use and closed at teardown."""
+    if "db_session" not in g:
+        g.db_session = db.read_session()
+    return g.db_session
+
+
+def end_reads() -> None:
+    """Close the read session so the next read sees this request's own writes.
+
+    On SQLite an open read transaction keeps its snapshot from before the write.
+    """
+    opened = g.pop("db_session", None)
+    if opened is not None:
+        opened.close()
+
+
+def _close_session(_error: BaseException | None) -> None:
+    end_reads()
+
+
+def token_etag(token: int) -> str:
+    digest = hashlib.blake2b(request.full_path.encode(), digest_size=8).hexdigest()
+    return f"{token}-{digest}"
+
+
+def not_modified(etag: str) -> Response | None:
+    """A 304 if the client already holds ``etag`` (weak comparison)."""
+    g.etag = etag
+    if request.if_none_match.contains_weak(etag):
+        response = current_app.response_class(status=304)
+        response.set_etag(etag, weak=True)
+        return response
+    return None
+
+
+def _check_request() -> Response | None:
+    if request.method in ("POST", "PATCH", "PUT"):
+        if (request.content_length or 0) > MAX_BODY_BYTES:
+            abort(413, f"request body over {MAX_BODY_BYTES} bytes")
+        if not request.is_json:
+            abort(415, "send the request body as application/json")
+        return None
+    if (
+        request.method == "GET"
+        and request.blueprint in TOKEN_ETAG_BLUEPRINTS
+        and request.endpoint not in OWN_ETAG_ENDPOINTS
+    ):
+        return not_modified(token_etag(current_token(session())))
+    return None
+
+
+def _finish_response(response: Response) -> Response:
+    response.headers[WORKER_HEADER] = str(os.getpid())
+    etag = g.get("etag")
+    if etag is not None and response.status_code in (200, 304):
+        response.set_etag(etag, weak=True)
+        response.headers["Cache-Control"] = "no-cache"
+    return response
+
+
+def register(app: Flask) -> None:
+    app.config.setdefault("MAX_CONTENT_LENGTH", MAX_BODY_BYTES)
+    app.before_request(_check_request)
+    app.after_request(_finish_response)
+    app.teardown_request(_close_session)

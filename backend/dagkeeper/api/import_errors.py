@@ -1,0 +1,49 @@
+"""``/api/v1/importErrors``: the files whose last parse failed."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from dagkeeper.api.hooks import session
+from dagkeeper.api.responses import iso, json_response
+from dagkeeper.api.schemas.import_errors import ImportErrorCollection, ImportErrorQuery
+from dagkeeper.api.spec import Blueprint
+from dagkeeper.models import DagImportError
+
+blp = Blueprint(
+    "import_errors", __name__, url_prefix="/api/v1/importErrors", description="Import errors"
+)
+
+COLUMNS = {
+    "import_error_id": DagImportError.id,
+    "filename": DagImportError.fileloc,
+    "timestamp": DagImportError.timestamp,
+}
+
+
+@blp.route("")
+@blp.arguments(ImportErrorQuery, location="query")
+@blp.response(200, ImportErrorCollection)
+def list_import_errors(args):
+    """Current import errors, newest first by default."""
+    s = session()
+    column = COLUMNS[args["order_by"].lstrip("-")]
+    ordering = column.desc() if args["order_by"].startswith("-") else column.asc()
+    total = s.scalar(select(func.count()).select_from(DagImportError))
+    rows = s.scalars(
+        select(DagImportError)
+        .order_by(ordering, DagImportError.id)
+        .limit(args["limit"])
+        .offset(args["offset"])
+    )
+    errors = [
+        {
+            "import_error_id": e.id,
+            "filename": e.fileloc,
+            "message": e.message,
+            "stack_trace": e.stacktrace,
+            "timestamp": iso(e.timestamp),
+        }
+        for e in rows
+    ]
+    return json_response({"import_errors": errors, "total_entries": total})

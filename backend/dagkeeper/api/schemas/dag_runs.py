@@ -1,0 +1,51 @@
+"""DAG runs: list filters, trigger and state-change bodies, the run object."""
+
+from __future__ import annotations
+
+from marshmallow import fields, validate
+
+from dagkeeper.api.schemas.common import PageQuery, Strict, nullable, order_by
+from dagkeeper.models import RunState, RunType
+from dagkeeper.models.queries import RUN_ORDERINGS
+
+R = {"required": True}
+
+
+class RunListQuery(PageQuery):
+    state = fields.List(fields.String(validate=validate.OneOf(RunState.ALL)))
+    run_type = fields.String(validate=validate.OneOf(RunType.ALL))
+    logical_date_gte = fields.AwareDateTime()
+    logical_date_lte = fields.AwareDateTime()
+    order_by = order_by(RUN_ORDERINGS, "-logical_date")
+
+
+class TriggerBody(Strict):
+    conf = fields.Dict(keys=fields.String(), load_default=dict)
+    logical_date = fields.AwareDateTime(metadata={"description": "default: now (UTC)"})
+    run_id = fields.String(validate=validate.Length(1, 250))
+    note = fields.String(allow_none=True)
+
+
+class RunPatch(Strict):
+    state = fields.String(**R, validate=validate.OneOf(["success", "failed", "queued"]))
+
+
+class RunSchema(Strict):
+    dag_id = fields.String(**R)
+    run_id = fields.String(**R)
+    run_type = fields.String(**R)
+    state = fields.String(**R)
+    logical_date = fields.DateTime(**R)
+    data_interval_start = nullable(fields.DateTime)
+    data_interval_end = nullable(fields.DateTime)
+    queued_at = nullable(fields.DateTime)
+    start_date = nullable(fields.DateTime)
+    end_date = nullable(fields.DateTime)
+    conf = fields.Dict(**R)
+    version_number = fields.Integer(**R)
+    note = nullable(fields.String)
+
+
+class RunCollection(Strict):
+    dag_runs = fields.List(fields.Nested(RunSchema), **R)
+    total_entries = fields.Integer(**R)

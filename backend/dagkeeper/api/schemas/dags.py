@@ -1,0 +1,138 @@
+"""DAGs: the list, one DAG, its details, tasks, source and versions."""
+
+from __future__ import annotations
+
+from marshmallow import fields, validate
+
+from dagkeeper.api.schemas.common import PageQuery, Strict, nullable, order_by
+from dagkeeper.models.queries import DAG_ORDERINGS
+
+R = {"required": True}
+
+
+class DagListQuery(PageQuery):
+    search = fields.String(metadata={"description": "substring of dag_id or description"})
+    tags = fields.List(fields.String(), metadata={"description": "any of these tags"})
+    paused = fields.Boolean()
+    only_active = fields.Boolean(load_default=True)
+    has_import_errors = fields.Boolean()
+    order_by = order_by(tuple(DAG_ORDERINGS), "dag_id")
+
+
+class DagPatch(Strict):
+    is_paused = fields.Boolean(**R)
+
+
+class VersionQuery(Strict):
+    version = fields.Integer(validate=validate.Range(min=1))
+
+
+class ScheduleSchema(Strict):
+    kind = fields.String(**R)
+    expression = nullable(fields.String)
+    summary = nullable(fields.String)
+
+
+class RunBrief(Strict):
+    run_id = fields.String(**R)
+    state = fields.String(**R)
+    logical_date = fields.DateTime(**R)
+
+
+class DagSchema(Strict):
+    dag_id = fields.String(**R)
+    description = nullable(fields.String)
+    owners = fields.List(fields.String(), **R)
+    tags = fields.List(fields.String(), **R)
+    schedule = fields.Nested(ScheduleSchema, **R)
+    is_paused = fields.Boolean(**R)
+    is_active = fields.Boolean(**R)
+    fileloc = fields.String(**R)
+    next_dagrun = nullable(fields.DateTime)
+    next_dagrun_data_interval_start = nullable(fields.DateTime)
+    next_dagrun_data_interval_end = nullable(fields.DateTime)
+    next_dagrun_create_after = nullable(fields.DateTime)
+    latest_run = nullable(fields.Nested, RunBrief)
+    recent_runs = fields.List(
+        fields.Nested(RunBrief), **R, metadata={"description": "last 10 runs, oldest first"}
+    )
+    version_number = fields.Integer(**R)
+    has_import_errors = fields.Boolean(**R)
+    max_active_runs = fields.Integer(**R)
+
+
+class DagCollection(Strict):
+    dags = fields.List(fields.Nested(DagSchema), **R)
+    total_entries = fields.Integer(**R)
+
+
+class ParamSchema(Strict):
+    default = fields.Raw(**R, allow_none=True)
+    type = nullable(fields.String)
+    description = nullable(fields.String)
+    title = nullable(fields.String)
+    enum = nullable(fields.List, fields.Raw(allow_none=True))
+    minimum = nullable(fields.Float)
+    maximum = nullable(fields.Float)
+    required = fields.Boolean(**R)
+
+
+class DagDetailsSchema(DagSchema):
+    doc_md = nullable(fields.String)
+    params = fields.Dict(keys=fields.String(), values=fields.Nested(ParamSchema), **R)
+    start_date = nullable(fields.DateTime)
+    end_date = nullable(fields.DateTime)
+    catchup = fields.Boolean(**R)
+    max_active_tasks = fields.Integer(**R)
+    timezone = fields.String(**R)
+    default_args = fields.Dict(keys=fields.String(), values=fields.Raw(allow_none=True), **R)
+    task_count = fields.Integer(**R)
+    hash = fields.String(**R)
+    last_parsed_at = nullable(fields.DateTime)
+
+
+class TaskSchema(Strict):
+    task_id = fields.String(**R)
+    label = fields.String(**R)
+    operator = fields.String(**R)
+    group = nullable(fields.String)
+    retries = fields.Integer(**R)
+    retry_delay = fields.Float(**R, metadata={"description": "seconds"})
+    trigger_rule = fields.String(**R)
+    execution_timeout = nullable(fields.Float, metadata={"description": "seconds"})
+    owner = fields.String(**R)
+    doc_md = nullable(fields.String)
+    template_fields = fields.List(fields.String(), **R)
+    ui_color = fields.String(**R)
+    ui_fgcolor = fields.String(**R)
+    upstream_task_ids = fields.List(fields.String(), **R)
+    downstream_task_ids = fields.List(fields.String(), **R)
+
+
+class TaskCollection(Strict):
+    tasks = fields.List(fields.Nested(TaskSchema), **R)
+    total_entries = fields.Integer(**R)
+
+
+class SourceSchema(Strict):
+    dag_id = fields.String(**R)
+    version_number = fields.Integer(**R)
+    fileloc = fields.String(**R)
+    source_hash = fields.String(**R)
+    source = fields.String(**R)
+
+
+class VersionSchema(Strict):
+    version_number = fields.Integer(**R)
+    hash = fields.String(**R)
+    created_at = fields.DateTime(**R)
+    task_count = fields.Integer(**R)
+
+
+class VersionCollection(Strict):
+    versions = fields.List(fields.Nested(VersionSchema), **R)
+    total_entries = fields.Integer(**R)
+
+
+class VersionDetailSchema(VersionSchema):
+    document = fields.Dict(**R, metadata={"description": "the stored canonical DAG document"})

@@ -1,0 +1,102 @@
+"""UI aggregates: one round trip per view."""
+
+from __future__ import annotations
+
+from marshmallow import fields, validate
+
+from dagkeeper.api.schemas.common import Strict, nullable
+
+R = {"required": True}
+
+
+class StructureQuery(Strict):
+    version = fields.Integer(validate=validate.Range(min=1))
+    run_id = fields.String(metadata={"description": "the structure the run was created with"})
+
+
+class NodeSchema(Strict):
+    id = fields.String(**R)
+    label = fields.String(**R)
+    operator = fields.String(**R)
+    group = nullable(fields.String)
+    trigger_rule = fields.String(**R)
+    ui_color = fields.String(**R)
+    ui_fgcolor = fields.String(**R)
+
+
+class ChildSchema(Strict):
+    type = fields.String(**R, validate=validate.OneOf(["task", "group"]))
+    id = fields.String(**R)
+
+
+class GroupSchema(Strict):
+    id = fields.String(**R)
+    label = fields.String(**R)
+    parent = nullable(fields.String)
+    tooltip = nullable(fields.String)
+    ui_color = fields.String(**R)
+    ui_fgcolor = fields.String(**R)
+    children = fields.List(fields.Nested(ChildSchema), **R)
+
+
+class StructureBody(Strict):
+    dag_id = fields.String(**R)
+    nodes = fields.List(fields.Nested(NodeSchema), **R, metadata={"description": "tree order"})
+    groups = fields.List(fields.Nested(GroupSchema), **R)
+    roots = fields.List(fields.Nested(ChildSchema), **R)
+    edges = fields.List(
+        fields.List(fields.String(), validate=validate.Length(equal=2)),
+        **R,
+        metadata={"description": "[upstream, downstream] task ids"},
+    )
+
+
+class StructureSchema(Strict):
+    dag_id = fields.String(**R)
+    version_number = fields.Integer(**R)
+    hash = fields.String(**R)
+    structure = fields.Nested(StructureBody, **R)
+
+
+class GridQuery(Strict):
+    limit = fields.Integer(load_default=25, validate=validate.Range(min=1, max=1000))
+    before = fields.String(metadata={"description": "run_id: only runs older than this one"})
+
+
+class GridRunSchema(Strict):
+    run_id = fields.String(**R)
+    state = fields.String(**R)
+    run_type = fields.String(**R)
+    logical_date = fields.DateTime(**R)
+    start_date = nullable(fields.DateTime)
+    end_date = nullable(fields.DateTime)
+    version_number = fields.Integer(**R)
+
+
+class GridSchema(Strict):
+    dag_id = fields.String(**R)
+    version_number = fields.Integer(**R)
+    runs = fields.List(fields.Nested(GridRunSchema), **R, metadata={"description": "oldest first"})
+    has_more = fields.Boolean(**R, metadata={"description": "older runs exist"})
+    task_ids = fields.List(fields.String(), **R, metadata={"description": "tree order"})
+    states = fields.List(
+        fields.String(),
+        **R,
+        metadata={"description": "per task: one character per run, in the order of runs"},
+    )
+    state_codes = fields.Dict(keys=fields.String(), values=fields.String(), **R)
+
+
+class ChangesQuery(Strict):
+    since = fields.Integer(**R, validate=validate.Range(min=0))
+
+
+class ChangeSchema(Strict):
+    dag_id = nullable(fields.String)
+    kind = fields.String(**R, validate=validate.OneOf(["dag", "run", "import_error"]))
+
+
+class ChangesSchema(Strict):
+    token = fields.Integer(**R)
+    changes = fields.List(fields.Nested(ChangeSchema), **R)
+    truncated = fields.Boolean(**R, metadata={"description": "refetch everything"})

@@ -1,0 +1,218 @@
+"""Task instances of a run: list, details with tries, logs, marking and clearing."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from contextlib import nullcontext
+from typing import Any
+
+from flask import request
+from sqlalchemy import func, select
+
+from dagkeeper import db
+from dagkeeper.api.clear import ClearRequest, clear, unknown_runs
+from dagkeeper.api.dag_runs import get_run_or_404
+from dagkeeper.api.dags import get_dag_or_404
+from dagkeeper.api.errors import abort, not_found
+from dagkeeper.api.hooks import end_reads, not_modified, session
+from dagkeeper.api.responses import iso, json_response
+from dagkeeper.api.schemas import task_instances as schemas
+from dagkeeper.api.schemas.common import PageQuery
+from dagkeeper.api.spec import Blueprint
+from dagkeeper.models import (
+    ChangeKind,
+    RenderedTaskFields,
+    TaskInstance,
+    TaskInstanceHistory,
+    TaskLog,
+    TaskState,
+    queries,
+    record_change,
+    utcnow,
+)  # fmt: skip
+
+blp = Blueprint(
+    "task_instances", __name__, url_prefix="/api/v1/dags/<dag_id>", description="Task instances"
+)
+TI_PATH = "/dagRuns/<run_id>/taskInstances/<task_id>"
+
+
+def ti_dict(ti: TaskInstance, run_id: str) -> dict[str, Any]:
+    return {
+        "dag_id": ti.dag_id,
+        "run_id": run_id,
+        "task_id": ti.task_id,
+        "state": ti.state,
+        "try_number": ti.try_number,
+        "max_tries": ti.max_tries,
+        "start_date": iso(ti.start_date),
+        "end_date": iso(ti.end_date),
+        "duration": ti.duration,
+        "queued_at": iso(ti.queued_at),
+        "hostname": ti.hostname,
+        "pid": ti.pid,
+        "operator": ti.operator,
+    }
+
+
+def try_dict(t: TaskInstance | TaskInstanceHistory) -> dict[str, Any]:
+    return {
+        "try_number": t.try_number,
+        "state": t.state,
+        "start_date": iso(t.start_date),
+        "end_date": iso(t.end_date),
+        "duration": t.duration,
+        "hostname": t.hostname,
+    }
+
+
+def get_ti_or_404(dag_id: str, run_id: str, task_id: str) -> TaskInstance:
+    found = queries.get_task_instance(session(), dag_id, run_id, task_id)
+    if found is None:
+        get_run_or_404(dag_id, run_id)
+        not_found(f"task instance {task_id!r} of run {run_id!r}")
+    return found[0]
+
+
+@blp.route("/dagRuns/<run_id>/taskInstances")
+@blp.arguments(PageQuery, location="query")
+@blp.response(200, schemas.TaskInstanceCollection)
+def list_task_instances(args, dag_id: str, run_id: str):
+    """The task instances of one run, by task_id."""
+    run, _ = get_run_or_404(dag_id, run_id)
+    s = session()
+    total = s.scalar(select(func.count()).where(TaskInstance.dag_run_id == run.id))
+    page = s.scalars(
+        select(TaskInstance)
+        .where(TaskInstance.dag_run_id == run.id)
+        .order_by(TaskInstance.task_id)
+        .limit(args["limit"])
+        .offset(args["offset"])
+    )
+    tis = [ti_dict(ti, run_id) for ti in page]
+    return json_response({"task_instances": tis, "total_entries": total})
+
+
+@blp.route(TI_PATH)
+@blp.response(200, schemas.TaskInstanceDetailSchema)
+def get_task_instance(dag_id: str, run_id: str, task_id: str):
+    """One task instance with its rendered template fields and every try."""
+    ti = get_ti_or_404(dag_id, run_id, task_id)
+    s = session()
+    rendered = s.get(RenderedTaskFields, (ti.id, ti.try_number))
+    history = s.scalars(
+        select(TaskInstanceHistory)
+        .where(TaskInstanceHistory.task_instance_id == ti.id)
+        .order_by(TaskInstanceHistory.try_number)
+    )
+    tries = [try_dict(t) for t in history if t.try_number != ti.try_number]
+    if ti.try_number:
+        tries.append(try_dict(ti))
+    detail = ti_dict(ti, run_id)
+    detail["rendered_fields"] = json.loads(rendered.rendered) if rendered else None
+    detail["tries"] = tries
+    return json_response(detail)
+
+
+def _try_is_over(ti: TaskInstance, try_number: int) -> bool:
+    if try_number < ti.try_number:
+        return True
+    return ti.state in (*TaskState.FINISHED, TaskState.UP_FOR_RETRY)
+
+
+@blp.route(f"{TI_PATH}/logs/<int:try_number>")
+@blp.arguments(schemas.LogQuery, location="query")
+@blp.response(200, schemas.LogSchema)
+def get_log(args, dag_id: str, run_id: str, task_id: str, try_number: int):
+    """A try's log from ``offset`` on; poll with ``next_offset`` to tail a running task.
+
+    Its ETag is (try, last chunk, completeness): a running task's log grows
+    without a change-token bump, and an unrelated change must not refetch it.
+    """
+    ti = get_ti_or_404(dag_id, run_id, task_id)
+    if not 1 <= try_number <= ti.try_number:
+        not_found(f"try {try_number} of task instance {task_id!r}")
+    s = session()
+    complete = _try_is_over(ti, try_number)
+    last = s.execute(
+        select(func.max(TaskLog.offset), func.count()).where(
+            TaskLog.task_instance_id == ti.id, TaskLog.try_number == try_number
+        )
+    ).one()
+    query = hashlib.blake2b(request.full_path.encode(), digest_size=6).hexdigest()
+    cached = not_modified(f"log-{ti.id}-{try_number}-{last[0]}-{last[1]}-{int(complete)}-{query}")
+    if cached is not None:
+        return cached
+    offset = args["offset"]
+    start = s.scalar(
+        select(func.max(TaskLog.offset)).where(
+            TaskLog.task_instance_id == ti.id,
+            TaskLog.try_number == try_number,
+            TaskLog.offset <= offset,
+        )
+    )
+    chunks = s.execute(
+        select(TaskLog.offset, TaskLog.content)
+        .where(
+            TaskLog.task_instance_id == ti.id,
+            TaskLog.try_number == try_number,
+            TaskLog.offset >= (start or 0),
+        )
+        .order_by(TaskLog.offset)
+    ).all()
+    text = "".join(c.content for c in chunks)
+    content = text[max(offset - chunks[0].offset, 0) :] if chunks else ""
+    return json_response(
+        {
+            "content": content,
+            "offset": offset,
+            "next_offset": offset + len(content),
+            "complete": complete,
+        }
+    )
+
+
+@blp.route(TI_PATH, methods=["PATCH"])
+@blp.arguments(schemas.TaskInstancePatch)
+@blp.response(200, schemas.TaskInstanceSchema)
+def patch_task_instance(body, dag_id: str, run_id: str, task_id: str):
+    """Mark a task instance success or failed; the scheduler takes it from there."""
+    ti_id = get_ti_or_404(dag_id, run_id, task_id).id
+    with db.transaction() as s:
+        ti = s.get(TaskInstance, ti_id)
+        if ti.state != body["state"]:
+            ti.state = body["state"]
+            ti.end_date = utcnow()
+            ti.next_try_at = None
+            record_change(s, [(dag_id, ChangeKind.RUN)])
+    end_reads()
+    return json_response(ti_dict(get_ti_or_404(dag_id, run_id, task_id), run_id))
+
+
+@blp.route("/clearTaskInstances", methods=["POST"])
+@blp.arguments(schemas.ClearBody)
+@blp.response(200, schemas.ClearedCollection)
+def clear_task_instances(body, dag_id: str):
+    """Clear task instances of some runs so the scheduler runs them again (or list them)."""
+    get_dag_or_404(dag_id)
+    missing = unknown_runs(session(), dag_id, body["dag_run_ids"])
+    if missing:
+        not_found(f"runs {missing} of DAG {dag_id!r}")
+    clear_request = ClearRequest(
+        dag_id=dag_id,
+        run_ids=body["dag_run_ids"],
+        task_ids=body.get("task_ids"),
+        include_upstream=body["include_upstream"],
+        include_downstream=body["include_downstream"],
+        only_failed=body["only_failed"],
+        dry_run=body["dry_run"],
+    )
+    writes = nullcontext(session()) if clear_request.dry_run else db.transaction()
+    with writes as s:
+        cleared, unknown = clear(s, clear_request)
+        if unknown:  # raised inside the transaction: nothing is written
+            messages = [f"unknown task {t!r}" for t in sorted(unknown)]
+            abort(400, "task_ids names tasks the runs do not have", {"task_ids": messages})
+    tis = [{"dag_id": dag_id, "run_id": r, "task_id": t, "state": st} for r, t, st in cleared]
+    return json_response({"task_instances": tis})

@@ -1,0 +1,136 @@
+"""``/ui/...``: aggregates shaped for one round trip per view.
+
+``structure`` splices the stored structure text into its envelope (no JSON
+decoding); ``grid`` reads runs and then only (run, task, state) triples, and
+encodes states as one character per run so 2,000 tasks x 25 runs stay small.
+"""
+
+from __future__ import annotations
+
+import json
+
+from flask import current_app
+from sqlalchemy import select
+
+from dagkeeper.api.dags import get_dag_or_404
+from dagkeeper.api.errors import abort, not_found
+from dagkeeper.api.hooks import session
+from dagkeeper.api.responses import iso, json_response
+from dagkeeper.api.schemas import ui as schemas
+from dagkeeper.api.spec import Blueprint
+from dagkeeper.models import DagRun, DagVersion, queries
+from dagkeeper.models.change import changes_since, current_token
+
+blp = Blueprint("ui", __name__, url_prefix="/ui", description="UI aggregates")
+
+STATE_CODES = {
+    ".": "no_task_instance",
+    "-": "none",
+    "S": "scheduled",
+    "Q": "queued",
+    "R": "running",
+    "s": "success",
+    "f": "failed",
+    "k": "skipped",
+    "u": "upstream_failed",
+    "r": "up_for_retry",
+    "x": "removed",
+}
+CHAR_OF_STATE = {state: char for char, state in STATE_CODES.items() if char not in ".-"}
+CHAR_OF_STATE[None] = "-"
+MAX_CHANGES = 500
+
+
+@blp.route("/structure/<dag_id>")
+@blp.arguments(schemas.StructureQuery, location="query")
+@blp.response(200, schemas.StructureSchema)
+def structure(args, dag_id: str):
+    """The graph/tree structure of a version: current, ``?version=N`` or ``?run_id=R``'s."""
+    if "version" in args and "run_id" in args:
+        abort(400, "give version or run_id, not both", {"run_id": ["conflicts with version"]})
+    s = session()
+    if "run_id" in args:
+        version = queries.version_of_run(s, dag_id, args["run_id"])
+        what = f"run {args['run_id']!r} of DAG {dag_id!r}"
+    else:
+        version = queries.get_version(s, dag_id, args.get("version"))
+        what = f"version {args.get('version', '(current)')} of DAG {dag_id!r}"
+    if version is None:
+        get_dag_or_404(dag_id)
+        not_found(what)
+    head = json.dumps(
+        {"dag_id": dag_id, "version_number": version.version_number, "hash": version.hash},
+        separators=(",", ":"),
+    )
+    return json_response(None, raw=f'{head[:-1]},"structure":{version.structure}}}')
+
+
+@blp.route("/grid/<dag_id>")
+@blp.arguments(schemas.GridQuery, location="query")
+@blp.response(200, schemas.GridSchema)
+def grid(args, dag_id: str):
+    """The newest runs and, per task in tree order, one state character per run."""
+    dag = get_dag_or_404(dag_id)
+    s = session()
+    before = None
+    if "before" in args:
+        before = s.scalar(
+            select(DagRun.logical_date).where(
+                DagRun.dag_id == dag_id, DagRun.run_id == args["before"]
+            )
+        )
+        if before is None:
+            not_found(f"run {args['before']!r} of DAG {dag_id!r}")
+    runs, has_more = queries.grid_runs(s, dag_id, args["limit"], before)
+    structure = s.scalar(
+        select(DagVersion.structure).where(DagVersion.id == dag.current_version_id)
+    )
+    task_ids = [node["id"] for node in json.loads(structure)["nodes"]] if structure else []
+    column = {run.id: i for i, run in enumerate(runs)}
+    rows = {task_id: ["."] * len(runs) for task_id in task_ids}
+    for dag_run_id, task_id, state in queries.grid_states(s, list(column)):
+        row = rows.get(task_id)
+        if row is not None:
+            row[column[dag_run_id]] = CHAR_OF_STATE.get(state, "-")
+    body = {
+        "dag_id": dag_id,
+        "version_number": dag.version_number,
+        "runs": [
+            {
+                "run_id": r.run_id,
+                "state": r.state,
+                "run_type": r.run_type,
+                "logical_date": iso(r.logical_date),
+                "start_date": iso(r.start_date),
+                "end_date": iso(r.end_date),
+                "version_number": r.version_number,
+            }
+            for r in runs
+        ],
+        "has_more": has_more,
+        "task_ids": task_ids,
+        "states": ["".join(rows[t]) for t in task_ids],
+        "state_codes": STATE_CODES,
+    }
+    return json_response(body)
+
+
+@blp.route("/changes")
+@blp.arguments(schemas.ChangesQuery, location="query")
+@blp.response(200, schemas.ChangesSchema)
+@blp.alt_response(304, description="nothing changed since the token")
+def changes(args):
+    """What changed after token ``since``: poll it every second, 304 when nothing did."""
+    s = session()
+    token = current_token(s)
+    since = args["since"]
+    if token == since:
+        return current_app.response_class(status=304)
+    found = changes_since(s, since, MAX_CHANGES) if since < token else []
+    truncated = since > token or len(found) > MAX_CHANGES
+    body = {
+        "token": token,
+        "changes": [{"dag_id": d, "kind": k} for d, k in found[:MAX_CHANGES]],
+        "truncated": truncated,
+    }
+    return json_response(body)

@@ -1,0 +1,251 @@
+"""Named read queries the web views need, next to the models they read.
+
+They select only the columns a view shows and return plain rows, because the
+hot pages (DAG list, grid) must stay a handful of indexed reads at any size.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import ColumnElement, Row, and_, exists, func, or_, select
+from sqlalchemy.orm import Session
+
+from dagkeeper.models.dag import Dag, DagTag
+from dagkeeper.models.run import DagRun
+from dagkeeper.models.task_instance import TaskInstance
+from dagkeeper.models.version import DagVersion
+
+RECENT_RUNS = 10
+
+
+@dataclass(frozen=True)
+class DagFilters:
+    search: str | None = None
+    tags: Sequence[str] = ()
+    paused: bool | None = None
+    only_active: bool = True
+    has_import_errors: bool | None = None
+
+
+def _latest_run_column(column) -> ColumnElement:
+    """A correlated subquery: ``column`` of the DAG's newest run (by logical date)."""
+    return (
+        select(column)
+        .where(DagRun.dag_id == Dag.dag_id)
+        .order_by(DagRun.logical_date.desc())
+        .limit(1)
+        .correlate(Dag)
+        .scalar_subquery()
+    )
+
+
+DAG_ORDERINGS = {
+    "dag_id": lambda: Dag.dag_id,
+    "next_dagrun": lambda: Dag.next_dagrun,
+    "owners": lambda: Dag.owners,
+    "last_run_state": lambda: _latest_run_column(DagRun.state),
+    "last_run_date": lambda: _latest_run_column(DagRun.logical_date),
+}
+
+
+def _dag_conditions(filters: DagFilters) -> list[ColumnElement[bool]]:
+    conditions: list[ColumnElement[bool]] = []
+    if filters.only_active:
+        conditions.append(Dag.is_active.is_(True))
+    if filters.paused is not None:
+        conditions.append(Dag.is_paused.is_(filters.paused))
+    if filters.has_import_errors is not None:
+        conditions.append(Dag.has_import_errors.is_(filters.has_import_errors))
+    if filters.search:
+        conditions.append(
+            or_(
+                Dag.dag_id.icontains(filters.search, autoescape=True),
+                Dag.description.icontains(filters.search, autoescape=True),
+            )
+        )
+    if filters.tags:
+        conditions.append(
+            exists().where(DagTag.dag_id == Dag.dag_id, DagTag.name.in_(list(filters.tags)))
+        )
+    return conditions
+
+
+def count_dags(session: Session, filters: DagFilters) -> int:
+    return session.scalar(select(func.count()).select_from(Dag).where(*_dag_conditions(filters)))
+
+
+def select_dag_page(
+    session: Session, filters: DagFilters, order_by: str, limit: int, offset: int
+) -> list[Dag]:
+    """One page of DAG rows; ``order_by`` is a key of DAG_ORDERINGS with optional ``-``."""
+    key = order_by.lstrip("-")
+    column = DAG_ORDERINGS[key]()
+    ordering = column.desc() if order_by.startswith("-") else column.asc()
+    query = (
+        select(Dag)
+        .where(*_dag_conditions(filters))
+        .order_by(ordering.nulls_last(), Dag.dag_id)
+        .limit(limit)
+        .offset(offset)
+    )
+    return list(session.scalars(query))
+
+
+def tags_of(session: Session, dag_ids: Sequence[str]) -> dict[str, list[str]]:
+    tags: dict[str, list[str]] = {dag_id: [] for dag_id in dag_ids}
+    rows = session.execute(
+        select(DagTag.dag_id, DagTag.name).where(DagTag.dag_id.in_(dag_ids)).order_by(DagTag.name)
+    )
+    for dag_id, name in rows:
+        tags[dag_id].append(name)
+    return tags
+
+
+def recent_runs_of(
+    session: Session, dag_ids: Sequence[str], per_dag: int = RECENT_RUNS
+) -> dict[str, list[Row]]:
+    """The newest ``per_dag`` runs of each DAG, oldest first, in ONE query (row_number)."""
+    rank = (
+        func.row_number()
+        .over(partition_by=DagRun.dag_id, order_by=DagRun.logical_date.desc())
+        .label("rank")
+    )
+    ranked = (
+        select(DagRun.dag_id, DagRun.run_id, DagRun.state, DagRun.logical_date, rank)
+        .where(DagRun.dag_id.in_(dag_ids))
+        .subquery()
+    )
+    rows = session.execute(
+        select(ranked.c.dag_id, ranked.c.run_id, ranked.c.state, ranked.c.logical_date)
+        .where(ranked.c.rank <= per_dag)
+        .order_by(ranked.c.dag_id, ranked.c.logical_date)
+    )
+    runs: dict[str, list[Row]] = {dag_id: [] for dag_id in dag_ids}
+    for row in rows:
+        runs[row.dag_id].append(row)
+    return runs
+
+
+def get_version(session: Session, dag_id: str, version_number: int | None) -> DagVersion | None:
+    """A DAG's version by number, or its current version when ``version_number`` is None."""
+    if version_number is None:
+        version_id = session.scalar(select(Dag.current_version_id).where(Dag.dag_id == dag_id))
+        return session.get(DagVersion, version_id) if version_id is not None else None
+    return session.scalar(
+        select(DagVersion).where(
+            DagVersion.dag_id == dag_id, DagVersion.version_number == version_number
+        )
+    )
+
+
+def version_of_run(session: Session, dag_id: str, run_id: str) -> DagVersion | None:
+    return session.scalar(
+        select(DagVersion)
+        .join(DagRun, DagRun.dag_version_id == DagVersion.id)
+        .where(DagRun.dag_id == dag_id, DagRun.run_id == run_id)
+    )
+
+
+RUN_ORDERINGS = ("logical_date", "start_date", "end_date", "queued_at", "state", "run_id")
+
+
+@dataclass(frozen=True)
+class RunFilters:
+    states: Sequence[str] = ()
+    run_type: str | None = None
+    logical_date_gte: datetime | None = None
+    logical_date_lte: datetime | None = None
+
+
+def _run_conditions(dag_id: str, filters: RunFilters) -> list[ColumnElement[bool]]:
+    conditions: list[ColumnElement[bool]] = [DagRun.dag_id == dag_id]
+    if filters.states:
+        conditions.append(DagRun.state.in_(list(filters.states)))
+    if filters.run_type:
+        conditions.append(DagRun.run_type == filters.run_type)
+    if filters.logical_date_gte:
+        conditions.append(DagRun.logical_date >= filters.logical_date_gte)
+    if filters.logical_date_lte:
+        conditions.append(DagRun.logical_date <= filters.logical_date_lte)
+    return conditions
+
+
+def run_page(
+    session: Session, dag_id: str, filters: RunFilters, order_by: str, limit: int, offset: int
+) -> tuple[int, list[tuple[DagRun, int]]]:
+    """Total and one page of ``(run, version_number)`` pairs."""
+    conditions = _run_conditions(dag_id, filters)
+    total = session.scalar(select(func.count()).select_from(DagRun).where(*conditions))
+    column = getattr(DagRun, order_by.lstrip("-"))
+    ordering = column.desc() if order_by.startswith("-") else column.asc()
+    rows = session.execute(
+        select(DagRun, DagVersion.version_number)
+        .join(DagVersion, DagVersion.id == DagRun.dag_version_id)
+        .where(*conditions)
+        .order_by(ordering.nulls_last(), DagRun.id)
+        .limit(limit)
+        .offset(offset)
+    )
+    return total, [(run, number) for run, number in rows]
+
+
+def get_run(session: Session, dag_id: str, run_id: str) -> tuple[DagRun, int] | None:
+    row = session.execute(
+        select(DagRun, DagVersion.version_number)
+        .join(DagVersion, DagVersion.id == DagRun.dag_version_id)
+        .where(DagRun.dag_id == dag_id, DagRun.run_id == run_id)
+    ).first()
+    return (row[0], row[1]) if row else None
+
+
+def get_task_instance(
+    session: Session, dag_id: str, run_id: str, task_id: str
+) -> tuple[TaskInstance, str] | None:
+    """The task instance and its run's ``run_id``."""
+    row = session.execute(
+        select(TaskInstance, DagRun.run_id)
+        .join(DagRun, DagRun.id == TaskInstance.dag_run_id)
+        .where(DagRun.dag_id == dag_id, DagRun.run_id == run_id, TaskInstance.task_id == task_id)
+    ).first()
+    return (row[0], row[1]) if row else None
+
+
+def grid_runs(
+    session: Session, dag_id: str, limit: int, before: datetime | None
+) -> tuple[list[Row], bool]:
+    """The newest ``limit`` runs (optionally older than ``before``), oldest first."""
+    conditions = [DagRun.dag_id == dag_id]
+    if before is not None:
+        conditions.append(DagRun.logical_date < before)
+    rows = session.execute(
+        select(
+            DagRun.id,
+            DagRun.run_id,
+            DagRun.state,
+            DagRun.run_type,
+            DagRun.logical_date,
+            DagRun.start_date,
+            DagRun.end_date,
+            DagVersion.version_number,
+        )
+        .join(DagVersion, DagVersion.id == DagRun.dag_version_id)
+        .where(and_(*conditions))
+        .order_by(DagRun.logical_date.desc())
+        .limit(limit + 1)
+    ).all()
+    return rows[:limit][::-1], len(rows) > limit
+
+
+def grid_states(session: Session, dag_run_ids: Sequence[int]) -> list[tuple[int, str, str | None]]:
+    """``(dag_run_id, task_id, state)`` of every task instance of the given runs."""
+    if not dag_run_ids:
+        return []
+    rows = session.execute(
+        select(TaskInstance.dag_run_id, TaskInstance.task_id, TaskInstance.state).where(
+            TaskInstance.dag_run_id.in_(list(dag_run_ids))
+        )
+    )
+    return rows.tuples().all()
