@@ -1,0 +1,74 @@
+"""Which files in the DAG folder are DAG files.
+
+Every ``*.py`` file under the folder, recursively, except what a
+``.dagkeeperignore`` file excludes. Each such file holds gitignore-style
+patterns that apply to the folder it sits in and everything below it, exactly
+like a ``.gitignore``. Every remaining file is parsed: there is no "might
+contain a DAG" heuristic, so a DAG built by a helper function is never missed.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from pathspec import GitIgnoreSpec
+
+IGNORE_FILE = ".dagkeeperignore"
+_SKIPPED_DIRS = {"__pycache__"}
+
+_Rules = list[tuple[Path, GitIgnoreSpec]]  # (folder the patterns are relative to, patterns)
+
+
+def _with_rules_of(folder: Path, rules: _Rules) -> _Rules:
+    ignore_file = folder / IGNORE_FILE
+    if not ignore_file.is_file():
+        return rules
+    lines = ignore_file.read_text(errors="replace").splitlines()
+    return [*rules, (folder, GitIgnoreSpec.from_lines(lines))]
+
+
+def _ignored(path: Path, rules: _Rules, *, is_dir: bool) -> bool:
+    for base, spec in rules:
+        relative = path.relative_to(base).as_posix() + ("/" if is_dir else "")
+        if spec.match_file(relative):
+            return True
+    return False
+
+
+def find_dag_files(folder: Path) -> list[Path]:
+    """Every DAG file under ``folder``, sorted, honouring ``.dagkeeperignore`` files."""
+    folder = Path(folder)
+    found: list[Path] = []
+    rules_of: dict[Path, _Rules] = {folder: _with_rules_of(folder, [])}
+    for root, dirs, files in os.walk(folder):
+        here = Path(root)
+        rules = rules_of.pop(here)
+        kept = []
+        for name in sorted(dirs):
+            child = here / name
+            if name not in _SKIPPED_DIRS and not _ignored(child, rules, is_dir=True):
+                rules_of[child] = _with_rules_of(child, rules)
+                kept.append(name)
+        dirs[:] = kept
+        found += (
+            here / name
+            for name in files
+            if name.endswith(".py") and not _ignored(here / name, rules, is_dir=False)
+        )
+    return sorted(found)
+
+
+def is_dag_file(folder: Path, path: Path) -> bool:
+    """Whether ``path`` (inside ``folder``) is a DAG file, checking the ignore rules above it."""
+    folder, path = Path(folder), Path(path)
+    if path.suffix != ".py" or not path.is_relative_to(folder):
+        return False
+    rules = _with_rules_of(folder, [])
+    current = folder
+    for part in path.relative_to(folder).parts[:-1]:
+        current = current / part
+        if part in _SKIPPED_DIRS or _ignored(current, rules, is_dir=True):
+            return False
+        rules = _with_rules_of(current, rules)
+    return not _ignored(path, rules, is_dir=False)

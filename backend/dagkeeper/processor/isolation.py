@@ -1,0 +1,208 @@
+"""Run each DAG file's import in its own child process, with a deadline.
+
+Children are forked by a multiprocessing *forkserver* that pre-imported the
+authoring API, operators and serialization: a child starts in milliseconds,
+already warm, and every file gets a pristine interpreter (no state leaks from
+one file to the next). The parent never imports user code and never forks
+itself, so its database connections and threads cannot leak into a child.
+
+The parent reads each child's pipe as soon as it is readable, so a large
+document (thousands of tasks) cannot deadlock a child blocked on a full pipe.
+"""
+
+from __future__ import annotations
+
+import io
+import multiprocessing
+import os
+import pickle
+import signal
+import time
+from collections import deque
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from multiprocessing import context, forkserver, popen_forkserver, reduction, spawn, util
+from multiprocessing.connection import wait
+from pathlib import Path
+
+PRELOAD = [
+    "dagkeeper.authoring",
+    "dagkeeper.operators",
+    "dagkeeper.serialization",
+    "dagkeeper.processor.child",
+    "dagkeeper.processor.isolation",
+    "dagkeeper.processor.forkserver_ready",
+]
+DEFAULT_MEMORY_LIMIT = 2 * 1024**3
+
+
+@dataclass(frozen=True)
+class ParsedDag:
+    dag_id: str
+    document: bytes
+    structure: bytes
+
+
+@dataclass(frozen=True)
+class ImportFailure:
+    message: str  # one line, naming file and line
+    stacktrace: str
+
+
+@dataclass
+class ParseResult:
+    path: Path
+    dags: list[ParsedDag] = field(default_factory=list)
+    error: ImportFailure | None = None
+    duration: float = 0.0
+
+
+def memory_limit() -> int:
+    """Address-space limit of a child in bytes (``DAGKEEPER_PARSE_MEMORY_LIMIT_MB``; 0 = none)."""
+    megabytes = os.environ.get("DAGKEEPER_PARSE_MEMORY_LIMIT_MB")
+    return int(megabytes) * 1024**2 if megabytes is not None else DEFAULT_MEMORY_LIMIT
+
+
+class _Popen(popen_forkserver.Popen):
+    """The forkserver launch, minus re-running the parent's ``__main__`` in each child.
+
+    The stdlib re-imports the parent's main script in every child so that
+    functions defined there unpickle; ours live in :mod:`dagkeeper.processor.child`,
+    and re-running a script (``python -m bench.processor``, a user's own
+    script) in each child would be slow at best and recursive at worst.
+    """
+
+    def _launch(self, process_obj):
+        prep_data = spawn.get_preparation_data(process_obj._name)
+        prep_data.pop("init_main_from_name", None)
+        prep_data.pop("init_main_from_path", None)
+        buf = io.BytesIO()
+        context.set_spawning_popen(self)
+        try:
+            reduction.dump(prep_data, buf)
+            reduction.dump(process_obj, buf)
+        finally:
+            context.set_spawning_popen(None)
+        self.sentinel, w = forkserver.connect_to_new_process(self._fds)
+        parent_w = os.dup(w)  # the child's "parent is alive" sentinel, as in the stdlib
+        self.finalizer = util.Finalize(self, util.close_fds, (parent_w, self.sentinel))
+        with open(w, "wb", closefd=True) as f:
+            f.write(buf.getbuffer())
+        self.pid = forkserver.read_signed(self.sentinel)
+
+
+class _ParseProcess(context.ForkServerProcess):
+    @staticmethod
+    def _Popen(process_obj):
+        return _Popen(process_obj)
+
+
+_preloaded = False
+
+
+def _forkserver_context() -> context.ForkServerContext:
+    global _preloaded
+    forkserver_context = multiprocessing.get_context("forkserver")
+    if not _preloaded:
+        forkserver_context.set_forkserver_preload(PRELOAD)
+        _preloaded = True
+    return forkserver_context
+
+
+@dataclass
+class _Child:
+    path: Path
+    process: multiprocessing.process.BaseProcess
+    conn: multiprocessing.connection.Connection
+    started: float
+    deadline: float
+    payload: bytes | None = None
+    closed: bool = False  # the child closed its end without sending
+
+    def read(self) -> None:
+        """Take the whole message (blocking only while the child is still writing it)."""
+        try:
+            self.payload = self.conn.recv_bytes()
+        except (EOFError, OSError):
+            self.closed = True
+
+
+def _start(path: Path, folder: Path, timeout: float) -> _Child:
+    from dagkeeper.processor.child import parse_in_child
+
+    receiver, sender = _forkserver_context().Pipe(duplex=False)
+    process = _ParseProcess(
+        target=parse_in_child,
+        args=(str(path), str(folder), dict(os.environ), memory_limit(), sender),
+        name=f"dagkeeper-parse:{path.name}",
+        daemon=True,
+    )
+    started = time.monotonic()
+    process.start()
+    sender.close()
+    return _Child(path, process, receiver, started, started + timeout)
+
+
+def _exit_message(exitcode: int | None) -> str:
+    if exitcode is not None and exitcode < 0:
+        return f"killed by signal {-exitcode} ({signal.Signals(-exitcode).name})"
+    return f"process exited with code {exitcode}"
+
+
+def _finish(child: _Child, folder: Path, payload: bytes | None, failure: str | None) -> ParseResult:
+    """Reap the child and turn what it sent (or how it ended) into a result."""
+    from dagkeeper.processor.child import display_path
+
+    child.process.join(1)
+    if child.process.is_alive():
+        child.process.kill()
+        child.process.join()
+    child.conn.close()
+    result = ParseResult(child.path, duration=time.monotonic() - child.started)
+    if payload is not None:
+        data = pickle.loads(payload)
+        if "error" in data:
+            result.error = ImportFailure(data["error"]["message"], data["error"]["stacktrace"])
+        else:
+            result.dags = [ParsedDag(*dag) for dag in data["dags"]]
+        return result
+    if failure is None:
+        failure = _exit_message(child.process.exitcode)
+    result.error = ImportFailure(f"{display_path(str(child.path), str(folder))}: {failure}", "")
+    return result
+
+
+def parse_files(
+    paths: Iterable[Path], *, folder: Path, workers: int, timeout: float
+) -> Iterator[ParseResult]:
+    """Parse each file in its own child, ``workers`` at a time; yield results as they finish."""
+    pending = deque(paths)
+    running: list[_Child] = []
+    try:
+        while pending or running:
+            while pending and len(running) < max(1, workers):
+                running.append(_start(pending.popleft(), folder, timeout))
+            handles: list = [c.process.sentinel for c in running]
+            handles += [c.conn for c in running if not c.closed]
+            next_deadline = min(c.deadline for c in running)
+            ready = set(wait(handles, timeout=max(0.0, next_deadline - time.monotonic())))
+            now = time.monotonic()
+            for child in list(running):
+                if child.conn in ready:
+                    child.read()
+                failure = None
+                if child.payload is None and child.process.sentinel in ready:
+                    if not child.closed and child.conn.poll():
+                        child.read()
+                elif child.payload is None and child.deadline <= now:
+                    child.process.kill()
+                    failure = f"timed out after {timeout:g} s"
+                elif child.payload is None:
+                    continue
+                running.remove(child)
+                yield _finish(child, folder, child.payload, failure)
+    finally:
+        for child in running:
+            child.process.kill()
+            child.process.join()
+            child.conn.close()

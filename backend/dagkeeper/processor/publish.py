@@ -1,0 +1,319 @@
+"""Write everything derived from one DAG file in one transaction (DESIGN.md invariant 2).
+
+A reader sees a file's old state or its new state, never a mix: its DAG rows
+and tags, new versions, source code, import-error state and deactivations
+commit together, with the change-counter bump that tells browsers to refetch.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from dagkeeper.db import transaction
+from dagkeeper.models import (
+    ChangeKind,
+    Dag,
+    DagCode,
+    DagFile,
+    DagImportError,
+    DagRun,
+    DagTag,
+    DagVersion,
+    RunType,
+    record_change,
+    utcnow,
+)
+from dagkeeper.processor.isolation import ImportFailure, ParsedDag, ParseResult
+from dagkeeper.serialization import digest, loads
+from dagkeeper.timetables import DataInterval, timetable_for
+
+
+@dataclass
+class Publication:
+    """What one publication did, for the pass summary."""
+
+    fileloc: str
+    dag_ids: list[str] = field(default_factory=list)
+    new_versions: int = 0
+    error: str | None = None
+    deactivated: list[str] = field(default_factory=list)
+
+
+def content_hash(source: bytes) -> str:
+    return hashlib.sha256(source).hexdigest()
+
+
+def relative_fileloc(folder: Path, path: Path) -> str:
+    return path.relative_to(folder).as_posix()
+
+
+def publish_file(folder: Path, path: Path, source: bytes, result: ParseResult) -> Publication:
+    """Publish one parse result of ``path`` (whose bytes were ``source``) atomically."""
+    fileloc = relative_fileloc(folder, path)
+    now = utcnow()
+    with transaction() as session:
+        publication = Publication(fileloc)
+        changes: list[tuple[str | None, str]] = []
+        owned = {d.dag_id: d for d in session.scalars(select(Dag).where(Dag.fileloc == fileloc))}
+        if result.error is not None:
+            error: ImportFailure | None = result.error
+            flagged = [d for d in owned.values() if d.is_active]
+            for dag in flagged:
+                dag.has_import_errors = True
+                dag.last_parsed_at = now
+            changes += [(d.dag_id, ChangeKind.DAG) for d in flagged]
+            dag_count = len(flagged)
+        else:
+            conflicts = _publish_dags(
+                session, folder, fileloc, source, result.dags, now, publication
+            )
+            for dag in owned.values():
+                if dag.is_active and dag.dag_id not in publication.dag_ids:
+                    dag.is_active = False
+                    publication.deactivated.append(dag.dag_id)
+            changes += [(d, ChangeKind.DAG) for d in publication.dag_ids + publication.deactivated]
+            error = ImportFailure(f"{fileloc}: " + "; ".join(conflicts), "") if conflicts else None
+            dag_count = len(publication.dag_ids)
+        publication.error = error.message if error else None
+        if _set_import_error(session, fileloc, error, now):
+            changes.append((None, ChangeKind.IMPORT_ERROR))
+        _record_file(session, fileloc, content_hash(source), now, result.duration, dag_count)
+        if changes:
+            record_change(session, changes)
+    return publication
+
+
+def forget_file(fileloc: str) -> list[str]:
+    """A file is gone (or now ignored): deactivate its DAGs, drop its file and error rows."""
+    with transaction() as session:
+        dags = session.scalars(select(Dag).where(Dag.fileloc == fileloc, Dag.is_active)).all()
+        for dag in dags:
+            dag.is_active = False
+        changes: list[tuple[str | None, str]] = [(d.dag_id, ChangeKind.DAG) for d in dags]
+        if session.execute(
+            delete(DagImportError).where(DagImportError.fileloc == fileloc)
+        ).rowcount:
+            changes.append((None, ChangeKind.IMPORT_ERROR))
+        session.execute(delete(DagFile).where(DagFile.path == fileloc))
+        if changes:
+            record_change(session, changes)
+        return [d.dag_id for d in dags]
+
+
+def _owned_elsewhere(session: Session, folder: Path, dag: Dag | None, fileloc: str) -> bool:
+    """Whether another file that still exists already owns this DAG (the owner keeps it)."""
+    if dag is None or dag.fileloc == fileloc or not dag.is_active:
+        return False
+    known = session.scalar(select(DagFile.id).where(DagFile.path == dag.fileloc))
+    return known is not None and (folder / dag.fileloc).is_file()
+
+
+def _publish_dags(
+    session: Session,
+    folder: Path,
+    fileloc: str,
+    source: bytes,
+    parsed: list[ParsedDag],
+    now: datetime,
+    publication: Publication,
+) -> list[str]:
+    """Upsert each DAG of a successful parse; return conflict messages for duplicated ids."""
+    existing = {
+        d.dag_id: d
+        for d in session.scalars(select(Dag).where(Dag.dag_id.in_([p.dag_id for p in parsed])))
+    }
+    taken = {
+        p.dag_id
+        for p in parsed
+        if _owned_elsewhere(session, folder, existing.get(p.dag_id), fileloc)
+    }
+    code = _code_for(session, fileloc, source)
+    for item in parsed:
+        if item.dag_id in taken:
+            continue
+        dag = existing.get(item.dag_id)
+        if dag is None:
+            dag = Dag(
+                dag_id=item.dag_id,
+                fileloc=fileloc,
+                version_number=0,
+                is_paused=False,
+                created_at=now,
+            )
+            session.add(dag)
+        if _upsert_dag(session, dag, item, fileloc, code, now, has_errors=bool(taken)):
+            publication.new_versions += 1
+        publication.dag_ids.append(item.dag_id)
+    conflicts = [
+        f"DAG {dag_id!r} is already defined in {existing[dag_id].fileloc}"
+        for dag_id in sorted(taken)
+    ]
+    return conflicts
+
+
+def _code_for(session: Session, fileloc: str, source: bytes) -> DagCode:
+    source_hash = content_hash(source)
+    code = session.scalar(
+        select(DagCode).where(DagCode.fileloc == fileloc, DagCode.source_hash == source_hash)
+    )
+    if code is None:
+        code = DagCode(
+            fileloc=fileloc, source_hash=source_hash, source=source.decode("utf-8", "replace")
+        )
+        session.add(code)
+        session.flush()
+    return code
+
+
+def _upsert_dag(
+    session: Session,
+    dag: Dag,
+    item: ParsedDag,
+    fileloc: str,
+    code: DagCode,
+    now: datetime,
+    *,
+    has_errors: bool,
+) -> bool:
+    """Bring one ``dag`` row up to date; returns whether a new version was created."""
+    raw = json.loads(item.document)
+    dag.fileloc = fileloc
+    dag.is_active = True
+    dag.has_import_errors = has_errors
+    dag.last_parsed_at = now
+    _apply_attributes(session, dag, raw)
+    document_hash = digest(item.document)
+    current = session.get(DagVersion, dag.current_version_id) if dag.current_version_id else None
+    if current is not None and current.hash == document_hash:
+        if current.dag_code_id != code.id:
+            # Same DAG, edited source (a comment, say): show the code that is on disk.
+            current.dag_code_id = code.id
+        return False
+    loads(item.document)  # validate before anything reaches the database
+    session.flush()  # the dag row must exist before its version
+    version = DagVersion(
+        dag_id=dag.dag_id,
+        version_number=dag.version_number + 1,
+        hash=document_hash,
+        document=item.document.decode(),
+        structure=item.structure.decode(),
+        task_count=len(raw["tasks"]),
+        dag_code_id=code.id,
+        created_at=now,
+    )
+    session.add(version)
+    session.flush()
+    dag.current_version_id = version.id
+    dag.version_number = version.version_number
+    return True
+
+
+def _date(text: str | None) -> datetime | None:
+    return datetime.fromisoformat(text) if text else None
+
+
+def _schedule_fields(schedule: dict[str, Any]) -> tuple[str, str | None]:
+    if schedule["kind"] == "timedelta":
+        return "timedelta", str(timedelta(seconds=schedule["seconds"]))
+    return schedule["kind"], schedule["expression"]
+
+
+def _apply_attributes(session: Session, dag: Dag, raw: dict[str, Any]) -> None:
+    """Copy the list-level fields of a document onto its ``dag`` row."""
+    kind, expression = _schedule_fields(raw["schedule"])
+    start_date, end_date = _date(raw["start_date"]), _date(raw["end_date"])
+    timetable = timetable_for(raw["schedule"], raw["timezone"], start_date)
+    when = (kind, expression, raw["timezone"], start_date, end_date, bool(raw["catchup"]))
+    before = (
+        dag.schedule_kind,
+        dag.schedule_expression,
+        dag.timezone,
+        dag.start_date,
+        dag.end_date,
+        bool(dag.catchup),
+    )
+    dag.description = raw["description"]
+    dag.owners = ",".join(sorted(raw["owners"]))
+    dag.schedule_kind, dag.schedule_expression = kind, expression
+    dag.schedule_summary = timetable.summary
+    dag.timezone = raw["timezone"]
+    dag.start_date, dag.end_date = start_date, end_date
+    dag.catchup = raw["catchup"]
+    dag.max_active_runs = raw["max_active_runs"]
+    dag.max_active_tasks = raw["max_active_tasks"]
+    _sync_tags(dag, raw["tags"])
+    # The scheduler owns the next-run fields once runs exist; the processor sets
+    # them for a new DAG and re-plans them when the schedule itself changed.
+    if when != before or dag.next_dagrun is None:
+        last = _last_scheduled_interval(session, dag.dag_id)
+        if when != before or last is None:
+            upcoming = timetable.next_run(
+                last, start_date=start_date, end_date=end_date, catchup=dag.catchup, now=utcnow()
+            )
+            dag.next_dagrun = upcoming.logical_date if upcoming else None
+            dag.next_dagrun_data_interval_start = upcoming.data_interval.start if upcoming else None
+            dag.next_dagrun_data_interval_end = upcoming.data_interval.end if upcoming else None
+            dag.next_dagrun_create_after = upcoming.create_after if upcoming else None
+
+
+def _last_scheduled_interval(session: Session, dag_id: str) -> DataInterval | None:
+    row = session.execute(
+        select(DagRun.data_interval_start, DagRun.data_interval_end)
+        .where(DagRun.dag_id == dag_id, DagRun.run_type == RunType.SCHEDULED)
+        .order_by(DagRun.logical_date.desc())
+        .limit(1)
+    ).first()
+    if row is None or row[0] is None or row[1] is None:
+        return None
+    return DataInterval(row[0], row[1])
+
+
+def _sync_tags(dag: Dag, names: list[str]) -> None:
+    wanted = set(names)
+    for tag in [t for t in dag.tags if t.name not in wanted]:
+        dag.tags.remove(tag)
+    have = {t.name for t in dag.tags}
+    dag.tags.extend(DagTag(name=name) for name in sorted(wanted - have))
+
+
+def _set_import_error(
+    session: Session, fileloc: str, error: ImportFailure | None, now: datetime
+) -> bool:
+    """Upsert or clear the file's import error; returns whether what users see changed."""
+    row = session.scalar(select(DagImportError).where(DagImportError.fileloc == fileloc))
+    if error is None:
+        if row is None:
+            return False
+        session.delete(row)
+        return True
+    if row is None:
+        session.add(
+            DagImportError(
+                fileloc=fileloc, message=error.message, stacktrace=error.stacktrace, timestamp=now
+            )
+        )
+        return True
+    changed = (row.message, row.stacktrace) != (error.message, error.stacktrace)
+    row.message, row.stacktrace, row.timestamp = error.message, error.stacktrace, now
+    return changed
+
+
+def _record_file(
+    session: Session, fileloc: str, source_hash: str, now: datetime, duration: float, count: int
+) -> None:
+    row = session.scalar(select(DagFile).where(DagFile.path == fileloc))
+    if row is None:
+        row = DagFile(path=fileloc)
+        session.add(row)
+    row.content_hash = source_hash
+    row.last_parsed_at = now
+    row.last_duration = duration
+    row.dag_count = count

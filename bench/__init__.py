@@ -1,0 +1,1 @@
+"""Benchmarks: ``make bench`` runs them; none of them is a timed test."""
