@@ -404,8 +404,27 @@ def upgrade() -> None:
         ),
     )
 
+    op.create_table(
+        "xcom",
+        sa.Column("task_instance_id", sa.Integer(), nullable=False),
+        sa.Column("value", sa.Text(), nullable=False),
+        sa.Column(
+            "created_at",
+            dagkeeper.models.base.UtcDateTime(timezone=True),
+            nullable=False,
+        ),
+        sa.ForeignKeyConstraint(
+            ["task_instance_id"],
+            ["task_instance.id"],
+            name=op.f("fk_xcom_task_instance_id_task_instance"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("task_instance_id", name=op.f("pk_xcom")),
+    )
+
 
 def downgrade() -> None:
+    op.drop_table("xcom")
     op.drop_table("task_log")
     op.drop_table("task_instance_history")
     op.drop_table("rendered_task_fields")

@@ -1,0 +1,38 @@
+"""``dagkeeper scheduler``: create runs, schedule tasks and run them with the local executor.
+
+On SQLite run one scheduler (SQLite has a single writer); on PostgreSQL
+several may run at once: they lock disjoint rows and the unique constraints
+make duplicate runs impossible.
+"""
+
+from __future__ import annotations
+
+import logging
+import signal
+import threading
+
+
+def register(subparsers) -> None:
+    parser = subparsers.add_parser("scheduler", help="run the scheduler and its local executor")
+    parser.add_argument(
+        "--parallelism", type=int, default=None, help="task processes at once (default: env)"
+    )
+    parser.set_defaults(handler=run)
+
+
+def run(args) -> int:
+    from dagkeeper.config import load_settings
+    from dagkeeper.executors.local import LocalExecutor
+    from dagkeeper.scheduler.loop import Scheduler
+
+    logging.basicConfig(
+        level=logging.INFO, format="[%(asctime)s] %(name)s %(levelname)s %(message)s"
+    )
+    settings = load_settings()
+    stop = threading.Event()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, lambda *_: stop.set())
+    executor = LocalExecutor(args.parallelism or settings.parallelism, db_url=settings.db_url)
+    print(f"dagkeeper scheduler: database {settings.db_url}, parallelism {executor.parallelism}")
+    Scheduler(executor, settings).run(stop)
+    return 0

@@ -1,0 +1,247 @@
+"""Run one try: claim it, load its DAG file, render, execute, record the outcome.
+
+The try is claimed atomically (queued at this try number -> running), so a
+request that arrives twice or late is a harmless no-op. Whatever happens in
+between -- a broken or vanished DAG file, a template error, an exception, a
+timeout -- ends as a recorded state with the reason in the try's log; the
+runner never leaves a try running behind it unless its process is killed,
+and then the scheduler's exit and heartbeat checks finish it.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import sys
+import traceback
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+
+from dagkeeper import db
+from dagkeeper.authoring.exceptions import TaskSkipped
+from dagkeeper.authoring.loader import import_dag_file
+from dagkeeper.config import Settings, load_settings
+from dagkeeper.models import (
+    ChangeKind,
+    DagCode,
+    DagRun,
+    DagVersion,
+    RenderedTaskFields,
+    TaskInstance,
+    TaskState,
+    XCom,
+    record_change,
+    utcnow,
+)
+from dagkeeper.runner.context import (
+    DagRunView,
+    TaskInstanceView,
+    build_context,
+    render_template_fields,
+)
+from dagkeeper.runner.logs import LogShipper, captured_output
+from dagkeeper.runner.timeouts import TaskTimeout, call_with_limit
+from dagkeeper.scheduler.outcomes import HOSTNAME, fail_or_retry, finish_try
+from dagkeeper.serialization import jsonable
+
+log = logging.getLogger("dagkeeper.task")
+
+
+class TaskLoadError(Exception):
+    """The try's DAG file could not give us its task; the message says why."""
+
+
+@dataclass(frozen=True)
+class Claim:
+    ti: TaskInstanceView
+    run: DagRunView
+    fileloc: str
+    dag_version_id: int
+
+
+@dataclass(frozen=True)
+class Outcome:
+    state: str  # success | skipped | failed
+    result: Any = None
+    retry_delay: float | None = None  # None: take it from the run's DAG version
+
+
+def run_task_instance(dag_id: str, run_id: str, task_id: str, try_number: int) -> int:
+    """Run try ``try_number`` of a task instance; 0 when it succeeded or was skipped."""
+    db.configure()
+    settings = load_settings()
+    claim = claim_try(dag_id, run_id, task_id, try_number)
+    if claim is None:
+        print(
+            f"{dag_id}/{run_id}/{task_id} is not queued at try {try_number}: nothing to do",
+            file=sys.stderr,
+        )
+        return 0
+    heartbeat = max(0.2, min(5.0, settings.heartbeat_timeout / 3))
+    shipper = LogShipper(claim.ti.id, try_number, heartbeat).start()
+    with captured_output(shipper.write):
+        outcome = execute(claim, settings)
+    shipper.stop()
+    state = record_outcome(claim, outcome, shipper)
+    return 0 if state in (TaskState.SUCCESS, TaskState.SKIPPED) else 1
+
+
+def claim_try(dag_id: str, run_id: str, task_id: str, try_number: int) -> Claim | None:
+    """Move the try from queued to running; None if it is not queued at that try."""
+    now = utcnow()
+    with db.transaction() as session:
+        row = session.execute(
+            select(TaskInstance, DagRun, DagCode.fileloc)
+            .join(DagRun, DagRun.id == TaskInstance.dag_run_id)
+            .join(DagVersion, DagVersion.id == DagRun.dag_version_id)
+            .join(DagCode, DagCode.id == DagVersion.dag_code_id)
+            .where(
+                DagRun.dag_id == dag_id, DagRun.run_id == run_id, TaskInstance.task_id == task_id
+            )
+            .with_for_update(of=TaskInstance)
+        ).first()
+        if row is None:
+            return None
+        ti, run, fileloc = row
+        if ti.state != TaskState.QUEUED or ti.try_number != try_number:
+            return None
+        ti.state = TaskState.RUNNING
+        ti.start_date = ti.last_heartbeat_at = now
+        ti.end_date = ti.duration = None
+        ti.hostname = HOSTNAME
+        ti.pid = os.getpid()
+        record_change(session, [(dag_id, ChangeKind.RUN)])
+        return Claim(
+            ti=TaskInstanceView(
+                ti.id, dag_id, run_id, task_id, try_number, ti.max_tries, ti.dag_run_id
+            ),
+            run=DagRunView(
+                id=run.id,
+                dag_id=dag_id,
+                run_id=run_id,
+                run_type=run.run_type,
+                logical_date=run.logical_date,
+                data_interval_start=run.data_interval_start,
+                data_interval_end=run.data_interval_end,
+                conf=json.loads(run.conf or "{}"),
+            ),
+            fileloc=fileloc,
+            dag_version_id=run.dag_version_id,
+        )
+
+
+def load_task(claim: Claim, settings: Settings) -> tuple[Any, Any]:
+    """Import the one DAG file of the try and find its DAG and task."""
+    path = settings.dags_folder / Path(claim.fileloc)
+    if not path.is_file():
+        raise TaskLoadError(f"DAG file {path} does not exist")
+    limit = settings.parse_timeout
+    try:
+        dags = call_with_limit(
+            limit, f"importing took longer than {limit:g} s", lambda: import_dag_file(path)
+        )
+    except BaseException:
+        raise TaskLoadError(
+            f"DAG file {path} failed to import:\n{traceback.format_exc().rstrip()}"
+        ) from None
+    dag = next((d for d in dags if d.dag_id == claim.ti.dag_id), None)
+    if dag is None:
+        raise TaskLoadError(f"DAG file {path} no longer defines the DAG {claim.ti.dag_id!r}")
+    task = dag.task_dict.get(claim.ti.task_id)
+    if task is None:
+        raise TaskLoadError(
+            f"DAG {dag.dag_id!r} in {path} no longer has a task {claim.ti.task_id!r}"
+        )
+    return dag, task
+
+
+def execute(claim: Claim, settings: Settings) -> Outcome:
+    """Everything that runs user code; every way it can end becomes an :class:`Outcome`."""
+    ti = claim.ti
+    log.info(
+        "Running %s.%s of run %s, try %d of %d, on %s (pid %d)",
+        ti.dag_id, ti.task_id, ti.run_id, ti.try_number, ti.max_tries, HOSTNAME, os.getpid(),
+    )  # fmt: skip
+    try:
+        dag, task = load_task(claim, settings)
+    except TaskLoadError as exc:
+        log.error("%s", exc)
+        return Outcome(TaskState.FAILED)
+    try:
+        context = build_context(dag, task, claim.run, ti)
+        rendered = render_template_fields(task, context)
+        if task.template_fields:
+            store_rendered(claim, rendered)
+        seconds = task.execution_timeout_seconds
+        result = call_with_limit(
+            seconds, f"Task timed out after {seconds or 0:g} s", lambda: task.execute(context)
+        )
+    except TaskSkipped as exc:
+        log.info("Task skipped: %s", exc)
+        return Outcome(TaskState.SKIPPED)
+    except TaskTimeout as exc:
+        log.error("%s", exc)
+        return Outcome(TaskState.FAILED, retry_delay=task.retry_delay_seconds)
+    except BaseException:
+        log.exception("Task failed")
+        return Outcome(TaskState.FAILED, retry_delay=task.retry_delay_seconds)
+    log.info("Task succeeded")
+    return Outcome(TaskState.SUCCESS, result=result)
+
+
+def store_rendered(claim: Claim, rendered: dict[str, Any]) -> None:
+    with db.transaction() as session:
+        session.merge(
+            RenderedTaskFields(
+                task_instance_id=claim.ti.id,
+                try_number=claim.ti.try_number,
+                rendered=json.dumps(jsonable(rendered), sort_keys=True),
+            )
+        )
+        record_change(session, [(claim.ti.dag_id, ChangeKind.RUN)])
+
+
+def _document_retry_delay(session, claim: Claim) -> float:
+    text = session.scalar(select(DagVersion.document).where(DagVersion.id == claim.dag_version_id))
+    tasks = json.loads(text)["tasks"] if text else []
+    return next((t["retry_delay"] for t in tasks if t["task_id"] == claim.ti.task_id), 0.0)
+
+
+def record_outcome(claim: Claim, outcome: Outcome, shipper: LogShipper) -> str | None:
+    """Write the try's final state, its return value and the rest of its log, in one transaction."""
+    now = utcnow()
+    with db.transaction() as session:
+        ti = session.get(TaskInstance, claim.ti.id, with_for_update=True)
+        if ti is None:
+            return None
+        if ti.state != TaskState.RUNNING or ti.try_number != claim.ti.try_number:
+            shipper.write(
+                f"[dagkeeper runner] the task instance became {ti.state} (try {ti.try_number}) "
+                f"while this try ran; its outcome ({outcome.state}) is not recorded\n"
+            )
+            state = None
+        elif outcome.state == TaskState.FAILED:
+            delay = outcome.retry_delay
+            if delay is None:
+                delay = _document_retry_delay(session, claim)
+            state = fail_or_retry(session, ti, delay, now)
+            follow_up = (
+                f"next try at {ti.next_try_at.isoformat()}" if ti.next_try_at else "no tries left"
+            )
+            shipper.write(f"[dagkeeper runner] marked {state} ({follow_up})\n")
+        else:
+            state = outcome.state
+            finish_try(ti, state, now)
+            if outcome.result is not None:
+                session.merge(
+                    XCom(task_instance_id=ti.id, value=json.dumps(jsonable(outcome.result)))
+                )
+        chunk = shipper.take_chunk()
+        if chunk is not None:
+            session.add(chunk)
+        record_change(session, [(claim.ti.dag_id, ChangeKind.RUN)])
+    return state

@@ -1,0 +1,95 @@
+"""Tries whose runner is gone: a process that exited without a final state, a silent heartbeat.
+
+A runner writes its own outcome before it exits. If its process ended and
+the task instance is still queued or running at that try, nobody else will
+finish it: the scheduler fails it (or sends it to retry) with a log line
+saying why. The same happens to a running try whose heartbeat is older than
+the timeout, unless its runner process is visibly alive on this host.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import datetime, timedelta
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from dagkeeper.executors import TaskExit
+from dagkeeper.models import ChangeKind, DagRun, TaskInstance, TaskState
+from dagkeeper.scheduler.documents import DocumentCache
+from dagkeeper.scheduler.outcomes import HOSTNAME, append_log, fail_or_retry
+
+
+def _retry_delay(session: Session, documents: DocumentCache, ti: TaskInstance) -> float:
+    version_id = session.scalar(select(DagRun.dag_version_id).where(DagRun.id == ti.dag_run_id))
+    task = documents.get(session, version_id).document.tasks.get(ti.task_id)
+    return task.retry_delay if task is not None else 0.0
+
+
+def _fail(session: Session, documents: DocumentCache, ti: TaskInstance, why: str, now) -> None:
+    state = fail_or_retry(session, ti, _retry_delay(session, documents, ti), now)
+    append_log(session, ti.id, ti.try_number, f"[dagkeeper scheduler] {why}; marked {state}")
+
+
+def _exit_reason(exit_code: int) -> str:
+    if exit_code < 0:
+        return f"was killed by signal {-exit_code}"
+    return f"exited with code {exit_code}"
+
+
+def handle_exits(
+    session: Session, documents: DocumentCache, exits: list[TaskExit], now: datetime
+) -> list[tuple[str, str]]:
+    """Fail the tries whose process ended without recording a final state."""
+    changes = []
+    for exit in exits:
+        ti = session.get(TaskInstance, exit.key.ti_id, with_for_update=True)
+        if ti is None or ti.try_number != exit.key.try_number:
+            continue
+        died_early = ti.state == TaskState.QUEUED
+        died_running = ti.state == TaskState.RUNNING and ti.pid == exit.pid
+        if not (died_early or died_running):
+            continue  # finished normally, or another process owns this try
+        why = f"task process {exit.pid} {_exit_reason(exit.exit_code)} without recording a state"
+        _fail(session, documents, ti, why, now)
+        changes.append((ti.dag_id, ChangeKind.RUN))
+    return changes
+
+
+def _alive_here(ti: TaskInstance) -> bool:
+    if ti.hostname != HOSTNAME or not ti.pid:
+        return False
+    try:
+        os.kill(ti.pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def check_heartbeats(
+    session: Session, documents: DocumentCache, timeout: float, now: datetime
+) -> list[tuple[str, str]]:
+    """Fail running tries whose runner stopped heartbeating more than ``timeout`` s ago."""
+    limit = now - timedelta(seconds=timeout)
+    stale = session.scalars(
+        select(TaskInstance)
+        .where(
+            TaskInstance.state == TaskState.RUNNING,
+            or_(
+                TaskInstance.last_heartbeat_at < limit,
+                TaskInstance.last_heartbeat_at.is_(None) & (TaskInstance.start_date < limit),
+            ),
+        )
+        .with_for_update(skip_locked=True)
+    ).all()
+    changes = []
+    for ti in stale:
+        if _alive_here(ti):
+            continue
+        why = f"no heartbeat from the runner (pid {ti.pid} on {ti.hostname}) for over {timeout:g} s"
+        _fail(session, documents, ti, why, now)
+        changes.append((ti.dag_id, ChangeKind.RUN))
+    return changes

@@ -1,0 +1,139 @@
+"""The scheduler loop: short passes, each a few short transactions.
+
+A pass runs immediately when something happened (a task process ended, the
+database change token moved because the API or a runner wrote, a retry or a
+scheduled run fell due) and at least every ``full_pass_interval`` otherwise;
+between passes the loop polls the one-row change token every
+``idle_interval``. Nothing is kept between passes except immutable documents,
+so a scheduler killed at any point and restarted simply carries on.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from datetime import datetime
+
+from sqlalchemy import select
+
+from dagkeeper import db
+from dagkeeper.config import Settings, load_settings
+from dagkeeper.executors import TaskKey
+from dagkeeper.executors.local import LocalExecutor
+from dagkeeper.models import DagRun, RunState, TaskInstance, TaskState, record_change, utcnow
+from dagkeeper.models.change import current_token
+from dagkeeper.scheduler.documents import DocumentCache
+from dagkeeper.scheduler.heartbeats import check_heartbeats, handle_exits
+from dagkeeper.scheduler.runs import create_scheduled_runs, start_queued_runs
+from dagkeeper.scheduler.task_instances import schedule_task_instances
+
+log = logging.getLogger(__name__)
+
+
+class Scheduler:
+    def __init__(
+        self,
+        executor: LocalExecutor | None = None,
+        settings: Settings | None = None,
+        *,
+        idle_interval: float = 0.05,
+        full_pass_interval: float = 1.0,
+        min_pass_interval: float = 0.01,
+    ):
+        self.settings = settings or load_settings()
+        self.executor = executor or LocalExecutor(self.settings.parallelism)
+        self.documents = DocumentCache()
+        self.idle_interval = idle_interval
+        self.full_pass_interval = full_pass_interval
+        self.min_pass_interval = min_pass_interval
+        self.heartbeat_check_interval = max(0.5, min(5.0, self.settings.heartbeat_timeout / 4))
+        self._exhausted: set[tuple[str, int]] = set()
+        self._last_heartbeat_check = 0.0
+        self._next_deadline: datetime | None = None
+
+    def run(self, stop: threading.Event | None = None) -> None:
+        """Loop until ``stop`` is set; the executor is started and stopped here."""
+        stop = stop or threading.Event()
+        self.executor.start()
+        try:
+            self.recover()
+            while not stop.is_set():
+                started = time.monotonic()
+                token = self._token()
+                self.run_once()
+                self._wait(stop, token, started)
+        finally:
+            self.executor.stop()
+
+    def recover(self) -> None:
+        """Hand tries left queued by a previous scheduler to the executor again.
+
+        Their runners never started (a started runner moves its try to
+        running) or are starting right now: a runner only claims a try that is
+        still queued at its try number, so a second dispatch is harmless.
+        """
+        with db.read_session() as session:
+            rows = session.execute(
+                select(
+                    TaskInstance.id,
+                    TaskInstance.try_number,
+                    TaskInstance.dag_id,
+                    DagRun.run_id,
+                    TaskInstance.task_id,
+                )
+                .join(DagRun, DagRun.id == TaskInstance.dag_run_id)
+                .where(TaskInstance.state == TaskState.QUEUED, DagRun.state == RunState.RUNNING)
+                .order_by(TaskInstance.queued_at, TaskInstance.id)
+            ).all()
+        for row in rows:
+            self.executor.queue(TaskKey(*row))
+        if rows:
+            log.info("re-queued %d task instances left queued by a previous scheduler", len(rows))
+
+    def run_once(self) -> None:
+        """One pass: process exits, create and start runs, schedule and queue task instances."""
+        now = utcnow()
+        exits = self.executor.collect_exits()
+        if exits:
+            self._write(handle_exits, exits, now)
+        self._write(create_scheduled_runs, now, self._exhausted)
+        self._write(start_queued_runs, now)
+        result = None
+
+        def schedule(session, documents):
+            nonlocal result
+            result = schedule_task_instances(session, documents, now, self.executor.free_slots)
+            return result.changes
+
+        self._write(schedule)
+        self._next_deadline = result.next_deadline if result else None
+        for key in result.to_execute if result else ():
+            self.executor.queue(key)
+        if time.monotonic() - self._last_heartbeat_check >= self.heartbeat_check_interval:
+            self._last_heartbeat_check = time.monotonic()
+            self._write(check_heartbeats, self.settings.heartbeat_timeout, now)
+
+    def _write(self, step, *args) -> None:
+        """Run one step in its own transaction, recording a change if it made any."""
+        with db.transaction() as session:
+            changes = step(session, self.documents, *args)
+            if changes:
+                record_change(session, changes)
+
+    def _token(self) -> int:
+        with db.read_session() as session:
+            return current_token(session)
+
+    def _wait(self, stop: threading.Event, token: int, started: float) -> None:
+        """Sleep until something may need a pass (see the module docstring)."""
+        stop.wait(max(0.0, self.min_pass_interval - (time.monotonic() - started)))
+        deadline = started + self.full_pass_interval
+        while not stop.is_set() and time.monotonic() < deadline:
+            if self.executor.exits_pending():
+                return
+            if self._next_deadline is not None and utcnow() >= self._next_deadline:
+                return
+            if self._token() != token:
+                return
+            self.executor.wait(self.idle_interval)

@@ -1,0 +1,218 @@
+"""DAG runs: create scheduled ones from timetables, start queued ones.
+
+Scheduled runs follow data-interval semantics: the run for ``[start, end)``
+is created once ``end`` has passed, with ``start`` as its logical date. The
+next run is recomputed from the latest scheduled run at creation time, so a
+DAG unpaused after a long pause with ``catchup=False`` gets the latest
+interval only, and the ``dag`` row's next-run fields are a hint kept up to
+date in the same transaction.
+
+Two schedulers on PostgreSQL lock disjoint due ``dag`` rows (``FOR UPDATE
+SKIP LOCKED``); SQLite has one writer at a time and is meant for one
+scheduler. The unique constraints on ``(dag_id, logical_date)`` and
+``(dag_id, run_id)`` make a duplicate run impossible either way.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import func, insert, or_, select
+from sqlalchemy.orm import Session
+
+from dagkeeper.models import ChangeKind, Dag, DagRun, RunState, RunType, TaskInstance
+from dagkeeper.scheduler.documents import DocumentCache
+from dagkeeper.timetables import DataInterval, NextRun, timetable_for
+
+ACTIVE_RUN_STATES = (RunState.QUEUED, RunState.RUNNING)
+
+
+def scheduled_run_id(logical_date: datetime) -> str:
+    return f"scheduled__{logical_date.isoformat()}"
+
+
+def _due_dags(session: Session, now: datetime, exhausted: set[tuple[str, int]], limit: int):
+    dags = session.scalars(
+        select(Dag)
+        .where(
+            Dag.is_active.is_(True),
+            Dag.is_paused.is_(False),
+            Dag.current_version_id.is_not(None),
+            Dag.schedule_kind != "none",
+            or_(Dag.next_dagrun_create_after <= now, Dag.next_dagrun_create_after.is_(None)),
+        )
+        .order_by(Dag.next_dagrun_create_after, Dag.dag_id)
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+    ).all()
+    return [
+        d
+        for d in dags
+        if d.next_dagrun_create_after is not None
+        or (d.dag_id, d.current_version_id) not in exhausted
+    ]
+
+
+def _last_scheduled_interval(session: Session, dag_id: str) -> DataInterval | None:
+    row = session.execute(
+        select(DagRun.data_interval_start, DagRun.data_interval_end)
+        .where(DagRun.dag_id == dag_id, DagRun.run_type == RunType.SCHEDULED)
+        .order_by(DagRun.logical_date.desc())
+        .limit(1)
+    ).first()
+    if row is None or row.data_interval_start is None or row.data_interval_end is None:
+        return None
+    return DataInterval(row.data_interval_start, row.data_interval_end)
+
+
+def _set_next_run(dag: Dag, info: NextRun | None) -> bool:
+    """Store ``info`` in the dag row's next-run fields; True when they changed."""
+    values = (
+        (info.logical_date, info.data_interval.start, info.data_interval.end, info.create_after)
+        if info
+        else (None, None, None, None)
+    )
+    current = (
+        dag.next_dagrun,
+        dag.next_dagrun_data_interval_start,
+        dag.next_dagrun_data_interval_end,
+        dag.next_dagrun_create_after,
+    )
+    if values == current:
+        return False
+    (
+        dag.next_dagrun,
+        dag.next_dagrun_data_interval_start,
+        dag.next_dagrun_data_interval_end,
+        dag.next_dagrun_create_after,
+    ) = values
+    return True
+
+
+def create_scheduled_runs(
+    session: Session,
+    documents: DocumentCache,
+    now: datetime,
+    exhausted: set[tuple[str, int]],
+    limit: int = 50,
+) -> list[tuple[str, str]]:
+    """Create every due scheduled run (within max_active_runs); returns the changes made.
+
+    ``exhausted`` remembers (dag_id, version id) pairs whose timetable has no
+    next run, so they are not recomputed on every pass.
+    """
+    changes: list[tuple[str, str]] = []
+    for dag in _due_dags(session, now, exhausted, limit):
+        doc = documents.get(session, dag.current_version_id).document
+        timetable = timetable_for(doc.schedule, doc.timezone, doc.start_date)
+        last = _last_scheduled_interval(session, dag.dag_id)
+        active = session.scalar(
+            select(func.count())
+            .select_from(DagRun)
+            .where(DagRun.dag_id == dag.dag_id, DagRun.state.in_(ACTIVE_RUN_STATES))
+        )
+        while True:
+            info = timetable.next_run(
+                last, start_date=doc.start_date, end_date=doc.end_date, catchup=doc.catchup, now=now
+            )
+            if info is None or info.create_after > now or active >= dag.max_active_runs:
+                break
+            if _create_run(session, dag, info, now):
+                active += 1
+                changes.append((dag.dag_id, ChangeKind.RUN))
+            last = info.data_interval
+        if info is None:
+            exhausted.add((dag.dag_id, dag.current_version_id))
+        if _set_next_run(dag, info):
+            changes.append((dag.dag_id, ChangeKind.DAG))
+    return changes
+
+
+def _create_run(session: Session, dag: Dag, info: NextRun, now: datetime) -> bool:
+    """Insert the run for ``info`` unless a run (a manual one, say) has that logical date."""
+    taken = session.scalar(
+        select(DagRun.id).where(
+            DagRun.dag_id == dag.dag_id, DagRun.logical_date == info.logical_date
+        )
+    )
+    if taken is not None:
+        return False
+    session.add(
+        DagRun(
+            dag_id=dag.dag_id,
+            run_id=scheduled_run_id(info.logical_date),
+            run_type=RunType.SCHEDULED,
+            state=RunState.QUEUED,
+            logical_date=info.logical_date,
+            data_interval_start=info.data_interval.start,
+            data_interval_end=info.data_interval.end,
+            conf="{}",
+            dag_version_id=dag.current_version_id,
+            queued_at=now,
+        )
+    )
+    session.flush()
+    return True
+
+
+def start_queued_runs(
+    session: Session, documents: DocumentCache, now: datetime, limit: int = 50
+) -> list[tuple[str, str]]:
+    """Start queued runs within max_active_runs: create their task instances, mark them running.
+
+    Task instances come from the run's own DAG version. A run sent back to
+    queued keeps the task instances it already has; only missing ones are added.
+    """
+    queued = session.scalars(
+        select(DagRun)
+        .where(DagRun.state == RunState.QUEUED)
+        .order_by(DagRun.queued_at, DagRun.id)
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+    ).all()
+    if not queued:
+        return []
+    dag_ids = {run.dag_id for run in queued}
+    running = dict(
+        session.execute(
+            select(DagRun.dag_id, func.count())
+            .where(DagRun.dag_id.in_(dag_ids), DagRun.state == RunState.RUNNING)
+            .group_by(DagRun.dag_id)
+        ).all()
+    )
+    limits = dict(
+        session.execute(select(Dag.dag_id, Dag.max_active_runs).where(Dag.dag_id.in_(dag_ids)))
+    )
+    changes = []
+    for run in queued:
+        if running.get(run.dag_id, 0) >= limits.get(run.dag_id, 1):
+            continue
+        running[run.dag_id] = running.get(run.dag_id, 0) + 1
+        _create_task_instances(session, documents, run)
+        run.state = RunState.RUNNING
+        run.start_date = now
+        run.end_date = None
+        changes.append((run.dag_id, ChangeKind.RUN))
+    return changes
+
+
+def _create_task_instances(session: Session, documents: DocumentCache, run: DagRun) -> None:
+    doc = documents.get(session, run.dag_version_id).document
+    existing = set(
+        session.scalars(select(TaskInstance.task_id).where(TaskInstance.dag_run_id == run.id))
+    )
+    rows = [
+        {
+            "dag_run_id": run.id,
+            "dag_id": run.dag_id,
+            "task_id": task.task_id,
+            "operator": task.operator,
+            "try_number": 0,
+            "max_tries": task.retries + 1,
+            "state": None,
+        }
+        for task in doc.tasks.values()
+        if task.task_id not in existing
+    ]
+    if rows:
+        session.execute(insert(TaskInstance), rows)
