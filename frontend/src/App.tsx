@@ -1,0 +1,70 @@
+import { Suspense } from "react";
+import { Link, NavLink, Navigate, Route, Routes } from "react-router";
+import { useLive } from "./api/live";
+import { EmptyState } from "./components/EmptyState";
+import { Skeleton } from "./components/Skeleton";
+import { DagList } from "./views/DagList/DagList";
+import { DagPage } from "./views/Dag/DagPage";
+import { ImportErrors } from "./views/ImportErrors/ImportErrors";
+
+export function App() {
+  return (
+    <div className="app">
+      <Header />
+      <main className="main">
+        <Suspense fallback={<Skeleton rows={8} />}>
+          <Routes>
+            <Route path="/" element={<DagList />} />
+            <Route path="/import-errors" element={<ImportErrors />} />
+            <Route path="/dags/:dagId" element={<Navigate to="grid" replace />} />
+            <Route path="/dags/:dagId/:tab" element={<DagPage />} />
+            <Route
+              path="*"
+              element={
+                <EmptyState title="This page does not exist.">
+                  <Link to="/">Back to the DAG list</Link>
+                </EmptyState>
+              }
+            />
+          </Routes>
+        </Suspense>
+      </main>
+    </div>
+  );
+}
+
+function Header() {
+  const live = useLive();
+  return (
+    <header className="header">
+      <Link to="/" className="brand" aria-label="dagkeeper home">
+        <svg width="22" height="22" viewBox="0 0 16 16" aria-hidden>
+          <path d="M4 8 L12 4 M4 8 L12 12" stroke="currentColor" strokeWidth="1.2" />
+          <circle cx="4" cy="8" r="2.6" fill="#0072B2" />
+          <circle cx="12" cy="4" r="2.6" fill="#009E73" />
+          <circle cx="12" cy="12" r="2.6" fill="#E69F00" />
+        </svg>
+        dagkeeper
+      </Link>
+      <nav className="nav">
+        <NavLink to="/" end>
+          DAGs
+        </NavLink>
+        <NavLink to="/import-errors">Import errors</NavLink>
+      </nav>
+      <div className="header-right">
+        {!live.connected && live.enabled && (
+          <span className="offline" role="status">
+            server unreachable, retrying…
+          </span>
+        )}
+        <label className="live-toggle" title="Refresh views within a second of any change">
+          <input type="checkbox" checked={live.enabled} onChange={(event) => live.setEnabled(event.target.checked)} />
+          <span className={live.enabled ? "live-dot on" : "live-dot"} aria-hidden />
+          Live
+        </label>
+      </div>
+    </header>
+  );
+}
+

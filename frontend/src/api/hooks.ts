@@ -1,0 +1,194 @@
+/** One TanStack Query hook per endpoint; components never call fetch themselves. */
+import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { queryString, request } from "./client";
+import { keys } from "./keys";
+import type {
+  ClearRequest,
+  ClearResult,
+  Dag,
+  DagCollection,
+  DagDetails,
+  DagRun,
+  DagRunCollection,
+  DagSource,
+  DagVersionCollection,
+  GridResponse,
+  ImportErrorCollection,
+  StructureResponse,
+  TaskInstance,
+  TaskInstanceCollection,
+  TaskInstanceDetail,
+  TriggerRequest,
+} from "./types";
+
+const enc = encodeURIComponent;
+const dagPath = (dagId: string) => `/api/v1/dags/${enc(dagId)}`;
+const runPath = (dagId: string, runId: string) => `${dagPath(dagId)}/dagRuns/${enc(runId)}`;
+
+export interface DagListParams {
+  search?: string;
+  tags?: string[];
+  paused?: boolean;
+  only_active?: boolean;
+  has_import_errors?: boolean;
+  order_by?: string;
+  limit: number;
+  offset: number;
+}
+
+export function useDags(params: DagListParams) {
+  return useQuery({
+    queryKey: keys.dagList(params),
+    queryFn: ({ signal }) => request<DagCollection>(`/api/v1/dags${queryString({ ...params })}`, { signal }),
+    placeholderData: keepPreviousData,
+  });
+}
+
+export function useDag(dagId: string) {
+  return useQuery({
+    queryKey: keys.dagTopic(dagId, "dag"),
+    queryFn: ({ signal }) => request<Dag>(dagPath(dagId), { signal }),
+  });
+}
+
+export function useDagDetails(dagId: string) {
+  return useQuery({
+    queryKey: keys.dagTopic(dagId, "details"),
+    queryFn: ({ signal }) => request<DagDetails>(`${dagPath(dagId)}/details`, { signal }),
+  });
+}
+
+/** The structure of the current version, or of the version a given run ran with. */
+export function useStructure(dagId: string, runId?: string | null) {
+  return useQuery({
+    queryKey: keys.dagTopic(dagId, "structure", runId ?? null),
+    queryFn: ({ signal }) =>
+      request<StructureResponse>(`/ui/structure/${enc(dagId)}${queryString({ run_id: runId })}`, { signal }),
+    placeholderData: keepPreviousData,
+  });
+}
+
+export function useGrid(dagId: string, limit: number, before?: string | null) {
+  return useQuery({
+    queryKey: keys.dagTopic(dagId, "grid", limit, before ?? null),
+    queryFn: ({ signal }) => request<GridResponse>(`/ui/grid/${enc(dagId)}${queryString({ limit, before })}`, { signal }),
+    placeholderData: keepPreviousData,
+  });
+}
+
+export function useDagRuns(dagId: string, params: { limit: number; offset: number; state?: string[] }) {
+  return useQuery({
+    queryKey: keys.dagTopic(dagId, "runs", params),
+    queryFn: ({ signal }) => request<DagRunCollection>(`${dagPath(dagId)}/dagRuns${queryString(params)}`, { signal }),
+    placeholderData: keepPreviousData,
+  });
+}
+
+export function useDagRun(dagId: string, runId: string | null) {
+  return useQuery({
+    queryKey: keys.dagTopic(dagId, "runs", "one", runId),
+    queryFn: ({ signal }) => request<DagRun>(runPath(dagId, runId!), { signal }),
+    enabled: !!runId,
+  });
+}
+
+export function useTaskInstances(dagId: string, runId: string | null) {
+  return useQuery({
+    queryKey: keys.dagTopic(dagId, "tis", runId),
+    queryFn: ({ signal }) =>
+      request<TaskInstanceCollection>(`${runPath(dagId, runId!)}/taskInstances?limit=10000`, { signal }),
+    enabled: !!runId,
+    placeholderData: keepPreviousData,
+  });
+}
+
+export function useTaskInstance(dagId: string, runId: string, taskId: string) {
+  return useQuery({
+    queryKey: keys.dagTopic(dagId, "ti", runId, taskId),
+    queryFn: ({ signal }) =>
+      request<TaskInstanceDetail>(`${runPath(dagId, runId)}/taskInstances/${enc(taskId)}`, { signal }),
+    placeholderData: keepPreviousData,
+  });
+}
+
+export function logPath(dagId: string, runId: string, taskId: string, tryNumber: number, offset: number) {
+  return `${runPath(dagId, runId)}/taskInstances/${enc(taskId)}/logs/${tryNumber}?offset=${offset}`;
+}
+
+export function useSource(dagId: string, version?: number | null) {
+  return useQuery({
+    queryKey: keys.dagTopic(dagId, "source", version ?? null),
+    queryFn: ({ signal }) => request<DagSource>(`${dagPath(dagId)}/source${queryString({ version })}`, { signal }),
+    placeholderData: keepPreviousData,
+  });
+}
+
+export function useVersions(dagId: string) {
+  return useQuery({
+    queryKey: keys.dagTopic(dagId, "versions"),
+    queryFn: ({ signal }) => request<DagVersionCollection>(`${dagPath(dagId)}/versions`, { signal }),
+  });
+}
+
+export function useImportErrors(params: { limit: number; offset: number }) {
+  return useQuery({
+    queryKey: keys.importErrors(params),
+    queryFn: ({ signal }) => request<ImportErrorCollection>(`/api/v1/importErrors${queryString(params)}`, { signal }),
+    placeholderData: keepPreviousData,
+  });
+}
+
+/** After a write, refetch what it touched at once instead of waiting for the change poll. */
+function useRefreshDag() {
+  const client = useQueryClient();
+  return (dagId: string) => {
+    void client.invalidateQueries({ queryKey: keys.dagList() });
+    void client.invalidateQueries({ queryKey: ["dag", dagId] });
+  };
+}
+
+export function usePauseDag() {
+  const refresh = useRefreshDag();
+  return useMutation({
+    mutationFn: ({ dagId, isPaused }: { dagId: string; isPaused: boolean }) =>
+      request<Dag>(dagPath(dagId), { method: "PATCH", body: { is_paused: isPaused } }),
+    onSettled: (_data, _error, { dagId }) => refresh(dagId),
+  });
+}
+
+export function useTriggerDag(dagId: string) {
+  const refresh = useRefreshDag();
+  return useMutation({
+    mutationFn: (body: TriggerRequest) => request<DagRun>(`${dagPath(dagId)}/dagRuns`, { method: "POST", body }),
+    onSuccess: () => refresh(dagId),
+  });
+}
+
+export function useClearTaskInstances(dagId: string) {
+  const refresh = useRefreshDag();
+  return useMutation({
+    mutationFn: (body: ClearRequest) =>
+      request<ClearResult>(`${dagPath(dagId)}/clearTaskInstances`, { method: "POST", body }),
+    onSuccess: (_data, body) => {
+      if (!body.dry_run) refresh(dagId);
+    },
+  });
+}
+
+export function useSetTaskInstanceState(dagId: string) {
+  const refresh = useRefreshDag();
+  return useMutation({
+    mutationFn: ({ runId, taskId, state }: { runId: string; taskId: string; state: "success" | "failed" }) =>
+      request<TaskInstance>(`${runPath(dagId, runId)}/taskInstances/${enc(taskId)}`, { method: "PATCH", body: { state } }),
+    onSuccess: () => refresh(dagId),
+  });
+}
+
+export function useSetRunState(dagId: string) {
+  const refresh = useRefreshDag();
+  return useMutation({
+    mutationFn: ({ runId, state }: { runId: string; state: "success" | "failed" | "queued" }) =>
+      request<DagRun>(runPath(dagId, runId), { method: "PATCH", body: { state } }),
+    onSuccess: () => refresh(dagId),
+  });
+}

@@ -1,0 +1,35 @@
+/** View state lives in the URL so every view is a shareable link; these helpers keep that terse. */
+import { useCallback } from "react";
+import { useSearchParams } from "react-router";
+
+export type ParamUpdate = Record<string, string | string[] | number | boolean | null | undefined>;
+
+/** Returns the current params and a setter that merges updates (null/""/false removes a key). */
+export function useUrlState() {
+  const [params, setParams] = useSearchParams();
+  const update = useCallback(
+    (changes: ParamUpdate, options: { replace?: boolean } = {}) => {
+      setParams(
+        (current) => {
+          const next = new URLSearchParams(current);
+          for (const [key, value] of Object.entries(changes)) {
+            next.delete(key);
+            if (value === null || value === undefined || value === "" || value === false) continue;
+            if (Array.isArray(value)) value.forEach((item) => next.append(key, item));
+            else next.set(key, String(value));
+          }
+          return next;
+        },
+        { replace: options.replace ?? true },
+      );
+    },
+    [setParams],
+  );
+  return [params, update] as const;
+}
+
+export function intParam(params: URLSearchParams, key: string, fallback: number, allowed?: number[]): number {
+  const value = Number.parseInt(params.get(key) ?? "", 10);
+  if (Number.isNaN(value) || value < 0) return fallback;
+  return allowed && !allowed.includes(value) ? fallback : value;
+}

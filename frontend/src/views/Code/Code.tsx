@@ -1,0 +1,62 @@
+import hljs from "highlight.js/lib/core";
+import python from "highlight.js/lib/languages/python";
+import { useMemo } from "react";
+import { useSource, useVersions } from "../../api/hooks";
+import { QueryView } from "../../components/QueryView";
+import { formatDate } from "../../lib/format";
+import { useUrlState } from "../../lib/useSearchParam";
+import "./highlight.css";
+
+hljs.registerLanguage("python", python);
+
+/** The stored source of a DAG version (what the processor parsed, not the file as it is now). */
+export default function Code({ dagId }: { dagId: string }) {
+  const [params, update] = useUrlState();
+  const requested = params.get("version");
+  const version = requested ? Number(requested) : null;
+  const source = useSource(dagId, version);
+  const versions = useVersions(dagId);
+  const current = versions.data?.versions.find((v) => v.version_number === source.data?.version_number);
+  return (
+    <div>
+      <div className="toolbar">
+        <label className="small">
+          Version{" "}
+          <select value={requested ?? ""} onChange={(event) => update({ version: event.target.value || null })}>
+            <option value="">latest</option>
+            {versions.data?.versions.map((v) => (
+              <option key={v.version_number} value={v.version_number}>
+                v{v.version_number} · {formatDate(v.created_at)}
+              </option>
+            ))}
+          </select>
+        </label>
+        {source.data && (
+          <span className="muted small">
+            <code>{source.data.fileloc}</code> · v{source.data.version_number}
+            {current ? ` · ${formatDate(current.created_at)}` : ""} · source <code title={source.data.source_hash}>{source.data.source_hash.slice(0, 10)}</code>
+          </span>
+        )}
+      </div>
+      <QueryView query={source} rows={16}>
+        {(data) => <Highlighted source={data.source} />}
+      </QueryView>
+    </div>
+  );
+}
+
+function Highlighted({ source }: { source: string }) {
+  // highlight.js escapes the source; its output holds only its own span markup.
+  const html = useMemo(() => hljs.highlight(source, { language: "python" }).value, [source]);
+  const lines = useMemo(() => source.split("\n").length, [source]);
+  return (
+    <div className="code">
+      <pre className="code-lines" aria-hidden>
+        {Array.from({ length: lines }, (_, i) => i + 1).join("\n")}
+      </pre>
+      <pre className="code-text hljs">
+        <code dangerouslySetInnerHTML={{ __html: html }} />
+      </pre>
+    </div>
+  );
+}

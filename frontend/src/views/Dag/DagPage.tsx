@@ -1,0 +1,128 @@
+import { lazy, Suspense, useState } from "react";
+import { Link, NavLink, useParams } from "react-router";
+import { useDag, usePauseDag } from "../../api/hooks";
+import { ErrorPanel } from "../../components/ErrorPanel";
+import { Skeleton } from "../../components/Skeleton";
+import { StateBadge } from "../../components/StateBadge";
+import { formatDate } from "../../lib/format";
+import { useUrlState } from "../../lib/useSearchParam";
+import { Grid } from "../Grid/Grid";
+import { Runs } from "../Runs/Runs";
+import { RunDrawer } from "../TaskInstance/RunDrawer";
+import { TaskInstanceDrawer } from "../TaskInstance/TaskInstanceDrawer";
+import { TriggerDialog } from "../Trigger/TriggerDialog";
+import { Versions } from "../Versions/Versions";
+
+// Heavier views (layout worker, highlighter, Markdown) load on first visit only.
+const Graph = lazy(() => import("../Graph/Graph"));
+const Code = lazy(() => import("../Code/Code"));
+const Details = lazy(() => import("../Details/Details"));
+
+const TABS = ["grid", "graph", "runs", "code", "details", "versions"] as const;
+type Tab = (typeof TABS)[number];
+
+export function DagPage() {
+  const { dagId = "", tab = "grid" } = useParams();
+  const dag = useDag(dagId);
+  const pause = usePauseDag();
+  const [params, update] = useUrlState();
+  const [triggering, setTriggering] = useState(false);
+  const runId = params.get("run_id");
+  const taskId = params.get("task_id");
+  const closeDrawer = () => update({ task_id: null, panel: null, try: null });
+
+  if (dag.isError && !dag.data) {
+    return (
+      <div className="page">
+        <ErrorPanel error={dag.error} onRetry={() => void dag.refetch()} />
+        <Link to="/">Back to the DAG list</Link>
+      </div>
+    );
+  }
+  const paused = pause.isPending ? pause.variables.isPaused : dag.data?.is_paused;
+  const keep = new URLSearchParams();
+  if (runId) keep.set("run_id", runId);
+  const carry = keep.toString() ? `?${keep}` : "";
+
+  return (
+    <div className="page dag-page">
+      <header className="dag-head">
+        <div className="dag-title">
+          <Link to="/" className="muted small">
+            DAGs /
+          </Link>
+          <h1>{dagId}</h1>
+          {dag.data && (
+            <label className="switch" title={paused ? "Paused: click to unpause" : "Active: click to pause"}>
+              <input type="checkbox" checked={!paused} onChange={() => pause.mutate({ dagId, isPaused: !paused })} aria-label={paused ? "Unpause" : "Pause"} />
+              <span />
+            </label>
+          )}
+          {dag.data?.has_import_errors && (
+            <Link to="/import-errors" className="warn-dot" title="The DAG file currently fails to import">
+              !
+            </Link>
+          )}
+        </div>
+        {dag.data ? (
+          <div className="dag-meta small">
+            <span title={dag.data.schedule.expression ?? ""}>
+              <span className="muted">Schedule</span> {dag.data.schedule.summary}
+            </span>
+            <span>
+              <span className="muted">Next run</span> {formatDate(dag.data.next_dagrun)}
+            </span>
+            <span>
+              <span className="muted">Latest</span> {dag.data.latest_run ? <StateBadge state={dag.data.latest_run.state} /> : "never"}
+            </span>
+            <span>
+              <span className="muted">Owner</span> {dag.data.owners.join(", ")}
+            </span>
+            <button className="button primary" onClick={() => setTriggering(true)}>
+              ▶ Trigger
+            </button>
+          </div>
+        ) : (
+          <Skeleton rows={1} />
+        )}
+      </header>
+      <nav className="tabs" aria-label="DAG views">
+        {TABS.map((name) => (
+          <NavLink key={name} to={`/dags/${encodeURIComponent(dagId)}/${name}${name === "grid" || name === "graph" ? carry : ""}`} className={name === tab ? "active" : ""}>
+            {name}
+          </NavLink>
+        ))}
+      </nav>
+      <section className="tab-body">
+        <Suspense fallback={<Skeleton rows={8} />}>
+          <TabContent tab={tab as Tab} dagId={dagId} />
+        </Suspense>
+      </section>
+      {runId && taskId ? (
+        <TaskInstanceDrawer dagId={dagId} runId={runId} taskId={taskId} onClose={closeDrawer} />
+      ) : runId && params.get("panel") === "run" ? (
+        <RunDrawer dagId={dagId} runId={runId} onClose={closeDrawer} />
+      ) : null}
+      {triggering && <TriggerDialog dagId={dagId} onClose={() => setTriggering(false)} />}
+    </div>
+  );
+}
+
+function TabContent({ tab, dagId }: { tab: Tab; dagId: string }) {
+  switch (tab) {
+    case "grid":
+      return <Grid dagId={dagId} />;
+    case "graph":
+      return <Graph dagId={dagId} />;
+    case "runs":
+      return <Runs dagId={dagId} />;
+    case "code":
+      return <Code dagId={dagId} />;
+    case "details":
+      return <Details dagId={dagId} />;
+    case "versions":
+      return <Versions dagId={dagId} />;
+    default:
+      return <ErrorPanel error={new Error(`Unknown view "${tab}".`)} />;
+  }
+}

@@ -1,0 +1,161 @@
+import { useCallback, useEffect, useMemo, useState } from "react";
+import { useDagRuns, useStructure, useTaskInstances } from "../../api/hooks";
+import type { Structure } from "../../api/types";
+import { EmptyState } from "../../components/EmptyState";
+import { ErrorPanel } from "../../components/ErrorPanel";
+import { Skeleton } from "../../components/Skeleton";
+import { StateLegend } from "../../components/StateLegend";
+import { formatDate } from "../../lib/format";
+import { useUrlState } from "../../lib/useSearchParam";
+import { mostUrgent, stateName, type StateName } from "../../theme/states";
+import { groupDescendants } from "../Grid/gridModel";
+import { GraphSvg } from "./GraphSvg";
+import { buildLayoutInput, layoutKey, type Direction } from "./layoutInput";
+import { useLayout } from "./useLayout";
+
+/** The DAG drawn as a graph, coloured by the task states of the selected run. */
+export default function Graph({ dagId }: { dagId: string }) {
+  const [params, update] = useUrlState();
+  const runs = useDagRuns(dagId, { limit: 50, offset: 0 });
+  const runId = params.get("run_id") ?? runs.data?.dag_runs[0]?.run_id ?? null;
+  // An old run is drawn with the structure of the version it ran with.
+  const structure = useStructure(dagId, runId);
+  const tis = useTaskInstances(dagId, runId);
+  const direction: Direction = params.get("dir") === "TB" ? "TB" : "LR";
+
+  if (structure.isError && !structure.data) return <ErrorPanel error={structure.error} onRetry={() => void structure.refetch()} />;
+  if (!structure.data || (runs.isLoading && !params.get("run_id"))) return <Skeleton rows={10} />;
+  const runList = runs.data?.dag_runs ?? [];
+  const selectedInList = runList.some((run) => run.run_id === runId);
+
+  return (
+    <div className="graph-view">
+      <div className="toolbar">
+        <label className="small">
+          Run{" "}
+          <select value={runId ?? ""} onChange={(event) => update({ run_id: event.target.value || null, task_id: null })} disabled={!runList.length}>
+            {!runList.length && <option value="">no runs yet</option>}
+            {runId && !selectedInList && <option value={runId}>{runId}</option>}
+            {runList.map((run) => (
+              <option key={run.run_id} value={run.run_id}>
+                {formatDate(run.logical_date)} · {run.state} · {run.run_id}
+              </option>
+            ))}
+          </select>
+        </label>
+        <span className="muted small">v{structure.data.version_number}</span>
+        <div className="segmented" role="group" aria-label="Direction">
+          {(["LR", "TB"] as const).map((value) => (
+            <button key={value} className={direction === value ? "active" : ""} aria-pressed={direction === value} onClick={() => update({ dir: value === "LR" ? null : value })} title={value === "LR" ? "Left to right" : "Top to bottom"}>
+              {value === "LR" ? "→ LR" : "↓ TB"}
+            </button>
+          ))}
+        </div>
+        <StateLegend />
+      </div>
+      {structure.data.structure.nodes.length === 0 ? (
+        <EmptyState title="This DAG has no tasks." />
+      ) : (
+        <GraphCanvas
+          key={structure.data.dag_id}
+          structure={structure.data.structure}
+          hash={structure.data.hash}
+          direction={direction}
+          states={tis.data?.task_instances}
+          selected={params.get("task_id")}
+          onSelect={(taskId) => runId && update({ run_id: runId, task_id: taskId, panel: null, try: null })}
+        />
+      )}
+    </div>
+  );
+}
+
+let graphMarked = false;
+
+function GraphCanvas({
+  structure,
+  hash,
+  direction,
+  states,
+  selected,
+  onSelect,
+}: {
+  structure: Structure;
+  hash: string;
+  direction: Direction;
+  states: { task_id: string; state: string | null }[] | undefined;
+  selected: string | null;
+  onSelect: (taskId: string) => void;
+}) {
+  // Big DAGs open with groups collapsed (fewer nodes); small ones show everything.
+  const [expanded, setExpanded] = useState<Set<string>>(() =>
+    structure.nodes.length > 200 ? new Set() : new Set(structure.groups.map((group) => group.id)),
+  );
+  const key = layoutKey(hash, direction, expanded);
+  const build = useCallback(() => buildLayoutInput(structure, expanded, direction), [structure, expanded, direction]);
+  const layout = useLayout(key, build);
+
+  const nodeStates = useMemo(() => {
+    const byTask = new Map<string, StateName>();
+    for (const ti of states ?? []) byTask.set(ti.task_id, stateName(ti.state));
+    const out = new Map<string, StateName>();
+    for (const [taskId, state] of byTask) out.set(`t:${taskId}`, state);
+    for (const [groupId, tasks] of groupDescendants(structure)) {
+      const found = tasks.map((t) => byTask.get(t)).filter((s): s is StateName => !!s);
+      if (found.length) out.set(`g:${groupId}`, mostUrgent(found));
+    }
+    return out;
+  }, [states, structure]);
+
+  useEffect(() => {
+    if (layout.layout && !graphMarked) {
+      graphMarked = true;
+      requestAnimationFrame(() => performance.mark("dk:graph-drawn"));
+    }
+  }, [layout.layout]);
+
+  const toggleGroup = useCallback((groupId: string) => {
+    setExpanded((current) => {
+      const next = new Set(current);
+      if (next.has(groupId)) next.delete(groupId);
+      else next.add(groupId);
+      return next;
+    });
+  }, []);
+
+  if (layout.error) return <ErrorPanel error={new Error(`Layout failed: ${layout.error}`)} />;
+  return (
+    <div className="graph-frame">
+      <div className="graph-actions small">
+        {structure.groups.length > 0 && (
+          <>
+            <button className="link-button" onClick={() => setExpanded(new Set(structure.groups.map((g) => g.id)))}>
+              expand all groups
+            </button>
+            <button className="link-button" onClick={() => setExpanded(new Set())}>
+              collapse all
+            </button>
+          </>
+        )}
+        <span className="muted">
+          {structure.nodes.length.toLocaleString()} tasks · {structure.edges.length.toLocaleString()} edges
+        </span>
+        {layout.pending && <span className="muted">laying out…</span>}
+      </div>
+      {layout.layout ? (
+        <GraphSvg
+          layout={layout.layout}
+          states={nodeStates}
+          selected={selected ? `t:${selected}` : null}
+          onSelectTask={onSelect}
+          onToggleGroup={toggleGroup}
+        />
+      ) : (
+        <div className="graph-placeholder">
+          <Skeleton rows={6} />
+          <p className="muted small">Laying out {structure.nodes.length.toLocaleString()} tasks…</p>
+        </div>
+      )}
+    </div>
+  );
+}

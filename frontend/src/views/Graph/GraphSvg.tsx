@@ -1,0 +1,182 @@
+import { line, curveBasis } from "d3-shape";
+import { select } from "d3-selection";
+import { zoom, zoomIdentity, type ZoomBehavior, type ZoomTransform } from "d3-zoom";
+import { memo, useCallback, useEffect, useMemo, useRef, useState } from "react";
+import { stateStyle, type StateName } from "../../theme/states";
+import type { LayoutResult } from "./runLayout";
+
+/** Below this zoom, labels are unreadable anyway; skipping them keeps 2,000 nodes cheap. */
+const LABEL_MIN_SCALE = 0.45;
+const MIN_SCALE = 0.02;
+const MAX_SCALE = 3;
+/** Fitting a huge DAG gives an unreadable strip; below this scale open at READABLE_SCALE instead. */
+const MIN_FIT_SCALE = 0.3;
+const READABLE_SCALE = 0.7;
+
+const edgePath = line<[number, number]>().curve(curveBasis);
+
+interface Props {
+  layout: LayoutResult;
+  states: Map<string, StateName>;
+  selected: string | null;
+  onSelectTask: (taskId: string) => void;
+  onToggleGroup: (groupId: string) => void;
+}
+
+/**
+ * React draws nodes and edges; d3-zoom only reports a transform, applied to one <g>. The layers
+ * are memoised, so zooming or panning re-renders nothing but that transform.
+ */
+export function GraphSvg({ layout, states, selected, onSelectTask, onToggleGroup }: Props) {
+  const svg = useRef<SVGSVGElement>(null);
+  const behavior = useRef<ZoomBehavior<SVGSVGElement, unknown> | null>(null);
+  const [transform, setTransform] = useState<ZoomTransform>(zoomIdentity);
+  const fitted = useRef<string | null>(null);
+
+  useEffect(() => {
+    const element = svg.current;
+    if (!element) return;
+    const zoomer = zoom<SVGSVGElement, unknown>()
+      .scaleExtent([MIN_SCALE, MAX_SCALE])
+      .on("zoom", (event: { transform: ZoomTransform }) => setTransform(event.transform));
+    behavior.current = zoomer;
+    select(element).call(zoomer).on("dblclick.zoom", null);
+    return () => {
+      select(element).on(".zoom", null);
+    };
+  }, []);
+
+  const fit = useCallback(
+    (readable: boolean) => {
+      const element = svg.current;
+      if (!element || !behavior.current) return;
+      const { clientWidth: w, clientHeight: h } = element;
+      const scale = Math.min(MAX_SCALE, 1.2, (w - 32) / Math.max(1, layout.width), (h - 32) / Math.max(1, layout.height));
+      let next: ZoomTransform;
+      if (readable && scale < MIN_FIT_SCALE) {
+        // Show the start of the DAG legibly; "Fit" shows the whole thing on demand.
+        next = zoomIdentity.translate(16, 16).scale(READABLE_SCALE);
+      } else {
+        next = zoomIdentity.translate((w - layout.width * scale) / 2, (h - layout.height * scale) / 2).scale(scale);
+      }
+      select(element).call(behavior.current.transform, next);
+    },
+    [layout.width, layout.height],
+  );
+
+  // Fit on the first layout and when the drawing's bounds change a lot (direction switch).
+  useEffect(() => {
+    const shape = `${Math.round(layout.width / 200)}x${Math.round(layout.height / 200)}`;
+    if (fitted.current === null || (fitted.current !== shape && !sameAspect(fitted.current, shape))) fit(true);
+    fitted.current = shape;
+  }, [layout, fit]);
+
+  const zoomBy = (factor: number) => svg.current && behavior.current && select(svg.current).call(behavior.current.scaleBy, factor);
+  const showLabels = transform.k >= LABEL_MIN_SCALE;
+
+  const onClick = useCallback(
+    (event: React.MouseEvent) => {
+      const target = (event.target as Element).closest("[data-key]");
+      const key = target?.getAttribute("data-key");
+      if (!key) return;
+      if (key.startsWith("g:")) onToggleGroup(key.slice(2));
+      else onSelectTask(key.slice(2));
+    },
+    [onSelectTask, onToggleGroup],
+  );
+
+  return (
+    <div className="graph-canvas">
+      <div className="zoom-controls">
+        <button className="icon-button" onClick={() => zoomBy(1.3)} title="Zoom in" aria-label="Zoom in">
+          +
+        </button>
+        <button className="icon-button" onClick={() => zoomBy(1 / 1.3)} title="Zoom out" aria-label="Zoom out">
+          −
+        </button>
+        <button className="button small" onClick={() => fit(false)} title="Fit the whole graph on screen">
+          Fit
+        </button>
+      </div>
+      <svg ref={svg} className="graph-svg" role="img" aria-label="DAG graph">
+        <g transform={transform.toString()} onClick={onClick}>
+          <Clusters layout={layout} />
+          <Edges layout={layout} />
+          <Nodes layout={layout} states={states} selected={selected} showLabels={showLabels} />
+        </g>
+      </svg>
+    </div>
+  );
+}
+
+function sameAspect(a: string, b: string) {
+  const [aw, ah] = a.split("x").map(Number);
+  const [bw, bh] = b.split("x").map(Number);
+  return Math.abs(aw - bw) <= 2 && Math.abs(ah - bh) <= 2;
+}
+
+const Clusters = memo(function Clusters({ layout }: { layout: LayoutResult }) {
+  return (
+    <g className="clusters">
+      {layout.clusters.map((cluster) => (
+        <g key={cluster.key} transform={`translate(${cluster.x - cluster.width / 2},${cluster.y - cluster.height / 2})`}>
+          <rect className="cluster" width={cluster.width} height={cluster.height} rx={8} />
+          <g data-key={cluster.key} className="cluster-label">
+            <title>Collapse group {cluster.id}</title>
+            <text x={10} y={18}>
+              ▾ {cluster.label}
+            </text>
+          </g>
+        </g>
+      ))}
+    </g>
+  );
+});
+
+const Edges = memo(function Edges({ layout }: { layout: LayoutResult }) {
+  const paths = useMemo(() => layout.edges.map((edge) => ({ key: `${edge.source}>${edge.target}`, d: edgePath(edge.points) ?? "" })), [layout]);
+  return (
+    <g className="edges">
+      {paths.map((path) => (
+        <path key={path.key} d={path.d} />
+      ))}
+    </g>
+  );
+});
+
+const Nodes = memo(function Nodes({
+  layout,
+  states,
+  selected,
+  showLabels,
+}: {
+  layout: LayoutResult;
+  states: Map<string, StateName>;
+  selected: string | null;
+  showLabels: boolean;
+}) {
+  return (
+    <g className="nodes">
+      {layout.nodes.map((node) => {
+        const state = states.get(node.key) ?? null;
+        const style = stateStyle(state);
+        const isGroup = node.type === "group";
+        const classes = ["node", isGroup ? "node-group" : "", node.key === selected ? "selected" : ""].join(" ");
+        return (
+          <g key={node.key} data-key={node.key} className={classes} transform={`translate(${node.x - node.width / 2},${node.y - node.height / 2})`}>
+            <title>
+              {isGroup ? `Group ${node.id} (${node.taskCount} tasks): ${style.label}. Click to expand.` : `${node.id}: ${style.label}`}
+            </title>
+            <rect className="node-box" width={node.width} height={node.height} rx={isGroup ? 8 : 5} style={{ stroke: state ? style.color : undefined }} />
+            <rect className="node-state" width={6} height={node.height} rx={2} style={{ fill: style.color }} />
+            {showLabels && (
+              <text x={14} y={node.height / 2 + 4}>
+                {isGroup ? `▸ ${node.label} (${node.taskCount})` : node.label.length > 30 ? `${node.label.slice(0, 29)}…` : node.label}
+              </text>
+            )}
+          </g>
+        );
+      })}
+    </g>
+  );
+});

@@ -1,0 +1,124 @@
+/**
+ * What the layout engine gets: visible tasks, collapsed groups as single nodes, expanded groups as
+ * clusters, and edges rerouted to the collapsed group that hides their end. Pure and main-thread
+ * cheap; the costly layout itself runs in layout.worker.ts.
+ */
+import type { Structure } from "../../api/types";
+
+export type Direction = "LR" | "TB";
+
+export interface LayoutNodeInput {
+  /** Namespaced so a task and a group can never clash: "t:<task id>" or "g:<group id>". */
+  key: string;
+  type: "task" | "group";
+  id: string;
+  label: string;
+  width: number;
+  height: number;
+  /** Key of the expanded group (cluster) that contains this node, if any. */
+  parent: string | null;
+  /** For a collapsed group: how many tasks it hides. */
+  taskCount?: number;
+}
+
+export interface LayoutClusterInput {
+  key: string;
+  id: string;
+  label: string;
+  parent: string | null;
+}
+
+export interface LayoutEdgeInput {
+  source: string;
+  target: string;
+}
+
+export interface LayoutInput {
+  direction: Direction;
+  nodes: LayoutNodeInput[];
+  clusters: LayoutClusterInput[];
+  edges: LayoutEdgeInput[];
+}
+
+export const NODE_HEIGHT = 34;
+const CHAR_WIDTH = 7;
+
+export const taskKey = (id: string) => `t:${id}`;
+export const groupKey = (id: string) => `g:${id}`;
+
+function nodeWidth(label: string, extra = 0) {
+  return Math.min(240, Math.max(90, label.length * CHAR_WIDTH + 28 + extra));
+}
+
+/**
+ * The node that stands for a task on screen: the task itself, or the outermost collapsed group
+ * among its ancestors (an outer collapsed group hides inner ones too).
+ */
+export function visibleKeys(structure: Structure, expanded: ReadonlySet<string>): Map<string, string> {
+  const parentOf = new Map(structure.groups.map((group) => [group.id, group.parent]));
+  const out = new Map<string, string>();
+  for (const node of structure.nodes) {
+    let stand = taskKey(node.id);
+    for (let group = node.group; group; group = parentOf.get(group) ?? null) {
+      if (!expanded.has(group)) stand = groupKey(group);
+    }
+    out.set(node.id, stand);
+  }
+  return out;
+}
+
+export function buildLayoutInput(structure: Structure, expanded: ReadonlySet<string>, direction: Direction): LayoutInput {
+  const groups = new Map(structure.groups.map((group) => [group.id, group]));
+  const tasks = new Map(structure.nodes.map((node) => [node.id, node]));
+  const stands = visibleKeys(structure, expanded);
+  const nodes: LayoutNodeInput[] = [];
+  const clusters: LayoutClusterInput[] = [];
+  const counts = new Map<string, number>();
+  for (const key of stands.values()) counts.set(key, (counts.get(key) ?? 0) + 1);
+
+  const walk = (refs: Structure["roots"], parent: string | null) => {
+    for (const ref of refs) {
+      if (ref.type === "task") {
+        const label = tasks.get(ref.id)?.label ?? ref.id;
+        nodes.push({ key: taskKey(ref.id), type: "task", id: ref.id, label, width: nodeWidth(label), height: NODE_HEIGHT, parent });
+        continue;
+      }
+      const group = groups.get(ref.id);
+      if (!group) continue;
+      if (expanded.has(group.id)) {
+        clusters.push({ key: groupKey(group.id), id: group.id, label: group.label, parent });
+        walk(group.children, groupKey(group.id));
+      } else {
+        nodes.push({
+          key: groupKey(group.id),
+          type: "group",
+          id: group.id,
+          label: group.label,
+          width: nodeWidth(group.label, 36),
+          height: NODE_HEIGHT + 6,
+          parent,
+          taskCount: counts.get(groupKey(group.id)) ?? 0,
+        });
+      }
+    }
+  };
+  walk(structure.roots, null);
+
+  const seen = new Set<string>();
+  const edges: LayoutEdgeInput[] = [];
+  for (const [up, down] of structure.edges) {
+    const source = stands.get(up);
+    const target = stands.get(down);
+    if (!source || !target || source === target) continue;
+    const id = `${source}\u0000${target}`;
+    if (seen.has(id)) continue;
+    seen.add(id);
+    edges.push({ source, target });
+  }
+  return { direction, nodes, clusters, edges };
+}
+
+/** A stable key for "does this need a new layout": structure hash, direction and open groups. */
+export function layoutKey(hash: string, direction: Direction, expanded: ReadonlySet<string>) {
+  return `${hash}|${direction}|${[...expanded].sort().join(",")}`;
+}

@@ -1,0 +1,35 @@
+import { describe, expect, it } from "vitest";
+import type { Structure } from "../../api/types";
+import { buildLayoutInput } from "./layoutInput";
+import { runLayout } from "./runLayout";
+
+function chainWithGroup(): Structure {
+  const node = (id: string, group: string | null) => ({ id, label: id, operator: "EmptyOperator", group, trigger_rule: "all_success", ui_color: null, ui_fgcolor: null });
+  return {
+    dag_id: "d",
+    nodes: [node("a", null), node("g.b", "g"), node("g.c", "g"), node("d", null)],
+    groups: [{ id: "g", label: "g", parent: null, tooltip: null, ui_color: null, ui_fgcolor: null, children: [{ type: "task", id: "g.b" }, { type: "task", id: "g.c" }] }],
+    roots: [{ type: "task", id: "a" }, { type: "group", id: "g" }, { type: "task", id: "d" }],
+    edges: [["a", "g.b"], ["g.b", "g.c"], ["g.c", "d"]],
+  };
+}
+
+describe("runLayout", () => {
+  it("places a chain left to right in dependency order", () => {
+    const result = runLayout(buildLayoutInput(chainWithGroup(), new Set(["g"]), "LR"));
+    const x = Object.fromEntries(result.nodes.map((n) => [n.key, n.x]));
+    expect(x["t:a"]).toBeLessThan(x["t:g.b"]);
+    expect(x["t:g.b"]).toBeLessThan(x["t:g.c"]);
+    expect(x["t:g.c"]).toBeLessThan(x["t:d"]);
+    expect(result.edges.every((edge) => edge.points.length >= 2)).toBe(true);
+  });
+
+  it("puts an expanded group's box around its tasks", () => {
+    const result = runLayout(buildLayoutInput(chainWithGroup(), new Set(["g"]), "TB"));
+    const [box] = result.clusters;
+    for (const member of result.nodes.filter((n) => n.parent === "g:g")) {
+      expect(member.y - member.height / 2).toBeGreaterThanOrEqual(box.y - box.height / 2);
+      expect(member.y + member.height / 2).toBeLessThanOrEqual(box.y + box.height / 2);
+    }
+  });
+});

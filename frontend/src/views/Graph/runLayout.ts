@@ -1,0 +1,70 @@
+/** dagre over a LayoutInput; runs inside layout.worker.ts (and in tests, in Node). */
+import dagre from "@dagrejs/dagre";
+import type { LayoutClusterInput, LayoutInput, LayoutNodeInput } from "./layoutInput";
+
+interface Box {
+  /** Centre, like dagre's. */
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
+export type PlacedNode = LayoutNodeInput & Box;
+export type PlacedCluster = LayoutClusterInput & Box;
+
+export interface PlacedEdge {
+  source: string;
+  target: string;
+  points: [number, number][];
+}
+
+export interface LayoutResult {
+  width: number;
+  height: number;
+  nodes: PlacedNode[];
+  clusters: PlacedCluster[];
+  edges: PlacedEdge[];
+}
+
+/** Above this many nodes, network-simplex ranking costs seconds; longest-path is near-linear. */
+const FAST_RANKER_ABOVE = 400;
+
+export function runLayout(input: LayoutInput): LayoutResult {
+  const compound = input.clusters.length > 0;
+  const g = new dagre.graphlib.Graph({ compound, multigraph: false });
+  g.setGraph({
+    rankdir: input.direction,
+    nodesep: input.direction === "LR" ? 14 : 24,
+    ranksep: input.direction === "LR" ? 60 : 48,
+    marginx: 20,
+    marginy: 20,
+    ranker: input.nodes.length > FAST_RANKER_ABOVE ? "longest-path" : "network-simplex",
+  });
+  g.setDefaultEdgeLabel(() => ({}));
+  for (const cluster of input.clusters) g.setNode(cluster.key, { label: cluster.label, paddingTop: 28, paddingLeft: 12, paddingRight: 12, paddingBottom: 12 });
+  for (const cluster of input.clusters) if (cluster.parent) g.setParent(cluster.key, cluster.parent);
+  for (const node of input.nodes) {
+    g.setNode(node.key, { width: node.width, height: node.height });
+    if (node.parent) g.setParent(node.key, node.parent);
+  }
+  for (const edge of input.edges) g.setEdge(edge.source, edge.target);
+
+  dagre.layout(g);
+
+  const place = (key: string): Box => {
+    const label = g.node(key) as Box;
+    return { x: label.x, y: label.y, width: label.width, height: label.height };
+  };
+  const graph = g.graph() as { width?: number; height?: number };
+  return {
+    width: graph.width ?? 0,
+    height: graph.height ?? 0,
+    nodes: input.nodes.map((node) => ({ ...node, ...place(node.key) })),
+    clusters: input.clusters.map((cluster) => ({ ...cluster, ...place(cluster.key) })),
+    edges: input.edges.map((edge) => {
+      const label = g.edge(edge.source, edge.target) as { points?: { x: number; y: number }[] };
+      return { ...edge, points: (label.points ?? []).map((p) => [p.x, p.y] as [number, number]) };
+    }),
+  };
+}

@@ -1,0 +1,252 @@
+import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from "react";
+import { useGrid, useStructure } from "../../api/hooks";
+import type { GridResponse, Structure } from "../../api/types";
+import { EmptyState } from "../../components/EmptyState";
+import { ErrorPanel } from "../../components/ErrorPanel";
+import { Skeleton } from "../../components/Skeleton";
+import { StateLegend } from "../../components/StateLegend";
+import { formatDate, formatDuration } from "../../lib/format";
+import { intParam, useUrlState } from "../../lib/useSearchParam";
+import { stateStyle } from "../../theme/states";
+import { buildRows, decodeGrid, rowCell, runDurations, type GridRow } from "./gridModel";
+
+const ROW_HEIGHT = 24;
+const CELL_WIDTH = 20;
+const LABEL_WIDTH = 300;
+const HEADER_HEIGHT = 72;
+const OVERSCAN = 10;
+const RUN_COUNTS = [25, 50, 100];
+
+let gridMarked = false;
+
+/** Runs × tasks: one coloured cell per task instance, rows virtualised so 2,000 tasks stay smooth. */
+export function Grid({ dagId }: { dagId: string }) {
+  const [params, update] = useUrlState();
+  const limit = intParam(params, "runs", 25, RUN_COUNTS);
+  const before = params.get("before");
+  const grid = useGrid(dagId, limit, before);
+  const structure = useStructure(dagId);
+
+  if ((grid.isError && !grid.data) || (structure.isError && !structure.data)) {
+    return <ErrorPanel error={grid.error ?? structure.error} onRetry={() => { void grid.refetch(); void structure.refetch(); }} />;
+  }
+  if (!grid.data || !structure.data) return <Skeleton rows={12} />;
+
+  return (
+    <div className="grid-view">
+      <div className="toolbar">
+        <label className="small">
+          Runs{" "}
+          <select value={limit} onChange={(event) => update({ runs: Number(event.target.value) === 25 ? null : event.target.value })}>
+            {RUN_COUNTS.map((count) => (
+              <option key={count} value={count}>
+                {count}
+              </option>
+            ))}
+          </select>
+        </label>
+        <button className="button" disabled={!grid.data.has_more || !grid.data.runs.length} onClick={() => update({ before: grid.data!.runs[0]?.run_id })}>
+          ‹ Older
+        </button>
+        <button className="button" disabled={!before} onClick={() => update({ before: null })}>
+          Newest ›
+        </button>
+        <StateLegend />
+      </div>
+      {grid.data.runs.length === 0 && grid.data.task_ids.length === 0 ? (
+        <EmptyState title="This DAG has no tasks." />
+      ) : (
+        <GridTable dagId={dagId} grid={grid.data} structure={structure.data.structure} stale={grid.isPlaceholderData} />
+      )}
+      {grid.data.runs.length === 0 && <p className="muted small">No runs yet: trigger one, or unpause the DAG to let the scheduler create them.</p>}
+    </div>
+  );
+}
+
+function allGroupIds(structure: Structure) {
+  return new Set(structure.groups.map((group) => group.id));
+}
+
+function GridTable({ grid, structure, stale }: { dagId: string; grid: GridResponse; structure: Structure; stale: boolean }) {
+  const [params, update] = useUrlState();
+  const [expanded, setExpanded] = useState<Set<string>>(() => allGroupIds(structure));
+  const decoded = useMemo(() => decodeGrid(grid), [grid]);
+  const rows = useMemo(() => buildRows(structure, grid.task_ids, expanded), [structure, grid.task_ids, expanded]);
+  const durations = useMemo(() => runDurations(grid.runs, Date.now()), [grid.runs]);
+  const longest = Math.max(1, ...durations);
+  const scroller = useRef<HTMLDivElement>(null);
+  const [viewport, setViewport] = useState({ top: 0, height: 600 });
+
+  const selectedRun = params.get("run_id");
+  const selectedTask = params.get("task_id");
+  const runIndex = grid.runs.findIndex((run) => run.run_id === selectedRun);
+  const rowIndex = rows.findIndex((row) => row.id === selectedTask);
+
+  useLayoutEffect(() => {
+    const element = scroller.current;
+    if (!element) return;
+    const measure = () => setViewport({ top: element.scrollTop, height: element.clientHeight });
+    measure();
+    const observer = new ResizeObserver(measure);
+    observer.observe(element);
+    return () => observer.disconnect();
+  }, []);
+
+  useEffect(() => {
+    if (!gridMarked) {
+      gridMarked = true;
+      requestAnimationFrame(() => performance.mark("dk:grid-drawn"));
+    }
+  }, []);
+
+  const first = Math.max(0, Math.floor(viewport.top / ROW_HEIGHT) - OVERSCAN);
+  const last = Math.min(rows.length, Math.ceil((viewport.top + viewport.height) / ROW_HEIGHT) + OVERSCAN);
+  const visible = rows.slice(first, last);
+
+  const toggle = useCallback((groupId: string) => {
+    setExpanded((current) => {
+      const next = new Set(current);
+      if (next.has(groupId)) next.delete(groupId);
+      else next.add(groupId);
+      return next;
+    });
+  }, []);
+
+  const select = (row: GridRow, run: number) => {
+    const runId = grid.runs[run]?.run_id;
+    if (!runId) return;
+    if (row.kind === "group") update({ run_id: runId, task_id: null, panel: "run" });
+    else update({ run_id: runId, task_id: row.id, panel: null, try: null });
+  };
+
+  const scrollRowIntoView = (index: number) => {
+    const element = scroller.current;
+    if (!element) return;
+    const top = index * ROW_HEIGHT;
+    const bodyHeight = element.clientHeight - HEADER_HEIGHT;
+    if (top < element.scrollTop) element.scrollTop = top;
+    else if (top + ROW_HEIGHT > element.scrollTop + bodyHeight) element.scrollTop = top + ROW_HEIGHT - bodyHeight;
+  };
+
+  const onKeyDown = (event: React.KeyboardEvent) => {
+    if (!rows.length || !grid.runs.length) return;
+    let r = rowIndex < 0 ? 0 : rowIndex;
+    let c = runIndex < 0 ? grid.runs.length - 1 : runIndex;
+    switch (event.key) {
+      case "ArrowUp":
+        r = Math.max(0, r - 1);
+        break;
+      case "ArrowDown":
+        r = Math.min(rows.length - 1, r + 1);
+        break;
+      case "ArrowLeft":
+        c = Math.max(0, c - 1);
+        break;
+      case "ArrowRight":
+        c = Math.min(grid.runs.length - 1, c + 1);
+        break;
+      case "Enter":
+        if (rows[r]?.kind === "group") toggle(rows[r].id);
+        event.preventDefault();
+        return;
+      default:
+        return;
+    }
+    event.preventDefault();
+    const row = rows[r];
+    // Arrowing onto a group row keeps its id selected without opening a task drawer.
+    if (row.kind === "group") update({ run_id: grid.runs[c].run_id, task_id: null, panel: null, group: row.id });
+    else update({ run_id: grid.runs[c].run_id, task_id: row.id, panel: null, try: null, group: null });
+    scrollRowIntoView(r);
+  };
+
+  const selectedGroup = params.get("group");
+  const gridWidth = LABEL_WIDTH + grid.runs.length * CELL_WIDTH + 16;
+
+  return (
+    <div className="grid-frame">
+      <div className="grid-actions small">
+        {structure.groups.length > 0 && (
+          <>
+            <button className="link-button" onClick={() => setExpanded(allGroupIds(structure))}>
+              expand all
+            </button>
+            <button className="link-button" onClick={() => setExpanded(new Set())}>
+              collapse all
+            </button>
+          </>
+        )}
+        <span className="muted">
+          {grid.task_ids.length.toLocaleString()} tasks · {grid.runs.length} runs · ↑↓←→ to move
+        </span>
+      </div>
+      <div
+        ref={scroller}
+        className={stale ? "grid-scroll loading" : "grid-scroll"}
+        tabIndex={0}
+        onKeyDown={onKeyDown}
+        onScroll={(event) => setViewport({ top: event.currentTarget.scrollTop, height: event.currentTarget.clientHeight })}
+        aria-label="Task instance grid"
+        role="grid"
+      >
+        <div className="grid-header" style={{ width: gridWidth, height: HEADER_HEIGHT }}>
+          <div className="grid-corner" style={{ width: LABEL_WIDTH }}>
+            Task
+          </div>
+          {grid.runs.map((run, i) => {
+            const style = stateStyle(run.state);
+            const height = Math.max(3, (durations[i] / longest) * (HEADER_HEIGHT - 14));
+            return (
+              <button
+                key={run.run_id}
+                className={run.run_id === selectedRun ? "run-bar selected" : "run-bar"}
+                style={{ width: CELL_WIDTH }}
+                onClick={() => update({ run_id: run.run_id, task_id: null, panel: "run" })}
+                title={`${run.run_id}\n${style.label} · ${formatDuration(durations[i])}\n${formatDate(run.logical_date)}`}
+                aria-label={`Run ${run.run_id}: ${style.label}`}
+              >
+                <span style={{ height, background: style.color }} />
+              </button>
+            );
+          })}
+        </div>
+        <div className="grid-body" style={{ height: rows.length * ROW_HEIGHT, width: gridWidth }}>
+          {visible.map((row, offset) => {
+            const index = first + offset;
+            const isSelectedRow = row.id === selectedTask || (row.kind === "group" && row.id === selectedGroup);
+            return (
+              <div key={`${row.kind}:${row.id}`} className={isSelectedRow ? "grid-row selected" : "grid-row"} style={{ top: index * ROW_HEIGHT, height: ROW_HEIGHT }} role="row">
+                <div className="grid-label" style={{ width: LABEL_WIDTH, paddingLeft: 8 + row.depth * 16 }} title={row.id}>
+                  {row.kind === "group" ? (
+                    <button className="group-toggle" onClick={() => toggle(row.id)} aria-expanded={row.expanded}>
+                      <span className="chevron">{row.expanded ? "▾" : "▸"}</span> {row.label}
+                      <span className="muted small"> ({row.taskIds.length})</span>
+                    </button>
+                  ) : (
+                    <span className="ellipsis">{row.label}</span>
+                  )}
+                </div>
+                {grid.runs.map((run, c) => {
+                  const cell = rowCell(decoded, row, c);
+                  const style = stateStyle(cell);
+                  const selected = row.kind === "task" && row.id === selectedTask && run.run_id === selectedRun;
+                  return (
+                    <button
+                      key={run.run_id}
+                      className={selected ? "cell selected" : cell === null ? "cell empty" : "cell"}
+                      style={{ width: CELL_WIDTH, background: cell === null ? undefined : style.color }}
+                      title={`${row.label} · ${run.run_id}: ${cell === null ? "no task instance" : style.label}`}
+                      aria-label={`${row.id} ${run.run_id} ${cell ?? "no task instance"}`}
+                      onClick={() => select(row, c)}
+                      tabIndex={-1}
+                    />
+                  );
+                })}
+              </div>
+            );
+          })}
+        </div>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,140 @@
+import { describe, expect, it } from "vitest";
+import type { GridResponse, Structure } from "../../api/types";
+import { buildRows, decodeGrid, groupDescendants, rowCell, runDurations } from "./gridModel";
+
+const STATE_CODES = {
+  ".": "none",
+  "-": "none",
+  S: "scheduled",
+  Q: "queued",
+  R: "running",
+  s: "success",
+  f: "failed",
+  k: "skipped",
+  u: "upstream_failed",
+  r: "up_for_retry",
+  x: "removed",
+};
+
+function run(id: string, start?: string, end?: string): GridResponse["runs"][number] {
+  return {
+    run_id: id,
+    state: "success",
+    run_type: "scheduled",
+    logical_date: null,
+    start_date: start ?? null,
+    end_date: end ?? null,
+    version_number: 1,
+  };
+}
+
+const grid = {
+  runs: [run("r1"), run("r2"), run("r3")],
+  task_ids: ["extract", "load.a", "load.b", "report"],
+  states: ["sss", "sfr", "suk", "s-."],
+  state_codes: STATE_CODES,
+};
+
+// extract >> load (group: a, nested group inner: b) >> report
+const structure: Structure = {
+  dag_id: "etl",
+  nodes: [
+    { id: "extract", label: "extract", operator: "EmptyOperator", group: null, trigger_rule: "all_success", ui_color: null, ui_fgcolor: null },
+    { id: "load.a", label: "a", operator: "EmptyOperator", group: "load", trigger_rule: "all_success", ui_color: null, ui_fgcolor: null },
+    { id: "load.b", label: "b", operator: "EmptyOperator", group: "load.inner", trigger_rule: "all_success", ui_color: null, ui_fgcolor: null },
+    { id: "report", label: "report", operator: "EmptyOperator", group: null, trigger_rule: "all_success", ui_color: null, ui_fgcolor: null },
+  ],
+  groups: [
+    { id: "load", label: "load", parent: null, tooltip: null, ui_color: null, ui_fgcolor: null, children: [{ type: "task", id: "load.a" }, { type: "group", id: "load.inner" }] },
+    { id: "load.inner", label: "inner", parent: "load", tooltip: null, ui_color: null, ui_fgcolor: null, children: [{ type: "task", id: "load.b" }] },
+  ],
+  roots: [
+    { type: "task", id: "extract" },
+    { type: "group", id: "load" },
+    { type: "task", id: "report" },
+  ],
+  edges: [
+    ["extract", "load.a"],
+    ["load.a", "load.b"],
+    ["load.b", "report"],
+  ],
+};
+
+describe("decodeGrid", () => {
+  it("decodes each character through state_codes", () => {
+    const decoded = decodeGrid(grid);
+    expect(decoded.row("extract")).toEqual(["success", "success", "success"]);
+    expect(decoded.row("load.a")).toEqual(["success", "failed", "up_for_retry"]);
+    expect(decoded.row("load.b")).toEqual(["success", "upstream_failed", "skipped"]);
+  });
+
+  it("tells a missing task instance from a task instance without state", () => {
+    const decoded = decodeGrid(grid);
+    expect(decoded.cell("report", 1)).toBe("none");
+    expect(decoded.cell("report", 2)).toBeNull();
+  });
+
+  it("returns no state for unknown tasks and runs out of range", () => {
+    const decoded = decodeGrid(grid);
+    expect(decoded.cell("nope", 0)).toBeNull();
+    expect(decoded.cell("extract", 7)).toBeNull();
+  });
+
+  it("shows an unknown code as no status rather than crashing", () => {
+    const decoded = decodeGrid({ ...grid, states: ["?ss", "sss", "sss", "sss"] });
+    expect(decoded.cell("extract", 0)).toBe("none");
+  });
+});
+
+describe("buildRows", () => {
+  it("lists everything in tree order with depths when all groups are expanded", () => {
+    const rows = buildRows(structure, grid.task_ids, new Set(["load", "load.inner"]));
+    expect(rows.map((r) => [r.kind, r.id, r.depth])).toEqual([
+      ["task", "extract", 0],
+      ["group", "load", 0],
+      ["task", "load.a", 1],
+      ["group", "load.inner", 1],
+      ["task", "load.b", 2],
+      ["task", "report", 0],
+    ]);
+  });
+
+  it("hides the tasks and subgroups of a collapsed group", () => {
+    const rows = buildRows(structure, grid.task_ids, new Set(["load.inner"]));
+    expect(rows.map((r) => r.id)).toEqual(["extract", "load", "report"]);
+    const load = rows[1];
+    expect(load.kind === "group" && load.expanded).toBe(false);
+    expect(load.kind === "group" && load.taskIds).toEqual(["load.a", "load.b"]);
+  });
+
+  it("appends tasks the structure does not know", () => {
+    const rows = buildRows(structure, [...grid.task_ids, "new_task"], new Set());
+    expect(rows.at(-1)).toEqual({ kind: "task", id: "new_task", label: "new_task", depth: 0 });
+  });
+});
+
+describe("group cells", () => {
+  it("collects nested descendants", () => {
+    expect(groupDescendants(structure).get("load")).toEqual(["load.a", "load.b"]);
+  });
+
+  it("shows the most urgent state of a collapsed group's tasks", () => {
+    const decoded = decodeGrid(grid);
+    const [, load] = buildRows(structure, grid.task_ids, new Set());
+    expect(rowCell(decoded, load, 0)).toBe("success");
+    expect(rowCell(decoded, load, 1)).toBe("failed");
+    expect(rowCell(decoded, load, 2)).toBe("up_for_retry");
+  });
+});
+
+describe("runDurations", () => {
+  it("measures finished runs and counts running ones up to now", () => {
+    const now = Date.parse("2024-01-01T00:10:00Z");
+    const runs = [
+      run("a", "2024-01-01T00:00:00Z", "2024-01-01T00:01:30Z"),
+      run("b", "2024-01-01T00:09:00Z"),
+      run("c"),
+    ];
+    expect(runDurations(runs, now)).toEqual([90, 60, 0]);
+  });
+});

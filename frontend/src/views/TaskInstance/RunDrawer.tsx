@@ -1,0 +1,67 @@
+import { Link } from "react-router";
+import { useDagRun, useSetRunState } from "../../api/hooks";
+import { Drawer } from "../../components/Drawer";
+import { ErrorPanel } from "../../components/ErrorPanel";
+import { QueryView } from "../../components/QueryView";
+import { StateBadge } from "../../components/StateBadge";
+import { formatDate } from "../../lib/format";
+
+/** One run's attributes and run-level actions, opened from the grid's run header. */
+export function RunDrawer({ dagId, runId, onClose }: { dagId: string; runId: string; onClose: () => void }) {
+  const run = useDagRun(dagId, runId);
+  const setState = useSetRunState(dagId);
+  return (
+    <Drawer title={`Run ${runId}`} onClose={onClose}>
+      <QueryView query={run}>
+        {(data) => (
+          <>
+            <dl className="attributes">
+              <dt>State</dt>
+              <dd>
+                <StateBadge state={data.state} />
+              </dd>
+              <dt>Type</dt>
+              <dd>{data.run_type}</dd>
+              <dt>Logical date</dt>
+              <dd>{formatDate(data.logical_date)}</dd>
+              <dt>Data interval</dt>
+              <dd>
+                {formatDate(data.data_interval_start)} → {formatDate(data.data_interval_end)}
+              </dd>
+              <dt>Queued</dt>
+              <dd>{formatDate(data.queued_at)}</dd>
+              <dt>Started</dt>
+              <dd>{formatDate(data.start_date)}</dd>
+              <dt>Ended</dt>
+              <dd>{formatDate(data.end_date)}</dd>
+              <dt>Version</dt>
+              <dd>
+                <Link to={`/dags/${encodeURIComponent(dagId)}/graph?run_id=${encodeURIComponent(runId)}`}>v{data.version_number} (graph)</Link>
+              </dd>
+              {data.note && (
+                <>
+                  <dt>Note</dt>
+                  <dd>{data.note}</dd>
+                </>
+              )}
+            </dl>
+            <h3>Conf</h3>
+            <pre className="log">{JSON.stringify(data.conf ?? {}, null, 2)}</pre>
+            <div className="actions">
+              <button className="button" disabled={setState.isPending || data.state === "success"} onClick={() => setState.mutate({ runId, state: "success" })}>
+                Mark success
+              </button>
+              <button className="button danger" disabled={setState.isPending || data.state === "failed"} onClick={() => setState.mutate({ runId, state: "failed" })}>
+                Mark failed
+              </button>
+              <button className="button" disabled={setState.isPending || data.state === "queued"} onClick={() => setState.mutate({ runId, state: "queued" })}>
+                Re-queue
+              </button>
+            </div>
+            {setState.error && <ErrorPanel error={setState.error} />}
+          </>
+        )}
+      </QueryView>
+    </Drawer>
+  );
+}

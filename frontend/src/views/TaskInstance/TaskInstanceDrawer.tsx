@@ -1,0 +1,182 @@
+import { useEffect, useRef, useState } from "react";
+import { useClearTaskInstances, useSetTaskInstanceState, useTaskInstance } from "../../api/hooks";
+import type { ClearResult, TaskInstanceDetail } from "../../api/types";
+import { Drawer } from "../../components/Drawer";
+import { ErrorPanel } from "../../components/ErrorPanel";
+import { Modal } from "../../components/Modal";
+import { QueryView } from "../../components/QueryView";
+import { StateBadge } from "../../components/StateBadge";
+import { formatDate, formatDuration } from "../../lib/format";
+import { intParam, useUrlState } from "../../lib/useSearchParam";
+import { useLogTail } from "./useLogTail";
+
+/** A task instance: attributes, rendered templates, tries, the selected try's log and actions. */
+export function TaskInstanceDrawer({ dagId, runId, taskId, onClose }: { dagId: string; runId: string; taskId: string; onClose: () => void }) {
+  const ti = useTaskInstance(dagId, runId, taskId);
+  return (
+    <Drawer title={taskId} onClose={onClose}>
+      <p className="muted small mono">{runId}</p>
+      <QueryView query={ti}>{(data) => <TaskInstanceBody dagId={dagId} ti={data} />}</QueryView>
+    </Drawer>
+  );
+}
+
+function TaskInstanceBody({ dagId, ti }: { dagId: string; ti: TaskInstanceDetail }) {
+  const [params, update] = useUrlState();
+  const latestTry = Math.max(ti.try_number, ...ti.tries.map((t) => t.try_number), 0);
+  const selectedTry = intParam(params, "try", latestTry) || latestTry;
+  return (
+    <>
+      <TaskActions dagId={dagId} ti={ti} />
+      <dl className="attributes">
+        <dt>State</dt>
+        <dd>
+          <StateBadge state={ti.state} />
+        </dd>
+        <dt>Try</dt>
+        <dd>
+          {ti.try_number} of {ti.max_tries}
+        </dd>
+        <dt>Operator</dt>
+        <dd>{ti.operator ?? "—"}</dd>
+        <dt>Queued</dt>
+        <dd>{formatDate(ti.queued_at)}</dd>
+        <dt>Started</dt>
+        <dd>{formatDate(ti.start_date)}</dd>
+        <dt>Ended</dt>
+        <dd>{formatDate(ti.end_date)}</dd>
+        <dt>Duration</dt>
+        <dd>{formatDuration(ti.duration)}</dd>
+        <dt>Host / pid</dt>
+        <dd>
+          {ti.hostname ?? "—"} {ti.pid ? `/ ${ti.pid}` : ""}
+        </dd>
+      </dl>
+      {ti.rendered_fields && Object.keys(ti.rendered_fields).length > 0 && (
+        <details className="section" open>
+          <summary>Rendered templates</summary>
+          <dl className="attributes">
+            {Object.entries(ti.rendered_fields).map(([field, value]) => (
+              <div key={field} className="rendered">
+                <dt>{field}</dt>
+                <dd>
+                  <pre className="log">{typeof value === "string" ? value : JSON.stringify(value, null, 2)}</pre>
+                </dd>
+              </div>
+            ))}
+          </dl>
+        </details>
+      )}
+      <h3>Tries</h3>
+      {ti.tries.length === 0 ? (
+        <p className="muted small">Not started yet.</p>
+      ) : (
+        <div className="tries" role="tablist">
+          {ti.tries.map((attempt) => (
+            <button
+              key={attempt.try_number}
+              role="tab"
+              aria-selected={attempt.try_number === selectedTry}
+              className={attempt.try_number === selectedTry ? "try active" : "try"}
+              onClick={() => update({ try: attempt.try_number === latestTry ? null : attempt.try_number })}
+              title={`${formatDate(attempt.start_date)} · ${formatDuration(attempt.duration)} · ${attempt.hostname ?? ""}`}
+            >
+              #{attempt.try_number} <StateBadge state={attempt.state} />
+            </button>
+          ))}
+        </div>
+      )}
+      {selectedTry > 0 && <LogView dagId={dagId} runId={ti.run_id} taskId={ti.task_id} tryNumber={selectedTry} />}
+    </>
+  );
+}
+
+function LogView({ dagId, runId, taskId, tryNumber }: { dagId: string; runId: string; taskId: string; tryNumber: number }) {
+  const log = useLogTail(dagId, runId, taskId, tryNumber);
+  const pre = useRef<HTMLPreElement>(null);
+  const [follow, setFollow] = useState(true);
+  useEffect(() => {
+    if (follow && pre.current) pre.current.scrollTop = pre.current.scrollHeight;
+  }, [log.content, follow]);
+  return (
+    <div className="log-view">
+      <div className="log-head small">
+        <span>Log of try {tryNumber}</span>
+        {!log.complete && !log.loading && <span className="live-dot on" title="Tailing: the try is still running" />}
+        <label className="check">
+          <input type="checkbox" checked={follow} onChange={(event) => setFollow(event.target.checked)} /> follow
+        </label>
+      </div>
+      {log.error ? <ErrorPanel error={log.error} /> : null}
+      <pre ref={pre} className="log log-body">
+        {log.loading ? "Loading…" : log.content || "(empty log)"}
+      </pre>
+    </div>
+  );
+}
+
+function TaskActions({ dagId, ti }: { dagId: string; ti: TaskInstanceDetail }) {
+  const [options, setOptions] = useState({ include_upstream: false, include_downstream: true, only_failed: false });
+  const [preview, setPreview] = useState<ClearResult | null>(null);
+  const clear = useClearTaskInstances(dagId);
+  const mark = useSetTaskInstanceState(dagId);
+  const body = { task_ids: [ti.task_id], dag_run_ids: [ti.run_id], ...options };
+
+  const option = (key: keyof typeof options, label: string) => (
+    <label className="check small">
+      <input type="checkbox" checked={options[key]} onChange={(event) => setOptions({ ...options, [key]: event.target.checked })} /> {label}
+    </label>
+  );
+
+  return (
+    <div className="ti-actions">
+      <div className="actions">
+        <button className="button" disabled={clear.isPending} onClick={() => clear.mutate({ ...body, dry_run: true }, { onSuccess: setPreview })}>
+          Clear…
+        </button>
+        <button className="button" disabled={mark.isPending || ti.state === "success"} onClick={() => mark.mutate({ runId: ti.run_id, taskId: ti.task_id, state: "success" })}>
+          Mark success
+        </button>
+        <button className="button danger" disabled={mark.isPending || ti.state === "failed"} onClick={() => mark.mutate({ runId: ti.run_id, taskId: ti.task_id, state: "failed" })}>
+          Mark failed
+        </button>
+      </div>
+      <div className="actions">
+        {option("include_upstream", "upstream")}
+        {option("include_downstream", "downstream")}
+        {option("only_failed", "only failed")}
+      </div>
+      {(clear.error || mark.error) && <ErrorPanel error={clear.error ?? mark.error} />}
+      {preview && (
+        <Modal title="Clear these task instances?" onClose={() => setPreview(null)}>
+          {preview.task_instances.length === 0 ? (
+            <p>Nothing matches these options.</p>
+          ) : (
+            <>
+              <p className="small muted">They go back to no status and the scheduler runs them again (with their full retries).</p>
+              <ul className="clear-list">
+                {preview.task_instances.map((item) => (
+                  <li key={`${item.run_id}/${item.task_id}`}>
+                    <span className="mono small">{item.task_id}</span> <StateBadge state={item.state} />
+                  </li>
+                ))}
+              </ul>
+            </>
+          )}
+          <footer className="modal-actions">
+            <button className="button" onClick={() => setPreview(null)}>
+              Cancel
+            </button>
+            <button
+              className="button primary"
+              disabled={clear.isPending || preview.task_instances.length === 0}
+              onClick={() => clear.mutate({ ...body, dry_run: false }, { onSuccess: () => setPreview(null) })}
+            >
+              Clear {preview.task_instances.length} task instance{preview.task_instances.length === 1 ? "" : "s"}
+            </button>
+          </footer>
+        </Modal>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,82 @@
+import { describe, expect, it } from "vitest";
+import { confFromValues, fieldsFromParams, placeServerErrors, valuesFromConf } from "./paramsForm";
+
+const params = {
+  count: { default: 3, type: "integer", description: "How many", minimum: 1, maximum: 10 },
+  env: { default: "dev", type: "string", enum: ["dev", "prod"] },
+  dry: { default: false, type: "boolean" },
+  target: { type: "string", required: true, title: "Target table" },
+  extra: { default: { a: 1 }, type: "object" },
+  ratio: { default: null, type: ["null", "number"] },
+  untyped: { default: 7 },
+};
+
+describe("fieldsFromParams", () => {
+  const fields = fieldsFromParams(params);
+  const byName = Object.fromEntries(fields.map((field) => [field.name, field]));
+
+  it("chooses the input kind from type and enum", () => {
+    expect(byName.count.kind).toBe("integer");
+    expect(byName.env.kind).toBe("select");
+    expect(byName.dry.kind).toBe("boolean");
+    expect(byName.target.kind).toBe("text");
+    expect(byName.extra.kind).toBe("json");
+    expect(byName.ratio.kind).toBe("number");
+    expect(byName.untyped.kind).toBe("integer");
+  });
+
+  it("prefills defaults and keeps descriptions, titles and bounds", () => {
+    expect(byName.count.initial).toBe("3");
+    expect(byName.count.description).toBe("How many");
+    expect([byName.count.minimum, byName.count.maximum]).toEqual([1, 10]);
+    expect(byName.env.initial).toBe('"dev"');
+    expect(byName.dry.initial).toBe(false);
+    expect(byName.extra.initial).toBe('{\n  "a": 1\n}');
+    expect(byName.target.label).toBe("Target table");
+  });
+
+  it("marks as required only params without a default", () => {
+    expect(byName.target.required).toBe(true);
+    expect(byName.count.required).toBe(false);
+    expect(byName.ratio.nullable).toBe(true);
+  });
+});
+
+describe("confFromValues", () => {
+  const fields = fieldsFromParams(params);
+
+  it("builds typed conf from the defaults plus edits", () => {
+    const { conf, errors } = confFromValues(fields, { target: "sales", env: '"prod"', dry: true });
+    expect(errors).toEqual({});
+    expect(conf).toEqual({ count: 3, env: "prod", dry: true, target: "sales", extra: { a: 1 }, ratio: null, untyped: 7 });
+  });
+
+  it("reports bad numbers, bounds, JSON and missing required values on their fields", () => {
+    const { errors } = confFromValues(fields, { count: "11", extra: "{oops", untyped: "1.5", target: "" });
+    expect(errors).toEqual({
+      count: "Must be at most 10.",
+      extra: "Not valid JSON.",
+      untyped: "Enter a whole number.",
+      target: "A value is required.",
+    });
+  });
+
+  it("round-trips conf edited as JSON back into the form", () => {
+    const values = valuesFromConf(fields, { count: 5, env: "prod" });
+    expect(values.count).toBe("5");
+    expect(values.env).toBe('"prod"');
+    expect(values.dry).toBe(false);
+  });
+});
+
+describe("placeServerErrors", () => {
+  it("puts conf.<param> errors on the field and the rest above the form", () => {
+    const placed = placeServerErrors(fieldsFromParams(params), {
+      "conf.count": ["must be at most 10"],
+      "conf.nope": ["unknown param"],
+      logical_date: ["already used"],
+    });
+    expect(placed.fields).toEqual({ count: ["must be at most 10"] });
+    expect(placed.general).toEqual(["conf.nope: unknown param", "logical_date: already used"]);
+  });
+});

@@ -1,0 +1,50 @@
+import { Link } from "react-router";
+import { useVersions } from "../../api/hooks";
+import { EmptyState } from "../../components/EmptyState";
+import { QueryView } from "../../components/QueryView";
+import { formatDate } from "../../lib/format";
+
+/** Immutable versions of the DAG: a new one for every change of its canonical document. */
+export function Versions({ dagId }: { dagId: string }) {
+  const versions = useVersions(dagId);
+  return (
+    <QueryView query={versions}>
+      {(data) =>
+        data.versions.length === 0 ? (
+          <EmptyState title="No versions stored." />
+        ) : (
+          <div className="table-wrap">
+            <table className="table">
+              <thead>
+                <tr>
+                  <th>Version</th>
+                  <th>Created</th>
+                  <th>Tasks</th>
+                  <th>Hash</th>
+                  <th />
+                </tr>
+              </thead>
+              <tbody>
+                {data.versions.map((version) => (
+                  <tr key={version.version_number}>
+                    <td>v{version.version_number}</td>
+                    <td className="small">{formatDate(version.created_at)}</td>
+                    <td className="small">{version.task_count}</td>
+                    <td>
+                      <code className="small" title={version.hash}>
+                        {version.hash.slice(0, 12)}
+                      </code>
+                    </td>
+                    <td className="small">
+                      <Link to={`/dags/${encodeURIComponent(dagId)}/code?version=${version.version_number}`}>code</Link>
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )
+      }
+    </QueryView>
+  );
+}
