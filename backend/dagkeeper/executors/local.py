@@ -116,6 +116,7 @@ class LocalExecutor:
                 self._in_flight.pop(key, None)
                 self._exits.append(TaskExit(key, event["pid"], event["code"]))
             self._event.set()
+        process.stdout.close()
         process.wait()
         if not self._stopping and process is self._process:
             self._restart()

@@ -181,7 +181,9 @@ def start_queued_runs(
         ).all()
     )
     limits = dict(
-        session.execute(select(Dag.dag_id, Dag.max_active_runs).where(Dag.dag_id.in_(dag_ids)))
+        session.execute(
+            select(Dag.dag_id, Dag.max_active_runs).where(Dag.dag_id.in_(dag_ids))
+        ).all()
     )
     changes = []
     for run in queued:
