@@ -73,14 +73,14 @@ export default function Details({ dagId }: { dagId: string }) {
                     <tr key={name}>
                       <td>
                         <code>{name}</code>
-                        {param.required && param.default === undefined && <span className="required"> *</span>}
+                        {param.required && param.default === null && <span className="required" title="required"> *</span>}
                       </td>
                       <td className="small">
-                        {Array.isArray(param.type) ? param.type.join(" | ") : (param.type ?? "any")}
+                        {param.type ?? "any"}
                         {param.enum ? ` ∈ {${param.enum.map((v) => JSON.stringify(v)).join(", ")}}` : ""}
                       </td>
                       <td>
-                        <code className="small">{param.default === undefined ? "—" : JSON.stringify(param.default)}</code>
+                        <code className="small">{param.default === null ? "—" : JSON.stringify(param.default)}</code>
                       </td>
                       <td className="small">{param.description ?? ""}</td>
                     </tr>

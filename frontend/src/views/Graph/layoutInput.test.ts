@@ -1,39 +1,15 @@
 import { describe, expect, it } from "vitest";
-import type { Structure, StructureNode } from "../../api/types";
+import { nestedStructure } from "../../test/structure";
 import { buildLayoutInput, layoutKey, visibleKeys } from "./layoutInput";
 
-function task(id: string, group: string | null = null): StructureNode {
-  return { id, label: id.split(".").at(-1)!, operator: "EmptyOperator", group, trigger_rule: "all_success", ui_color: null, ui_fgcolor: null };
-}
-
-// start >> [load.a, load.inner.b] >> end ; load.a >> load.inner.b
-const structure: Structure = {
-  dag_id: "d",
-  nodes: [task("start"), task("load.a", "load"), task("load.inner.b", "load.inner"), task("end")],
-  groups: [
-    { id: "load", label: "load", parent: null, tooltip: null, ui_color: null, ui_fgcolor: null, children: [{ type: "task", id: "load.a" }, { type: "group", id: "load.inner" }] },
-    { id: "load.inner", label: "inner", parent: "load", tooltip: null, ui_color: null, ui_fgcolor: null, children: [{ type: "task", id: "load.inner.b" }] },
-  ],
-  roots: [
-    { type: "task", id: "start" },
-    { type: "group", id: "load" },
-    { type: "task", id: "end" },
-  ],
-  edges: [
-    ["start", "load.a"],
-    ["start", "load.inner.b"],
-    ["load.a", "load.inner.b"],
-    ["load.a", "end"],
-    ["load.inner.b", "end"],
-  ],
-};
+const structure = nestedStructure();
 
 describe("visibleKeys", () => {
   it("lets the outermost collapsed group stand for its tasks", () => {
     const keys = visibleKeys(structure, new Set(["load.inner"]));
     expect(keys.get("load.a")).toBe("g:load");
     expect(keys.get("load.inner.b")).toBe("g:load");
-    expect(keys.get("start")).toBe("t:start");
+    expect(keys.get("extract")).toBe("t:extract");
   });
 
   it("shows the inner group when only the outer one is open", () => {
@@ -46,13 +22,13 @@ describe("visibleKeys", () => {
 describe("buildLayoutInput", () => {
   it("makes a collapsed group one node and reroutes and deduplicates its edges", () => {
     const input = buildLayoutInput(structure, new Set(), "LR");
-    expect(input.nodes.map((n) => n.key)).toEqual(["t:start", "g:load", "t:end"]);
+    expect(input.nodes.map((n) => n.key)).toEqual(["t:extract", "g:load", "t:report"]);
     expect(input.nodes[1].taskCount).toBe(2);
     expect(input.clusters).toEqual([]);
     // start→a and start→b merge; a→b inside the group disappears.
     expect(input.edges).toEqual([
-      { source: "t:start", target: "g:load" },
-      { source: "g:load", target: "t:end" },
+      { source: "t:extract", target: "g:load" },
+      { source: "g:load", target: "t:report" },
     ]);
   });
 
@@ -61,13 +37,13 @@ describe("buildLayoutInput", () => {
     expect(input.direction).toBe("TB");
     expect(input.clusters).toEqual([{ key: "g:load", id: "load", label: "load", parent: null }]);
     expect(input.nodes.map((n) => [n.key, n.parent])).toEqual([
-      ["t:start", null],
+      ["t:extract", null],
       ["t:load.a", "g:load"],
       ["g:load.inner", "g:load"],
-      ["t:end", null],
+      ["t:report", null],
     ]);
     expect(input.edges).toContainEqual({ source: "t:load.a", target: "g:load.inner" });
-    expect(input.edges).toContainEqual({ source: "t:start", target: "g:load.inner" });
+    expect(input.edges).toContainEqual({ source: "t:extract", target: "g:load.inner" });
     expect(input.edges).toHaveLength(5);
   });
 
@@ -82,7 +58,7 @@ describe("buildLayoutInput", () => {
   });
 
   it("sizes nodes by their label within bounds", () => {
-    const long = { ...structure, nodes: structure.nodes.map((n) => (n.id === "start" ? { ...n, label: "x".repeat(200) } : n)) };
+    const long = { ...structure, nodes: structure.nodes.map((n) => (n.id === "extract" ? { ...n, label: "x".repeat(200) } : n)) };
     const input = buildLayoutInput(long, new Set(), "LR");
     expect(input.nodes[0].width).toBe(240);
     expect(input.nodes[2].width).toBe(90);

@@ -1,15 +1,15 @@
 import { describe, expect, it } from "vitest";
 import type { Structure } from "../../api/types";
+import { g, groupNode, t, taskNode } from "../../test/structure";
 import { buildLayoutInput } from "./layoutInput";
 import { runLayout } from "./runLayout";
 
 function chainWithGroup(): Structure {
-  const node = (id: string, group: string | null) => ({ id, label: id, operator: "EmptyOperator", group, trigger_rule: "all_success", ui_color: null, ui_fgcolor: null });
   return {
     dag_id: "d",
-    nodes: [node("a", null), node("g.b", "g"), node("g.c", "g"), node("d", null)],
-    groups: [{ id: "g", label: "g", parent: null, tooltip: null, ui_color: null, ui_fgcolor: null, children: [{ type: "task", id: "g.b" }, { type: "task", id: "g.c" }] }],
-    roots: [{ type: "task", id: "a" }, { type: "group", id: "g" }, { type: "task", id: "d" }],
+    nodes: [taskNode("a"), taskNode("g.b", "g"), taskNode("g.c", "g"), taskNode("d")],
+    groups: [groupNode("g", null, [t("g.b"), t("g.c")])],
+    roots: [t("a"), g("g"), t("d")],
     edges: [["a", "g.b"], ["g.b", "g.c"], ["g.c", "d"]],
   };
 }

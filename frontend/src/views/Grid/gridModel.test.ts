@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import type { GridResponse, Structure } from "../../api/types";
+import type { GridResponse } from "../../api/types";
+import { nestedStructure } from "../../test/structure";
 import { buildRows, decodeGrid, groupDescendants, rowCell, runDurations } from "./gridModel";
 
 const STATE_CODES = {
@@ -21,7 +22,7 @@ function run(id: string, start?: string, end?: string): GridResponse["runs"][num
     run_id: id,
     state: "success",
     run_type: "scheduled",
-    logical_date: null,
+    logical_date: "2024-01-01T00:00:00Z",
     start_date: start ?? null,
     end_date: end ?? null,
     version_number: 1,
@@ -30,42 +31,19 @@ function run(id: string, start?: string, end?: string): GridResponse["runs"][num
 
 const grid = {
   runs: [run("r1"), run("r2"), run("r3")],
-  task_ids: ["extract", "load.a", "load.b", "report"],
+  task_ids: ["extract", "load.a", "load.inner.b", "report"],
   states: ["sss", "sfr", "suk", "s-."],
   state_codes: STATE_CODES,
 };
 
-// extract >> load (group: a, nested group inner: b) >> report
-const structure: Structure = {
-  dag_id: "etl",
-  nodes: [
-    { id: "extract", label: "extract", operator: "EmptyOperator", group: null, trigger_rule: "all_success", ui_color: null, ui_fgcolor: null },
-    { id: "load.a", label: "a", operator: "EmptyOperator", group: "load", trigger_rule: "all_success", ui_color: null, ui_fgcolor: null },
-    { id: "load.b", label: "b", operator: "EmptyOperator", group: "load.inner", trigger_rule: "all_success", ui_color: null, ui_fgcolor: null },
-    { id: "report", label: "report", operator: "EmptyOperator", group: null, trigger_rule: "all_success", ui_color: null, ui_fgcolor: null },
-  ],
-  groups: [
-    { id: "load", label: "load", parent: null, tooltip: null, ui_color: null, ui_fgcolor: null, children: [{ type: "task", id: "load.a" }, { type: "group", id: "load.inner" }] },
-    { id: "load.inner", label: "inner", parent: "load", tooltip: null, ui_color: null, ui_fgcolor: null, children: [{ type: "task", id: "load.b" }] },
-  ],
-  roots: [
-    { type: "task", id: "extract" },
-    { type: "group", id: "load" },
-    { type: "task", id: "report" },
-  ],
-  edges: [
-    ["extract", "load.a"],
-    ["load.a", "load.b"],
-    ["load.b", "report"],
-  ],
-};
+const structure = nestedStructure();
 
 describe("decodeGrid", () => {
   it("decodes each character through state_codes", () => {
     const decoded = decodeGrid(grid);
     expect(decoded.row("extract")).toEqual(["success", "success", "success"]);
     expect(decoded.row("load.a")).toEqual(["success", "failed", "up_for_retry"]);
-    expect(decoded.row("load.b")).toEqual(["success", "upstream_failed", "skipped"]);
+    expect(decoded.row("load.inner.b")).toEqual(["success", "upstream_failed", "skipped"]);
   });
 
   it("tells a missing task instance from a task instance without state", () => {
@@ -94,7 +72,7 @@ describe("buildRows", () => {
       ["group", "load", 0],
       ["task", "load.a", 1],
       ["group", "load.inner", 1],
-      ["task", "load.b", 2],
+      ["task", "load.inner.b", 2],
       ["task", "report", 0],
     ]);
   });
@@ -104,7 +82,7 @@ describe("buildRows", () => {
     expect(rows.map((r) => r.id)).toEqual(["extract", "load", "report"]);
     const load = rows[1];
     expect(load.kind === "group" && load.expanded).toBe(false);
-    expect(load.kind === "group" && load.taskIds).toEqual(["load.a", "load.b"]);
+    expect(load.kind === "group" && load.taskIds).toEqual(["load.a", "load.inner.b"]);
   });
 
   it("appends tasks the structure does not know", () => {
@@ -115,7 +93,7 @@ describe("buildRows", () => {
 
 describe("group cells", () => {
   it("collects nested descendants", () => {
-    expect(groupDescendants(structure).get("load")).toEqual(["load.a", "load.b"]);
+    expect(groupDescendants(structure).get("load")).toEqual(["load.a", "load.inner.b"]);
   });
 
   it("shows the most urgent state of a collapsed group's tasks", () => {

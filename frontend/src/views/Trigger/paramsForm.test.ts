@@ -1,14 +1,20 @@
 import { describe, expect, it } from "vitest";
+import type { Param } from "../../api/types";
 import { confFromValues, fieldsFromParams, placeServerErrors, valuesFromConf } from "./paramsForm";
 
+/** A param as the API sends it: every key present, unset ones null. */
+function param(fields: Partial<Param>): Param {
+  return { default: null, type: null, description: null, title: null, enum: null, minimum: null, maximum: null, required: false, ...fields };
+}
+
 const params = {
-  count: { default: 3, type: "integer", description: "How many", minimum: 1, maximum: 10 },
-  env: { default: "dev", type: "string", enum: ["dev", "prod"] },
-  dry: { default: false, type: "boolean" },
-  target: { type: "string", required: true, title: "Target table" },
-  extra: { default: { a: 1 }, type: "object" },
-  ratio: { default: null, type: ["null", "number"] },
-  untyped: { default: 7 },
+  count: param({ default: 3, type: "integer", description: "How many", minimum: 1, maximum: 10 }),
+  env: param({ default: "dev", type: "string", enum: ["dev", "prod"] }),
+  dry: param({ default: false, type: "boolean" }),
+  target: param({ type: "string", required: true, title: "Target table" }),
+  extra: param({ default: { a: 1 }, type: "object" }),
+  ratio: param({ type: "number" }),
+  untyped: param({ default: 7 }),
 };
 
 describe("fieldsFromParams", () => {
@@ -38,17 +44,17 @@ describe("fieldsFromParams", () => {
   it("marks as required only params without a default", () => {
     expect(byName.target.required).toBe(true);
     expect(byName.count.required).toBe(false);
-    expect(byName.ratio.nullable).toBe(true);
+    expect(byName.ratio.required).toBe(false);
   });
 });
 
 describe("confFromValues", () => {
   const fields = fieldsFromParams(params);
 
-  it("builds typed conf from the defaults plus edits", () => {
+  it("builds typed conf from the defaults plus edits, leaving empty optional fields out", () => {
     const { conf, errors } = confFromValues(fields, { target: "sales", env: '"prod"', dry: true });
     expect(errors).toEqual({});
-    expect(conf).toEqual({ count: 3, env: "prod", dry: true, target: "sales", extra: { a: 1 }, ratio: null, untyped: 7 });
+    expect(conf).toEqual({ count: 3, env: "prod", dry: true, target: "sales", extra: { a: 1 }, untyped: 7 });
   });
 
   it("reports bad numbers, bounds, JSON and missing required values on their fields", () => {

@@ -13,7 +13,6 @@ export interface Field {
   description: string | null;
   /** The run cannot start without a value: required and no default. */
   required: boolean;
-  nullable: boolean;
   options: unknown[];
   minimum: number | null;
   maximum: number | null;
@@ -23,15 +22,8 @@ export interface Field {
 
 export type FieldValue = string | boolean;
 
-function primaryType(type: Param["type"]): { type: string | null; nullable: boolean } {
-  if (Array.isArray(type)) {
-    const real = type.filter((t) => t !== "null");
-    return { type: real[0] ?? null, nullable: real.length !== type.length };
-  }
-  return { type: type ?? null, nullable: false };
-}
-
-function kindOf(param: Param, type: string | null): FieldKind {
+function kindOf(param: Param): FieldKind {
+  const type = param.type;
   if (param.enum && param.enum.length) return "select";
   switch (type) {
     case "boolean":
@@ -61,15 +53,14 @@ function initialValue(kind: FieldKind, value: unknown): FieldValue {
 
 export function fieldsFromParams(params: Record<string, Param>): Field[] {
   return Object.entries(params).map(([name, param]) => {
-    const { type, nullable } = primaryType(param.type);
-    const kind = kindOf(param, type);
+    const kind = kindOf(param);
     return {
       name,
       label: param.title || name,
       kind,
       description: param.description ?? null,
-      required: !!param.required && param.default === undefined,
-      nullable,
+      // As the server's check: a null default is no default.
+      required: param.required && (param.default === null || param.default === undefined),
       options: param.enum ?? [],
       minimum: param.minimum ?? null,
       maximum: param.maximum ?? null,
@@ -83,7 +74,10 @@ export interface ConfResult {
   errors: Record<string, string>;
 }
 
-/** Turn input values into a conf object; values the browser can already reject get an error. */
+/**
+ * Turn input values into a conf object; values the browser can already reject get an error.
+ * An empty optional field is left out, so the run uses the param's default.
+ */
 export function confFromValues(fields: Field[], values: Record<string, FieldValue>): ConfResult {
   const conf: Record<string, unknown> = {};
   const errors: Record<string, string> = {};
@@ -96,7 +90,6 @@ export function confFromValues(fields: Field[], values: Record<string, FieldValu
     const text = String(raw);
     if (text.trim() === "" && field.kind !== "text" && field.kind !== "multiline") {
       if (field.required) errors[field.name] = "A value is required.";
-      else if (field.nullable) conf[field.name] = null;
       continue;
     }
     if (text === "" && field.required) {
