@@ -248,4 +248,4 @@ def grid_states(session: Session, dag_run_ids: Sequence[int]) -> list[tuple[int,
             TaskInstance.dag_run_id.in_(list(dag_run_ids))
         )
     )
-    return rows.tuples().all()
+    return rows.all()

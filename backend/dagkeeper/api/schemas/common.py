@@ -30,6 +30,11 @@ def nullable(field_class, *args, **kwargs):
     return field_class(*args, required=True, allow_none=True, **kwargs)
 
 
+def json_bool(**kwargs) -> fields.Boolean:
+    """A body boolean: JSON true/false only (query strings keep "true"/"1"/...)."""
+    return fields.Boolean(truthy={True}, falsy={False}, **kwargs)
+
+
 class ProblemSchema(Schema):
     """``application/problem+json`` (RFC 9457)."""
 

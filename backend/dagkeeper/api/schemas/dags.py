@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from marshmallow import fields, validate
 
-from dagkeeper.api.schemas.common import PageQuery, Strict, nullable, order_by
+from dagkeeper.api.schemas.common import PageQuery, Strict, json_bool, nullable, order_by
 from dagkeeper.models.queries import DAG_ORDERINGS
 
 R = {"required": True}
@@ -20,7 +20,7 @@ class DagListQuery(PageQuery):
 
 
 class DagPatch(Strict):
-    is_paused = fields.Boolean(**R)
+    is_paused = json_bool(**R)
 
 
 class VersionQuery(Strict):

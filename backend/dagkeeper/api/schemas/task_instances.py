@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from marshmallow import fields, validate
 
-from dagkeeper.api.schemas.common import Strict, nullable
+from dagkeeper.api.schemas.common import Strict, json_bool, nullable
 
 R = {"required": True}
 
@@ -67,10 +67,10 @@ class ClearBody(Strict):
         metadata={"description": "default: every task"},
     )  # fmt: skip
     dag_run_ids = fields.List(fields.String(), **R, validate=validate.Length(min=1))
-    include_upstream = fields.Boolean(load_default=False)
-    include_downstream = fields.Boolean(load_default=False)
-    only_failed = fields.Boolean(load_default=False)
-    dry_run = fields.Boolean(load_default=False)
+    include_upstream = json_bool(load_default=False)
+    include_downstream = json_bool(load_default=False)
+    only_failed = json_bool(load_default=False)
+    dry_run = json_bool(load_default=False)
 
 
 class ClearedSchema(Strict):
