@@ -92,11 +92,23 @@ export function useDagRun(dagId: string, runId: string | null) {
   });
 }
 
+/** The API pages at 1,000; a run of a 2,000-task DAG needs every page for the graph. */
+const TI_PAGE = 1000;
+
+async function allTaskInstances(dagId: string, runId: string, signal: AbortSignal): Promise<TaskInstanceCollection> {
+  const page = (offset: number) =>
+    request<TaskInstanceCollection>(`${runPath(dagId, runId)}/taskInstances${queryString({ limit: TI_PAGE, offset })}`, { signal });
+  const first = await page(0);
+  const offsets = [];
+  for (let offset = TI_PAGE; offset < first.total_entries; offset += TI_PAGE) offsets.push(offset);
+  const rest = await Promise.all(offsets.map(page));
+  return { ...first, task_instances: first.task_instances.concat(...rest.map((r) => r.task_instances)) };
+}
+
 export function useTaskInstances(dagId: string, runId: string | null) {
   return useQuery({
     queryKey: keys.dagTopic(dagId, "tis", runId),
-    queryFn: ({ signal }) =>
-      request<TaskInstanceCollection>(`${runPath(dagId, runId!)}/taskInstances?limit=10000`, { signal }),
+    queryFn: ({ signal }) => allTaskInstances(dagId, runId!, signal),
     enabled: !!runId,
     placeholderData: keepPreviousData,
   });

@@ -15,6 +15,17 @@ export function formatDate(iso: string | null | undefined): string {
   return Number.isNaN(time) ? iso : dateTime.format(time);
 }
 
+const short = new Intl.DateTimeFormat(undefined, { month: "short", day: "numeric", hour: "2-digit", minute: "2-digit" });
+const shortWithYear = new Intl.DateTimeFormat(undefined, { year: "numeric", month: "short", day: "numeric", hour: "2-digit", minute: "2-digit" });
+
+/** Compact form for table cells: no seconds, and the year only when it is not this year. */
+export function formatShortDate(iso: string | null | undefined, now = new Date()): string {
+  if (!iso) return "—";
+  const time = Date.parse(iso);
+  if (Number.isNaN(time)) return iso;
+  return (new Date(time).getFullYear() === now.getFullYear() ? short : shortWithYear).format(time);
+}
+
 const relative = new Intl.RelativeTimeFormat(undefined, { numeric: "auto" });
 const UNITS: [Intl.RelativeTimeFormatUnit, number][] = [
   ["day", 86400],

@@ -1,4 +1,4 @@
-import { lazy, Suspense, useState } from "react";
+import { lazy, Suspense } from "react";
 import { Link, NavLink, useParams } from "react-router";
 import { useDag, usePauseDag } from "../../api/hooks";
 import { ErrorPanel } from "../../components/ErrorPanel";
@@ -26,7 +26,6 @@ export function DagPage() {
   const dag = useDag(dagId);
   const pause = usePauseDag();
   const [params, update] = useUrlState();
-  const [triggering, setTriggering] = useState(false);
   const runId = params.get("run_id");
   const taskId = params.get("task_id");
   const closeDrawer = () => update({ task_id: null, panel: null, try: null });
@@ -78,7 +77,7 @@ export function DagPage() {
             <span>
               <span className="muted">Owner</span> {dag.data.owners.join(", ")}
             </span>
-            <button className="button primary" onClick={() => setTriggering(true)}>
+            <button className="button primary" onClick={() => update({ trigger: "1" }, { replace: false })}>
               ▶ Trigger
             </button>
           </div>
@@ -103,7 +102,7 @@ export function DagPage() {
       ) : runId && params.get("panel") === "run" ? (
         <RunDrawer dagId={dagId} runId={runId} onClose={closeDrawer} />
       ) : null}
-      {triggering && <TriggerDialog dagId={dagId} onClose={() => setTriggering(false)} />}
+      {params.get("trigger") && <TriggerDialog dagId={dagId} onClose={() => update({ trigger: null })} />}
     </div>
   );
 }

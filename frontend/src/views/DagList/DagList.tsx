@@ -7,7 +7,7 @@ import { ErrorPanel } from "../../components/ErrorPanel";
 import { Pagination } from "../../components/Pagination";
 import { Skeleton } from "../../components/Skeleton";
 import { StateBadge, StateSquare } from "../../components/StateBadge";
-import { formatDate, formatRelative } from "../../lib/format";
+import { formatDate, formatRelative, formatShortDate } from "../../lib/format";
 import { intParam, useUrlState } from "../../lib/useSearchParam";
 import { TriggerDialog } from "../Trigger/TriggerDialog";
 
@@ -32,7 +32,7 @@ export function DagList() {
   };
   const dags = useDags(query);
   const importErrors = useImportErrors({ limit: 1, offset: 0 });
-  const [triggering, setTriggering] = useState<string | null>(null);
+  const triggering = params.get("trigger");
 
   useEffect(() => {
     if (!rowsMarked && dags.data?.dags.length) {
@@ -117,7 +117,7 @@ export function DagList() {
               </thead>
               <tbody>
                 {dags.data.dags.map((dag) => (
-                  <DagRow key={dag.dag_id} dag={dag} activeTags={query.tags!} onTag={toggleTag} onTrigger={() => setTriggering(dag.dag_id)} />
+                  <DagRow key={dag.dag_id} dag={dag} activeTags={query.tags!} onTag={toggleTag} onTrigger={() => update({ trigger: dag.dag_id }, { replace: false })} />
                 ))}
               </tbody>
             </table>
@@ -125,7 +125,7 @@ export function DagList() {
           <Pagination offset={query.offset} limit={query.limit} total={dags.data.total_entries} sizes={PAGE_SIZES} onChange={(offset, limit) => update({ offset: offset || null, limit: limit === 25 ? null : limit })} />
         </>
       )}
-      {triggering && <TriggerDialog dagId={triggering} onClose={() => setTriggering(null)} />}
+      {triggering && <TriggerDialog dagId={triggering} onClose={() => update({ trigger: null })} />}
     </div>
   );
 }
@@ -220,12 +220,12 @@ function DagRow({ dag, activeTags, onTag, onTrigger }: { dag: Dag; activeTags: s
       </td>
       <td className="small" title={dag.next_dagrun ? formatDate(dag.next_dagrun) : undefined}>
         {dag.next_dagrun ? formatRelative(dag.next_dagrun_create_after ?? dag.next_dagrun) : "—"}
-        {dag.next_dagrun && <div className="muted small">{formatDate(dag.next_dagrun)}</div>}
+        {dag.next_dagrun && <div className="muted small nowrap">{formatShortDate(dag.next_dagrun)}</div>}
       </td>
       <td className="small">
         {dag.latest_run ? (
-          <Link to={`${link}?run_id=${encodeURIComponent(dag.latest_run.run_id)}`} title={dag.latest_run.run_id}>
-            {formatDate(dag.latest_run.logical_date)}
+          <Link to={`${link}?run_id=${encodeURIComponent(dag.latest_run.run_id)}`} title={dag.latest_run.run_id} className="nowrap">
+            {formatShortDate(dag.latest_run.logical_date)}
           </Link>
         ) : (
           <span className="muted">never</span>

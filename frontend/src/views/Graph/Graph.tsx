@@ -43,7 +43,14 @@ export default function Graph({ dagId }: { dagId: string }) {
             ))}
           </select>
         </label>
-        <span className="muted small">v{structure.data.version_number}</span>
+        <span className="muted small" title="The version of the DAG this run ran with">
+          v{structure.data.version_number}
+        </span>
+        {tis.isError && (
+          <span className="field-error" title={String(tis.error)}>
+            task states unavailable
+          </span>
+        )}
         <div className="segmented" role="group" aria-label="Direction">
           {(["LR", "TB"] as const).map((value) => (
             <button key={value} className={direction === value ? "active" : ""} aria-pressed={direction === value} onClick={() => update({ dir: value === "LR" ? null : value })} title={value === "LR" ? "Left to right" : "Top to bottom"}>

@@ -53,12 +53,12 @@ export function Grid({ dagId }: { dagId: string }) {
         </button>
         <StateLegend />
       </div>
+      {grid.data.runs.length === 0 && <p className="muted small">No runs yet: trigger one, or unpause the DAG to let the scheduler create them.</p>}
       {grid.data.runs.length === 0 && grid.data.task_ids.length === 0 ? (
         <EmptyState title="This DAG has no tasks." />
       ) : (
         <GridTable dagId={dagId} grid={grid.data} structure={structure.data.structure} stale={grid.isPlaceholderData} />
       )}
-      {grid.data.runs.length === 0 && <p className="muted small">No runs yet: trigger one, or unpause the DAG to let the scheduler create them.</p>}
     </div>
   );
 }
