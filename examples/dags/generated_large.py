@@ -4,6 +4,7 @@ Schedule: the ``@hourly`` preset, not caught up. Generated DAGs are ordinary
 Python: loops, lists and f-strings.
 """
 
+import itertools
 from datetime import datetime
 
 from dagkeeper import DAG, TaskGroup
@@ -23,6 +24,6 @@ with DAG(
     for region in REGIONS:
         with TaskGroup(region) as group:
             steps = [EmptyOperator(task_id=f"step_{i:02d}") for i in range(STEPS)]
-            for upstream, downstream in zip(steps, steps[1:]):
+            for upstream, downstream in itertools.pairwise(steps):
                 upstream >> downstream
         begin >> group >> finish

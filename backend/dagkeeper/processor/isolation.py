@@ -16,7 +16,9 @@ import io
 import multiprocessing
 import os
 import pickle
+import queue
 import signal
+import threading
 import time
 from collections import deque
 from collections.abc import Iterable, Iterator
@@ -173,19 +175,26 @@ def _finish(child: _Child, folder: Path, payload: bytes | None, failure: str | N
 
 
 def parse_files(
-    paths: Iterable[Path], *, folder: Path, workers: int, timeout: float
+    paths: Iterable[Path],
+    *,
+    folder: Path,
+    workers: int,
+    timeout: float,
+    stop: threading.Event | None = None,
 ) -> Iterator[ParseResult]:
     """Parse each file in its own child, ``workers`` at a time; yield results as they finish."""
     pending = deque(paths)
     running: list[_Child] = []
+    stop = stop or threading.Event()
     try:
-        while pending or running:
+        while (pending or running) and not stop.is_set():
             while pending and len(running) < max(1, workers):
                 running.append(_start(pending.popleft(), folder, timeout))
             handles: list = [c.process.sentinel for c in running]
             handles += [c.conn for c in running if not c.closed]
             next_deadline = min(c.deadline for c in running)
-            ready = set(wait(handles, timeout=max(0.0, next_deadline - time.monotonic())))
+            wait_for = min(0.5, max(0.0, next_deadline - time.monotonic()))
+            ready = set(wait(handles, timeout=wait_for))
             now = time.monotonic()
             for child in list(running):
                 if child.conn in ready:
@@ -206,3 +215,37 @@ def parse_files(
             child.process.kill()
             child.process.join()
             child.conn.close()
+
+
+_DONE = object()
+
+
+def parse_files_in_background(
+    paths: Iterable[Path], *, folder: Path, workers: int, timeout: float
+) -> Iterator[ParseResult]:
+    """:func:`parse_files` driven by a thread, so children keep running while the caller
+    publishes a result (the thread mostly waits on pipes, so it barely holds the GIL)."""
+    results: queue.Queue = queue.Queue()
+    stop = threading.Event()
+
+    def produce() -> None:
+        try:
+            for result in parse_files(
+                paths, folder=folder, workers=workers, timeout=timeout, stop=stop
+            ):
+                results.put(result)
+        except BaseException as exc:  # noqa: BLE001 -- re-raised in the consuming thread
+            results.put(exc)
+        finally:
+            results.put(_DONE)
+
+    thread = threading.Thread(target=produce, name="dagkeeper-parse", daemon=True)
+    thread.start()
+    try:
+        while (item := results.get()) is not _DONE:
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+    finally:
+        stop.set()
+        thread.join()

@@ -59,7 +59,7 @@ def publish_file(folder: Path, path: Path, source: bytes, result: ParseResult) -
     """Publish one parse result of ``path`` (whose bytes were ``source``) atomically."""
     fileloc = relative_fileloc(folder, path)
     now = utcnow()
-    with transaction() as session:
+    with transaction() as session, session.no_autoflush:
         publication = Publication(fileloc)
         changes: list[tuple[str | None, str]] = []
         owned = {d.dag_id: d for d in session.scalars(select(Dag).where(Dag.fileloc == fileloc))}
@@ -253,7 +253,8 @@ def _apply_attributes(session: Session, dag: Dag, raw: dict[str, Any]) -> None:
     # The scheduler owns the next-run fields once runs exist; the processor sets
     # them for a new DAG and re-plans them when the schedule itself changed.
     if when != before or dag.next_dagrun is None:
-        last = _last_scheduled_interval(session, dag.dag_id)
+        is_new = dag.current_version_id is None
+        last = None if is_new else _last_scheduled_interval(session, dag.dag_id)
         if when != before or last is None:
             upcoming = timetable.next_run(
                 last, start_date=start_date, end_date=end_date, catchup=dag.catchup, now=utcnow()

@@ -18,7 +18,7 @@ from dagkeeper.config import load_settings
 from dagkeeper.db import read_session
 from dagkeeper.models import Dag, DagFile, DagImportError
 from dagkeeper.processor.files import find_dag_files, is_dag_file
-from dagkeeper.processor.isolation import parse_files
+from dagkeeper.processor.isolation import parse_files_in_background
 from dagkeeper.processor.publish import content_hash, forget_file, publish_file, relative_fileloc
 
 
@@ -110,7 +110,7 @@ def _fileloc(folder: Path, path: Path) -> str:
 def _parse_and_publish(folder, sources: dict[Path, bytes], settings, summary, progress) -> bool:
     """Parse ``sources`` in children and publish each result; returns whether DAGs were freed."""
     freed = False
-    results = parse_files(
+    results = parse_files_in_background(
         sources, folder=folder, workers=settings.parse_workers, timeout=settings.parse_timeout
     )
     for done, result in enumerate(results, start=1):
