@@ -27,7 +27,8 @@ def run_brief(row) -> dict[str, Any]:
     return {"run_id": row.run_id, "state": row.state, "logical_date": iso(row.logical_date)}
 
 
-def dag_dict(dag: Dag, tags: list[str], runs: list) -> dict[str, Any]:
+def dag_dict(dag, tags: list[str], runs: list) -> dict[str, Any]:
+    """``dag`` is a Dag or a row of its columns (the list reads plain rows)."""
     recent = [run_brief(r) for r in runs]
     return {
         "dag_id": dag.dag_id,

@@ -36,8 +36,9 @@ STATE_CODES = {
     "r": "up_for_retry",
     "x": "removed",
 }
-CHAR_OF_STATE = {state: char for char, state in STATE_CODES.items() if char not in ".-"}
-CHAR_OF_STATE[None] = "-"
+CODE_OF_STATE = {state: ord(char) for char, state in STATE_CODES.items() if char not in ".-"}
+DASH = ord("-")
+CODE_OF_STATE[None] = DASH
 MAX_CHANGES = 500
 
 
@@ -86,12 +87,14 @@ def grid(args, dag_id: str):
         select(DagVersion.structure).where(DagVersion.id == dag.current_version_id)
     )
     task_ids = [node["id"] for node in json.loads(structure)["nodes"]] if structure else []
+    width = len(runs)
     column = {run.id: i for i, run in enumerate(runs)}
-    rows = {task_id: ["."] * len(runs) for task_id in task_ids}
+    row_start = {task_id: i * width for i, task_id in enumerate(task_ids)}
+    cells = bytearray(b"." * (width * len(task_ids)))  # one byte per (task, run), row-major
     for dag_run_id, task_id, state in queries.grid_states(s, list(column)):
-        row = rows.get(task_id)
-        if row is not None:
-            row[column[dag_run_id]] = CHAR_OF_STATE.get(state, "-")
+        start = row_start.get(task_id)
+        if start is not None:  # a task the newest version no longer has
+            cells[start + column[dag_run_id]] = CODE_OF_STATE.get(state, DASH)
     body = {
         "dag_id": dag_id,
         "version_number": dag.version_number,
@@ -109,7 +112,7 @@ def grid(args, dag_id: str):
         ],
         "has_more": has_more,
         "task_ids": task_ids,
-        "states": ["".join(rows[t]) for t in task_ids],
+        "states": [cells[start : start + width].decode() for start in row_start.values()],
         "state_codes": STATE_CODES,
     }
     return json_response(body)

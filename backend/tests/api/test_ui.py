@@ -104,3 +104,10 @@ def test_import_errors_are_listed(client, data):
 
 def test_structure_bytes_are_valid_json(client, data):
     json.loads(client.get("/ui/structure/etl").data)
+
+
+def test_grid_of_a_dag_without_runs_has_an_empty_row_per_task(client, data):
+    with db.transaction() as s:
+        publish(s, document("fresh"))
+    grid = client.get("/ui/grid/fresh").json
+    assert grid["runs"] == [] and grid["states"] == ["", "", ""]
