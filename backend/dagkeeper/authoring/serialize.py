@@ -20,29 +20,34 @@ if TYPE_CHECKING:
 
 
 def check_cycle(dag: DAG) -> None:
-    """Raise naming the first cycle found by a depth-first search in task-id order."""
-    done: set[str] = set()
-    path: list[str] = []
-    on_path: set[str] = set()
+    """Raise naming the first cycle found by a depth-first search in task-id order.
 
-    def visit(task_id: str) -> None:
-        path.append(task_id)
-        on_path.add(task_id)
-        for child in sorted(dag.task_dict[task_id].downstream_task_ids):
-            if child in on_path:
+    Iterative (an explicit stack), so a chain of thousands of tasks cannot hit
+    Python's recursion limit.
+    """
+    done: set[str] = set()
+    for root in sorted(dag.task_dict):
+        if root in done:
+            continue
+        path = [root]
+        on_path = {root}
+        stack = [iter(sorted(dag.task_dict[root].downstream_task_ids))]
+        while stack:
+            child = next(stack[-1], None)
+            if child is None:
+                stack.pop()
+                finished = path.pop()
+                on_path.discard(finished)
+                done.add(finished)
+            elif child in on_path:
                 cycle = [*path[path.index(child) :], child]
                 raise DagDefinitionError(
                     f"Cycle detected in DAG {dag.dag_id!r}: {' -> '.join(cycle)}"
                 )
-            if child not in done:
-                visit(child)
-        path.pop()
-        on_path.discard(task_id)
-        done.add(task_id)
-
-    for task_id in sorted(dag.task_dict):
-        if task_id not in done:
-            visit(task_id)
+            elif child not in done:
+                path.append(child)
+                on_path.add(child)
+                stack.append(iter(sorted(dag.task_dict[child].downstream_task_ids)))
 
 
 def _utc(value: datetime | None) -> str | None:

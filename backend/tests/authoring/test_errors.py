@@ -5,7 +5,7 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from dagkeeper import DAG, TaskGroup
+from dagkeeper import DAG, TaskGroup, chain
 from dagkeeper.authoring.exceptions import DagDefinitionError
 from dagkeeper.operators import BaseOperator, EmptyOperator
 from dagkeeper.serialization import TRIGGER_RULES
@@ -181,3 +181,12 @@ def test_task_in_group_of_other_dag():
     other = DAG("two")
     with _raises("Task 't': task_group 'g' belongs to DAG 'one', not to 'two'"):
         EmptyOperator(task_id="t", dag=other, task_group=group)
+
+
+def test_a_chain_of_five_thousand_tasks_is_not_mistaken_for_an_error():
+    from dagkeeper.authoring.serialize import serialize_dag
+
+    with DAG("long_chain", schedule=None) as long_dag:
+        tasks = [EmptyOperator(task_id=f"t{i}") for i in range(5000)]
+        chain(*tasks)
+    assert len(serialize_dag(long_dag)["edges"]) == 4999
