@@ -25,6 +25,7 @@ class Settings:
     dags_folder: Path
     parse_timeout: float
     parse_workers: int
+    parse_memory_limit_mb: int  # address-space cap of a parse child; 0 = none
     rescan_interval: float
     parallelism: int
     heartbeat_timeout: float
@@ -51,6 +52,7 @@ def load_settings() -> Settings:
         ).resolve(),
         parse_timeout=_float("DAGKEEPER_PARSE_TIMEOUT", 30.0),
         parse_workers=_int("DAGKEEPER_PARSE_WORKERS", max(2, os.cpu_count() or 2)),
+        parse_memory_limit_mb=_int("DAGKEEPER_PARSE_MEMORY_LIMIT_MB", 2048),
         rescan_interval=_float("DAGKEEPER_RESCAN_INTERVAL", 30.0),
         parallelism=_int("DAGKEEPER_PARALLELISM", 16),
         heartbeat_timeout=_float("DAGKEEPER_HEARTBEAT_TIMEOUT", 30.0),

@@ -27,6 +27,8 @@ from multiprocessing import context, forkserver, popen_forkserver, reduction, sp
 from multiprocessing.connection import wait
 from pathlib import Path
 
+from dagkeeper.config import load_settings
+
 PRELOAD = [
     "dagkeeper.authoring",
     "dagkeeper.operators",
@@ -35,7 +37,6 @@ PRELOAD = [
     "dagkeeper.processor.isolation",
     "dagkeeper.processor.forkserver_ready",
 ]
-DEFAULT_MEMORY_LIMIT = 2 * 1024**3
 
 
 @dataclass(frozen=True)
@@ -57,12 +58,6 @@ class ParseResult:
     dags: list[ParsedDag] = field(default_factory=list)
     error: ImportFailure | None = None
     duration: float = 0.0
-
-
-def memory_limit() -> int:
-    """Address-space limit of a child in bytes (``DAGKEEPER_PARSE_MEMORY_LIMIT_MB``; 0 = none)."""
-    megabytes = os.environ.get("DAGKEEPER_PARSE_MEMORY_LIMIT_MB")
-    return int(megabytes) * 1024**2 if megabytes is not None else DEFAULT_MEMORY_LIMIT
 
 
 class _Popen(popen_forkserver.Popen):
@@ -135,7 +130,13 @@ def _start(path: Path, folder: Path, timeout: float) -> _Child:
     receiver, sender = _forkserver_context().Pipe(duplex=False)
     process = _ParseProcess(
         target=parse_in_child,
-        args=(str(path), str(folder), dict(os.environ), memory_limit(), sender),
+        args=(
+            str(path),
+            str(folder),
+            dict(os.environ),
+            load_settings().parse_memory_limit_mb * 1024**2,
+            sender,
+        ),
         name=f"dagkeeper-parse:{path.name}",
         daemon=True,
     )
