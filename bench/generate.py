@@ -146,9 +146,7 @@ def generate(
         )
         written.append(path)
     if groups:
-        path = (
-            folder / "nested_groups.py"
-        )  # 2 + 6 regions x 3 teams x (9 + 2) = 200 tasks
+        path = folder / "nested_groups.py"  # 2 + 6 regions x 3 teams x (9 + 2) = 200 tasks
         path.write_text(NESTED.format(inner=9, extra=2))
         written.append(path)
     return written
@@ -157,14 +155,10 @@ def generate(
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("folder", type=Path)
-    parser.add_argument(
-        "--small", type=int, default=1000, help="number of small DAG files"
-    )
+    parser.add_argument("--small", type=int, default=1000, help="number of small DAG files")
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--no-big", action="store_true", help="skip the 2,000-task DAG")
-    parser.add_argument(
-        "--no-groups", action="store_true", help="skip the nested-group DAG"
-    )
+    parser.add_argument("--no-groups", action="store_true", help="skip the nested-group DAG")
     args = parser.parse_args(argv)
     paths = generate(
         args.folder,

@@ -12,6 +12,8 @@ import json
 import random
 from datetime import UTC, datetime, timedelta
 
+from sqlalchemy import insert, select
+
 from dagkeeper import db
 from dagkeeper.models import (
     Dag,
@@ -22,22 +24,15 @@ from dagkeeper.models import (
     record_change,
 )
 from dagkeeper.models.change import ChangeKind
-from sqlalchemy import insert, select
 
 START = datetime(2026, 1, 1, tzinfo=UTC)
 
 
-def _ti_state(
-    run_index: int, runs: int, task_index: int, rng: random.Random
-) -> str | None:
+def _ti_state(run_index: int, runs: int, task_index: int, rng: random.Random) -> str | None:
     if run_index == runs - 1:  # the newest run is in flight
-        return rng.choice(
-            ["success", "success", "running", "queued", "scheduled", None]
-        )
+        return rng.choice(["success", "success", "running", "queued", "scheduled", None])
     if run_index % 10 == 9:
-        return rng.choice(
-            ["success", "success", "failed", "upstream_failed", "skipped"]
-        )
+        return rng.choice(["success", "success", "failed", "upstream_failed", "skipped"])
     return "success"
 
 
@@ -47,17 +42,13 @@ def add_history(dag_id: str, runs: int = 50, seed: int = 7) -> int:
     with db.transaction() as session:
         dag = session.get_one(Dag, dag_id)
         version = session.get_one(DagVersion, dag.current_version_id)
-        operators = {
-            t["task_id"]: t["operator"] for t in json.loads(version.document)["tasks"]
-        }
+        operators = {t["task_id"]: t["operator"] for t in json.loads(version.document)["tasks"]}
         task_ids = sorted(operators)
         count = 0
         for index in range(runs):
             logical = START + timedelta(days=index)
             failed = index % 10 == 9
-            state = (
-                "running" if index == runs - 1 else ("failed" if failed else "success")
-            )
+            state = "running" if index == runs - 1 else ("failed" if failed else "success")
             run = DagRun(
                 dag_id=dag_id, run_id=f"scheduled__{logical.isoformat()}", run_type="scheduled",
                 state=state, logical_date=logical, data_interval_start=logical,
@@ -84,9 +75,7 @@ def add_history(dag_id: str, runs: int = 50, seed: int = 7) -> int:
                 )  # fmt: skip
             session.execute(insert(TaskInstance), rows)
             count += len(rows)
-        ids = session.scalars(
-            select(TaskInstance.id).where(TaskInstance.dag_id == dag_id)
-        ).all()
+        ids = session.scalars(select(TaskInstance.id).where(TaskInstance.dag_id == dag_id)).all()
         session.execute(
             insert(TaskLog),
             [{"task_instance_id": i, "try_number": 1, "offset": 0,

@@ -23,9 +23,7 @@ def wrk(url: str, seconds: int = 20, connections: int = 8, threads: int = 2) -> 
     if not url.startswith(("http://127.", "http://localhost")):
         raise ValueError("load is only ever sent to loopback")
     if shutil.which("wrk") is None:
-        raise RuntimeError(
-            "wrk is not installed: `apt-get install -y wrk` (make bench does)"
-        )
+        raise RuntimeError("wrk is not installed: `apt-get install -y wrk` (make bench does)")
     out = subprocess.run(
         ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--latency", "--timeout", "10s", url],
         capture_output=True, text=True, check=True, timeout=seconds + 30,

@@ -33,15 +33,14 @@ def _fresh_database(folder: Path, name: str) -> str:
 
 
 def _version_count(dag_id: str) -> int:
+    from sqlalchemy import func, select
+
     from dagkeeper.db import read_session
     from dagkeeper.models import DagVersion
-    from sqlalchemy import func, select
 
     with read_session() as session:
         return session.scalar(
-            select(func.count())
-            .select_from(DagVersion)
-            .where(DagVersion.dag_id == dag_id)
+            select(func.count()).select_from(DagVersion).where(DagVersion.dag_id == dag_id)
         )
 
 
@@ -65,9 +64,7 @@ def _propagation(dags: Path, edits: int) -> list[float]:
             path = dags / f"team_{index % 10}" / f"small_{index:04d}.py"
             dag_id = f"bench_small_{index:04d}"
             before = _version_count(dag_id)
-            text = (
-                path.read_text() + f'    end >> EmptyOperator(task_id="edit_{edit}")\n'
-            )
+            text = path.read_text() + f'    end >> EmptyOperator(task_id="edit_{edit}")\n'
             saved = time.monotonic()
             path.write_text(text)
             deadline = saved + 10
@@ -88,9 +85,8 @@ def _percentile(values: list[float], fraction: float) -> float:
 
 def run(tmpdir: Path | None = None) -> dict:
     """Run the three measurements; returns ``{"processor": {...}}`` (seconds / milliseconds)."""
-    from dagkeeper.processor.scan import scan
-
     from bench.generate import generate
+    from dagkeeper.processor.scan import scan
 
     with tempfile.TemporaryDirectory(prefix="dagkeeper-bench-") as scratch:
         work = Path(tmpdir or scratch)

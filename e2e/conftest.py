@@ -13,15 +13,14 @@ import re
 from pathlib import Path
 
 import pytest
+
 from dagkeeper.testing.pg import PgCluster, find_bindir
 from dagkeeper.testing.stack import Stack
 
 ARTIFACTS = Path(__file__).parent / "artifacts"
 CHROMIUM = "/usr/bin/chromium"
 # Chromium looks up outside hosts at start; this keeps it on loopback.
-NO_OUTSIDE_DNS = (
-    "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1 , EXCLUDE localhost"
-)
+NO_OUTSIDE_DNS = "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1 , EXCLUDE localhost"
 BACKENDS = ["sqlite", "postgresql"]
 
 

@@ -34,8 +34,6 @@ def bash_chain_dag(dag_id: str, tasks: int = 3) -> str:
         "",
         f"with DAG({dag_id!r}, schedule=None, start_date=datetime(2024, 1, 1), tags=['e2e']):",
     ]
-    lines += [
-        f"    {n} = BashOperator(task_id={n!r}, bash_command='echo {n}')" for n in names
-    ]
+    lines += [f"    {n} = BashOperator(task_id={n!r}, bash_command='echo {n}')" for n in names]
     lines.append("    " + " >> ".join(names))
     return "\n".join(lines) + "\n"

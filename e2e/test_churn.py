@@ -13,8 +13,9 @@ import threading
 import time
 from dataclasses import dataclass, field
 
-from dagfiles import broken_dag, chain_dag
 from playwright.sync_api import Page
+
+from dagfiles import broken_dag, chain_dag
 
 SECONDS = float(os.environ.get("E2E_CHURN_SECONDS", "60"))
 OPS_PER_SECOND = 4
@@ -47,11 +48,7 @@ def churn(stack, truth: Truth, stop: threading.Event) -> int:
     broken: set[str] = set()
     serial = ops = 0
     while not stop.is_set():
-        op = (
-            rng.choice(["add", "add", "edit", "edit", "break", "fix", "delete"])
-            if live
-            else "add"
-        )
+        op = rng.choice(["add", "add", "edit", "edit", "break", "fix", "delete"]) if live else "add"
         if op == "add" or not live:
             serial += 1
             name, count = f"churn_{serial}", rng.randint(1, 4)
@@ -99,14 +96,10 @@ def check_structure(name: str, body: dict, truth: Truth, obs: Observations) -> N
         or nodes != [f"t{i}" for i in range(count)]
         or structure["edges"] != expected_edges
     ):
-        obs.violations.append(
-            f"{name}: structure {nodes} {structure['edges']} was never written"
-        )
+        obs.violations.append(f"{name}: structure {nodes} {structure['edges']} was never written")
 
 
-def reader(
-    stack, truth: Truth, obs: Observations, stop: threading.Event, seed: int
-) -> None:
+def reader(stack, truth: Truth, obs: Observations, stop: threading.Event, seed: int) -> None:
     rng = random.Random(seed)
     while not stop.is_set():
         start = time.monotonic()
@@ -142,14 +135,8 @@ def find_flaps(truth: Truth, obs: Observations) -> list[str]:
     for start, end, ids in obs.lists:
         for name, seen_end in first_seen.items():
             deleted = truth.deleted_at.get(name)
-            if (
-                name not in ids
-                and start > seen_end
-                and (deleted is None or deleted > end)
-            ):
-                flaps.append(
-                    f"{name} vanished from a read at {start:.2f} while its file existed"
-                )
+            if name not in ids and start > seen_end and (deleted is None or deleted > end):
+                flaps.append(f"{name} vanished from a read at {start:.2f} while its file existed")
     return flaps
 
 
@@ -162,18 +149,14 @@ def test_churn_never_flaps_and_every_read_is_a_committed_state(stack, page: Page
     for thread in threads:
         thread.start()
     result: dict[str, int] = {}
-    writer = threading.Thread(
-        target=lambda: result.update(ops=churn(stack, truth, stop))
-    )
+    writer = threading.Thread(target=lambda: result.update(ops=churn(stack, truth, stop)))
     writer.start()
     page.goto(f"{stack.base_url}/?search=churn_")
     deadline = time.monotonic() + SECONDS
     while time.monotonic() < deadline:
         page.wait_for_selector('[data-testid="dag-list"]')
         if page.locator('[data-testid="error-panel"]').count():
-            obs.violations.append(
-                f"the browser showed an error: {page.inner_text('body')[:200]}"
-            )
+            obs.violations.append(f"the browser showed an error: {page.inner_text('body')[:200]}")
         obs.browser_reads += 1
         page.reload()
     stop.set()

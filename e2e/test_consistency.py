@@ -12,8 +12,9 @@ import signal
 import time
 
 import pytest
-from dagfiles import bash_chain_dag, broken_dag, chain_dag
 from playwright.sync_api import Page, expect
+
+from dagfiles import bash_chain_dag, broken_dag, chain_dag
 
 READS = 50
 
@@ -32,9 +33,7 @@ def read_many(stack, path: str, count: int):
 
 def test_added_dag_is_listed_by_every_worker_and_never_vanishes(stack, page: Page):
     stack.write_dag("added.py", chain_dag("e2e_added", 2))
-    stack.wait_for(
-        lambda: "e2e_added" in listed(stack, "e2e_added")[1], 2, "DAG listed"
-    )
+    stack.wait_for(lambda: "e2e_added" in listed(stack, "e2e_added")[1], 2, "DAG listed")
     workers = set()
     for _ in range(200):
         reply, ids = listed(stack, "e2e_added")
@@ -49,26 +48,18 @@ def test_added_dag_is_listed_by_every_worker_and_never_vanishes(stack, page: Pag
 
 def test_graph_shows_old_or_new_structure_never_a_mix(stack, page: Page):
     stack.write_dag("grow.py", chain_dag("e2e_grow", 2))
-    stack.wait_for(
-        lambda: stack.get("/ui/structure/e2e_grow").status == 200, 5, "structure"
-    )
+    stack.wait_for(lambda: stack.get("/ui/structure/e2e_grow").status == 200, 5, "structure")
     page.goto(f"{stack.base_url}/dags/e2e_grow/graph")
     node = page.locator('[data-testid="graph-node"][data-task-id="t2"]')
     edge = page.locator('[data-testid="graph-edge"][data-edge="t1->t2"]')
-    expect(
-        page.locator('[data-testid="graph-node"][data-task-id="t1"]')
-    ).to_be_visible()
+    expect(page.locator('[data-testid="graph-node"][data-task-id="t1"]')).to_be_visible()
     stack.write_dag("grow.py", chain_dag("e2e_grow", 3))
     seen_new = 0
     for _ in range(30):
         page.reload()
-        expect(
-            page.locator('[data-testid="graph-node"][data-task-id="t1"]')
-        ).to_be_visible()
+        expect(page.locator('[data-testid="graph-node"][data-task-id="t1"]')).to_be_visible()
         has_node, has_edge = node.count(), edge.count()
-        assert has_node == has_edge, (
-            "a node without its edge (or the reverse) was drawn"
-        )
+        assert has_node == has_edge, "a node without its edge (or the reverse) was drawn"
         seen_new += has_node
         if seen_new and not has_node:
             pytest.fail("the new structure was shown, then the old one again")
@@ -81,9 +72,7 @@ def test_graph_shows_old_or_new_structure_never_a_mix(stack, page: Page):
 
 def test_broken_file_keeps_dag_listed_and_shows_import_error_banner(stack, page: Page):
     stack.write_dag("fragile.py", chain_dag("e2e_fragile", 2))
-    stack.wait_for(
-        lambda: "e2e_fragile" in listed(stack, "e2e_fragile")[1], 5, "listed"
-    )
+    stack.wait_for(lambda: "e2e_fragile" in listed(stack, "e2e_fragile")[1], 5, "listed")
     stack.write_dag("fragile.py", broken_dag("e2e_fragile"))
 
     def has_error():
@@ -111,9 +100,7 @@ def test_deleted_dag_leaves_every_worker_and_never_returns(stack, page: Page):
     stack.write_dag("doomed.py", chain_dag("e2e_doomed", 1))
     stack.wait_for(lambda: "e2e_doomed" in listed(stack, "e2e_doomed")[1], 5, "listed")
     stack.delete_dag("doomed.py")
-    stack.wait_for(
-        lambda: "e2e_doomed" not in listed(stack, "e2e_doomed")[1], 5, "gone"
-    )
+    stack.wait_for(lambda: "e2e_doomed" not in listed(stack, "e2e_doomed")[1], 5, "gone")
     workers = set()
     for _ in range(200):
         reply, ids = listed(stack, "e2e_doomed")
@@ -127,13 +114,9 @@ def test_deleted_dag_leaves_every_worker_and_never_returns(stack, page: Page):
         page.reload()
 
 
-def test_triggered_run_progresses_to_success_and_a_cleared_task_reruns(
-    stack, page: Page
-):
+def test_triggered_run_progresses_to_success_and_a_cleared_task_reruns(stack, page: Page):
     stack.write_dag("runme.py", bash_chain_dag("e2e_runme", 3))
-    stack.wait_for(
-        lambda: stack.get("/api/v1/dags/e2e_runme").status == 200, 5, "listed"
-    )
+    stack.wait_for(lambda: stack.get("/api/v1/dags/e2e_runme").status == 200, 5, "listed")
     page.goto(f"{stack.base_url}/dags/e2e_runme/grid")
     page.locator('[data-testid="trigger-button"]').click()
     page.locator('[data-testid="trigger-submit"]').click()
@@ -160,17 +143,13 @@ def test_triggered_run_progresses_to_success_and_a_cleared_task_reruns(
 
 def test_killed_worker_is_replaced_and_no_read_is_stale(stack, page: Page):
     stack.write_dag("before_kill.py", chain_dag("e2e_before_kill", 1))
-    stack.wait_for(
-        lambda: stack.get("/api/v1/dags/e2e_before_kill").status == 200, 5, "listed"
-    )
+    stack.wait_for(lambda: stack.get("/api/v1/dags/e2e_before_kill").status == 200, 5, "listed")
     workers = {r.worker for r in read_many(stack, "/api/v1/health", 60)}
     victim = min(workers)
     page.goto(stack.base_url + "/")
     os.kill(victim, signal.SIGKILL)
     stack.write_dag("after_kill.py", chain_dag("e2e_after_kill", 1))
-    stack.wait_for(
-        lambda: stack.get("/api/v1/dags/e2e_after_kill").status == 200, 5, "listed"
-    )
+    stack.wait_for(lambda: stack.get("/api/v1/dags/e2e_after_kill").status == 200, 5, "listed")
     seen = set()
     deadline = time.monotonic() + 20
     while time.monotonic() < deadline and len(seen - workers) == 0:

@@ -2,7 +2,6 @@
 
 from alembic import context
 
-
 from dagkeeper.config import load_settings
 from dagkeeper.db import make_engine
 from dagkeeper.models import Base

@@ -5,10 +5,10 @@ Revises:
 Create Date: 2026-11-25 08:00:33.015853
 """
 
-from alembic import op
 import sqlalchemy as sa
-import dagkeeper.models.base
+from alembic import op
 
+import dagkeeper.models.base
 
 revision = "0001"
 down_revision = None
@@ -60,9 +60,7 @@ def upgrade() -> None:
             dagkeeper.models.base.UtcDateTime(timezone=True),
             nullable=True,
         ),
-        sa.Column(
-            "end_date", dagkeeper.models.base.UtcDateTime(timezone=True), nullable=True
-        ),
+        sa.Column("end_date", dagkeeper.models.base.UtcDateTime(timezone=True), nullable=True),
         sa.Column("catchup", sa.Boolean(), nullable=False),
         sa.Column("max_active_runs", sa.Integer(), nullable=False),
         sa.Column("max_active_tasks", sa.Integer(), nullable=False),
@@ -128,9 +126,7 @@ def upgrade() -> None:
             nullable=False,
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_dag_code")),
-        sa.UniqueConstraint(
-            "fileloc", "source_hash", name=op.f("uq_dag_code_fileloc_source_hash")
-        ),
+        sa.UniqueConstraint("fileloc", "source_hash", name=op.f("uq_dag_code_fileloc_source_hash")),
     )
     op.create_table(
         "dag_file",
@@ -243,9 +239,7 @@ def upgrade() -> None:
             dagkeeper.models.base.UtcDateTime(timezone=True),
             nullable=True,
         ),
-        sa.Column(
-            "end_date", dagkeeper.models.base.UtcDateTime(timezone=True), nullable=True
-        ),
+        sa.Column("end_date", dagkeeper.models.base.UtcDateTime(timezone=True), nullable=True),
         sa.Column("note", sa.Text(), nullable=True),
         sa.Column(
             "updated_at",
@@ -264,9 +258,7 @@ def upgrade() -> None:
             name=op.f("fk_dag_run_dag_version_id_dag_version"),
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_dag_run")),
-        sa.UniqueConstraint(
-            "dag_id", "logical_date", name=op.f("uq_dag_run_dag_id_logical_date")
-        ),
+        sa.UniqueConstraint("dag_id", "logical_date", name=op.f("uq_dag_run_dag_id_logical_date")),
         sa.UniqueConstraint("dag_id", "run_id", name=op.f("uq_dag_run_dag_id_run_id")),
     )
     with op.batch_alter_table("dag_run", schema=None) as batch_op:
@@ -297,17 +289,13 @@ def upgrade() -> None:
         sa.Column("try_number", sa.Integer(), nullable=False),
         sa.Column("state", sa.String(length=20), nullable=True),
         sa.Column("operator", sa.String(length=100), nullable=True),
-        sa.Column(
-            "queued_at", dagkeeper.models.base.UtcDateTime(timezone=True), nullable=True
-        ),
+        sa.Column("queued_at", dagkeeper.models.base.UtcDateTime(timezone=True), nullable=True),
         sa.Column(
             "start_date",
             dagkeeper.models.base.UtcDateTime(timezone=True),
             nullable=True,
         ),
-        sa.Column(
-            "end_date", dagkeeper.models.base.UtcDateTime(timezone=True), nullable=True
-        ),
+        sa.Column("end_date", dagkeeper.models.base.UtcDateTime(timezone=True), nullable=True),
         sa.Column("duration", sa.Float(), nullable=True),
         sa.Column("hostname", sa.String(length=250), nullable=True),
         sa.Column("pid", sa.Integer(), nullable=True),
@@ -323,9 +311,7 @@ def upgrade() -> None:
         ),
     )
     with op.batch_alter_table("task_instance", schema=None) as batch_op:
-        batch_op.create_index(
-            "ix_task_instance_state", ["state", "dag_id"], unique=False
-        )
+        batch_op.create_index("ix_task_instance_state", ["state", "dag_id"], unique=False)
 
     op.create_table(
         "rendered_task_fields",
@@ -355,17 +341,13 @@ def upgrade() -> None:
         sa.Column("try_number", sa.Integer(), nullable=False),
         sa.Column("state", sa.String(length=20), nullable=True),
         sa.Column("operator", sa.String(length=100), nullable=True),
-        sa.Column(
-            "queued_at", dagkeeper.models.base.UtcDateTime(timezone=True), nullable=True
-        ),
+        sa.Column("queued_at", dagkeeper.models.base.UtcDateTime(timezone=True), nullable=True),
         sa.Column(
             "start_date",
             dagkeeper.models.base.UtcDateTime(timezone=True),
             nullable=True,
         ),
-        sa.Column(
-            "end_date", dagkeeper.models.base.UtcDateTime(timezone=True), nullable=True
-        ),
+        sa.Column("end_date", dagkeeper.models.base.UtcDateTime(timezone=True), nullable=True),
         sa.Column("duration", sa.Float(), nullable=True),
         sa.Column("hostname", sa.String(length=250), nullable=True),
         sa.Column("pid", sa.Integer(), nullable=True),
