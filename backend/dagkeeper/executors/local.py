@@ -23,6 +23,7 @@ from dagkeeper.executors import TaskExit, TaskKey
 log = logging.getLogger(__name__)
 
 RUNNER_ENTRY = "dagkeeper.runner:run_task_instance"
+RUNNER_WARM_UP = "dagkeeper.runner:warm_up"
 PRELOAD = (
     "sqlalchemy",
     "jinja2",
@@ -38,11 +39,18 @@ def _driver_modules(db_url: str) -> tuple[str, ...]:
 
 
 class LocalExecutor:
-    def __init__(self, parallelism: int, entry: str = RUNNER_ENTRY, db_url: str | None = None):
+    def __init__(
+        self,
+        parallelism: int,
+        entry: str = RUNNER_ENTRY,
+        warm_up: str = RUNNER_WARM_UP,
+        db_url: str | None = None,
+    ):
         from dagkeeper.config import load_settings
 
         self.parallelism = parallelism
         self.entry = entry
+        self.warm_up = warm_up
         self.preload = PRELOAD + _driver_modules(db_url or load_settings().db_url)
         self._process: subprocess.Popen[bytes] | None = None
         self._lock = threading.Lock()
@@ -59,7 +67,14 @@ class LocalExecutor:
     def start(self) -> None:
         self._stopping = False
         self._process = subprocess.Popen(
-            [sys.executable, "-m", "dagkeeper.executors.zygote", self.entry, *self.preload],
+            [
+                sys.executable,
+                "-m",
+                "dagkeeper.executors.zygote",
+                self.entry,
+                self.warm_up,
+                *self.preload,
+            ],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
         )

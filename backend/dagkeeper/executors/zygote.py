@@ -3,8 +3,9 @@
 Starting a fresh interpreter and importing SQLAlchemy, Jinja and the
 authoring API costs far more than running a no-op task. The zygote imports
 them once (the modules named on its command line, the task runner among
-them) and forks a child per request, which calls the runner's entry
-function. The executor names the entry as a string, so the scheduler process
+them), calls the runner's warm-up function (which leaves an engine with its
+statement cache filled and no open connection), and forks a child per
+request, which calls the runner's entry function. The executor names the entry as a string, so the scheduler process
 itself never imports the runner or any DAG file.
 
 Protocol, one JSON object per line: requests on stdin ``{"key": [...],
@@ -16,6 +17,7 @@ if it is killed, they go on and record their own outcome.
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import json
 import os
@@ -89,10 +91,8 @@ class Zygote:
     def drain(self) -> None:
         """Wait for the children still running, so none is left a zombie of a dead parent."""
         for pid in list(self.children):
-            try:
+            with contextlib.suppress(ChildProcessError):
                 os.waitpid(pid, 0)
-            except ChildProcessError:
-                pass
 
     def serve(self) -> None:
         signal.set_wakeup_fd(self.wake_w)
@@ -124,9 +124,11 @@ class Zygote:
 
 
 def main(argv: list[str]) -> None:
-    entry, *preload = argv
+    """``zygote ENTRY WARM_UP MODULE...``: import the modules, call WARM_UP once, serve."""
+    entry, warm_up, *preload = argv
     for name in preload:
         importlib.import_module(name)
+    _load(warm_up)()
     Zygote(_load(entry)).serve()
 
 

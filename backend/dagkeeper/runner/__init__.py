@@ -4,6 +4,6 @@
 forked children both call :func:`run_task_instance`.
 """
 
-from dagkeeper.runner.task import run_task_instance
+from dagkeeper.runner.task import run_task_instance, warm_up
 
-__all__ = ["run_task_instance"]
+__all__ = ["run_task_instance", "warm_up"]

@@ -72,7 +72,6 @@ class Outcome:
 
 def run_task_instance(dag_id: str, run_id: str, task_id: str, try_number: int) -> int:
     """Run try ``try_number`` of a task instance; 0 when it succeeded or was skipped."""
-    db.configure()
     settings = load_settings()
     claim = claim_try(dag_id, run_id, task_id, try_number)
     if claim is None:
@@ -90,20 +89,37 @@ def run_task_instance(dag_id: str, run_id: str, task_id: str, try_number: int) -
     return 0 if state in (TaskState.SUCCESS, TaskState.SKIPPED) else 1
 
 
+def _claim_query(dag_id: str, run_id: str, task_id: str):
+    return (
+        select(TaskInstance, DagRun, DagCode.fileloc)
+        .join(DagRun, DagRun.id == TaskInstance.dag_run_id)
+        .join(DagVersion, DagVersion.id == DagRun.dag_version_id)
+        .join(DagCode, DagCode.id == DagVersion.dag_code_id)
+        .where(DagRun.dag_id == dag_id, DagRun.run_id == run_id, TaskInstance.task_id == task_id)
+        .with_for_update(of=TaskInstance)
+    )
+
+
+def warm_up() -> None:
+    """Make this process's engine ready before the executor's zygote forks runners from it.
+
+    SQLAlchemy configures mappers and compiles statements on first use and
+    caches them on the engine; doing it once here, then closing every
+    connection, saves each forked runner that work (about a third of a no-op
+    task's CPU time). Reads only: nothing is written.
+    """
+    with db.read_session() as session:
+        session.execute(_claim_query("", "", "")).first()
+        session.get(TaskInstance, -1)
+        session.get(XCom, -1)
+    db.engine().dispose()
+
+
 def claim_try(dag_id: str, run_id: str, task_id: str, try_number: int) -> Claim | None:
     """Move the try from queued to running; None if it is not queued at that try."""
     now = utcnow()
     with db.transaction() as session:
-        row = session.execute(
-            select(TaskInstance, DagRun, DagCode.fileloc)
-            .join(DagRun, DagRun.id == TaskInstance.dag_run_id)
-            .join(DagVersion, DagVersion.id == DagRun.dag_version_id)
-            .join(DagCode, DagCode.id == DagVersion.dag_code_id)
-            .where(
-                DagRun.dag_id == dag_id, DagRun.run_id == run_id, TaskInstance.task_id == task_id
-            )
-            .with_for_update(of=TaskInstance)
-        ).first()
+        row = session.execute(_claim_query(dag_id, run_id, task_id)).first()
         if row is None:
             return None
         ti, run, fileloc = row

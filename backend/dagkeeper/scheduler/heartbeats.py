@@ -69,22 +69,27 @@ def _alive_here(ti: TaskInstance) -> bool:
     return True
 
 
+def _stale_query(timeout: float, now: datetime):
+    limit = now - timedelta(seconds=timeout)
+    return select(TaskInstance).where(
+        TaskInstance.state == TaskState.RUNNING,
+        or_(
+            TaskInstance.last_heartbeat_at < limit,
+            TaskInstance.last_heartbeat_at.is_(None) & (TaskInstance.start_date < limit),
+        ),
+    )
+
+
+def stale_tries_exist(session: Session, timeout: float, now: datetime) -> bool:
+    """Whether :func:`check_heartbeats` has work (a read, so no write lock is taken)."""
+    return any(not _alive_here(ti) for ti in session.scalars(_stale_query(timeout, now)))
+
+
 def check_heartbeats(
     session: Session, documents: DocumentCache, timeout: float, now: datetime
 ) -> list[tuple[str, str]]:
     """Fail running tries whose runner stopped heartbeating more than ``timeout`` s ago."""
-    limit = now - timedelta(seconds=timeout)
-    stale = session.scalars(
-        select(TaskInstance)
-        .where(
-            TaskInstance.state == TaskState.RUNNING,
-            or_(
-                TaskInstance.last_heartbeat_at < limit,
-                TaskInstance.last_heartbeat_at.is_(None) & (TaskInstance.start_date < limit),
-            ),
-        )
-        .with_for_update(skip_locked=True)
-    ).all()
+    stale = session.scalars(_stale_query(timeout, now).with_for_update(skip_locked=True)).all()
     changes = []
     for ti in stale:
         if _alive_here(ti):

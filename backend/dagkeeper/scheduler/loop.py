@@ -24,9 +24,14 @@ from dagkeeper.executors.local import LocalExecutor
 from dagkeeper.models import DagRun, RunState, TaskInstance, TaskState, record_change, utcnow
 from dagkeeper.models.change import current_token
 from dagkeeper.scheduler.documents import DocumentCache
-from dagkeeper.scheduler.heartbeats import check_heartbeats, handle_exits
-from dagkeeper.scheduler.runs import create_scheduled_runs, start_queued_runs
-from dagkeeper.scheduler.task_instances import schedule_task_instances
+from dagkeeper.scheduler.heartbeats import check_heartbeats, handle_exits, stale_tries_exist
+from dagkeeper.scheduler.runs import (
+    create_scheduled_runs,
+    queued_runs_exist,
+    scheduled_runs_due,
+    start_queued_runs,
+)
+from dagkeeper.scheduler.task_instances import apply_plan, changes_of, plan_task_instances
 
 log = logging.getLogger(__name__)
 
@@ -92,27 +97,38 @@ class Scheduler:
             log.info("re-queued %d task instances left queued by a previous scheduler", len(rows))
 
     def run_once(self) -> None:
-        """One pass: process exits, create and start runs, schedule and queue task instances."""
+        """One pass: process exits, create and start runs, schedule and queue task instances.
+
+        Each step looks with a plain read first and opens a write transaction
+        only when it has something to write (see :mod:`.task_instances`).
+        """
         now = utcnow()
         exits = self.executor.collect_exits()
         if exits:
             self._write(handle_exits, exits, now)
-        self._write(create_scheduled_runs, now, self._exhausted)
-        self._write(start_queued_runs, now)
-        result = None
-
-        def schedule(session, documents):
-            nonlocal result
-            result = schedule_task_instances(session, documents, now, self.executor.free_slots)
-            return result.changes
-
-        self._write(schedule)
-        self._next_deadline = result.next_deadline if result else None
-        for key in result.to_execute if result else ():
-            self.executor.queue(key)
+        with db.read_session() as session:
+            runs_due = scheduled_runs_due(session, now, self._exhausted)
+            runs_queued = queued_runs_exist(session)
+        if runs_due:
+            self._write(create_scheduled_runs, now, self._exhausted)
+        if runs_queued:
+            self._write(start_queued_runs, now)
+        with db.read_session() as session:
+            plan = plan_task_instances(session, self.documents, now, self.executor.free_slots)
+        self._next_deadline = plan.next_deadline
+        if not plan.empty:
+            with db.transaction() as session:
+                queued = apply_plan(session, plan, now)
+                record_change(session, changes_of(plan))
+            for key in queued:
+                self.executor.queue(key)
         if time.monotonic() - self._last_heartbeat_check >= self.heartbeat_check_interval:
             self._last_heartbeat_check = time.monotonic()
-            self._write(check_heartbeats, self.settings.heartbeat_timeout, now)
+            timeout = self.settings.heartbeat_timeout
+            with db.read_session() as session:
+                stale = stale_tries_exist(session, timeout, now)
+            if stale:
+                self._write(check_heartbeats, timeout, now)
 
     def _write(self, step, *args) -> None:
         """Run one step in its own transaction, recording a change if it made any."""

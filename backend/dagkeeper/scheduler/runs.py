@@ -31,8 +31,14 @@ def scheduled_run_id(logical_date: datetime) -> str:
     return f"scheduled__{logical_date.isoformat()}"
 
 
-def _due_dags(session: Session, now: datetime, exhausted: set[tuple[str, int]], limit: int):
-    dags = session.scalars(
+def _due_dags(
+    session: Session,
+    now: datetime,
+    exhausted: set[tuple[str, int]],
+    limit: int,
+    lock: bool = True,
+) -> list[Dag]:
+    query = (
         select(Dag)
         .where(
             Dag.is_active.is_(True),
@@ -43,14 +49,26 @@ def _due_dags(session: Session, now: datetime, exhausted: set[tuple[str, int]], 
         )
         .order_by(Dag.next_dagrun_create_after, Dag.dag_id)
         .limit(limit)
-        .with_for_update(skip_locked=True)
-    ).all()
+    )
+    dags = session.scalars(query.with_for_update(skip_locked=True) if lock else query).all()
     return [
         d
         for d in dags
         if d.next_dagrun_create_after is not None
         or (d.dag_id, d.current_version_id) not in exhausted
     ]
+
+
+def scheduled_runs_due(session: Session, now: datetime, exhausted: set[tuple[str, int]]) -> bool:
+    """Whether :func:`create_scheduled_runs` has work (a read, so no write lock is taken)."""
+    return bool(_due_dags(session, now, exhausted, limit=50, lock=False))
+
+
+def queued_runs_exist(session: Session) -> bool:
+    return (
+        session.scalar(select(DagRun.id).where(DagRun.state == RunState.QUEUED).limit(1))
+        is not None
+    )
 
 
 def _last_scheduled_interval(session: Session, dag_id: str) -> DataInterval | None:

@@ -1,10 +1,13 @@
 """Task instances of running runs: readiness, run completion and queueing.
 
-One pass reads every task instance of every running run with one query,
-decides in memory (trigger rules in topological order, so a skip or an
-upstream failure propagates down a whole chain in one pass), and writes the
-outcome with guarded bulk updates: ``WHERE state IS NULL`` (or the state the
-pass saw), so a concurrent clear or "mark success" from the API always wins.
+A pass first *plans* from a plain read (every task instance of every running
+run in one query, trigger rules decided in topological order so a skip or an
+upstream failure propagates down a whole chain at once), then *applies* the
+plan in one short write transaction -- only when there is something to
+write, because on SQLite every write transaction takes the one write lock
+the task runners need too. Updates are guarded (``WHERE state IS NULL``, or
+the state the plan saw), so a concurrent clear or "mark success" from the API
+always wins over a plan made just before it.
 """
 
 from __future__ import annotations
@@ -27,15 +30,122 @@ _CHUNK = 500  # ids per IN (...) list, well under every backend's parameter limi
 
 
 @dataclass
-class PassResult:
-    changes: list[tuple[str, str]] = field(default_factory=list)
-    to_execute: list[TaskKey] = field(default_factory=list)
+class Plan:
+    to_schedule: list[int] = field(default_factory=list)
+    to_retry: list[int] = field(default_factory=list)
+    to_finish: dict[str, list[int]] = field(default_factory=lambda: defaultdict(list))
+    finished_runs: list[tuple[int, str]] = field(default_factory=list)  # (run pk, state)
+    to_queue: list[TaskKey] = field(default_factory=list)  # try_number: the current one
+    touched: set[str] = field(default_factory=set)  # DAGs whose rows the plan changes
     next_deadline: datetime | None = None  # earliest retry that is not due yet
 
+    @property
+    def empty(self) -> bool:
+        return not (
+            self.to_schedule
+            or self.to_retry
+            or self.to_finish
+            or self.finished_runs
+            or self.to_queue
+        )
 
-def _chunks(ids: Sequence[int]) -> Iterable[Sequence[int]]:
-    for start in range(0, len(ids), _CHUNK):
-        yield ids[start : start + _CHUNK]
+
+def _chunks(ids: Sequence, size: int = _CHUNK) -> Iterable[Sequence]:
+    for start in range(0, len(ids), size):
+        yield ids[start : start + size]
+
+
+def plan_task_instances(
+    session: Session, documents: DocumentCache, now: datetime, free_slots: int
+) -> Plan:
+    """Decide what changes, within parallelism (``free_slots``) and max_active_tasks."""
+    plan = Plan()
+    runs = session.execute(
+        select(DagRun.id, DagRun.dag_id, DagRun.run_id, DagRun.dag_version_id)
+        .where(DagRun.state == RunState.RUNNING)
+        .order_by(DagRun.logical_date, DagRun.id)
+    ).all()
+    if not runs:
+        return plan
+    tis_by_run: dict[int, dict[str, tuple]] = defaultdict(dict)
+    for row in session.execute(
+        select(
+            TaskInstance.id,
+            TaskInstance.dag_run_id,
+            TaskInstance.task_id,
+            TaskInstance.state,
+            TaskInstance.try_number,
+            TaskInstance.next_try_at,
+        ).where(TaskInstance.dag_run_id.in_([r.id for r in runs]))
+    ):
+        tis_by_run[row.dag_run_id][row.task_id] = row
+
+    active_per_dag: dict[str, int] = defaultdict(int)
+    ready: list[TaskKey] = []
+    for run in runs:
+        cached = documents.get(session, run.dag_version_id)
+        tis = tis_by_run.get(run.id, {})
+        states = {task_id: ti.state for task_id, ti in tis.items()}
+        for task_id in cached.order:
+            ti = tis.get(task_id)
+            if ti is None:
+                continue
+            state = states[task_id]
+            if state is None:
+                rule = cached.document.tasks[task_id].trigger_rule
+                decision = decide(rule, (states.get(u) for u in cached.document.upstream[task_id]))
+                if decision is Decision.WAIT:
+                    continue
+                if decision is Decision.RUN:
+                    state = TaskState.SCHEDULED
+                    plan.to_schedule.append(ti.id)
+                else:
+                    state = decision.value
+                    plan.to_finish[state].append(ti.id)
+                states[task_id] = state
+                plan.touched.add(run.dag_id)
+            elif state == TaskState.UP_FOR_RETRY:
+                if ti.next_try_at is not None and ti.next_try_at > now:
+                    if plan.next_deadline is None or ti.next_try_at < plan.next_deadline:
+                        plan.next_deadline = ti.next_try_at
+                    continue
+                state = states[task_id] = TaskState.SCHEDULED
+                plan.to_retry.append(ti.id)
+                plan.touched.add(run.dag_id)
+            if state in ACTIVE_TI_STATES:
+                active_per_dag[run.dag_id] += 1
+            elif state == TaskState.SCHEDULED:
+                ready.append(TaskKey(ti.id, ti.try_number, run.dag_id, run.run_id, task_id))
+        if all(s in DONE for s in states.values()):
+            leaves = [states[t] for t in cached.leaves if t in states]
+            plan.finished_runs.append((run.id, run_state_from_leaves(leaves)))
+            plan.touched.add(run.dag_id)
+    plan.to_queue = _choose(session, ready, active_per_dag, free_slots)
+    return plan
+
+
+def _choose(
+    session: Session, ready: list[TaskKey], active_per_dag: dict[str, int], free_slots: int
+) -> list[TaskKey]:
+    """The ready task instances that fit in parallelism and each DAG's max_active_tasks."""
+    if free_slots <= 0 or not ready:
+        return []
+    limits = dict(
+        session.execute(
+            select(Dag.dag_id, Dag.max_active_tasks).where(
+                Dag.dag_id.in_({key.dag_id for key in ready})
+            )
+        ).all()
+    )
+    chosen = []
+    for key in ready:
+        if len(chosen) >= free_slots:
+            break
+        if active_per_dag[key.dag_id] >= limits.get(key.dag_id, 16):
+            continue
+        active_per_dag[key.dag_id] += 1
+        chosen.append(key)
+    return chosen
 
 
 def _set_state(session: Session, ids: Sequence[int], expected: str | None, values: dict) -> None:
@@ -50,153 +160,47 @@ def _set_state(session: Session, ids: Sequence[int], expected: str | None, value
         )
 
 
-def schedule_task_instances(
-    session: Session, documents: DocumentCache, now: datetime, free_slots: int
-) -> PassResult:
-    """Decide, finish runs and queue up to ``free_slots`` task instances, in one transaction."""
-    result = PassResult()
-    runs = session.execute(
-        select(DagRun.id, DagRun.dag_id, DagRun.run_id, DagRun.dag_version_id)
-        .where(DagRun.state == RunState.RUNNING)
-        .order_by(DagRun.logical_date, DagRun.id)
-    ).all()
-    if not runs:
-        return result
-    tis_by_run: dict[int, dict[str, list]] = defaultdict(dict)
-    for row in session.execute(
-        select(
-            TaskInstance.id,
-            TaskInstance.dag_run_id,
-            TaskInstance.task_id,
-            TaskInstance.state,
-            TaskInstance.try_number,
-            TaskInstance.next_try_at,
-        ).where(TaskInstance.dag_run_id.in_([r.id for r in runs]))
-    ):
-        tis_by_run[row.dag_run_id][row.task_id] = list(row)
+def apply_plan(session: Session, plan: Plan, now: datetime) -> list[TaskKey]:
+    """Write the plan; returns the tries now queued, to hand to the executor.
 
-    to_schedule: list[int] = []
-    to_retry: list[int] = []
-    to_finish: dict[str, list[int]] = defaultdict(list)
-    finished_runs: list[tuple[int, str]] = []
-    active_per_dag: dict[str, int] = defaultdict(int)
-    ready: list[tuple[int, int, str, str, str]] = []  # (ti id, try, dag, run, task)
-    touched: set[str] = set()  # DAGs whose runs or task instances this pass changes
-
-    for run in runs:
-        cached = documents.get(session, run.dag_version_id)
-        tis = tis_by_run.get(run.id, {})
-        states = {task_id: ti[3] for task_id, ti in tis.items()}
-        for task_id in cached.order:
-            ti = tis.get(task_id)
-            if ti is None:
-                continue
-            state = states[task_id]
-            if state is None:
-                rule = cached.document.tasks[task_id].trigger_rule
-                decision = decide(rule, (states.get(u) for u in cached.document.upstream[task_id]))
-                if decision is Decision.WAIT:
-                    continue
-                if decision is Decision.RUN:
-                    state = TaskState.SCHEDULED
-                    to_schedule.append(ti[0])
-                else:
-                    state = decision.value
-                    to_finish[state].append(ti[0])
-                states[task_id] = state
-                touched.add(run.dag_id)
-            elif state == TaskState.UP_FOR_RETRY:
-                if ti[5] is not None and ti[5] > now:
-                    if result.next_deadline is None or ti[5] < result.next_deadline:
-                        result.next_deadline = ti[5]
-                    continue
-                state = states[task_id] = TaskState.SCHEDULED
-                to_retry.append(ti[0])
-                touched.add(run.dag_id)
-            if state in ACTIVE_TI_STATES:
-                active_per_dag[run.dag_id] += 1
-            elif state == TaskState.SCHEDULED:
-                ready.append((ti[0], ti[4], run.dag_id, run.run_id, task_id))
-        if all(s in DONE for s in states.values()):
-            leaves = [states[t] for t in cached.leaves if t in states]
-            finished_runs.append((run.id, run_state_from_leaves(leaves)))
-            touched.add(run.dag_id)
-
-    _set_state(session, to_schedule, None, {"state": TaskState.SCHEDULED})
-    _set_state(session, to_retry, TaskState.UP_FOR_RETRY, {"state": TaskState.SCHEDULED})
-    for state, ids in to_finish.items():
+    The scheduler increments ``try_number`` when it queues: the runner for
+    try N only starts if the task instance is still queued at try N.
+    """
+    _set_state(session, plan.to_schedule, None, {"state": TaskState.SCHEDULED})
+    _set_state(session, plan.to_retry, TaskState.UP_FOR_RETRY, {"state": TaskState.SCHEDULED})
+    for state, ids in plan.to_finish.items():
         _set_state(session, ids, None, {"state": state, "end_date": now, "duration": 0.0})
-    for run_id, state in finished_runs:
+    for run_pk, state in plan.finished_runs:
         session.execute(
             update(DagRun)
-            .where(DagRun.id == run_id, DagRun.state == RunState.RUNNING)
+            .where(DagRun.id == run_pk, DagRun.state == RunState.RUNNING)
             .values(state=state, end_date=now)
             .execution_options(synchronize_session=False)
         )
-    result.to_execute = _queue(session, ready, active_per_dag, free_slots, now)
-    touched |= {key.dag_id for key in result.to_execute}
-    result.changes = [(dag_id, ChangeKind.RUN) for dag_id in sorted(touched)]
-    return result
-
-
-def _queue(
-    session: Session,
-    ready: list[tuple[int, int, str, str, str]],
-    active_per_dag: dict[str, int],
-    free_slots: int,
-    now: datetime,
-) -> list[TaskKey]:
-    """Queue scheduled task instances within parallelism and each DAG's max_active_tasks.
-
-    The scheduler increments ``try_number`` here: the runner for try N only
-    starts if the task instance is still queued at try N.
-    """
-    if free_slots <= 0 or not ready:
-        return []
-    limits = dict(
-        session.execute(
-            select(Dag.dag_id, Dag.max_active_tasks).where(
-                Dag.dag_id.in_({dag_id for _, _, dag_id, _, _ in ready})
+    queued = []
+    for chunk in _chunks(plan.to_queue):
+        by_id = {key.ti_id: key for key in chunk}
+        rows = session.execute(
+            update(TaskInstance)
+            .where(TaskInstance.id.in_(by_id), TaskInstance.state == TaskState.SCHEDULED)
+            .values(
+                state=TaskState.QUEUED,
+                try_number=TaskInstance.try_number + 1,
+                queued_at=now,
+                next_try_at=None,
+                start_date=None,
+                end_date=None,
+                duration=None,
+                hostname=None,
+                pid=None,
             )
+            .returning(TaskInstance.id, TaskInstance.try_number)
+            .execution_options(synchronize_session=False)
         ).all()
-    )
-    chosen: list[tuple[int, int, str, str, str]] = []
-    for item in ready:
-        if len(chosen) >= free_slots:
-            break
-        dag_id = item[2]
-        if active_per_dag[dag_id] >= limits.get(dag_id, 16):
-            continue
-        active_per_dag[dag_id] += 1
-        chosen.append(item)
-    keys = []
-    for chunk in _chunks(chosen):
-        queued = {
-            row.id: row.try_number
-            for row in session.execute(
-                update(TaskInstance)
-                .where(
-                    TaskInstance.id.in_([c[0] for c in chunk]),
-                    TaskInstance.state == TaskState.SCHEDULED,
-                )
-                .values(
-                    state=TaskState.QUEUED,
-                    try_number=TaskInstance.try_number + 1,
-                    queued_at=now,
-                    next_try_at=None,
-                    start_date=None,
-                    end_date=None,
-                    duration=None,
-                    hostname=None,
-                    pid=None,
-                )
-                .returning(TaskInstance.id, TaskInstance.try_number)
-                .execution_options(synchronize_session=False)
-            )
-        }
-        keys += [
-            TaskKey(ti_id, queued[ti_id], dag_id, run_id, task_id)
-            for ti_id, _, dag_id, run_id, task_id in chunk
-            if ti_id in queued
-        ]
-    return keys
+        queued += [by_id[ti_id]._replace(try_number=try_number) for ti_id, try_number in rows]
+    plan.touched |= {key.dag_id for key in queued}
+    return queued
+
+
+def changes_of(plan: Plan) -> list[tuple[str, str]]:
+    return [(dag_id, ChangeKind.RUN) for dag_id in sorted(plan.touched)]

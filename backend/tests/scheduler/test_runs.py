@@ -20,7 +20,9 @@ def utc(*args) -> datetime:
 
 def create(now: datetime, exhausted=None) -> None:
     with transaction() as session:
-        create_scheduled_runs(session, DocumentCache(), now, set() if exhausted is None else exhausted)
+        create_scheduled_runs(
+            session, DocumentCache(), now, set() if exhausted is None else exhausted
+        )
 
 
 def start(now: datetime) -> None:
@@ -143,7 +145,12 @@ def test_starting_a_queued_run_creates_its_task_instances_from_its_version(db):
     with read_session() as session:
         run = session.get(DagRun, run_pk)
         tis = session.execute(
-            select(TaskInstance.task_id, TaskInstance.state, TaskInstance.try_number, TaskInstance.max_tries)
+            select(
+                TaskInstance.task_id,
+                TaskInstance.state,
+                TaskInstance.try_number,
+                TaskInstance.max_tries,
+            )
             .where(TaskInstance.dag_run_id == run_pk)
             .order_by(TaskInstance.task_id)
         ).all()

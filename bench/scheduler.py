@@ -1,0 +1,160 @@
+"""Scheduler benchmark: no-op task throughput and task start latency, end to end.
+
+A real ``dagkeeper scheduler`` process (local executor, SQLite) runs a
+1,000-task fan-out DAG of ``EmptyOperator`` tasks and a 5-task chain; the
+figures come from the task instances' own timestamps in the database.
+Reproduce: ``.venv/bin/python -m bench.scheduler`` (from the repository root).
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+COMMAND = ".venv/bin/python -m bench.scheduler"
+
+FANOUT = """
+from datetime import datetime
+from dagkeeper import DAG
+from dagkeeper.operators import EmptyOperator
+
+with DAG("bench_fanout", start_date=datetime(2024, 1, 1)):
+    root = EmptyOperator(task_id="root")
+    root >> [EmptyOperator(task_id=f"noop_{i:04d}") for i in range({width})]
+"""
+
+CHAIN = """
+from datetime import datetime
+from dagkeeper import DAG, chain
+from dagkeeper.operators import EmptyOperator
+
+with DAG("bench_chain", start_date=datetime(2024, 1, 1)):
+    chain(*[EmptyOperator(task_id=f"step_{i}") for i in range(5)])
+"""
+
+
+def _percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+
+def _trigger(dag_id: str, run_id: str) -> int:
+    from dagkeeper import db
+    from dagkeeper.models import ChangeKind, Dag, DagRun, RunState, RunType, record_change, utcnow
+
+    with db.transaction() as session:
+        dag = session.get(Dag, dag_id)
+        run = DagRun(
+            dag_id=dag_id,
+            run_id=run_id,
+            run_type=RunType.MANUAL,
+            state=RunState.QUEUED,
+            logical_date=utcnow(),
+            conf="{}",
+            dag_version_id=dag.current_version_id,
+        )
+        session.add(run)
+        session.flush()
+        record_change(session, [(dag_id, ChangeKind.RUN)])
+        return run.id
+
+
+def _wait_finished(run_pk: int, timeout: float) -> str:
+    from dagkeeper import db
+    from dagkeeper.models import DagRun, RunState
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with db.read_session() as session:
+            state = session.get(DagRun, run_pk).state
+        if state in RunState.FINISHED:
+            return state
+        time.sleep(0.02)
+    raise TimeoutError(f"run {run_pk} did not finish within {timeout} s")
+
+
+def _task_times(run_pk: int):
+    from sqlalchemy import select
+
+    from dagkeeper import db
+    from dagkeeper.models import DagRun, TaskInstance
+
+    with db.read_session() as session:
+        run = session.get(DagRun, run_pk)
+        rows = session.execute(
+            select(TaskInstance.queued_at, TaskInstance.start_date, TaskInstance.end_date).where(
+                TaskInstance.dag_run_id == run_pk
+            )
+        ).all()
+    return run, rows
+
+
+def run(tmpdir: str | None = None, width: int = 999, parallelism: int = 16) -> dict:
+    """Run both DAGs once; returns the figures under the ``scheduler`` key."""
+    root = Path(tmpdir or tempfile.mkdtemp(prefix="dagkeeper-bench-scheduler-"))
+    dags = root / "dags"
+    dags.mkdir(parents=True, exist_ok=True)
+    (dags / "fanout.py").write_text(FANOUT.replace("{width}", str(width)))
+    (dags / "chain.py").write_text(CHAIN)
+    env = {
+        **os.environ,
+        "DAGKEEPER_HOME": str(root),
+        "DAGKEEPER_DB_URL": f"sqlite:///{root / 'bench.db'}",
+        "DAGKEEPER_DAGS_FOLDER": str(dags),
+        "DAGKEEPER_PARALLELISM": str(parallelism),
+    }
+    os.environ.update(env)
+    dagkeeper = [sys.executable, "-m", "dagkeeper"]
+    subprocess.run([*dagkeeper, "db", "migrate"], env=env, check=True, capture_output=True)
+    subprocess.run([*dagkeeper, "dags", "parse"], env=env, check=True, capture_output=True)
+
+    from dagkeeper import db
+
+    db.configure(env["DAGKEEPER_DB_URL"])
+    log = open(root / "scheduler.log", "wb")  # noqa: SIM115 (closed below)
+    scheduler = subprocess.Popen([*dagkeeper, "scheduler"], env=env, stdout=log, stderr=log)
+    try:
+        time.sleep(1.0)  # let the scheduler and its zygote import everything first
+        chain_latencies = []
+        for attempt in range(3):
+            started = time.perf_counter()
+            chain_run = _trigger("bench_chain", f"bench_{attempt}")
+            assert _wait_finished(chain_run, 60) == "success"
+            chain_latencies.append(time.perf_counter() - started)
+
+        fanout_run = _trigger("bench_fanout", "bench")
+        assert _wait_finished(fanout_run, 600) == "success"
+        run_row, rows = _task_times(fanout_run)
+    finally:
+        scheduler.terminate()
+        scheduler.wait(timeout=30)
+        log.close()
+        db.dispose()
+
+    first_queued = min(r.queued_at for r in rows)
+    last_end = max(r.end_date for r in rows)
+    span = (last_end - first_queued).total_seconds()
+    start_latency = [(r.start_date - r.queued_at).total_seconds() for r in rows]
+    return {
+        "scheduler": {
+            "tasks": len(rows),
+            "parallelism": parallelism,
+            "tasks_per_second": round(len(rows) / span, 1),
+            "fanout_run_seconds": round((run_row.end_date - run_row.queued_at).total_seconds(), 2),
+            "queued_to_running_p50_ms": round(statistics.median(start_latency) * 1000, 1),
+            "queued_to_running_p99_ms": round(_percentile(start_latency, 0.99) * 1000, 1),
+            "chain5_trigger_to_success_seconds": round(statistics.median(chain_latencies), 2),
+            "command": COMMAND,
+        }
+    }
+
+
+if __name__ == "__main__":
+    results = run()["scheduler"]
+    for name, value in results.items():
+        print(f"{name:36} {value}")
