@@ -1,5 +1,6 @@
 /** dagre over a LayoutInput; runs inside layout.worker.ts (and in tests, in Node). */
 import dagre from "@dagrejs/dagre";
+import { fastLayout } from "./fastLayout";
 import type { LayoutClusterInput, LayoutInput, LayoutNodeInput } from "./layoutInput";
 
 interface Box {
@@ -27,10 +28,19 @@ export interface LayoutResult {
   edges: PlacedEdge[];
 }
 
-/** Above this many nodes, network-simplex ranking costs seconds; longest-path is near-linear. */
-const FAST_RANKER_ABOVE = 400;
+/**
+ * dagre's cost grows steeply with size (ordering and Brandes-Köpf positioning take seconds from a
+ * few hundred nodes up); above these sizes the linear fastLayout draws the graph instead.
+ */
+const DAGRE_MAX_NODES = 400;
+const DAGRE_MAX_EDGES = 1200;
 
 export function runLayout(input: LayoutInput): LayoutResult {
+  if (input.nodes.length > DAGRE_MAX_NODES || input.edges.length > DAGRE_MAX_EDGES) return fastLayout(input);
+  return dagreLayout(input);
+}
+
+function dagreLayout(input: LayoutInput): LayoutResult {
   const compound = input.clusters.length > 0;
   const g = new dagre.graphlib.Graph({ compound, multigraph: false });
   g.setGraph({
@@ -39,7 +49,6 @@ export function runLayout(input: LayoutInput): LayoutResult {
     ranksep: input.direction === "LR" ? 60 : 48,
     marginx: 20,
     marginy: 20,
-    ranker: input.nodes.length > FAST_RANKER_ABOVE ? "longest-path" : "network-simplex",
   });
   g.setDefaultEdgeLabel(() => ({}));
   for (const cluster of input.clusters) g.setNode(cluster.key, { label: cluster.label, paddingTop: 28, paddingLeft: 12, paddingRight: 12, paddingBottom: 12 });
