@@ -142,7 +142,10 @@ def captured_output(write: Callable[[str], None]) -> Iterator[None]:
     line_buffered = sys.stdout.line_buffering, sys.stderr.line_buffering
     sys.stdout.reconfigure(line_buffering=True)
     sys.stderr.reconfigure(line_buffering=True)
-    handler = logging.StreamHandler(sys.stderr)
+    # Log records go into the same pipe (not via sys.stderr, which a test runner may replace),
+    # so they interleave with the task's output in the order they happened.
+    log_stream = os.fdopen(os.dup(2), "w", buffering=1, encoding="utf-8", errors="replace")
+    handler = logging.StreamHandler(log_stream)
     handler.setFormatter(logging.Formatter(LOG_FORMAT))
     root = logging.getLogger()
     root.addHandler(handler)
@@ -152,6 +155,7 @@ def captured_output(write: Callable[[str], None]) -> Iterator[None]:
         yield
     finally:
         root.removeHandler(handler)
+        log_stream.close()
         root.setLevel(previous_level)
         sys.stdout.flush()
         sys.stderr.flush()
