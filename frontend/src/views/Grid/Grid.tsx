@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from "react";
+import { memo, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from "react";
 import { useGrid, useStructure } from "../../api/hooks";
 import type { GridResponse, Structure } from "../../api/types";
 import { EmptyState } from "../../components/EmptyState";
@@ -8,7 +8,7 @@ import { StateLegend } from "../../components/StateLegend";
 import { formatDate, formatDuration } from "../../lib/format";
 import { intParam, useUrlState } from "../../lib/useSearchParam";
 import { stateStyle } from "../../theme/states";
-import { buildRows, decodeGrid, rowCell, runDurations, type GridRow } from "./gridModel";
+import { buildRows, decodeGrid, rowCell, runDurations, type DecodedGrid, type GridRow } from "./gridModel";
 
 const ROW_HEIGHT = 24;
 const CELL_WIDTH = 20;
@@ -112,12 +112,15 @@ function GridTable({ grid, structure, stale }: { dagId: string; grid: GridRespon
     });
   }, []);
 
-  const select = (row: GridRow, run: number) => {
-    const runId = grid.runs[run]?.run_id;
-    if (!runId) return;
-    if (row.kind === "group") update({ run_id: runId, task_id: null, panel: "run" });
-    else update({ run_id: runId, task_id: row.id, panel: null, try: null });
-  };
+  const select = useCallback(
+    (row: GridRow, run: number) => {
+      const runId = grid.runs[run]?.run_id;
+      if (!runId) return;
+      if (row.kind === "group") update({ run_id: runId, task_id: null, panel: "run" });
+      else update({ run_id: runId, task_id: row.id, panel: null, try: null });
+    },
+    [grid.runs, update],
+  );
 
   const scrollRowIntoView = (index: number) => {
     const element = scroller.current;
@@ -211,42 +214,67 @@ function GridTable({ grid, structure, stale }: { dagId: string; grid: GridRespon
           })}
         </div>
         <div className="grid-body" style={{ height: rows.length * ROW_HEIGHT, width: gridWidth }}>
-          {visible.map((row, offset) => {
-            const index = first + offset;
-            const isSelectedRow = row.id === selectedTask || (row.kind === "group" && row.id === selectedGroup);
-            return (
-              <div key={`${row.kind}:${row.id}`} className={isSelectedRow ? "grid-row selected" : "grid-row"} style={{ top: index * ROW_HEIGHT, height: ROW_HEIGHT }} role="row">
-                <div className="grid-label" style={{ width: LABEL_WIDTH, paddingLeft: 8 + row.depth * 16 }} title={row.id}>
-                  {row.kind === "group" ? (
-                    <button className="group-toggle" onClick={() => toggle(row.id)} aria-expanded={row.expanded}>
-                      <span className="chevron">{row.expanded ? "▾" : "▸"}</span> {row.label}
-                      <span className="muted small"> ({row.taskIds.length})</span>
-                    </button>
-                  ) : (
-                    <span className="ellipsis">{row.label}</span>
-                  )}
-                </div>
-                {grid.runs.map((run, c) => {
-                  const cell = rowCell(decoded, row, c);
-                  const style = stateStyle(cell);
-                  const selected = row.kind === "task" && row.id === selectedTask && run.run_id === selectedRun;
-                  return (
-                    <button
-                      key={run.run_id}
-                      className={selected ? "cell selected" : cell === null ? "cell empty" : "cell"}
-                      style={{ width: CELL_WIDTH, background: cell === null ? undefined : style.color }}
-                      title={`${row.label} · ${run.run_id}: ${cell === null ? "no task instance" : style.label}`}
-                      aria-label={`${row.id} ${run.run_id} ${cell ?? "no task instance"}`}
-                      onClick={() => select(row, c)}
-                      tabIndex={-1}
-                    />
-                  );
-                })}
-              </div>
-            );
-          })}
+          {visible.map((row, offset) => (
+            <GridRowView
+              key={`${row.kind}:${row.id}`}
+              row={row}
+              top={(first + offset) * ROW_HEIGHT}
+              runs={grid.runs}
+              decoded={decoded}
+              selectedRun={row.id === selectedTask ? selectedRun : null}
+              selected={row.id === selectedTask || (row.kind === "group" && row.id === selectedGroup)}
+              onToggle={toggle}
+              onSelect={select}
+            />
+          ))}
         </div>
       </div>
     </div>
   );
 }
+
+interface RowProps {
+  row: GridRow;
+  top: number;
+  runs: GridResponse["runs"];
+  decoded: DecodedGrid;
+  /** The selected run when this row holds the selected cell, else null (keeps other rows memoised). */
+  selectedRun: string | null;
+  selected: boolean;
+  onToggle: (groupId: string) => void;
+  onSelect: (row: GridRow, runIndex: number) => void;
+}
+
+/** One row; memoised so scrolling renders only the rows that come into view. */
+const GridRowView = memo(function GridRowView({ row, top, runs, decoded, selectedRun, selected, onToggle, onSelect }: RowProps) {
+  return (
+    <div className={selected ? "grid-row selected" : "grid-row"} style={{ top, height: ROW_HEIGHT }} role="row">
+      <div className="grid-label" style={{ width: LABEL_WIDTH, paddingLeft: 8 + row.depth * 16 }} title={row.id}>
+        {row.kind === "group" ? (
+          <button className="group-toggle" onClick={() => onToggle(row.id)} aria-expanded={row.expanded}>
+            <span className="chevron">{row.expanded ? "▾" : "▸"}</span> {row.label}
+            <span className="muted small"> ({row.taskIds.length})</span>
+          </button>
+        ) : (
+          <span className="ellipsis">{row.label}</span>
+        )}
+      </div>
+      {runs.map((run, c) => {
+        const cell = rowCell(decoded, row, c);
+        const style = stateStyle(cell);
+        const isSelected = run.run_id === selectedRun;
+        return (
+          <button
+            key={run.run_id}
+            className={isSelected ? "cell selected" : cell === null ? "cell empty" : "cell"}
+            style={{ width: CELL_WIDTH, background: cell === null ? undefined : style.color }}
+            title={`${row.label} · ${run.run_id}: ${cell === null ? "no task instance" : style.label}`}
+            aria-label={`${row.id} ${run.run_id} ${cell ?? "no task instance"}`}
+            onClick={() => onSelect(row, c)}
+            tabIndex={-1}
+          />
+        );
+      })}
+    </div>
+  );
+});

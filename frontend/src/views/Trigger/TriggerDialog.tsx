@@ -35,8 +35,11 @@ function TriggerForm({ dagId, params, onClose }: { dagId: string; params: Parame
   const trigger = useTriggerDag(dagId);
   const navigate = useNavigate();
 
+  // In the JSON editor no field is on screen, so every message goes above it.
   const serverErrors =
-    trigger.error instanceof ApiError && trigger.error.status === 400 ? placeServerErrors(fields, trigger.error.fieldErrors) : null;
+    trigger.error instanceof ApiError && trigger.error.status === 400
+      ? placeServerErrors(mode === "form" ? fields : [], trigger.error.fieldErrors)
+      : null;
 
   const switchMode = (next: "form" | "json") => {
     if (next === mode) return;
@@ -80,7 +83,7 @@ function TriggerForm({ dagId, params, onClose }: { dagId: string; params: Parame
   };
 
   return (
-    <form onSubmit={submit} className="trigger-form">
+    <form onSubmit={submit} className="trigger-form" noValidate>
       <div className="segmented" role="tablist">
         <button type="button" role="tab" aria-selected={mode === "form"} className={mode === "form" ? "active" : ""} onClick={() => switchMode("form")}>
           Params ({fields.length})
