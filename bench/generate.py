@@ -13,6 +13,9 @@ import argparse
 import random
 from pathlib import Path
 
+BIG_DAG_ID = "bench_layered"  # 2,000 tasks, 50 layers x 40
+GROUPS_DAG_ID = "bench_nested_groups"  # 200 tasks in nested task groups
+
 TAG_POOL = [
     "finance",
     "marketing",
@@ -70,7 +73,7 @@ from dagkeeper.operators import EmptyOperator
 
 UPSTREAM = {upstream!r}
 
-with DAG("bench_layered", schedule="@daily", start_date=datetime(2024, 1, 1)) as dag:
+with DAG({dag_id!r}, schedule="@daily", start_date=datetime(2024, 1, 1)) as dag:
     previous = []
     for layer in range({layers}):
         with TaskGroup(f"layer_{{layer:02d}}"):
@@ -89,7 +92,7 @@ from datetime import datetime
 from dagkeeper import DAG, TaskGroup
 from dagkeeper.operators import EmptyOperator
 
-with DAG("bench_nested_groups", schedule=None, start_date=datetime(2024, 1, 1)) as dag:
+with DAG({dag_id!r}, schedule=None, start_date=datetime(2024, 1, 1)) as dag:
     start = EmptyOperator(task_id="start")
     end = EmptyOperator(task_id="end")
     for region in range(6):
@@ -142,12 +145,14 @@ def generate(
         ]
         path = folder / "big_layered.py"
         path.write_text(
-            LAYERED.format(layers=layers, width=width, fan_in=fan_in, upstream=upstream)
+            LAYERED.format(
+                dag_id=BIG_DAG_ID, layers=layers, width=width, fan_in=fan_in, upstream=upstream
+            )
         )
         written.append(path)
     if groups:
         path = folder / "nested_groups.py"  # 2 + 6 regions x 3 teams x (9 + 2) = 200 tasks
-        path.write_text(NESTED.format(inner=9, extra=2))
+        path.write_text(NESTED.format(dag_id=GROUPS_DAG_ID, inner=9, extra=2))
         written.append(path)
     return written
 

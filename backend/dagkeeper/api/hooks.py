@@ -2,9 +2,12 @@
 
 The ETag of a GET is the database change token plus a hash of the path and
 query, read with one indexed query *before* the view runs, so a browser
-revalidating an unchanged view costs one read and a 304. Nothing is cached in
-the process: the token is read from the database on every request
-(DESIGN.md invariant 1).
+revalidating an unchanged view costs one read and a 304. The same token
+validates this worker's response cache (:mod:`dagkeeper.api.response_cache`):
+a body is reused only while the token it was built under is still current, so
+no request is ever answered from a stale state (DESIGN.md invariant 1).
+A request with ``Cache-Control: no-cache`` skips the cache (benchmarks use it
+to measure the uncached path).
 """
 
 from __future__ import annotations
@@ -17,10 +20,12 @@ from sqlalchemy.orm import Session
 
 from dagkeeper import db
 from dagkeeper.api.errors import abort
+from dagkeeper.api.response_cache import Entry, ResponseCache
 from dagkeeper.models.change import current_token
 
 WORKER_HEADER = "X-Dagkeeper-Worker"
 MAX_BODY_BYTES = 1024 * 1024
+CACHE_BYTES = 32 * 1024 * 1024
 
 # Endpoints whose ETag is the change token; the others manage their own
 # (logs change without a token bump; /ui/changes compares the token itself).
@@ -76,8 +81,24 @@ def _check_request() -> Response | None:
         and request.blueprint in TOKEN_ETAG_BLUEPRINTS
         and request.endpoint not in OWN_ETAG_ENDPOINTS
     ):
-        return not_modified(token_etag(current_token(session())))
+        token = current_token(session())
+        g.cache_token = token
+        return not_modified(token_etag(token)) or _cached(token)
     return None
+
+
+def _cached(token: int) -> Response | None:
+    if request.cache_control.no_cache:
+        return None
+    entry = _response_cache().get(request.full_path, token)
+    if entry is None:
+        return None
+    del g.cache_token  # a hit is not stored again
+    return current_app.response_class(entry.body, mimetype=entry.mimetype)
+
+
+def _response_cache() -> ResponseCache:
+    return current_app.extensions["dagkeeper_response_cache"]
 
 
 def _finish_response(response: Response) -> Response:
@@ -86,11 +107,17 @@ def _finish_response(response: Response) -> Response:
     if etag is not None and response.status_code in (200, 304):
         response.set_etag(etag, weak=True)
         response.headers["Cache-Control"] = "no-cache"
+    token = g.pop("cache_token", None)
+    if token is not None and response.status_code == 200 and not response.direct_passthrough:
+        _response_cache().put(
+            request.full_path, Entry(token, response.get_data(), response.mimetype)
+        )
     return response
 
 
 def register(app: Flask) -> None:
     app.config.setdefault("MAX_CONTENT_LENGTH", MAX_BODY_BYTES)
+    app.extensions["dagkeeper_response_cache"] = ResponseCache(CACHE_BYTES)
     app.before_request(_check_request)
     app.after_request(_finish_response)
     app.teardown_request(_close_session)
