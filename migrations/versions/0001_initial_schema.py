@@ -21,6 +21,7 @@ def upgrade() -> None:
         "change_counter",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("value", sa.BigInteger(), nullable=False),
+        sa.Column("pruned_through", sa.BigInteger(), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_change_counter")),
     )
     op.bulk_insert(
@@ -28,8 +29,9 @@ def upgrade() -> None:
             "change_counter",
             sa.column("id", sa.Integer),
             sa.column("value", sa.BigInteger),
+            sa.column("pruned_through", sa.BigInteger),
         ),
-        [{"id": 1, "value": 0}],
+        [{"id": 1, "value": 0, "pruned_through": 0}],
     )
     op.create_table(
         "change_log",

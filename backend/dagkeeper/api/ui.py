@@ -129,11 +129,10 @@ def changes(args):
     since = args["since"]
     if token == since:
         return current_app.response_class(status=304)
-    found = changes_since(s, since, MAX_CHANGES) if since < token else []
-    truncated = since > token or len(found) > MAX_CHANGES
+    found, complete = changes_since(s, since, MAX_CHANGES) if since < token else ([], False)
     body = {
         "token": token,
-        "changes": [{"dag_id": d, "kind": k} for d, k in found[:MAX_CHANGES]],
-        "truncated": truncated,
+        "changes": [{"dag_id": d, "kind": k} for d, k in found],
+        "truncated": not complete,
     }
     return json_response(body)

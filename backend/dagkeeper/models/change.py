@@ -23,11 +23,17 @@ class ChangeKind:
     IMPORT_ERROR = "import_error"  # import errors appeared or cleared
 
 
+KEEP_CHANGES = 10_000  # tokens of change_log kept; older pollers are told to refetch all
+
+
 class ChangeCounter(Base):
     __tablename__ = "change_counter"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     value: Mapped[int] = mapped_column(BigInteger, default=0)
+    # change_log rows at or below this token were pruned: a poller that is
+    # further behind cannot be told what changed and must refetch everything.
+    pruned_through: Mapped[int] = mapped_column(BigInteger, default=0)
 
 
 class ChangeLog(Base):
@@ -55,17 +61,37 @@ def current_token(session: Session) -> int:
     return session.execute(select(ChangeCounter.value).where(ChangeCounter.id == 1)).scalar_one()
 
 
-def changes_since(session: Session, since: int, limit: int = 500) -> list[tuple[str | None, str]]:
-    """Distinct ``(dag_id, kind)`` changed after token ``since`` (oldest first, bounded)."""
+def changes_since(
+    session: Session, since: int, limit: int = 500
+) -> tuple[list[tuple[str | None, str]], bool]:
+    """Distinct ``(dag_id, kind)`` changed after token ``since``, and whether that is complete.
+
+    Incomplete (``False``) when more than ``limit`` pairs changed or when the
+    rows after ``since`` were already pruned.
+    """
+    pruned = session.execute(
+        select(ChangeCounter.pruned_through).where(ChangeCounter.id == 1)
+    ).scalar_one()
+    if since < pruned:
+        return [], False
     rows = session.execute(
         select(ChangeLog.dag_id, ChangeLog.kind)
         .where(ChangeLog.seq > since)
         .distinct()
         .limit(limit + 1)
     ).all()
-    return [tuple(r) for r in rows]  # type: ignore[misc]
+    return [tuple(r) for r in rows[:limit]], len(rows) <= limit  # type: ignore[misc]
 
 
-def prune_change_log(session: Session, keep_after: int) -> int:
-    """Delete log rows at or below token ``keep_after``; returns how many."""
-    return session.execute(delete(ChangeLog).where(ChangeLog.seq <= keep_after)).rowcount
+def prune_change_log(session: Session, keep: int = KEEP_CHANGES) -> int:
+    """Delete log rows older than the newest ``keep`` tokens; returns how many."""
+    through = current_token(session) - keep
+    if through <= 0:
+        return 0
+    deleted = session.execute(delete(ChangeLog).where(ChangeLog.seq <= through)).rowcount
+    session.execute(
+        update(ChangeCounter)
+        .where(ChangeCounter.id == 1, ChangeCounter.pruned_through < through)
+        .values(pruned_through=through)
+    )
+    return deleted

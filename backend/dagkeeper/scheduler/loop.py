@@ -22,7 +22,7 @@ from dagkeeper.config import Settings, load_settings
 from dagkeeper.executors import TaskKey
 from dagkeeper.executors.local import LocalExecutor
 from dagkeeper.models import DagRun, RunState, TaskInstance, TaskState, record_change, utcnow
-from dagkeeper.models.change import current_token
+from dagkeeper.models.change import current_token, prune_change_log
 from dagkeeper.scheduler.documents import DocumentCache
 from dagkeeper.scheduler.heartbeats import check_heartbeats, handle_exits, stale_tries_exist
 from dagkeeper.scheduler.runs import (
@@ -34,6 +34,8 @@ from dagkeeper.scheduler.runs import (
 from dagkeeper.scheduler.task_instances import apply_plan, changes_of, plan_task_instances
 
 log = logging.getLogger(__name__)
+
+PRUNE_INTERVAL = 60.0  # seconds between trims of the change log (see models.change)
 
 
 class Scheduler:
@@ -55,6 +57,7 @@ class Scheduler:
         self.heartbeat_check_interval = max(0.5, min(5.0, self.settings.heartbeat_timeout / 4))
         self._exhausted: set[tuple[str, int]] = set()
         self._last_heartbeat_check = 0.0
+        self._last_prune = 0.0
         self._next_deadline: datetime | None = None
 
     def run(self, stop: threading.Event | None = None) -> None:
@@ -129,6 +132,10 @@ class Scheduler:
                 stale = stale_tries_exist(session, timeout, now)
             if stale:
                 self._write(check_heartbeats, timeout, now)
+        if time.monotonic() - self._last_prune >= PRUNE_INTERVAL:
+            self._last_prune = time.monotonic()
+            with db.transaction() as session:
+                prune_change_log(session)
 
     def _write(self, step, *args) -> None:
         """Run one step in its own transaction, recording a change if it made any."""

@@ -111,3 +111,18 @@ def test_grid_of_a_dag_without_runs_has_an_empty_row_per_task(client, data):
         publish(s, document("fresh"))
     grid = client.get("/ui/grid/fresh").json
     assert grid["runs"] == [] and grid["states"] == ["", "", ""]
+
+
+def test_a_poller_behind_the_pruned_log_is_told_to_refetch_everything(client, data):
+    from dagkeeper.models.change import prune_change_log
+
+    token = client.get("/api/v1/health").json["token"]
+    with db_transaction() as session:
+        prune_change_log(session, keep=1)
+    assert client.get(f"/ui/changes?since={token - 2}").json == {
+        "token": token, "changes": [], "truncated": True
+    }  # fmt: skip
+    client.post("/api/v1/dags/etl/dagRuns", json={"conf": {"target": "x"}})
+    assert client.get(f"/ui/changes?since={token}").json["changes"] == [
+        {"dag_id": "etl", "kind": "run"}
+    ]  # fmt: skip
