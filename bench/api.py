@@ -66,15 +66,24 @@ def endpoints(stack: Stack, small_dag: str) -> dict[str, str]:
     }
 
 
+def prepare(stack: Stack, dag_count: int) -> float:
+    """Migrate, write and parse ``dag_count`` small DAGs plus the big ones, add history.
+
+    Returns the parse time in seconds.
+    """
+    stack.start(components=())
+    generate(stack.dags_folder, n_small=dag_count, big=True, groups=True, seed=42)
+    parse_seconds = parse_folder(stack)
+    db.configure(stack.db_url)
+    add_history(BIG_DAG_ID, runs=50)
+    db.dispose()
+    return parse_seconds
+
+
 def measure(backend: str, dag_count: int, url: str, seconds: int) -> dict:
     with tempfile.TemporaryDirectory(prefix="dk-bench-api-") as tmp:
         stack = Stack(Path(tmp), url, workers=WORKERS, DAGKEEPER_PARSE_TIMEOUT="120")
-        stack.start(components=())
-        generate(stack.dags_folder, n_small=dag_count, big=True, groups=True, seed=42)
-        parse_seconds = parse_folder(stack)
-        db.configure(url)
-        add_history(BIG_DAG_ID, runs=50)
-        db.dispose()
+        parse_seconds = prepare(stack, dag_count)
         stack.start(components=("webserver",))
         try:
             small = "bench_small_0000"

@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import re
+import shlex
 import shutil
 import subprocess
 
@@ -18,14 +19,24 @@ def _ms(text: str) -> float:
     return round(float(value) * _UNITS[unit], 3)
 
 
-def wrk(url: str, seconds: int = 20, connections: int = 8, threads: int = 2) -> dict:
+def wrk(
+    url: str,
+    seconds: int = 20,
+    connections: int = 8,
+    threads: int = 2,
+    headers: dict[str, str] | None = None,
+) -> dict:
     """Hammer one URL; returns p50/p99 latency in ms, requests/s and non-2xx/3xx count."""
     if not url.startswith(("http://127.", "http://localhost")):
         raise ValueError("load is only ever sent to loopback")
     if shutil.which("wrk") is None:
         raise RuntimeError("wrk is not installed: `apt-get install -y wrk` (make bench does)")
+    header_args = [
+        arg for key, value in (headers or {}).items() for arg in ("-H", f"{key}: {value}")
+    ]
+    args = [f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--latency", *header_args]
     out = subprocess.run(
-        ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--latency", "--timeout", "10s", url],
+        ["wrk", *args, "--timeout", "10s", url],
         capture_output=True, text=True, check=True, timeout=seconds + 30,
     ).stdout  # fmt: skip
     latency = dict(re.findall(r"^\s+(50|99)%\s+(\S+)$", out, re.MULTILINE))
@@ -38,5 +49,5 @@ def wrk(url: str, seconds: int = 20, connections: int = 8, threads: int = 2) -> 
         "rps": round(rps, 1),
         "requests": requests,
         "errors": int(bad.group(1)) if bad else 0,
-        "command": f"wrk -t{threads} -c{connections} -d{seconds}s --latency {url}",
+        "command": " ".join(["wrk", *map(shlex.quote, args), url]),
     }

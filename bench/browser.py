@@ -1,0 +1,215 @@
+"""Browser benchmark: cold page loads in Chromium, timed by the app's own performance marks.
+
+The stack is ``dagkeeper webserver`` (4 workers) on SQLite holding 10,000
+small DAGs plus the 2,000-task layered DAG (:mod:`bench.generate`), parsed by
+the real processor, and 50 runs of the big DAG with task instances inserted
+through the models (:mod:`bench.history`). Playwright drives Debian's
+Chromium, headless, with a fresh browser context (empty cache) per sample;
+one unrecorded pass first loads each page once, so the figures are a browser's
+cold load against a running server, not a server's first requests after start.
+
+Each figure is the time from navigation start (``performance.timeOrigin``)
+to a mark the app sets once the content is on screen:
+
+- ``dk:list-rows``: first rows of the DAG list (``/``);
+- ``dk:graph-drawn``: the 2,000-task graph laid out and painted. Past 200
+  tasks the graph opens with its task groups collapsed (50 group nodes), so
+  the time to lay out and paint all 2,000 tasks after "expand all groups" is
+  measured separately (click to every task node in the DOM, plus a frame);
+- ``dk:grid-drawn``: the grid of 2,000 tasks x 25 runs (rows are virtualised:
+  the visible rows are drawn, the rest as they scroll in).
+
+Responsiveness after the graph is drawn, over the next 3 s: the longest main
+thread task (PerformanceObserver ``longtask``, tasks over 50 ms), the share of
+the main thread spent busy (Chrome's ``TaskDuration`` metric), and a
+``requestAnimationFrame`` round trip.
+
+Reproduce: ``.venv/bin/python -m bench.browser`` (``--quick``: 1,000 DAGs, 2 samples).
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import re
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+from bench.api import prepare
+from bench.generate import BIG_DAG_ID
+from dagkeeper.testing.stack import Stack
+
+COMMAND = ".venv/bin/python -m bench.browser"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1 , EXCLUDE localhost"]
+STATIC = Path(__file__).resolve().parent.parent / "backend" / "dagkeeper" / "api" / "static"
+PAGES = {
+    "list": ("/", "dk:list-rows"),
+    "graph": (f"/dags/{BIG_DAG_ID}/graph", "dk:graph-drawn"),
+    "grid": (f"/dags/{BIG_DAG_ID}/grid", "dk:grid-drawn"),
+}
+SETTLE_SECONDS = 3.0
+MARK_TIMEOUT_MS = 60_000
+
+# Installed before any page script: records every long task of the page's main thread.
+LONGTASKS = """
+window.__dkLongTasks = [];
+new PerformanceObserver((list) => {
+  for (const entry of list.getEntries())
+    window.__dkLongTasks.push({start: entry.startTime, duration: entry.duration});
+}).observe({type: "longtask", buffered: true});
+"""
+
+RAF_ROUND_TRIP = """
+() => new Promise((resolve) => {
+  const started = performance.now();
+  requestAnimationFrame(() => requestAnimationFrame(() => resolve(performance.now() - started)));
+})
+"""
+
+EXPAND_ALL = """
+(taskCount) => new Promise((resolve) => {
+  const button = [...document.querySelectorAll("button")]
+    .find((b) => b.textContent.trim() === "expand all groups");
+  const started = performance.now();
+  button.click();
+  const check = () => {
+    const drawn = document.querySelectorAll("g.nodes > g.node:not(.node-group)").length;
+    if (drawn >= taskCount) requestAnimationFrame(() => resolve(performance.now() - started));
+    else requestAnimationFrame(check);
+  };
+  requestAnimationFrame(check);
+})
+"""
+
+
+def _percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+
+def _summary(samples: list[float]) -> dict:
+    return {
+        "median_ms": round(statistics.median(samples)),
+        "p99_ms": round(_percentile(samples, 0.99)),
+        "samples_ms": [round(s) for s in samples],
+    }
+
+
+def bundle_sizes() -> dict:
+    """The entry script named by index.html (raw and gzip -6), and all JS assets together."""
+    html = (STATIC / "index.html").read_text()
+    main = STATIC / re.search(r'<script[^>]+src="/([^"]+\.js)"', html).group(1)
+    everything = sorted((STATIC / "assets").glob("*.js"))
+    return {
+        "main_js": main.name,
+        "main_js_kb": round(main.stat().st_size / 1024),
+        "main_js_gzip_kb": round(len(gzip.compress(main.read_bytes(), 6)) / 1024),
+        "all_js_kb": round(sum(p.stat().st_size for p in everything) / 1024),
+        "all_js_gzip_kb": round(
+            sum(len(gzip.compress(p.read_bytes(), 6)) for p in everything) / 1024
+        ),
+    }
+
+
+def _mark_time(page, mark: str) -> float:
+    """Milliseconds from navigation start to ``mark`` (marks are relative to timeOrigin)."""
+    page.wait_for_function(
+        f"performance.getEntriesByName({mark!r}).length > 0", timeout=MARK_TIMEOUT_MS, polling=20
+    )
+    return page.evaluate(f"performance.getEntriesByName({mark!r})[0].startTime")
+
+
+def _busy_ms(cdp) -> float:
+    metrics = cdp.send("Performance.getMetrics")["metrics"]
+    return next(m["value"] for m in metrics if m["name"] == "TaskDuration") * 1000
+
+
+def _responsiveness(page, cdp, drawn_at: float) -> dict:
+    """How the page behaves in the SETTLE_SECONDS after the graph is drawn."""
+    busy_before = _busy_ms(cdp)
+    time.sleep(SETTLE_SECONDS)
+    busy = _busy_ms(cdp) - busy_before
+    long_tasks = page.evaluate("window.__dkLongTasks")
+    after = [t["duration"] for t in long_tasks if t["start"] >= drawn_at]
+    return {
+        "longest_task_ms": round(max(after, default=0)),
+        "main_thread_busy_pct": round(100 * busy / (SETTLE_SECONDS * 1000), 1),
+        "raf_round_trip_ms": round(page.evaluate(RAF_ROUND_TRIP), 1),
+    }
+
+
+def measure_pages(base_url: str, samples: int, task_count: int) -> dict:
+    from playwright.sync_api import sync_playwright
+
+    times: dict[str, list[float]] = {name: [] for name in PAGES}
+    expand: list[float] = []
+    settled: list[dict] = []
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True
+        )
+        try:
+            for sample in range(-1, samples):  # sample -1 warms the server's workers, unrecorded
+                for name, (path, mark) in PAGES.items():
+                    context = browser.new_context(viewport={"width": 1440, "height": 900})
+                    try:
+                        context.add_init_script(LONGTASKS)
+                        page = context.new_page()
+                        cdp = context.new_cdp_session(page)
+                        cdp.send("Performance.enable")
+                        page.goto(base_url + path, wait_until="commit")
+                        drawn_at = _mark_time(page, mark)
+                        if sample < 0:
+                            continue
+                        times[name].append(drawn_at)
+                        if name == "graph":
+                            settled.append(_responsiveness(page, cdp, drawn_at))
+                            expand.append(page.evaluate(EXPAND_ALL, task_count))
+                    finally:
+                        context.close()
+        finally:
+            browser.close()
+    result = {
+        f"{name}_{key}": value for name in PAGES for key, value in _summary(times[name]).items()
+    }
+    result.update({f"graph_expand_all_{k}": v for k, v in _summary(expand).items()})
+    for key in settled[0]:
+        result[f"after_graph_{key}_max"] = max(s[key] for s in settled)
+    return result
+
+
+def run(dag_count: int = 10_000, samples: int = 5, quick: bool = False) -> dict:
+    """Build the data set, start the web server, load each page ``samples`` times."""
+    if quick:
+        dag_count, samples = 1000, 2
+    with tempfile.TemporaryDirectory(prefix="dk-bench-browser-") as tmp:
+        url = f"sqlite:///{tmp}/dagkeeper.db"
+        stack = Stack(Path(tmp), url, workers=4, DAGKEEPER_PARSE_TIMEOUT="120")
+        parse_seconds = prepare(stack, dag_count)
+        stack.start(components=("webserver",))
+        try:
+            structure = stack.get(f"/ui/structure/{BIG_DAG_ID}").body["structure"]
+            pages = measure_pages(stack.base_url, samples, len(structure["nodes"]))
+        finally:
+            stack.stop()
+    return {
+        "browser": {
+            "dags": dag_count,
+            "samples": samples,
+            "p99_note": f"p99 of {samples} samples is their maximum",
+            "parse_seconds": parse_seconds,
+            **pages,
+            **bundle_sizes(),
+            "command": COMMAND + (" --quick" if quick else ""),
+        }
+    }
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="1,000 DAGs, 2 samples per page")
+    print(json.dumps(run(quick=parser.parse_args().quick), indent=2))
