@@ -31,7 +31,6 @@ class Blueprint(flask_smorest.Blueprint):
 
 class DagkeeperApi(Api):
     ERROR_SCHEMA = ProblemSchema
-    DEFAULT_ERROR_RESPONSE_NAME = "PROBLEM"
 
     def _register_error_handlers(self):
         errors.register(self._app)

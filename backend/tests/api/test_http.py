@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import os
+import re
 import subprocess
 import sys
 
@@ -119,3 +121,15 @@ def test_spa_falls_back_to_index_and_caches_hashed_assets(client, db, tmp_path, 
     with client.get("/assets/app-1234.js") as asset:
         assert asset.headers["Cache-Control"] == "public, max-age=31536000, immutable"
     assert client.get("/assets/missing.js").status_code == 404
+
+
+def test_every_reference_in_the_openapi_document_resolves(client, db):
+    """openapi-typescript (the frontend's type generator) rejects dangling references."""
+    spec = client.get("/api/v1/openapi.json").json
+    references = set(re.findall(r'"\$ref": "#/([^"]+)"', json.dumps(spec)))
+    assert references
+    for reference in references:
+        node = spec
+        for part in reference.split("/"):
+            assert part in node, f"#/{reference} is not defined"
+            node = node[part]
