@@ -36,6 +36,7 @@ blp = Blueprint(
     "task_instances", __name__, url_prefix="/api/v1/dags/<dag_id>", description="Task instances"
 )
 TI_PATH = "/dagRuns/<run_id>/taskInstances/<task_id>"
+MAX_LOG_CHARS = 1_000_000  # one log response at most; readers page on with next_offset
 
 
 def ti_dict(ti: TaskInstance, run_id: str) -> dict[str, Any]:
@@ -158,17 +159,20 @@ def get_log(args, dag_id: str, run_id: str, task_id: str, try_number: int):
             TaskLog.task_instance_id == ti.id,
             TaskLog.try_number == try_number,
             TaskLog.offset >= (start or 0),
+            TaskLog.offset < offset + MAX_LOG_CHARS,  # chunks overlapping this page only
         )
         .order_by(TaskLog.offset)
     ).all()
     text = "".join(c.content for c in chunks)
-    content = text[max(offset - chunks[0].offset, 0) :] if chunks else ""
+    rest = text[max(offset - chunks[0].offset, 0) :] if chunks else ""
+    content = rest[:MAX_LOG_CHARS]
+    more = len(rest) > MAX_LOG_CHARS or (last[0] is not None and last[0] >= offset + MAX_LOG_CHARS)
     return json_response(
         {
             "content": content,
             "offset": offset,
             "next_offset": offset + len(content),
-            "complete": complete,
+            "complete": complete and not more,  # readers keep paging until complete
         }
     )
 

@@ -113,3 +113,17 @@ def test_clear_rejects_bad_requests_without_writing(client, data, body, status, 
     if field:
         assert field in response.json["errors"]
     assert client.get(f"/api/v1/dags/etl/dagRuns/{RUN}").json["state"] == "failed"
+
+
+def test_a_long_log_is_served_in_pages_until_complete(client, data, monkeypatch):
+    from dagkeeper.api import task_instances
+
+    monkeypatch.setattr(task_instances, "MAX_LOG_CHARS", 10)
+    pages, offset = [], 0
+    while True:
+        page = client.get(f"{TIS}/transform.clean/logs/1?offset={offset}").json
+        pages.append(page["content"])
+        offset = page["next_offset"]
+        if page["complete"]:
+            break
+    assert pages == ["line one\nl", "ine two\nbo", "om\n"]
