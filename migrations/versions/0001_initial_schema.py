@@ -314,6 +314,9 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("task_instance", schema=None) as batch_op:
         batch_op.create_index("ix_task_instance_state", ["state", "dag_id"], unique=False)
+        batch_op.create_index(
+            "ix_task_instance_grid", ["dag_run_id", "task_id", "state"], unique=False
+        )
 
     op.create_table(
         "rendered_task_fields",
@@ -413,6 +416,7 @@ def downgrade() -> None:
     op.drop_table("task_instance_history")
     op.drop_table("rendered_task_fields")
     with op.batch_alter_table("task_instance", schema=None) as batch_op:
+        batch_op.drop_index("ix_task_instance_grid")
         batch_op.drop_index("ix_task_instance_state")
 
     op.drop_table("task_instance")

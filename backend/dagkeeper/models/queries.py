@@ -244,13 +244,22 @@ def grid_runs(
 
 
 def grid_states(session: Session, dag_run_ids: Sequence[int]) -> list[tuple[int, str, str | None]]:
-    """``(dag_run_id, task_id, state)`` of every task instance of the given runs."""
+    """``(dag_run_id, task_id, state)`` of every task instance of the given runs.
+
+    50,000 rows for a 2,000-task grid: read through a plain DBAPI cursor,
+    because building SQLAlchemy rows would cost more than the query itself.
+    The ids are integers from our own rows, so they are rendered inline.
+    """
     if not dag_run_ids:
         return []
-    # Core on the session's connection: the ORM row machinery would dominate at 50,000 rows.
-    rows = session.connection().execute(
-        select(TaskInstance.dag_run_id, TaskInstance.task_id, TaskInstance.state).where(
-            TaskInstance.dag_run_id.in_(list(dag_run_ids))
-        )
+    connection = session.connection()
+    statement = select(TaskInstance.dag_run_id, TaskInstance.task_id, TaskInstance.state).where(
+        TaskInstance.dag_run_id.in_([int(i) for i in dag_run_ids])
     )
-    return rows.all()
+    sql = str(statement.compile(dialect=connection.dialect, compile_kwargs={"literal_binds": True}))
+    cursor = connection.connection.cursor()
+    try:
+        cursor.execute(sql)
+        return cursor.fetchall()
+    finally:
+        cursor.close()
