@@ -154,7 +154,7 @@ def test_churn_never_flaps_and_every_read_is_a_committed_state(stack, page: Page
     page.goto(f"{stack.base_url}/?search=churn_")
     deadline = time.monotonic() + SECONDS
     while time.monotonic() < deadline:
-        page.wait_for_selector('[data-testid="dag-list"]')
+        page.wait_for_selector('[data-testid="dag-list"], [data-testid="error-panel"]')
         if page.locator('[data-testid="error-panel"]').count():
             obs.violations.append(f"the browser showed an error: {page.inner_text('body')[:200]}")
         obs.browser_reads += 1

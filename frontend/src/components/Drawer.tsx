@@ -1,7 +1,7 @@
 import { useEffect, useRef, type ReactNode } from "react";
 
 /** A right-hand panel over the view; Escape or the close button dismisses it. */
-export function Drawer({ title, onClose, children }: { title: ReactNode; onClose: () => void; children: ReactNode }) {
+export function Drawer({ title, onClose, children, testId }: { title: ReactNode; onClose: () => void; children: ReactNode; testId?: string }) {
   const panel = useRef<HTMLElement>(null);
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
@@ -11,7 +11,7 @@ export function Drawer({ title, onClose, children }: { title: ReactNode; onClose
     return () => window.removeEventListener("keydown", onKey);
   }, [onClose]);
   return (
-    <aside className="drawer" ref={panel} role="dialog" aria-label={typeof title === "string" ? title : "details"}>
+    <aside className="drawer" ref={panel} role="dialog" aria-label={typeof title === "string" ? title : "details"} data-testid={testId}>
       <header className="drawer-head">
         <h2>{title}</h2>
         <button className="icon-button" onClick={onClose} aria-label="Close (Escape)" title="Close (Escape)">

@@ -6,6 +6,7 @@ import { QueryView } from "../../components/QueryView";
 import { formatDate } from "../../lib/format";
 import { useUrlState } from "../../lib/useSearchParam";
 import "./highlight.css";
+import { TID } from "../../testids";
 
 hljs.registerLanguage("python", python);
 
@@ -33,7 +34,7 @@ export default function Code({ dagId }: { dagId: string }) {
         </label>
         {source.data && (
           <span className="muted small">
-            <code>{source.data.fileloc}</code> · v{source.data.version_number}
+            <code>{source.data.fileloc}</code> · <span data-testid={TID.codeVersion}>v{source.data.version_number}</span>
             {current ? ` · ${formatDate(current.created_at)}` : ""} · source <code title={source.data.source_hash}>{source.data.source_hash.slice(0, 10)}</code>
           </span>
         )}
@@ -54,7 +55,7 @@ function Highlighted({ source }: { source: string }) {
       <pre className="code-lines" aria-hidden>
         {Array.from({ length: lines }, (_, i) => i + 1).join("\n")}
       </pre>
-      <pre className="code-text hljs">
+      <pre className="code-text hljs" data-testid={TID.codeSource}>
         <code dangerouslySetInnerHTML={{ __html: html }} />
       </pre>
     </div>

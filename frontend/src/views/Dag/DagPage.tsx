@@ -12,6 +12,7 @@ import { RunDrawer } from "../TaskInstance/RunDrawer";
 import { TaskInstanceDrawer } from "../TaskInstance/TaskInstanceDrawer";
 import { TriggerDialog } from "../Trigger/TriggerDialog";
 import { Versions } from "../Versions/Versions";
+import { TID } from "../../testids";
 
 // Heavier views (layout worker, highlighter, Markdown) load on first visit only.
 const Graph = lazy(() => import("../Graph/Graph"));
@@ -53,7 +54,7 @@ export function DagPage() {
           <h1>{dagId}</h1>
           {dag.data && (
             <label className="switch" title={paused ? "Paused: click to unpause" : "Active: click to pause"}>
-              <input type="checkbox" checked={!paused} onChange={() => pause.mutate({ dagId, isPaused: !paused })} aria-label={paused ? "Unpause" : "Pause"} />
+              <input type="checkbox" checked={!paused} onChange={() => pause.mutate({ dagId, isPaused: !paused })} aria-label={paused ? "Unpause" : "Pause"} data-testid={TID.pauseToggle} />
               <span />
             </label>
           )}
@@ -77,7 +78,7 @@ export function DagPage() {
             <span>
               <span className="muted">Owner</span> {dag.data.owners.join(", ")}
             </span>
-            <button className="button primary" onClick={() => update({ trigger: "1" }, { replace: false })}>
+            <button className="button primary" onClick={() => update({ trigger: "1" }, { replace: false })} data-testid={TID.triggerButton}>
               ▶ Trigger
             </button>
           </div>

@@ -10,6 +10,7 @@ import { StateBadge, StateSquare } from "../../components/StateBadge";
 import { formatDate, formatRelative, formatShortDate } from "../../lib/format";
 import { intParam, useUrlState } from "../../lib/useSearchParam";
 import { TriggerDialog } from "../Trigger/TriggerDialog";
+import { TID } from "../../testids";
 
 const PAGE_SIZES = [25, 50, 100];
 let rowsMarked = false;
@@ -54,7 +55,7 @@ export function DagList() {
   return (
     <div className="page">
       {errorCount > 0 && (
-        <Link to="/import-errors" className="banner banner-danger">
+        <Link to="/import-errors" className="banner banner-danger" data-testid={TID.importErrorsBanner}>
           <strong>{errorCount.toLocaleString()}</strong> DAG file{errorCount === 1 ? " has" : "s have"} import errors — view them
         </Link>
       )}
@@ -74,7 +75,7 @@ export function DagList() {
         {query.tags!.length > 0 && (
           <div className="chips" aria-label="Tag filters">
             {query.tags!.map((tag) => (
-              <button key={tag} className="chip chip-active" onClick={() => toggleTag(tag)} title="Remove this tag filter">
+              <button key={tag} className="chip chip-active" onClick={() => toggleTag(tag)} title="Remove this tag filter" data-testid={TID.tagFilter}>
                 {tag} ✕
               </button>
             ))}
@@ -86,8 +87,9 @@ export function DagList() {
       ) : !dags.data ? (
         <Skeleton rows={10} height={28} />
       ) : dags.data.dags.length === 0 ? (
-        filtered ? (
-          <EmptyState title="No DAG matches these filters.">
+        <div data-testid={TID.dagList}>
+          {filtered ? (
+          <EmptyState title="No DAGs match these filters.">
             <button className="button" onClick={() => update({ search: null, tags: null, status: null, errors: null, offset: null })}>
               Clear filters
             </button>
@@ -97,10 +99,11 @@ export function DagList() {
             The processor picks up new <code>*.py</code> files within seconds; files that fail to import appear under{" "}
             <Link to="/import-errors">Import errors</Link>.
           </EmptyState>
-        )
+          )}
+        </div>
       ) : (
         <>
-          <div className={dags.isPlaceholderData ? "table-wrap loading" : "table-wrap"}>
+          <div className={dags.isPlaceholderData ? "table-wrap loading" : "table-wrap"} data-testid={TID.dagList} aria-busy={dags.isPlaceholderData}>
             <table className="table dag-table">
               <thead>
                 <tr>
@@ -157,6 +160,7 @@ function SearchBox({ value, onChange }: { value: string; onChange: (value: strin
       type="search"
       placeholder="Search DAGs   ( / )"
       aria-label="Search DAGs"
+      data-testid={TID.dagSearch}
       value={text}
       onChange={(event) => setText(event.target.value)}
     />
@@ -186,10 +190,10 @@ function DagRow({ dag, activeTags, onTag, onTrigger }: { dag: Dag; activeTags: s
   const paused = pause.isPending ? pause.variables.isPaused : dag.is_paused;
   const link = `/dags/${encodeURIComponent(dag.dag_id)}/grid`;
   return (
-    <tr className={paused ? "paused" : ""}>
+    <tr className={paused ? "paused" : ""} data-dag-id={dag.dag_id}>
       <td className="col-toggle">
         <label className="switch" title={paused ? "Paused: click to unpause" : "Active: click to pause"}>
-          <input type="checkbox" checked={!paused} onChange={() => pause.mutate({ dagId: dag.dag_id, isPaused: !paused })} aria-label={`${paused ? "Unpause" : "Pause"} ${dag.dag_id}`} />
+          <input type="checkbox" checked={!paused} onChange={() => pause.mutate({ dagId: dag.dag_id, isPaused: !paused })} aria-label={`${paused ? "Unpause" : "Pause"} ${dag.dag_id}`} data-testid={TID.pauseToggle} />
           <span />
         </label>
       </td>
@@ -206,7 +210,7 @@ function DagRow({ dag, activeTags, onTag, onTrigger }: { dag: Dag; activeTags: s
         {dag.tags.length > 0 && (
           <div className="chips">
             {dag.tags.map((tag) => (
-              <button key={tag} className={activeTags.includes(tag) ? "chip chip-active" : "chip"} onClick={() => onTag(tag)} title={`Filter by tag ${tag}`}>
+              <button key={tag} className={activeTags.includes(tag) ? "chip chip-active" : "chip"} onClick={() => onTag(tag)} title={`Filter by tag ${tag}`} data-testid={TID.tagChip}>
                 {tag}
               </button>
             ))}
@@ -242,7 +246,7 @@ function DagRow({ dag, activeTags, onTag, onTrigger }: { dag: Dag; activeTags: s
         </div>
       </td>
       <td className="col-actions">
-        <button className="icon-button" onClick={onTrigger} title={`Trigger ${dag.dag_id}`} aria-label={`Trigger ${dag.dag_id}`}>
+        <button className="icon-button" onClick={onTrigger} title={`Trigger ${dag.dag_id}`} aria-label={`Trigger ${dag.dag_id}`} data-testid={TID.triggerButton}>
           ▶
         </button>
       </td>

@@ -3,6 +3,7 @@ import { useMemo } from "react";
 import { useDagDetails } from "../../api/hooks";
 import { QueryView } from "../../components/QueryView";
 import { formatDate } from "../../lib/format";
+import { TID } from "../../testids";
 
 // html: false makes markdown-it escape raw HTML, and its link validator drops javascript: URLs.
 const markdown = new MarkdownIt({ html: false, linkify: true, typographer: false });
@@ -103,5 +104,5 @@ export default function Details({ dagId }: { dagId: string }) {
 
 function Markdown({ text }: { text: string }) {
   const html = useMemo(() => markdown.render(text), [text]);
-  return <article className="card markdown" dangerouslySetInnerHTML={{ __html: html }} />;
+  return <article className="card markdown" data-testid={TID.docMd} dangerouslySetInnerHTML={{ __html: html }} />;
 }

@@ -12,6 +12,7 @@ import { groupDescendants } from "../Grid/gridModel";
 import { GraphSvg } from "./GraphSvg";
 import { buildLayoutInput, layoutKey, type Direction } from "./layoutInput";
 import { useLayout } from "./useLayout";
+import { TID } from "../../testids";
 
 /** The DAG drawn as a graph, coloured by the task states of the selected run. */
 export default function Graph({ dagId }: { dagId: string }) {
@@ -33,7 +34,7 @@ export default function Graph({ dagId }: { dagId: string }) {
       <div className="toolbar">
         <label className="small">
           Run{" "}
-          <select value={runId ?? ""} onChange={(event) => update({ run_id: event.target.value || null, task_id: null })} disabled={!runList.length}>
+          <select value={runId ?? ""} onChange={(event) => update({ run_id: event.target.value || null, task_id: null })} disabled={!runList.length} data-testid={TID.runSelect}>
             {!runList.length && <option value="">no runs yet</option>}
             {runId && !selectedInList && <option value={runId}>{runId}</option>}
             {runList.map((run) => (
@@ -43,7 +44,7 @@ export default function Graph({ dagId }: { dagId: string }) {
             ))}
           </select>
         </label>
-        <span className="muted small" title="The version of the DAG this run ran with">
+        <span className="muted small" title="The version of the DAG this run ran with" data-testid={TID.graphVersion}>
           v{structure.data.version_number}
         </span>
         {tis.isError && (

@@ -4,6 +4,7 @@ import { zoom, zoomIdentity, type ZoomBehavior, type ZoomTransform } from "d3-zo
 import { memo, useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { stateStyle, type StateName } from "../../theme/states";
 import type { LayoutResult } from "./runLayout";
+import { TID } from "../../testids";
 
 /** Below this zoom, labels are unreadable anyway; skipping them keeps 2,000 nodes cheap. */
 const LABEL_MIN_SCALE = 0.45;
@@ -94,11 +95,11 @@ export function GraphSvg({ layout, states, selected, onSelectTask, onToggleGroup
         <button className="icon-button" onClick={() => zoomBy(1 / 1.3)} title="Zoom out" aria-label="Zoom out">
           −
         </button>
-        <button className="button small" onClick={() => fit(false)} title="Fit the whole graph on screen">
+        <button className="button small" onClick={() => fit(false)} title="Fit the whole graph on screen" data-testid={TID.graphFit}>
           Fit
         </button>
       </div>
-      <svg ref={svg} className="graph-svg" role="img" aria-label="DAG graph">
+      <svg ref={svg} className="graph-svg" role="img" aria-label="DAG graph" data-testid={TID.graphSvg}>
         <g transform={transform.toString()} onClick={onClick}>
           <Clusters layout={layout} />
           <Edges layout={layout} />
@@ -119,7 +120,7 @@ const Clusters = memo(function Clusters({ layout }: { layout: LayoutResult }) {
   return (
     <g className="clusters">
       {layout.clusters.map((cluster) => (
-        <g key={cluster.key} transform={`translate(${cluster.x - cluster.width / 2},${cluster.y - cluster.height / 2})`}>
+        <g key={cluster.key} data-testid={TID.graphCluster} data-group-id={cluster.id} transform={`translate(${cluster.x - cluster.width / 2},${cluster.y - cluster.height / 2})`}>
           <rect className="cluster" width={cluster.width} height={cluster.height} rx={8} />
           <g data-key={cluster.key} className="cluster-label">
             <title>Collapse group {cluster.id}</title>
@@ -133,12 +134,20 @@ const Clusters = memo(function Clusters({ layout }: { layout: LayoutResult }) {
   );
 });
 
+/** An edge end as the e2e suite names it: a task id, or "group:<id>" for a collapsed group. */
+function endName(key: string) {
+  return key.startsWith("g:") ? `group:${key.slice(2)}` : key.slice(2);
+}
+
 const Edges = memo(function Edges({ layout }: { layout: LayoutResult }) {
-  const paths = useMemo(() => layout.edges.map((edge) => ({ key: `${edge.source}>${edge.target}`, d: edgePath(edge.points) ?? "" })), [layout]);
+  const paths = useMemo(
+    () => layout.edges.map((edge) => ({ key: `${edge.source}>${edge.target}`, name: `${endName(edge.source)}->${endName(edge.target)}`, d: edgePath(edge.points) ?? "" })),
+    [layout],
+  );
   return (
     <g className="edges">
       {paths.map((path) => (
-        <path key={path.key} d={path.d} />
+        <path key={path.key} d={path.d} data-testid={TID.graphEdge} data-edge={path.name} />
       ))}
     </g>
   );
@@ -163,7 +172,13 @@ const Nodes = memo(function Nodes({
         const isGroup = node.type === "group";
         const classes = ["node", isGroup ? "node-group" : "", node.key === selected ? "selected" : ""].join(" ");
         return (
-          <g key={node.key} data-key={node.key} className={classes} transform={`translate(${node.x - node.width / 2},${node.y - node.height / 2})`}>
+          <g
+            key={node.key}
+            data-key={node.key}
+            data-testid={isGroup ? TID.graphGroup : TID.graphNode}
+            {...(isGroup ? { "data-group-id": node.id } : { "data-task-id": node.id })}
+            data-state={state ?? ""}
+            className={classes} transform={`translate(${node.x - node.width / 2},${node.y - node.height / 2})`}>
             <title>
               {isGroup ? `Group ${node.id} (${node.taskCount} tasks): ${style.label}. Click to expand.` : `${node.id}: ${style.label}`}
             </title>

@@ -9,6 +9,7 @@ import { formatDate, formatDuration } from "../../lib/format";
 import { intParam, useUrlState } from "../../lib/useSearchParam";
 import { stateStyle } from "../../theme/states";
 import { buildRows, decodeGrid, rowCell, runDurations, type DecodedGrid, type GridRow } from "./gridModel";
+import { TID } from "../../testids";
 
 const ROW_HEIGHT = 24;
 const CELL_WIDTH = 20;
@@ -45,10 +46,10 @@ export function Grid({ dagId }: { dagId: string }) {
             ))}
           </select>
         </label>
-        <button className="button" disabled={!grid.data.has_more || !grid.data.runs.length} onClick={() => update({ before: grid.data!.runs[0]?.run_id })}>
+        <button className="button" disabled={!grid.data.has_more || !grid.data.runs.length} onClick={() => update({ before: grid.data!.runs[0]?.run_id })} data-testid={TID.gridOlder}>
           ‹ Older
         </button>
-        <button className="button" disabled={!before} onClick={() => update({ before: null })}>
+        <button className="button" disabled={!before} onClick={() => update({ before: null })} data-testid={TID.gridNewest}>
           Newest ›
         </button>
         <StateLegend />
@@ -203,6 +204,8 @@ function GridTable({ grid, structure, stale }: { dagId: string; grid: GridRespon
               <button
                 key={run.run_id}
                 className={run.run_id === selectedRun ? "run-bar selected" : "run-bar"}
+                data-testid={TID.runBar}
+                data-run-id={run.run_id}
                 style={{ width: CELL_WIDTH }}
                 onClick={() => update({ run_id: run.run_id, task_id: null, panel: "run" })}
                 title={`${run.run_id}\n${style.label} · ${formatDuration(durations[i])}\n${formatDate(run.logical_date)}`}
@@ -248,10 +251,16 @@ interface RowProps {
 /** One row; memoised so scrolling renders only the rows that come into view. */
 const GridRowView = memo(function GridRowView({ row, top, runs, decoded, selectedRun, selected, onToggle, onSelect }: RowProps) {
   return (
-    <div className={selected ? "grid-row selected" : "grid-row"} style={{ top, height: ROW_HEIGHT }} role="row">
+    <div
+      className={selected ? "grid-row selected" : "grid-row"}
+      style={{ top, height: ROW_HEIGHT }}
+      role="row"
+      data-testid={TID.gridRow}
+      {...(row.kind === "group" ? { "data-group-id": row.id } : { "data-task-id": row.id })}
+    >
       <div className="grid-label" style={{ width: LABEL_WIDTH, paddingLeft: 8 + row.depth * 16 }} title={row.id}>
         {row.kind === "group" ? (
-          <button className="group-toggle" onClick={() => onToggle(row.id)} aria-expanded={row.expanded}>
+          <button className="group-toggle" onClick={() => onToggle(row.id)} aria-expanded={row.expanded} data-testid={TID.groupToggle} data-group-id={row.id}>
             <span className="chevron">{row.expanded ? "▾" : "▸"}</span> {row.label}
             <span className="muted small"> ({row.taskIds.length})</span>
           </button>
@@ -267,6 +276,10 @@ const GridRowView = memo(function GridRowView({ row, top, runs, decoded, selecte
           <button
             key={run.run_id}
             className={isSelected ? "cell selected" : cell === null ? "cell empty" : "cell"}
+            data-testid={row.kind === "group" ? TID.gridGroupCell : TID.gridCell}
+            {...(row.kind === "group" ? { "data-group-id": row.id } : { "data-task-id": row.id })}
+            data-run-id={run.run_id}
+            data-state={cell ?? ""}
             style={{ width: CELL_WIDTH, background: cell === null ? undefined : style.color }}
             title={`${row.label} · ${run.run_id}: ${cell === null ? "no task instance" : style.label}`}
             aria-label={`${row.id} ${run.run_id} ${cell ?? "no task instance"}`}

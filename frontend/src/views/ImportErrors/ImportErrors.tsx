@@ -4,6 +4,7 @@ import { Pagination } from "../../components/Pagination";
 import { QueryView } from "../../components/QueryView";
 import { formatDate, formatRelative } from "../../lib/format";
 import { intParam, useUrlState } from "../../lib/useSearchParam";
+import { TID } from "../../testids";
 
 /** Files that failed their latest parse; their DAGs keep showing the last good version. */
 export function ImportErrors() {
@@ -22,7 +23,7 @@ export function ImportErrors() {
             <>
               <ul className="import-errors">
                 {data.import_errors.map((error) => (
-                  <li key={error.import_error_id} className="card">
+                  <li key={error.import_error_id} className="card" data-testid={TID.importError}>
                     <header className="card-head">
                       <code className="filename">{error.filename}</code>
                       <span className="muted small" title={formatDate(error.timestamp)}>

@@ -6,6 +6,7 @@ import { QueryView } from "../../components/QueryView";
 import { StateBadge } from "../../components/StateBadge";
 import { formatDate, formatDuration } from "../../lib/format";
 import { intParam, useUrlState } from "../../lib/useSearchParam";
+import { TID } from "../../testids";
 
 const RUN_STATES = ["queued", "running", "success", "failed"];
 
@@ -54,7 +55,7 @@ export function Runs({ dagId }: { dagId: string }) {
                   </thead>
                   <tbody>
                     {data.dag_runs.map((run) => (
-                      <tr key={run.run_id}>
+                      <tr key={run.run_id} data-testid={TID.runRow} data-run-id={run.run_id}>
                         <td>
                           <Link to={`/dags/${encodeURIComponent(dagId)}/grid?run_id=${encodeURIComponent(run.run_id)}&panel=run`} className="mono small">
                             {run.run_id}

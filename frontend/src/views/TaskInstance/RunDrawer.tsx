@@ -5,13 +5,14 @@ import { ErrorPanel } from "../../components/ErrorPanel";
 import { QueryView } from "../../components/QueryView";
 import { StateBadge } from "../../components/StateBadge";
 import { formatDate } from "../../lib/format";
+import { TID } from "../../testids";
 
 /** One run's attributes and run-level actions, opened from the grid's run header. */
 export function RunDrawer({ dagId, runId, onClose }: { dagId: string; runId: string; onClose: () => void }) {
   const run = useDagRun(dagId, runId);
   const setState = useSetRunState(dagId);
   return (
-    <Drawer title={`Run ${runId}`} onClose={onClose}>
+    <Drawer title={`Run ${runId}`} onClose={onClose} testId={TID.runDrawer}>
       <QueryView query={run}>
         {(data) => (
           <>

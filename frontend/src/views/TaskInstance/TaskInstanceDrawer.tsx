@@ -9,12 +9,13 @@ import { StateBadge } from "../../components/StateBadge";
 import { formatDate, formatDuration } from "../../lib/format";
 import { intParam, useUrlState } from "../../lib/useSearchParam";
 import { useLogTail } from "./useLogTail";
+import { TID } from "../../testids";
 
 /** A task instance: attributes, rendered templates, tries, the selected try's log and actions. */
 export function TaskInstanceDrawer({ dagId, runId, taskId, onClose }: { dagId: string; runId: string; taskId: string; onClose: () => void }) {
   const ti = useTaskInstance(dagId, runId, taskId);
   return (
-    <Drawer title={taskId} onClose={onClose}>
+    <Drawer title={taskId} onClose={onClose} testId={TID.tiDrawer}>
       <p className="muted small mono">{runId}</p>
       <QueryView query={ti}>{(data) => <TaskInstanceBody dagId={dagId} ti={data} />}</QueryView>
     </Drawer>
@@ -53,7 +54,7 @@ function TaskInstanceBody({ dagId, ti }: { dagId: string; ti: TaskInstanceDetail
         </dd>
       </dl>
       {ti.rendered_fields && Object.keys(ti.rendered_fields).length > 0 && (
-        <details className="section" open>
+        <details className="section" open data-testid={TID.renderedFields}>
           <summary>Rendered templates</summary>
           <dl className="attributes">
             {Object.entries(ti.rendered_fields).map(([field, value]) => (
@@ -76,6 +77,8 @@ function TaskInstanceBody({ dagId, ti }: { dagId: string; ti: TaskInstanceDetail
             <button
               key={attempt.try_number}
               role="tab"
+              data-testid={TID.tryTab}
+              data-try={attempt.try_number}
               aria-selected={attempt.try_number === selectedTry}
               className={attempt.try_number === selectedTry ? "try active" : "try"}
               onClick={() => update({ try: attempt.try_number === latestTry ? null : attempt.try_number })}
@@ -108,7 +111,7 @@ function LogView({ dagId, runId, taskId, tryNumber }: { dagId: string; runId: st
         </label>
       </div>
       {log.error ? <ErrorPanel error={log.error} /> : null}
-      <pre ref={pre} className="log log-body">
+      <pre ref={pre} className="log log-body" data-testid={TID.log}>
         {log.loading ? "Loading…" : log.content || "(empty log)"}
       </pre>
     </div>
@@ -131,13 +134,13 @@ function TaskActions({ dagId, ti }: { dagId: string; ti: TaskInstanceDetail }) {
   return (
     <div className="ti-actions">
       <div className="actions">
-        <button className="button" disabled={clear.isPending} onClick={() => clear.mutate({ ...body, dry_run: true }, { onSuccess: setPreview })}>
+        <button className="button" disabled={clear.isPending} onClick={() => clear.mutate({ ...body, dry_run: true }, { onSuccess: setPreview })} data-testid={TID.clearButton}>
           Clear…
         </button>
-        <button className="button" disabled={mark.isPending || ti.state === "success"} onClick={() => mark.mutate({ runId: ti.run_id, taskId: ti.task_id, state: "success" })}>
+        <button className="button" disabled={mark.isPending || ti.state === "success"} onClick={() => mark.mutate({ runId: ti.run_id, taskId: ti.task_id, state: "success" })} data-testid={TID.markSuccess}>
           Mark success
         </button>
-        <button className="button danger" disabled={mark.isPending || ti.state === "failed"} onClick={() => mark.mutate({ runId: ti.run_id, taskId: ti.task_id, state: "failed" })}>
+        <button className="button danger" disabled={mark.isPending || ti.state === "failed"} onClick={() => mark.mutate({ runId: ti.run_id, taskId: ti.task_id, state: "failed" })} data-testid={TID.markFailed}>
           Mark failed
         </button>
       </div>
@@ -154,7 +157,7 @@ function TaskActions({ dagId, ti }: { dagId: string; ti: TaskInstanceDetail }) {
           ) : (
             <>
               <p className="small muted">They go back to no status and the scheduler runs them again (with their full retries).</p>
-              <ul className="clear-list">
+              <ul className="clear-list" data-testid={TID.clearPreview}>
                 {preview.task_instances.map((item) => (
                   <li key={`${item.run_id}/${item.task_id}`}>
                     <span className="mono small">{item.task_id}</span> <StateBadge state={item.state} />
@@ -169,6 +172,7 @@ function TaskActions({ dagId, ti }: { dagId: string; ti: TaskInstanceDetail }) {
             </button>
             <button
               className="button primary"
+              data-testid={TID.clearConfirm}
               disabled={clear.isPending || preview.task_instances.length === 0}
               onClick={() => clear.mutate({ ...body, dry_run: false }, { onSuccess: () => setPreview(null) })}
             >

@@ -6,6 +6,7 @@ import { ErrorPanel } from "../../components/ErrorPanel";
 import { Modal } from "../../components/Modal";
 import { Skeleton } from "../../components/Skeleton";
 import { confFromValues, fieldsFromParams, placeServerErrors, valuesFromConf, type Field, type FieldValue } from "./paramsForm";
+import { TID } from "../../testids";
 
 /** Trigger a run: a form built from the DAG's params, or raw JSON conf. */
 export function TriggerDialog({ dagId, onClose }: { dagId: string; onClose: () => void }) {
@@ -135,7 +136,7 @@ function TriggerForm({ dagId, params, onClose }: { dagId: string; params: Parame
         <button type="button" className="button" onClick={onClose}>
           Cancel
         </button>
-        <button type="submit" className="button primary" disabled={trigger.isPending}>
+        <button type="submit" className="button primary" disabled={trigger.isPending} data-testid={TID.triggerSubmit}>
           {trigger.isPending ? "Triggering…" : "Trigger"}
         </button>
       </footer>
@@ -184,7 +185,7 @@ function ParamField({ field, value, errors, onChange }: { field: Field; value: F
       );
   }
   return (
-    <div className={field.kind === "boolean" ? "field field-inline" : "field"}>
+    <div className={field.kind === "boolean" ? "field field-inline" : "field"} data-param={field.name}>
       <label className="field-label" htmlFor={id}>
         {field.label}
         {field.required && <span className="required" title="required"> *</span>}
@@ -193,7 +194,7 @@ function ParamField({ field, value, errors, onChange }: { field: Field; value: F
       {input}
       {field.description && <span className="field-help">{field.description}</span>}
       {errors.map((message) => (
-        <span key={message} className="field-error" role="alert">
+        <span key={message} className="field-error" role="alert" data-testid={TID.fieldError}>
           {message}
         </span>
       ))}

@@ -3,6 +3,7 @@ import { useVersions } from "../../api/hooks";
 import { EmptyState } from "../../components/EmptyState";
 import { QueryView } from "../../components/QueryView";
 import { formatDate } from "../../lib/format";
+import { TID } from "../../testids";
 
 /** Immutable versions of the DAG: a new one for every change of its canonical document. */
 export function Versions({ dagId }: { dagId: string }) {
@@ -26,7 +27,7 @@ export function Versions({ dagId }: { dagId: string }) {
               </thead>
               <tbody>
                 {data.versions.map((version) => (
-                  <tr key={version.version_number}>
+                  <tr key={version.version_number} data-testid={TID.versionRow} data-version={version.version_number}>
                     <td>v{version.version_number}</td>
                     <td className="small">{formatDate(version.created_at)}</td>
                     <td className="small">{version.task_count}</td>

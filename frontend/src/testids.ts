@@ -1,0 +1,90 @@
+/**
+ * Stable hooks for the end-to-end suite (e2e/). The browser tests select elements by these
+ * `data-testid` values and the data-* attributes listed next to them, never by CSS classes or
+ * text that designers may change. Renaming one breaks e2e/: change both together.
+ *
+ * DAG list `/`
+ *   dag-list               the result area once data arrived (table, or the empty state "No DAGs …")
+ *   [data-dag-id=<id>]     one row per DAG (on the <tr>)
+ *   dag-search             the search box (`/` focuses it)
+ *   pause-toggle           the pause switch of a row or of the DAG page header (checked = active)
+ *   tag-chip               a tag button in a row; tag-filter: an active tag filter chip
+ *   import-errors-banner   the "N DAG files have import errors" link
+ *   error-panel            any API problem shown in place of a view
+ *   empty-state            any empty view; its text says what to do
+ * DAG page `/dags/:dagId/<tab>`
+ *   trigger-button         opens the trigger dialog (also one per DAG list row)
+ *   trigger-submit         the dialog's submit; param fields are [data-param=<name>], their
+ *                          messages field-error
+ * Grid
+ *   grid-cell              [data-task-id][data-run-id][data-state]: one task instance; data-state is
+ *                          the state name ("success", "none" = no status) or "" when the run has no
+ *                          task instance of that task
+ *   grid-group-cell        [data-group-id][data-run-id][data-state]: a group row's summary cell
+ *   grid-row               [data-task-id] or [data-group-id]: a row (virtualised: only rows near the
+ *                          viewport exist in the DOM)
+ *   group-toggle           [data-group-id][aria-expanded]: expand / collapse a task group
+ *   run-bar                [data-run-id]: a run's duration bar in the grid header
+ *   grid-older / grid-newest   run paging
+ * Graph
+ *   graph-node             [data-task-id][data-state]: a task drawn as a node (every node of the
+ *                          layout is in the DOM)
+ *   graph-group            [data-group-id][data-state]: a collapsed group drawn as one node
+ *   graph-cluster          [data-group-id]: an expanded group's box; its label collapses it
+ *   graph-edge             [data-edge="<up>-><down>"]: an edge; a collapsed group end is "group:<id>"
+ *   graph-svg              the drawing; graph-fit: the Fit button
+ *   run-select             the run whose states colour the nodes; graph-version: "vN" drawn
+ * Task instance drawer
+ *   ti-drawer, run-drawer  the drawers (Escape closes them)
+ *   clear-button           opens the dry-run preview (clear-preview lists what would be cleared)
+ *   clear-confirm          clears for real
+ *   mark-success-button / mark-failed-button
+ *   rendered-fields, try-tab [data-try], log (the selected try's log text)
+ * Other views
+ *   code-source, code-version; doc-md (Details); version-row [data-version]; run-row [data-run-id];
+ *   import-error (one per failing file)
+ */
+export const TID = {
+  dagList: "dag-list",
+  dagSearch: "dag-search",
+  pauseToggle: "pause-toggle",
+  tagChip: "tag-chip",
+  tagFilter: "tag-filter",
+  importErrorsBanner: "import-errors-banner",
+  errorPanel: "error-panel",
+  emptyState: "empty-state",
+  triggerButton: "trigger-button",
+  triggerSubmit: "trigger-submit",
+  fieldError: "field-error",
+  gridCell: "grid-cell",
+  gridGroupCell: "grid-group-cell",
+  gridRow: "grid-row",
+  groupToggle: "group-toggle",
+  runBar: "run-bar",
+  gridOlder: "grid-older",
+  gridNewest: "grid-newest",
+  graphNode: "graph-node",
+  graphGroup: "graph-group",
+  graphCluster: "graph-cluster",
+  graphEdge: "graph-edge",
+  graphSvg: "graph-svg",
+  graphFit: "graph-fit",
+  runSelect: "run-select",
+  graphVersion: "graph-version",
+  tiDrawer: "ti-drawer",
+  runDrawer: "run-drawer",
+  clearButton: "clear-button",
+  clearPreview: "clear-preview",
+  clearConfirm: "clear-confirm",
+  markSuccess: "mark-success-button",
+  markFailed: "mark-failed-button",
+  renderedFields: "rendered-fields",
+  tryTab: "try-tab",
+  log: "log",
+  codeSource: "code-source",
+  codeVersion: "code-version",
+  docMd: "doc-md",
+  versionRow: "version-row",
+  runRow: "run-row",
+  importError: "import-error",
+} as const;
