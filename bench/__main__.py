@@ -1,6 +1,9 @@
 """``make bench``: run every benchmark, write ``bench/results/latest.json`` and ``latest.md``.
 
-``python -m bench --only api,processor --seconds 10`` runs a subset, shorter.
+``python -m bench --only api,processor --seconds 10`` runs a subset, shorter;
+``python -m bench --quick`` is a smoke run of everything (a few minutes: 1,000
+DAGs instead of 10,000, fewer samples, 5 s per load). A full run takes about
+35 minutes on the 2-core machine.
 Each suite module has ``run(...) -> dict``; the Markdown table compares the
 medians with the targets of issue 8 and with Airflow 3.3.2 on the same machine
 kind (``../shared/PEERS.md``).
@@ -20,13 +23,30 @@ from bench.report import markdown
 
 RESULTS = Path(__file__).parent / "results"
 SUITES = ("processor", "scheduler", "api", "browser")
+QUICK = {  # the processor suite (about 2 minutes) always runs in full
+    "scheduler": {"width": 199},
+    "api": {"quick": True},
+    "browser": {"quick": True},
+}
+
+
+def _suite_kwargs(suite: str, quick: bool, seconds: int) -> dict:
+    """What each suite's ``run()`` takes from the command line."""
+    kwargs = {"seconds": seconds} if suite == "api" else {}
+    if quick:
+        kwargs.update(QUICK.get(suite, {}))
+    return kwargs
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
     parser.add_argument("--only", default=",".join(SUITES), help="comma-separated suites")
-    parser.add_argument("--seconds", type=int, default=20, help="load duration per endpoint")
+    parser.add_argument("--seconds", type=int, help="load duration per endpoint (20; quick: 5)")
+    parser.add_argument(
+        "--quick", action="store_true", help="smoke run: fewer DAGs, samples and seconds"
+    )
     args = parser.parse_args()
+    seconds = args.seconds or (5 if args.quick else 20)
     results = {
         "started": datetime.now(UTC).isoformat(timespec="seconds"),
         "machine": {"cpus": __import__("os").cpu_count(), "python": platform.python_version()},
@@ -34,8 +54,7 @@ def main() -> None:
     for suite in args.only.split(","):
         started = time.perf_counter()
         module = importlib.import_module(f"bench.{suite}")
-        kwargs = {"seconds": args.seconds} if suite == "api" else {}
-        results.update(module.run(**kwargs))
+        results.update(module.run(**_suite_kwargs(suite, args.quick, seconds)))
         print(f"{suite}: done in {time.perf_counter() - started:.0f} s", flush=True)
     RESULTS.mkdir(exist_ok=True)
     (RESULTS / "latest.json").write_text(json.dumps(results, indent=2) + "\n")

@@ -14,7 +14,9 @@ import subprocess
 _UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
 
 
-def _ms(text: str) -> float:
+def _ms(text: str | None) -> float | None:
+    if text is None:
+        return None
     value, unit = re.fullmatch(r"([\d.]+)(us|ms|s)", text).groups()
     return round(float(value) * _UNITS[unit], 3)
 
@@ -42,12 +44,16 @@ def wrk(
     latency = dict(re.findall(r"^\s+(50|99)%\s+(\S+)$", out, re.MULTILINE))
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
     bad = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
+    socket = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
     requests = int(re.search(r"(\d+) requests in", out).group(1))
+    if requests == 0:  # nothing finished inside the window: no distribution to read
+        latency = {"50": None, "99": None}
     return {
         "p50_ms": _ms(latency["50"]),
         "p99_ms": _ms(latency["99"]),
         "rps": round(rps, 1),
         "requests": requests,
         "errors": int(bad.group(1)) if bad else 0,
+        "socket_errors": sum(map(int, socket.groups())) if socket else 0,
         "command": " ".join(["wrk", *map(shlex.quote, args), url]),
     }
