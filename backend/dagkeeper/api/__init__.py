@@ -14,6 +14,7 @@ from flask import Flask
 
 from dagkeeper.api import hooks
 from dagkeeper.api.spec import SPEC_CONFIG, DagkeeperApi
+from dagkeeper.config import load_settings
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
@@ -31,6 +32,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     app = Flask(__name__, static_folder=None)
     app.config.update(SPEC_CONFIG)
+    # Shared by every worker on every host (DESIGN.md invariant 6), never per-process random.
+    app.config["SECRET_KEY"] = load_settings().secret_key
     app.config["DEBUG_MODULES"] = os.environ.get("DAGKEEPER_DEBUG_MODULES") == "1"
     app.config.update(config or {})
 

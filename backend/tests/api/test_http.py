@@ -9,6 +9,7 @@ import subprocess
 import sys
 
 from dagkeeper import db
+from dagkeeper.api import create_app
 
 WORKER = "X-Dagkeeper-Worker"
 
@@ -66,7 +67,6 @@ def test_health_reports_the_token(client, data):
 
 
 def test_an_unreachable_database_is_503_and_the_worker_recovers(tmp_path, sqlite_db, monkeypatch):
-    from dagkeeper.api import create_app
     from dagkeeper.migrate import migrate
 
     folder = tmp_path / "dbdir"
@@ -133,3 +133,13 @@ def test_every_reference_in_the_openapi_document_resolves(client, db):
         for part in reference.split("/"):
             assert part in node, f"#/{reference} is not defined"
             node = node[part]
+
+
+def test_every_worker_signs_with_the_configured_secret(db, monkeypatch):
+    from itsdangerous import URLSafeSerializer
+
+    monkeypatch.setenv("DAGKEEPER_SECRET_KEY", "shared-by-all-workers")
+    one, two = create_app(), create_app()  # two workers' apps
+    assert one.secret_key == two.secret_key == "shared-by-all-workers"
+    signed = URLSafeSerializer(one.secret_key).dumps({"user": "a"})
+    assert URLSafeSerializer(two.secret_key).loads(signed) == {"user": "a"}
