@@ -60,7 +60,8 @@ test-e2e: $(VENV)/.dev system-deps frontend ## browser tests against the real st
 
 test: lint test-backend test-frontend test-e2e ## everything CI runs
 
-bench: $(VENV)/.dev system-deps frontend ## the benchmark suite; writes bench/results/
+bench: $(VENV)/.dev frontend ## the benchmark suite; writes bench/results/
+	scripts/install-system-deps.sh --bench
 	$(PY) -m bench
 
 clean: ## remove the venv, build output and local database

@@ -1,9 +1,13 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the test suite needs, if they are missing:
 # Chromium (driven by Playwright; never `playwright install`) and PostgreSQL
-# (the scale-out backend's test leg). Safe to run again.
+# (the scale-out backend's test leg). `--bench` adds wrk, the HTTP load tool
+# of `make bench`. Safe to run again.
 set -euo pipefail
 need=()
+if [ "${1:-}" = "--bench" ]; then
+  command -v wrk >/dev/null 2>&1 || need+=(wrk)
+fi
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
 [ ${#need[@]} -eq 0 ] && exit 0
