@@ -15,6 +15,20 @@ def register(subparsers) -> None:
     parser.set_defaults(handler=run)
 
 
+def _wait_for_health(url: str, supervisor, timeout: float = 60.0) -> bool:
+    """True once the web server answers, so the printed URL works when it is shown."""
+    import urllib.request
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and not supervisor.exited():
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:
+                return response.status == 200
+        except OSError:
+            time.sleep(0.2)
+    return False
+
+
 def run(args) -> int:
     from dagkeeper.config import load_settings
     from dagkeeper.migrate import migrate
@@ -33,6 +47,10 @@ def run(args) -> int:
     signal.signal(signal.SIGINT, stop)
     for name, argv in component_commands(args.bind, args.workers).items():
         supervisor.start(name, argv)
+    if not _wait_for_health(f"http://{args.bind}/api/v1/health", supervisor):
+        supervisor.stop()
+        print(f"The web server did not come up; see {settings.home / 'logs'}.")
+        return 1
     print(f"dagkeeper is running: http://{args.bind}/  (DAG folder {settings.dags_folder})")
     print(f"Database {settings.db_url}; component logs in {settings.home / 'logs'}. Ctrl-C stops.")
     try:
