@@ -13,6 +13,7 @@ import re
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from dagkeeper.testing.pg import PgCluster, find_bindir
 from dagkeeper.testing.stack import Stack
@@ -22,6 +23,9 @@ CHROMIUM = "/usr/bin/chromium"
 # Chromium looks up outside hosts at start; this keeps it on loopback.
 NO_OUTSIDE_DNS = "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1 , EXCLUDE localhost"
 BACKENDS = ["sqlite", "postgresql"]
+# Two cores run the browser, four web workers, the processor, the scheduler and its tasks:
+# Playwright's auto-waiting gets more room than its 5 s default.
+expect.set_options(timeout=10_000)
 
 
 @pytest.fixture(scope="session")
@@ -31,6 +35,12 @@ def browser_type_launch_args(browser_type_launch_args):
         "executable_path": CHROMIUM,
         "args": [NO_OUTSIDE_DNS],
     }
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    """The issue's reference window: 1280 x 800."""
+    return {**browser_context_args, "viewport": {"width": 1280, "height": 800}}
 
 
 @pytest.fixture(scope="session")

@@ -37,3 +37,63 @@ def bash_chain_dag(dag_id: str, tasks: int = 3) -> str:
     lines += [f"    {n} = BashOperator(task_id={n!r}, bash_command='echo {n}')" for n in names]
     lines.append("    " + " >> ".join(names))
     return "\n".join(lines) + "\n"
+
+
+def etl_dag(dag_id: str = "view_etl") -> str:
+    """Grouped bash tasks with params (one of type object), doc_md and a templated command."""
+    return f"""
+from datetime import datetime
+from dagkeeper import DAG, Param, TaskGroup
+from dagkeeper.operators import BashOperator
+
+with DAG(
+    {dag_id!r},
+    schedule=None,
+    start_date=datetime(2024, 1, 1),
+    tags=["views", "etl"],
+    description="Extract, transform and load, grouped by stage",
+    default_args={{"owner": "data-team"}},
+    params={{
+        "greeting": Param("hello", type="string", description="What the first task says"),
+        "repeat": Param(2, type="integer", minimum=1, maximum=5, description="How many times"),
+        "options": Param({{"region": "eu"}}, type="object", description="Free-form options"),
+    }},
+    doc_md="# View ETL\\n\\nThis DAG **extracts** orders and refunds.\\n\\n- extract\\n- transform\\n",
+):
+    with TaskGroup("extract", tooltip="read the raw sources"):
+        orders = BashOperator(
+            task_id="orders", bash_command="echo 'extracting orders: {{{{ params.greeting }}}}'"
+        )
+        refunds = BashOperator(task_id="refunds", bash_command="echo extracting refunds")
+    with TaskGroup("transform"):
+        total = BashOperator(task_id="total", bash_command="echo total")
+    load = BashOperator(task_id="load", bash_command="echo loaded")
+    [orders, refunds] >> total >> load
+"""
+
+
+def empty_dag(dag_id: str, tags: tuple[str, ...] = ("views",), owner: str = "dagkeeper") -> str:
+    """One EmptyOperator: cheap to parse and to run, for lists and run paging."""
+    return f"""
+from datetime import datetime
+from dagkeeper import DAG
+from dagkeeper.operators import EmptyOperator
+
+with DAG({dag_id!r}, schedule=None, start_date=datetime(2024, 1, 1), tags={list(tags)!r},
+         default_args={{"owner": {owner!r}}}):
+    EmptyOperator(task_id="only")
+"""
+
+
+def slow_dag(dag_id: str, seconds: int = 3) -> str:
+    """Two bash tasks that take a few seconds, so a watcher can see them progress."""
+    return f"""
+from datetime import datetime
+from dagkeeper import DAG
+from dagkeeper.operators import BashOperator
+
+with DAG({dag_id!r}, schedule=None, start_date=datetime(2024, 1, 1), tags=["views"]):
+    first = BashOperator(task_id="first", bash_command="sleep {seconds}; echo first done")
+    second = BashOperator(task_id="second", bash_command="sleep 1; echo second done")
+    first >> second
+"""
