@@ -1,10 +1,10 @@
 import { Suspense } from "react";
-import { Link, NavLink, Navigate, Route, Routes } from "react-router";
+import { Link, Navigate, NavLink, Route, Routes } from "react-router";
 import { useLive } from "./api/live";
 import { EmptyState } from "./components/EmptyState";
 import { Skeleton } from "./components/Skeleton";
-import { DagList } from "./views/DagList/DagList";
 import { DagPage } from "./views/Dag/DagPage";
+import { DagList } from "./views/DagList/DagList";
 import { ImportErrors } from "./views/ImportErrors/ImportErrors";
 
 export function App() {
@@ -67,4 +67,3 @@ function Header() {
     </header>
   );
 }
-

@@ -2,9 +2,9 @@ import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
 import { BrowserRouter } from "react-router";
+import { App } from "./App";
 import { ApiError } from "./api/client";
 import { LiveProvider } from "./api/live";
-import { App } from "./App";
 import "./theme/theme.css";
 import "./app.css";
 

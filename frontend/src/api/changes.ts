@@ -1,5 +1,5 @@
 /** Turning a /ui/changes answer into the query-key prefixes to invalidate, and nothing more. */
-import { DEFINITION_TOPICS, RUN_TOPICS, keys } from "./keys";
+import { DEFINITION_TOPICS, keys, RUN_TOPICS } from "./keys";
 import type { ChangesResponse } from "./types";
 
 export type KeyPrefix = readonly unknown[];

@@ -62,8 +62,7 @@ export function useDagDetails(dagId: string) {
 export function useStructure(dagId: string, runId?: string | null) {
   return useQuery({
     queryKey: keys.dagTopic(dagId, "structure", runId ?? null),
-    queryFn: ({ signal }) =>
-      request<StructureResponse>(`/ui/structure/${enc(dagId)}${queryString({ run_id: runId })}`, { signal }),
+    queryFn: ({ signal }) => request<StructureResponse>(`/ui/structure/${enc(dagId)}${queryString({ run_id: runId })}`, { signal }),
     placeholderData: keepPreviousData,
   });
 }
@@ -117,8 +116,7 @@ export function useTaskInstances(dagId: string, runId: string | null) {
 export function useTaskInstance(dagId: string, runId: string, taskId: string) {
   return useQuery({
     queryKey: keys.dagTopic(dagId, "ti", runId, taskId),
-    queryFn: ({ signal }) =>
-      request<TaskInstanceDetail>(`${runPath(dagId, runId)}/taskInstances/${enc(taskId)}`, { signal }),
+    queryFn: ({ signal }) => request<TaskInstanceDetail>(`${runPath(dagId, runId)}/taskInstances/${enc(taskId)}`, { signal }),
     placeholderData: keepPreviousData,
   });
 }
@@ -179,8 +177,7 @@ export function useTriggerDag(dagId: string) {
 export function useClearTaskInstances(dagId: string) {
   const refresh = useRefreshDag();
   return useMutation({
-    mutationFn: (body: ClearRequest) =>
-      request<ClearResult>(`${dagPath(dagId)}/clearTaskInstances`, { method: "POST", body }),
+    mutationFn: (body: ClearRequest) => request<ClearResult>(`${dagPath(dagId)}/clearTaskInstances`, { method: "POST", body }),
     onSuccess: (_data, body) => {
       if (!body.dry_run) refresh(dagId);
     },

@@ -4,7 +4,7 @@
  * keepPreviousData the views re-render in place, keeping scroll, selection and zoom.
  */
 import { useQueryClient } from "@tanstack/react-query";
-import { createContext, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from "react";
+import { createContext, type ReactNode, useContext, useEffect, useMemo, useRef, useState } from "react";
 import { keysToInvalidate } from "./changes";
 import { request } from "./client";
 import type { ChangesResponse, Health } from "./types";

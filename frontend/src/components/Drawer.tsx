@@ -1,7 +1,17 @@
-import { useEffect, useRef, type ReactNode } from "react";
+import { type ReactNode, useEffect, useRef } from "react";
 
 /** A right-hand panel over the view; Escape or the close button dismisses it. */
-export function Drawer({ title, onClose, children, testId }: { title: ReactNode; onClose: () => void; children: ReactNode; testId?: string }) {
+export function Drawer({
+  title,
+  onClose,
+  children,
+  testId,
+}: {
+  title: ReactNode;
+  onClose: () => void;
+  children: ReactNode;
+  testId?: string;
+}) {
   const panel = useRef<HTMLElement>(null);
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
@@ -14,7 +24,7 @@ export function Drawer({ title, onClose, children, testId }: { title: ReactNode;
     <aside className="drawer" ref={panel} role="dialog" aria-label={typeof title === "string" ? title : "details"} data-testid={testId}>
       <header className="drawer-head">
         <h2>{title}</h2>
-        <button className="icon-button" onClick={onClose} aria-label="Close (Escape)" title="Close (Escape)">
+        <button type="button" className="icon-button" onClick={onClose} aria-label="Close (Escape)" title="Close (Escape)">
           ✕
         </button>
       </header>

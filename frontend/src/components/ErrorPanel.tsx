@@ -14,7 +14,7 @@ export function ErrorPanel({ error, onRetry }: { error: unknown; onRetry?: () =>
       </strong>
       {detail && <p>{detail}</p>}
       {onRetry && (
-        <button className="button" onClick={onRetry}>
+        <button type="button" className="button" onClick={onRetry}>
           Retry
         </button>
       )}

@@ -19,19 +19,31 @@ export function Pagination({
       <span className="muted">
         {total === 0 ? "0" : `${offset + 1}–${Math.min(offset + limit, total)}`} of {total.toLocaleString()}
       </span>
-      <button className="button" disabled={page === 0} onClick={() => onChange(0, limit)} aria-label="First page">
+      <button type="button" className="button" disabled={page === 0} onClick={() => onChange(0, limit)} aria-label="First page">
         «
       </button>
-      <button className="button" disabled={page === 0} onClick={() => onChange((page - 1) * limit, limit)} aria-label="Previous page">
+      <button
+        type="button"
+        className="button"
+        disabled={page === 0}
+        onClick={() => onChange((page - 1) * limit, limit)}
+        aria-label="Previous page"
+      >
         ‹
       </button>
       <span>
         Page {page + 1} / {last + 1}
       </span>
-      <button className="button" disabled={page >= last} onClick={() => onChange((page + 1) * limit, limit)} aria-label="Next page">
+      <button
+        type="button"
+        className="button"
+        disabled={page >= last}
+        onClick={() => onChange((page + 1) * limit, limit)}
+        aria-label="Next page"
+      >
         ›
       </button>
-      <button className="button" disabled={page >= last} onClick={() => onChange(last * limit, limit)} aria-label="Last page">
+      <button type="button" className="button" disabled={page >= last} onClick={() => onChange(last * limit, limit)} aria-label="Last page">
         »
       </button>
       <select value={limit} onChange={(event) => onChange(0, Number(event.target.value))} aria-label="Rows per page">

@@ -16,7 +16,13 @@ export function formatDate(iso: string | null | undefined): string {
 }
 
 const short = new Intl.DateTimeFormat(undefined, { month: "short", day: "numeric", hour: "2-digit", minute: "2-digit" });
-const shortWithYear = new Intl.DateTimeFormat(undefined, { year: "numeric", month: "short", day: "numeric", hour: "2-digit", minute: "2-digit" });
+const shortWithYear = new Intl.DateTimeFormat(undefined, {
+  year: "numeric",
+  month: "short",
+  day: "numeric",
+  hour: "2-digit",
+  minute: "2-digit",
+});
 
 /** Compact form for table cells: no seconds, and the year only when it is not this year. */
 export function formatShortDate(iso: string | null | undefined, now = new Date()): string {

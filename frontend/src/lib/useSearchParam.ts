@@ -15,8 +15,11 @@ export function useUrlState() {
           for (const [key, value] of Object.entries(changes)) {
             next.delete(key);
             if (value === null || value === undefined || value === "" || value === false) continue;
-            if (Array.isArray(value)) value.forEach((item) => next.append(key, item));
-            else next.set(key, String(value));
+            if (Array.isArray(value)) {
+              for (const item of value) next.append(key, item);
+            } else {
+              next.set(key, String(value));
+            }
           }
           return next;
         },

@@ -2,7 +2,15 @@
 import type { Structure, StructureGroup, StructureNode, StructureRef } from "../api/types";
 
 export function taskNode(id: string, group: string | null = null): StructureNode {
-  return { id, label: id.split(".").at(-1)!, operator: "EmptyOperator", group, trigger_rule: "all_success", ui_color: "#fff", ui_fgcolor: "#000" };
+  return {
+    id,
+    label: id.split(".").at(-1)!,
+    operator: "EmptyOperator",
+    group,
+    trigger_rule: "all_success",
+    ui_color: "#fff",
+    ui_fgcolor: "#000",
+  };
 }
 
 export function groupNode(id: string, parent: string | null, children: StructureRef[]): StructureGroup {

@@ -35,7 +35,8 @@ export default function Code({ dagId }: { dagId: string }) {
         {source.data && (
           <span className="muted small">
             <code>{source.data.fileloc}</code> · <span data-testid={TID.codeVersion}>v{source.data.version_number}</span>
-            {current ? ` · ${formatDate(current.created_at)}` : ""} · source <code title={source.data.source_hash}>{source.data.source_hash.slice(0, 10)}</code>
+            {current ? ` · ${formatDate(current.created_at)}` : ""} · source{" "}
+            <code title={source.data.source_hash}>{source.data.source_hash.slice(0, 10)}</code>
           </span>
         )}
       </div>
@@ -56,6 +57,7 @@ function Highlighted({ source }: { source: string }) {
         {Array.from({ length: lines }, (_, i) => i + 1).join("\n")}
       </pre>
       <pre className="code-text hljs" data-testid={TID.codeSource}>
+        {/* biome-ignore lint/security/noDangerouslySetInnerHtml: highlight.js escapes the source and adds only its own spans */}
         <code dangerouslySetInnerHTML={{ __html: html }} />
       </pre>
     </div>

@@ -6,13 +6,13 @@ import { Skeleton } from "../../components/Skeleton";
 import { StateBadge } from "../../components/StateBadge";
 import { formatDate } from "../../lib/format";
 import { useUrlState } from "../../lib/useSearchParam";
+import { TID } from "../../testids";
 import { Grid } from "../Grid/Grid";
 import { Runs } from "../Runs/Runs";
 import { RunDrawer } from "../TaskInstance/RunDrawer";
 import { TaskInstanceDrawer } from "../TaskInstance/TaskInstanceDrawer";
 import { TriggerDialog } from "../Trigger/TriggerDialog";
 import { Versions } from "../Versions/Versions";
-import { TID } from "../../testids";
 
 // Heavier views (layout worker, highlighter, Markdown) load on first visit only.
 const Graph = lazy(() => import("../Graph/Graph"));
@@ -54,7 +54,13 @@ export function DagPage() {
           <h1>{dagId}</h1>
           {dag.data && (
             <label className="switch" title={paused ? "Paused: click to unpause" : "Active: click to pause"}>
-              <input type="checkbox" checked={!paused} onChange={() => pause.mutate({ dagId, isPaused: !paused })} aria-label={paused ? "Unpause" : "Pause"} data-testid={TID.pauseToggle} />
+              <input
+                type="checkbox"
+                checked={!paused}
+                onChange={() => pause.mutate({ dagId, isPaused: !paused })}
+                aria-label={paused ? "Unpause" : "Pause"}
+                data-testid={TID.pauseToggle}
+              />
               <span />
             </label>
           )}
@@ -78,7 +84,12 @@ export function DagPage() {
             <span>
               <span className="muted">Owner</span> {dag.data.owners.join(", ")}
             </span>
-            <button className="button primary" onClick={() => update({ trigger: "1" }, { replace: false })} data-testid={TID.triggerButton}>
+            <button
+              type="button"
+              className="button primary"
+              onClick={() => update({ trigger: "1" }, { replace: false })}
+              data-testid={TID.triggerButton}
+            >
               ▶ Trigger
             </button>
           </div>
@@ -88,7 +99,11 @@ export function DagPage() {
       </header>
       <nav className="tabs" aria-label="DAG views">
         {TABS.map((name) => (
-          <NavLink key={name} to={`/dags/${encodeURIComponent(dagId)}/${name}${name === "grid" || name === "graph" ? carry : ""}`} className={name === tab ? "active" : ""}>
+          <NavLink
+            key={name}
+            to={`/dags/${encodeURIComponent(dagId)}/${name}${name === "grid" || name === "graph" ? carry : ""}`}
+            className={name === tab ? "active" : ""}
+          >
             {name}
           </NavLink>
         ))}

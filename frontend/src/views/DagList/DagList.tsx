@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from "react";
 import { Link } from "react-router";
-import { useDags, useImportErrors, usePauseDag, type DagListParams } from "../../api/hooks";
+import { type DagListParams, useDags, useImportErrors, usePauseDag } from "../../api/hooks";
 import type { Dag } from "../../api/types";
 import { EmptyState } from "../../components/EmptyState";
 import { ErrorPanel } from "../../components/ErrorPanel";
@@ -9,8 +9,8 @@ import { Skeleton } from "../../components/Skeleton";
 import { StateBadge, StateSquare } from "../../components/StateBadge";
 import { formatDate, formatRelative, formatShortDate } from "../../lib/format";
 import { intParam, useUrlState } from "../../lib/useSearchParam";
-import { TriggerDialog } from "../Trigger/TriggerDialog";
 import { TID } from "../../testids";
+import { TriggerDialog } from "../Trigger/TriggerDialog";
 
 const PAGE_SIZES = [25, 50, 100];
 let rowsMarked = false;
@@ -63,19 +63,36 @@ export function DagList() {
         <SearchBox value={query.search ?? ""} onChange={(search) => update({ search, offset: null })} />
         <div className="segmented" role="group" aria-label="Paused filter">
           {(["all", "active", "paused"] as const).map((value) => (
-            <button key={value} className={status === value ? "active" : ""} aria-pressed={status === value} onClick={() => update({ status: value === "all" ? null : value, offset: null })}>
+            <button
+              type="button"
+              key={value}
+              className={status === value ? "active" : ""}
+              aria-pressed={status === value}
+              onClick={() => update({ status: value === "all" ? null : value, offset: null })}
+            >
               {value}
             </button>
           ))}
         </div>
         <label className="check">
-          <input type="checkbox" checked={!!query.has_import_errors} onChange={(event) => update({ errors: event.target.checked ? "1" : null, offset: null })} />
+          <input
+            type="checkbox"
+            checked={!!query.has_import_errors}
+            onChange={(event) => update({ errors: event.target.checked ? "1" : null, offset: null })}
+          />
           has import errors
         </label>
         {query.tags!.length > 0 && (
-          <div className="chips" aria-label="Tag filters">
+          <div className="chips" role="group" aria-label="Tag filters">
             {query.tags!.map((tag) => (
-              <button key={tag} className="chip chip-active" onClick={() => toggleTag(tag)} title="Remove this tag filter" data-testid={TID.tagFilter}>
+              <button
+                type="button"
+                key={tag}
+                className="chip chip-active"
+                onClick={() => toggleTag(tag)}
+                title="Remove this tag filter"
+                data-testid={TID.tagFilter}
+              >
                 {tag} ✕
               </button>
             ))}
@@ -89,25 +106,35 @@ export function DagList() {
       ) : dags.data.dags.length === 0 ? (
         <div data-testid={TID.dagList}>
           {filtered ? (
-          <EmptyState title="No DAGs match these filters.">
-            <button className="button" onClick={() => update({ search: null, tags: null, status: null, errors: null, offset: null })}>
-              Clear filters
-            </button>
-          </EmptyState>
-        ) : (
-          <EmptyState title="No DAGs yet: put a DAG file in the DAG folder.">
-            The processor picks up new <code>*.py</code> files within seconds; files that fail to import appear under{" "}
-            <Link to="/import-errors">Import errors</Link>.
-          </EmptyState>
+            <EmptyState title="No DAGs match these filters.">
+              <button
+                type="button"
+                className="button"
+                onClick={() => update({ search: null, tags: null, status: null, errors: null, offset: null })}
+              >
+                Clear filters
+              </button>
+            </EmptyState>
+          ) : (
+            <EmptyState title="No DAGs yet: put a DAG file in the DAG folder.">
+              The processor picks up new <code>*.py</code> files within seconds; files that fail to import appear under{" "}
+              <Link to="/import-errors">Import errors</Link>.
+            </EmptyState>
           )}
         </div>
       ) : (
         <>
-          <div className={dags.isPlaceholderData ? "table-wrap loading" : "table-wrap"} data-testid={TID.dagList} aria-busy={dags.isPlaceholderData}>
+          <div
+            className={dags.isPlaceholderData ? "table-wrap loading" : "table-wrap"}
+            data-testid={TID.dagList}
+            aria-busy={dags.isPlaceholderData}
+          >
             <table className="table dag-table">
               <thead>
                 <tr>
-                  <th className="col-toggle" title="Paused / active">On</th>
+                  <th className="col-toggle" title="Paused / active">
+                    On
+                  </th>
                   <SortHeader label="DAG" field="dag_id" />
                   <SortHeader label="Owner" field="owners" />
                   <th>Schedule</th>
@@ -120,12 +147,24 @@ export function DagList() {
               </thead>
               <tbody>
                 {dags.data.dags.map((dag) => (
-                  <DagRow key={dag.dag_id} dag={dag} activeTags={query.tags!} onTag={toggleTag} onTrigger={() => update({ trigger: dag.dag_id }, { replace: false })} />
+                  <DagRow
+                    key={dag.dag_id}
+                    dag={dag}
+                    activeTags={query.tags!}
+                    onTag={toggleTag}
+                    onTrigger={() => update({ trigger: dag.dag_id }, { replace: false })}
+                  />
                 ))}
               </tbody>
             </table>
           </div>
-          <Pagination offset={query.offset} limit={query.limit} total={dags.data.total_entries} sizes={PAGE_SIZES} onChange={(offset, limit) => update({ offset: offset || null, limit: limit === 25 ? null : limit })} />
+          <Pagination
+            offset={query.offset}
+            limit={query.limit}
+            total={dags.data.total_entries}
+            sizes={PAGE_SIZES}
+            onChange={(offset, limit) => update({ offset: offset || null, limit: limit === 25 ? null : limit })}
+          />
         </>
       )}
       {triggering && <TriggerDialog dagId={triggering} onClose={() => update({ trigger: null })} />}
@@ -175,7 +214,7 @@ function SortHeader({ label, field }: { label: string; field: string }) {
   const next = active && !descending ? `-${field}` : field;
   return (
     <th aria-sort={active ? (descending ? "descending" : "ascending") : "none"}>
-      <button className="sort" onClick={() => update({ order_by: next, offset: null })}>
+      <button type="button" className="sort" onClick={() => update({ order_by: next, offset: null })}>
         {label}
         <span className="sort-mark" aria-hidden>
           {active ? (descending ? "▼" : "▲") : "↕"}
@@ -185,7 +224,17 @@ function SortHeader({ label, field }: { label: string; field: string }) {
   );
 }
 
-function DagRow({ dag, activeTags, onTag, onTrigger }: { dag: Dag; activeTags: string[]; onTag: (tag: string) => void; onTrigger: () => void }) {
+function DagRow({
+  dag,
+  activeTags,
+  onTag,
+  onTrigger,
+}: {
+  dag: Dag;
+  activeTags: string[];
+  onTag: (tag: string) => void;
+  onTrigger: () => void;
+}) {
   const pause = usePauseDag();
   const paused = pause.isPending ? pause.variables.isPaused : dag.is_paused;
   const link = `/dags/${encodeURIComponent(dag.dag_id)}/grid`;
@@ -193,7 +242,13 @@ function DagRow({ dag, activeTags, onTag, onTrigger }: { dag: Dag; activeTags: s
     <tr className={paused ? "paused" : ""} data-dag-id={dag.dag_id}>
       <td className="col-toggle">
         <label className="switch" title={paused ? "Paused: click to unpause" : "Active: click to pause"}>
-          <input type="checkbox" checked={!paused} onChange={() => pause.mutate({ dagId: dag.dag_id, isPaused: !paused })} aria-label={`${paused ? "Unpause" : "Pause"} ${dag.dag_id}`} data-testid={TID.pauseToggle} />
+          <input
+            type="checkbox"
+            checked={!paused}
+            onChange={() => pause.mutate({ dagId: dag.dag_id, isPaused: !paused })}
+            aria-label={`${paused ? "Unpause" : "Pause"} ${dag.dag_id}`}
+            data-testid={TID.pauseToggle}
+          />
           <span />
         </label>
       </td>
@@ -210,7 +265,14 @@ function DagRow({ dag, activeTags, onTag, onTrigger }: { dag: Dag; activeTags: s
         {dag.tags.length > 0 && (
           <div className="chips">
             {dag.tags.map((tag) => (
-              <button key={tag} className={activeTags.includes(tag) ? "chip chip-active" : "chip"} onClick={() => onTag(tag)} title={`Filter by tag ${tag}`} data-testid={TID.tagChip}>
+              <button
+                type="button"
+                key={tag}
+                className={activeTags.includes(tag) ? "chip chip-active" : "chip"}
+                onClick={() => onTag(tag)}
+                title={`Filter by tag ${tag}`}
+                data-testid={TID.tagChip}
+              >
                 {tag}
               </button>
             ))}
@@ -246,7 +308,14 @@ function DagRow({ dag, activeTags, onTag, onTrigger }: { dag: Dag; activeTags: s
         </div>
       </td>
       <td className="col-actions">
-        <button className="icon-button" onClick={onTrigger} title={`Trigger ${dag.dag_id}`} aria-label={`Trigger ${dag.dag_id}`} data-testid={TID.triggerButton}>
+        <button
+          type="button"
+          className="icon-button"
+          onClick={onTrigger}
+          title={`Trigger ${dag.dag_id}`}
+          aria-label={`Trigger ${dag.dag_id}`}
+          data-testid={TID.triggerButton}
+        >
           ▶
         </button>
       </td>

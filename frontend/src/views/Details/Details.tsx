@@ -74,7 +74,12 @@ export default function Details({ dagId }: { dagId: string }) {
                     <tr key={name}>
                       <td>
                         <code>{name}</code>
-                        {param.required && param.default === null && <span className="required" title="required"> *</span>}
+                        {param.required && param.default === null && (
+                          <span className="required" title="required">
+                            {" "}
+                            *
+                          </span>
+                        )}
                       </td>
                       <td className="small">
                         {param.type ?? "any"}
@@ -104,5 +109,6 @@ export default function Details({ dagId }: { dagId: string }) {
 
 function Markdown({ text }: { text: string }) {
   const html = useMemo(() => markdown.render(text), [text]);
+  // biome-ignore lint/security/noDangerouslySetInnerHtml: markdown-it with html: false escapes raw HTML and drops javascript: links
   return <article className="card markdown" data-testid={TID.docMd} dangerouslySetInnerHTML={{ __html: html }} />;
 }

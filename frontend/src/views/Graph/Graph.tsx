@@ -7,12 +7,12 @@ import { Skeleton } from "../../components/Skeleton";
 import { StateLegend } from "../../components/StateLegend";
 import { formatDate } from "../../lib/format";
 import { useUrlState } from "../../lib/useSearchParam";
-import { mostUrgent, stateName, type StateName } from "../../theme/states";
+import { TID } from "../../testids";
+import { mostUrgent, type StateName, stateName } from "../../theme/states";
 import { groupDescendants } from "../Grid/gridModel";
 import { GraphSvg } from "./GraphSvg";
-import { buildLayoutInput, layoutKey, type Direction } from "./layoutInput";
+import { buildLayoutInput, type Direction, layoutKey } from "./layoutInput";
 import { useLayout } from "./useLayout";
-import { TID } from "../../testids";
 
 /** The DAG drawn as a graph, coloured by the task states of the selected run. */
 export default function Graph({ dagId }: { dagId: string }) {
@@ -34,7 +34,12 @@ export default function Graph({ dagId }: { dagId: string }) {
       <div className="toolbar">
         <label className="small">
           Run{" "}
-          <select value={runId ?? ""} onChange={(event) => update({ run_id: event.target.value || null, task_id: null })} disabled={!runList.length} data-testid={TID.runSelect}>
+          <select
+            value={runId ?? ""}
+            onChange={(event) => update({ run_id: event.target.value || null, task_id: null })}
+            disabled={!runList.length}
+            data-testid={TID.runSelect}
+          >
             {!runList.length && <option value="">no runs yet</option>}
             {runId && !selectedInList && <option value={runId}>{runId}</option>}
             {runList.map((run) => (
@@ -54,7 +59,14 @@ export default function Graph({ dagId }: { dagId: string }) {
         )}
         <div className="segmented" role="group" aria-label="Direction">
           {(["LR", "TB"] as const).map((value) => (
-            <button key={value} className={direction === value ? "active" : ""} aria-pressed={direction === value} onClick={() => update({ dir: value === "LR" ? null : value })} title={value === "LR" ? "Left to right" : "Top to bottom"}>
+            <button
+              type="button"
+              key={value}
+              className={direction === value ? "active" : ""}
+              aria-pressed={direction === value}
+              onClick={() => update({ dir: value === "LR" ? null : value })}
+              title={value === "LR" ? "Left to right" : "Top to bottom"}
+            >
               {value === "LR" ? "→ LR" : "↓ TB"}
             </button>
           ))}
@@ -137,10 +149,10 @@ function GraphCanvas({
       <div className="graph-actions small">
         {structure.groups.length > 0 && (
           <>
-            <button className="link-button" onClick={() => setExpanded(new Set(structure.groups.map((g) => g.id)))}>
+            <button type="button" className="link-button" onClick={() => setExpanded(new Set(structure.groups.map((g) => g.id)))}>
               expand all groups
             </button>
-            <button className="link-button" onClick={() => setExpanded(new Set())}>
+            <button type="button" className="link-button" onClick={() => setExpanded(new Set())}>
               collapse all
             </button>
           </>

@@ -1,10 +1,10 @@
-import { line, curveBasis } from "d3-shape";
 import { select } from "d3-selection";
-import { zoom, zoomIdentity, type ZoomBehavior, type ZoomTransform } from "d3-zoom";
+import { curveBasis, line } from "d3-shape";
+import { type ZoomBehavior, type ZoomTransform, zoom, zoomIdentity } from "d3-zoom";
 import { memo, useCallback, useEffect, useMemo, useRef, useState } from "react";
-import { stateStyle, type StateName } from "../../theme/states";
-import type { LayoutResult } from "./runLayout";
 import { TID } from "../../testids";
+import { type StateName, stateStyle } from "../../theme/states";
+import type { LayoutResult } from "./runLayout";
 
 /** Below this zoom, labels are unreadable anyway; skipping them keeps 2,000 nodes cheap. */
 const LABEL_MIN_SCALE = 0.45;
@@ -47,7 +47,7 @@ export function GraphSvg({ layout, states, selected, onSelectTask, onToggleGroup
     };
   }, []);
 
-  const fit = useCallback(
+  const fitView = useCallback(
     (readable: boolean) => {
       const element = svg.current;
       if (!element || !behavior.current) return;
@@ -68,9 +68,9 @@ export function GraphSvg({ layout, states, selected, onSelectTask, onToggleGroup
   // Fit on the first layout and when the drawing's bounds change a lot (direction switch).
   useEffect(() => {
     const shape = `${Math.round(layout.width / 200)}x${Math.round(layout.height / 200)}`;
-    if (fitted.current === null || (fitted.current !== shape && !sameAspect(fitted.current, shape))) fit(true);
+    if (fitted.current === null || (fitted.current !== shape && !sameAspect(fitted.current, shape))) fitView(true);
     fitted.current = shape;
-  }, [layout, fit]);
+  }, [layout, fitView]);
 
   const zoomBy = (factor: number) => svg.current && behavior.current && select(svg.current).call(behavior.current.scaleBy, factor);
   const showLabels = transform.k >= LABEL_MIN_SCALE;
@@ -89,17 +89,24 @@ export function GraphSvg({ layout, states, selected, onSelectTask, onToggleGroup
   return (
     <div className="graph-canvas">
       <div className="zoom-controls">
-        <button className="icon-button" onClick={() => zoomBy(1.3)} title="Zoom in" aria-label="Zoom in">
+        <button type="button" className="icon-button" onClick={() => zoomBy(1.3)} title="Zoom in" aria-label="Zoom in">
           +
         </button>
-        <button className="icon-button" onClick={() => zoomBy(1 / 1.3)} title="Zoom out" aria-label="Zoom out">
+        <button type="button" className="icon-button" onClick={() => zoomBy(1 / 1.3)} title="Zoom out" aria-label="Zoom out">
           −
         </button>
-        <button className="button small" onClick={() => fit(false)} title="Fit the whole graph on screen" data-testid={TID.graphFit}>
+        <button
+          type="button"
+          className="button small"
+          onClick={() => fitView(false)}
+          title="Fit the whole graph on screen"
+          data-testid={TID.graphFit}
+        >
           Fit
         </button>
       </div>
       <svg ref={svg} className="graph-svg" role="img" aria-label="DAG graph" data-testid={TID.graphSvg}>
+        {/* biome-ignore lint/a11y/noStaticElementInteractions: one delegated handler for every node; the grid is the keyboard path to task instances */}
         <g transform={transform.toString()} onClick={onClick}>
           <Clusters layout={layout} />
           <Edges layout={layout} />
@@ -120,7 +127,12 @@ const Clusters = memo(function Clusters({ layout }: { layout: LayoutResult }) {
   return (
     <g className="clusters">
       {layout.clusters.map((cluster) => (
-        <g key={cluster.key} data-testid={TID.graphCluster} data-group-id={cluster.id} transform={`translate(${cluster.x - cluster.width / 2},${cluster.y - cluster.height / 2})`}>
+        <g
+          key={cluster.key}
+          data-testid={TID.graphCluster}
+          data-group-id={cluster.id}
+          transform={`translate(${cluster.x - cluster.width / 2},${cluster.y - cluster.height / 2})`}
+        >
           <rect className="cluster" width={cluster.width} height={cluster.height} rx={8} />
           <g data-key={cluster.key} className="cluster-label">
             <title>Collapse group {cluster.id}</title>
@@ -141,7 +153,12 @@ function endName(key: string) {
 
 const Edges = memo(function Edges({ layout }: { layout: LayoutResult }) {
   const paths = useMemo(
-    () => layout.edges.map((edge) => ({ key: `${edge.source}>${edge.target}`, name: `${endName(edge.source)}->${endName(edge.target)}`, d: edgePath(edge.points) ?? "" })),
+    () =>
+      layout.edges.map((edge) => ({
+        key: `${edge.source}>${edge.target}`,
+        name: `${endName(edge.source)}->${endName(edge.target)}`,
+        d: edgePath(edge.points) ?? "",
+      })),
     [layout],
   );
   return (
@@ -178,11 +195,19 @@ const Nodes = memo(function Nodes({
             data-testid={isGroup ? TID.graphGroup : TID.graphNode}
             {...(isGroup ? { "data-group-id": node.id } : { "data-task-id": node.id })}
             data-state={state ?? ""}
-            className={classes} transform={`translate(${node.x - node.width / 2},${node.y - node.height / 2})`}>
+            className={classes}
+            transform={`translate(${node.x - node.width / 2},${node.y - node.height / 2})`}
+          >
             <title>
               {isGroup ? `Group ${node.id} (${node.taskCount} tasks): ${style.label}. Click to expand.` : `${node.id}: ${style.label}`}
             </title>
-            <rect className="node-box" width={node.width} height={node.height} rx={isGroup ? 8 : 5} style={{ stroke: state ? style.color : undefined }} />
+            <rect
+              className="node-box"
+              width={node.width}
+              height={node.height}
+              rx={isGroup ? 8 : 5}
+              style={{ stroke: state ? style.color : undefined }}
+            />
             <rect className="node-state" width={6} height={node.height} rx={2} style={{ fill: style.color }} />
             {showLabels && (
               <text x={14} y={node.height / 2 + 4}>

@@ -38,7 +38,16 @@ describe("fastLayout", () => {
   });
 
   it("survives a cycle instead of looping", () => {
-    const cyclic: Structure = { dag_id: "c", nodes: [taskNode("a"), taskNode("b")], groups: [], roots: [t("a"), t("b")], edges: [["a", "b"], ["b", "a"]] };
+    const cyclic: Structure = {
+      dag_id: "c",
+      nodes: [taskNode("a"), taskNode("b")],
+      groups: [],
+      roots: [t("a"), t("b")],
+      edges: [
+        ["a", "b"],
+        ["b", "a"],
+      ],
+    };
     expect(fastLayout(buildLayoutInput(cyclic, new Set(), "LR")).nodes).toHaveLength(2);
   });
 
@@ -48,7 +57,10 @@ describe("fastLayout", () => {
     const outer = box.get("g:load")!;
     const inner = box.get("g:load.inner")!;
     const inside = (a: typeof inner, b: typeof inner) =>
-      a.x - a.width / 2 >= b.x - b.width / 2 && a.x + a.width / 2 <= b.x + b.width / 2 && a.y - a.height / 2 >= b.y - b.height / 2 && a.y + a.height / 2 <= b.y + b.height / 2;
+      a.x - a.width / 2 >= b.x - b.width / 2 &&
+      a.x + a.width / 2 <= b.x + b.width / 2 &&
+      a.y - a.height / 2 >= b.y - b.height / 2 &&
+      a.y + a.height / 2 <= b.y + b.height / 2;
     expect(inside(inner, outer)).toBe(true);
     const b = result.nodes.find((n) => n.key === "t:load.inner.b")!;
     expect(inside(b as never, inner)).toBe(true);

@@ -46,8 +46,12 @@ export function fastLayout(input: LayoutInput): LayoutResult {
 
   // Barycenter sweeps: down by predecessors, up by successors.
   const position = new Float64Array(n);
-  const renumber = (layer: number[]) => layer.forEach((v, i) => (position[v] = i / Math.max(1, layer.length - 1)));
-  layers.forEach(renumber);
+  const renumber = (layer: number[]) => {
+    layer.forEach((v, i) => {
+      position[v] = i / Math.max(1, layer.length - 1);
+    });
+  };
+  for (const layer of layers) renumber(layer);
   const sortBy = (layer: number[], neighbours: number[][]) => {
     const key = new Map<number, number>();
     for (const v of layer) {
@@ -104,12 +108,22 @@ function sCurve(from: PlacedNode, to: PlacedNode, lr: boolean): [number, number]
     const x0 = from.x + from.width / 2;
     const x1 = to.x - to.width / 2;
     const bend = Math.max(20, (x1 - x0) / 2);
-    return [[x0, from.y], [x0 + bend, from.y], [x1 - bend, to.y], [x1, to.y]];
+    return [
+      [x0, from.y],
+      [x0 + bend, from.y],
+      [x1 - bend, to.y],
+      [x1, to.y],
+    ];
   }
   const y0 = from.y + from.height / 2;
   const y1 = to.y - to.height / 2;
   const bend = Math.max(16, (y1 - y0) / 2);
-  return [[from.x, y0], [from.x, y0 + bend], [to.x, y1 - bend], [to.x, y1]];
+  return [
+    [from.x, y0],
+    [from.x, y0 + bend],
+    [to.x, y1 - bend],
+    [to.x, y1],
+  ];
 }
 
 /** Each expanded group's box: around its members and nested boxes, innermost first. */
@@ -127,14 +141,21 @@ function clusterBoxes(input: LayoutInput, nodes: PlacedNode[]): PlacedCluster[] 
     if (!b) bounds.set(key, { x0, y0, x1, y1 });
     else bounds.set(key, { x0: Math.min(b.x0, x0), y0: Math.min(b.y0, y0), x1: Math.max(b.x1, x1), y1: Math.max(b.y1, y1) });
   };
-  for (const node of nodes) grow(node.parent, node.x - node.width / 2, node.y - node.height / 2, node.x + node.width / 2, node.y + node.height / 2);
+  for (const node of nodes)
+    grow(node.parent, node.x - node.width / 2, node.y - node.height / 2, node.x + node.width / 2, node.y + node.height / 2);
   const innermostFirst = [...input.clusters].sort((a, b) => depthOf(b.key) - depthOf(a.key));
   const placed = new Map<string, PlacedCluster>();
   for (const cluster of innermostFirst) {
     const b = bounds.get(cluster.key);
     if (!b) continue;
     const box = { x0: b.x0 - CLUSTER_PAD, y0: b.y0 - CLUSTER_PAD - CLUSTER_LABEL, x1: b.x1 + CLUSTER_PAD, y1: b.y1 + CLUSTER_PAD };
-    placed.set(cluster.key, { ...cluster, x: (box.x0 + box.x1) / 2, y: (box.y0 + box.y1) / 2, width: box.x1 - box.x0, height: box.y1 - box.y0 });
+    placed.set(cluster.key, {
+      ...cluster,
+      x: (box.x0 + box.x1) / 2,
+      y: (box.y0 + box.y1) / 2,
+      width: box.x1 - box.x0,
+      height: box.y1 - box.y0,
+    });
     grow(cluster.parent, box.x0, box.y0, box.x1, box.y1);
   }
   return input.clusters.flatMap((cluster) => placed.get(cluster.key) ?? []);

@@ -10,7 +10,11 @@ function chainWithGroup(): Structure {
     nodes: [taskNode("a"), taskNode("g.b", "g"), taskNode("g.c", "g"), taskNode("d")],
     groups: [groupNode("g", null, [t("g.b"), t("g.c")])],
     roots: [t("a"), g("g"), t("d")],
-    edges: [["a", "g.b"], ["g.b", "g.c"], ["g.c", "d"]],
+    edges: [
+      ["a", "g.b"],
+      ["g.b", "g.c"],
+      ["g.c", "d"],
+    ],
   };
 }
 

@@ -51,7 +51,8 @@ function dagreLayout(input: LayoutInput): LayoutResult {
     marginy: 20,
   });
   g.setDefaultEdgeLabel(() => ({}));
-  for (const cluster of input.clusters) g.setNode(cluster.key, { label: cluster.label, paddingTop: 28, paddingLeft: 12, paddingRight: 12, paddingBottom: 12 });
+  for (const cluster of input.clusters)
+    g.setNode(cluster.key, { label: cluster.label, paddingTop: 28, paddingLeft: 12, paddingRight: 12, paddingBottom: 12 });
   for (const cluster of input.clusters) if (cluster.parent) g.setParent(cluster.key, cluster.parent);
   for (const node of input.nodes) {
     g.setNode(node.key, { width: node.width, height: node.height });

@@ -7,9 +7,9 @@ import { Skeleton } from "../../components/Skeleton";
 import { StateLegend } from "../../components/StateLegend";
 import { formatDate, formatDuration } from "../../lib/format";
 import { intParam, useUrlState } from "../../lib/useSearchParam";
-import { stateStyle } from "../../theme/states";
-import { buildRows, decodeGrid, rowCell, runDurations, type DecodedGrid, type GridRow } from "./gridModel";
 import { TID } from "../../testids";
+import { stateStyle } from "../../theme/states";
+import { buildRows, type DecodedGrid, decodeGrid, type GridRow, rowCell, runDurations } from "./gridModel";
 
 const ROW_HEIGHT = 24;
 const CELL_WIDTH = 20;
@@ -29,7 +29,15 @@ export function Grid({ dagId }: { dagId: string }) {
   const structure = useStructure(dagId);
 
   if ((grid.isError && !grid.data) || (structure.isError && !structure.data)) {
-    return <ErrorPanel error={grid.error ?? structure.error} onRetry={() => { void grid.refetch(); void structure.refetch(); }} />;
+    return (
+      <ErrorPanel
+        error={grid.error ?? structure.error}
+        onRetry={() => {
+          void grid.refetch();
+          void structure.refetch();
+        }}
+      />
+    );
   }
   if (!grid.data || !structure.data) return <Skeleton rows={12} />;
 
@@ -46,15 +54,23 @@ export function Grid({ dagId }: { dagId: string }) {
             ))}
           </select>
         </label>
-        <button className="button" disabled={!grid.data.has_more || !grid.data.runs.length} onClick={() => update({ before: grid.data!.runs[0]?.run_id })} data-testid={TID.gridOlder}>
+        <button
+          type="button"
+          className="button"
+          disabled={!grid.data.has_more || !grid.data.runs.length}
+          onClick={() => update({ before: grid.data!.runs[0]?.run_id })}
+          data-testid={TID.gridOlder}
+        >
           ‹ Older
         </button>
-        <button className="button" disabled={!before} onClick={() => update({ before: null })} data-testid={TID.gridNewest}>
+        <button type="button" className="button" disabled={!before} onClick={() => update({ before: null })} data-testid={TID.gridNewest}>
           Newest ›
         </button>
         <StateLegend />
       </div>
-      {grid.data.runs.length === 0 && <p className="muted small">No runs yet: trigger one, or unpause the DAG to let the scheduler create them.</p>}
+      {grid.data.runs.length === 0 && (
+        <p className="muted small">No runs yet: trigger one, or unpause the DAG to let the scheduler create them.</p>
+      )}
       {grid.data.runs.length === 0 && grid.data.task_ids.length === 0 ? (
         <EmptyState title="This DAG has no tasks." />
       ) : (
@@ -134,7 +150,7 @@ function GridTable({ grid, structure, stale }: { dagId: string; grid: GridRespon
 
   const onKeyDown = (event: React.KeyboardEvent) => {
     if (!rows.length || !grid.runs.length) return;
-    let r = rowIndex < 0 ? 0 : rowIndex;
+    let r = Math.max(rowIndex, 0);
     let c = runIndex < 0 ? grid.runs.length - 1 : runIndex;
     switch (event.key) {
       case "ArrowUp":
@@ -172,10 +188,10 @@ function GridTable({ grid, structure, stale }: { dagId: string; grid: GridRespon
       <div className="grid-actions small">
         {structure.groups.length > 0 && (
           <>
-            <button className="link-button" onClick={() => setExpanded(allGroupIds(structure))}>
+            <button type="button" className="link-button" onClick={() => setExpanded(allGroupIds(structure))}>
               expand all
             </button>
-            <button className="link-button" onClick={() => setExpanded(new Set())}>
+            <button type="button" className="link-button" onClick={() => setExpanded(new Set())}>
               collapse all
             </button>
           </>
@@ -202,6 +218,7 @@ function GridTable({ grid, structure, stale }: { dagId: string; grid: GridRespon
             const height = Math.max(3, (durations[i] / longest) * (HEADER_HEIGHT - 14));
             return (
               <button
+                type="button"
                 key={run.run_id}
                 className={run.run_id === selectedRun ? "run-bar selected" : "run-bar"}
                 data-testid={TID.runBar}
@@ -251,6 +268,7 @@ interface RowProps {
 /** One row; memoised so scrolling renders only the rows that come into view. */
 const GridRowView = memo(function GridRowView({ row, top, runs, decoded, selectedRun, selected, onToggle, onSelect }: RowProps) {
   return (
+    // biome-ignore lint/a11y/useFocusableInteractive: focus stays on the grid container, which moves the selection with the arrow keys
     <div
       className={selected ? "grid-row selected" : "grid-row"}
       style={{ top, height: ROW_HEIGHT }}
@@ -260,7 +278,14 @@ const GridRowView = memo(function GridRowView({ row, top, runs, decoded, selecte
     >
       <div className="grid-label" style={{ width: LABEL_WIDTH, paddingLeft: 8 + row.depth * 16 }} title={row.id}>
         {row.kind === "group" ? (
-          <button className="group-toggle" onClick={() => onToggle(row.id)} aria-expanded={row.expanded} data-testid={TID.groupToggle} data-group-id={row.id}>
+          <button
+            type="button"
+            className="group-toggle"
+            onClick={() => onToggle(row.id)}
+            aria-expanded={row.expanded}
+            data-testid={TID.groupToggle}
+            data-group-id={row.id}
+          >
             <span className="chevron">{row.expanded ? "▾" : "▸"}</span> {row.label}
             <span className="muted small"> ({row.taskIds.length})</span>
           </button>
@@ -274,6 +299,7 @@ const GridRowView = memo(function GridRowView({ row, top, runs, decoded, selecte
         const isSelected = run.run_id === selectedRun;
         return (
           <button
+            type="button"
             key={run.run_id}
             className={isSelected ? "cell selected" : cell === null ? "cell empty" : "cell"}
             data-testid={row.kind === "group" ? TID.gridGroupCell : TID.gridCell}

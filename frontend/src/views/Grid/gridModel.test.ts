@@ -108,11 +108,7 @@ describe("group cells", () => {
 describe("runDurations", () => {
   it("measures finished runs and counts running ones up to now", () => {
     const now = Date.parse("2024-01-01T00:10:00Z");
-    const runs = [
-      run("a", "2024-01-01T00:00:00Z", "2024-01-01T00:01:30Z"),
-      run("b", "2024-01-01T00:09:00Z"),
-      run("c"),
-    ];
+    const runs = [run("a", "2024-01-01T00:00:00Z", "2024-01-01T00:01:30Z"), run("b", "2024-01-01T00:09:00Z"), run("c")];
     expect(runDurations(runs, now)).toEqual([90, 60, 0]);
   });
 });

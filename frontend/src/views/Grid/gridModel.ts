@@ -3,7 +3,7 @@
  * rows as the task-group tree, with collapsed groups standing for their tasks.
  */
 import type { GridResponse, Structure } from "../../api/types";
-import { mostUrgent, stateName, type StateName } from "../../theme/states";
+import { mostUrgent, type StateName, stateName } from "../../theme/states";
 
 /** A cell is a state, or null when the run has no task instance for that task. */
 export type Cell = StateName | null;
@@ -25,7 +25,9 @@ export function decodeGrid(grid: Pick<GridResponse, "task_ids" | "states" | "sta
   }
   table.set(NO_TASK_INSTANCE, null);
   const byTask = new Map<string, string>();
-  grid.task_ids.forEach((taskId, i) => byTask.set(taskId, grid.states[i] ?? ""));
+  grid.task_ids.forEach((taskId, i) => {
+    byTask.set(taskId, grid.states[i] ?? "");
+  });
   const runCount = grid.runs.length;
   const cell = (taskId: string, runIndex: number): Cell => {
     const char = byTask.get(taskId)?.[runIndex];

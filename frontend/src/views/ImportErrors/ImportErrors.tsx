@@ -18,7 +18,9 @@ export function ImportErrors() {
       <QueryView query={errors}>
         {(data) =>
           data.import_errors.length === 0 ? (
-            <EmptyState title="No import errors: every DAG file parsed.">Files that fail to import are listed here with their traceback.</EmptyState>
+            <EmptyState title="No import errors: every DAG file parsed.">
+              Files that fail to import are listed here with their traceback.
+            </EmptyState>
           ) : (
             <>
               <ul className="import-errors">
@@ -40,7 +42,12 @@ export function ImportErrors() {
                   </li>
                 ))}
               </ul>
-              <Pagination offset={offset} limit={limit} total={data.total_entries} onChange={(next, size) => update({ offset: next || null, limit: size === 25 ? null : size })} />
+              <Pagination
+                offset={offset}
+                limit={limit}
+                total={data.total_entries}
+                onChange={(next, size) => update({ offset: next || null, limit: size === 25 ? null : size })}
+              />
             </>
           )
         }

@@ -22,13 +22,20 @@ export function Runs({ dagId }: { dagId: string }) {
   const offset = intParam(params, "offset", 0);
   const state = params.getAll("state");
   const runs = useDagRuns(dagId, { limit, offset, state });
-  const toggle = (value: string) => update({ state: state.includes(value) ? state.filter((s) => s !== value) : [...state, value], offset: null });
+  const toggle = (value: string) =>
+    update({ state: state.includes(value) ? state.filter((s) => s !== value) : [...state, value], offset: null });
   return (
     <div>
       <div className="toolbar">
-        <div className="chips" aria-label="State filter">
+        <div className="chips" role="group" aria-label="State filter">
           {RUN_STATES.map((value) => (
-            <button key={value} className={state.includes(value) ? "chip chip-active" : "chip"} onClick={() => toggle(value)} aria-pressed={state.includes(value)}>
+            <button
+              type="button"
+              key={value}
+              className={state.includes(value) ? "chip chip-active" : "chip"}
+              onClick={() => toggle(value)}
+              aria-pressed={state.includes(value)}
+            >
               {value}
             </button>
           ))}
@@ -37,7 +44,9 @@ export function Runs({ dagId }: { dagId: string }) {
       <QueryView query={runs}>
         {(data) =>
           data.dag_runs.length === 0 ? (
-            <EmptyState title={state.length ? "No runs in these states." : "No runs yet."}>Trigger a run with the ▶ Trigger button, or unpause the DAG so the scheduler creates them.</EmptyState>
+            <EmptyState title={state.length ? "No runs in these states." : "No runs yet."}>
+              Trigger a run with the ▶ Trigger button, or unpause the DAG so the scheduler creates them.
+            </EmptyState>
           ) : (
             <>
               <div className="table-wrap">
@@ -57,7 +66,10 @@ export function Runs({ dagId }: { dagId: string }) {
                     {data.dag_runs.map((run) => (
                       <tr key={run.run_id} data-testid={TID.runRow} data-run-id={run.run_id}>
                         <td>
-                          <Link to={`/dags/${encodeURIComponent(dagId)}/grid?run_id=${encodeURIComponent(run.run_id)}&panel=run`} className="mono small">
+                          <Link
+                            to={`/dags/${encodeURIComponent(dagId)}/grid?run_id=${encodeURIComponent(run.run_id)}&panel=run`}
+                            className="mono small"
+                          >
                             {run.run_id}
                           </Link>
                           {run.note && <div className="muted small">{run.note}</div>}
@@ -70,7 +82,10 @@ export function Runs({ dagId }: { dagId: string }) {
                         <td className="small">{formatDate(run.start_date)}</td>
                         <td className="small">{formatDuration(seconds(run.start_date, run.end_date))}</td>
                         <td className="small">
-                          <Link to={`/dags/${encodeURIComponent(dagId)}/graph?run_id=${encodeURIComponent(run.run_id)}`} title="Graph of the version this run ran with">
+                          <Link
+                            to={`/dags/${encodeURIComponent(dagId)}/graph?run_id=${encodeURIComponent(run.run_id)}`}
+                            title="Graph of the version this run ran with"
+                          >
                             v{run.version_number}
                           </Link>
                         </td>
@@ -79,7 +94,12 @@ export function Runs({ dagId }: { dagId: string }) {
                   </tbody>
                 </table>
               </div>
-              <Pagination offset={offset} limit={limit} total={data.total_entries} onChange={(next, size) => update({ offset: next || null, limit: size === 25 ? null : size })} />
+              <Pagination
+                offset={offset}
+                limit={limit}
+                total={data.total_entries}
+                onChange={(next, size) => update({ offset: next || null, limit: size === 25 ? null : size })}
+              />
             </>
           )
         }

@@ -37,7 +37,9 @@ export function RunDrawer({ dagId, runId, onClose }: { dagId: string; runId: str
               <dd>{formatDate(data.end_date)}</dd>
               <dt>Version</dt>
               <dd>
-                <Link to={`/dags/${encodeURIComponent(dagId)}/graph?run_id=${encodeURIComponent(runId)}`}>v{data.version_number} (graph)</Link>
+                <Link to={`/dags/${encodeURIComponent(dagId)}/graph?run_id=${encodeURIComponent(runId)}`}>
+                  v{data.version_number} (graph)
+                </Link>
               </dd>
               {data.note && (
                 <>
@@ -49,13 +51,28 @@ export function RunDrawer({ dagId, runId, onClose }: { dagId: string; runId: str
             <h3>Conf</h3>
             <pre className="log">{JSON.stringify(data.conf ?? {}, null, 2)}</pre>
             <div className="actions">
-              <button className="button" disabled={setState.isPending || data.state === "success"} onClick={() => setState.mutate({ runId, state: "success" })}>
+              <button
+                type="button"
+                className="button"
+                disabled={setState.isPending || data.state === "success"}
+                onClick={() => setState.mutate({ runId, state: "success" })}
+              >
                 Mark success
               </button>
-              <button className="button danger" disabled={setState.isPending || data.state === "failed"} onClick={() => setState.mutate({ runId, state: "failed" })}>
+              <button
+                type="button"
+                className="button danger"
+                disabled={setState.isPending || data.state === "failed"}
+                onClick={() => setState.mutate({ runId, state: "failed" })}
+              >
                 Mark failed
               </button>
-              <button className="button" disabled={setState.isPending || data.state === "queued"} onClick={() => setState.mutate({ runId, state: "queued" })}>
+              <button
+                type="button"
+                className="button"
+                disabled={setState.isPending || data.state === "queued"}
+                onClick={() => setState.mutate({ runId, state: "queued" })}
+              >
                 Re-queue
               </button>
             </div>

@@ -8,11 +8,21 @@ import { QueryView } from "../../components/QueryView";
 import { StateBadge } from "../../components/StateBadge";
 import { formatDate, formatDuration } from "../../lib/format";
 import { intParam, useUrlState } from "../../lib/useSearchParam";
-import { useLogTail } from "./useLogTail";
 import { TID } from "../../testids";
+import { useLogTail } from "./useLogTail";
 
 /** A task instance: attributes, rendered templates, tries, the selected try's log and actions. */
-export function TaskInstanceDrawer({ dagId, runId, taskId, onClose }: { dagId: string; runId: string; taskId: string; onClose: () => void }) {
+export function TaskInstanceDrawer({
+  dagId,
+  runId,
+  taskId,
+  onClose,
+}: {
+  dagId: string;
+  runId: string;
+  taskId: string;
+  onClose: () => void;
+}) {
   const ti = useTaskInstance(dagId, runId, taskId);
   return (
     <Drawer title={taskId} onClose={onClose} testId={TID.tiDrawer}>
@@ -75,6 +85,7 @@ function TaskInstanceBody({ dagId, ti }: { dagId: string; ti: TaskInstanceDetail
         <div className="tries" role="tablist">
           {ti.tries.map((attempt) => (
             <button
+              type="button"
               key={attempt.try_number}
               role="tab"
               data-testid={TID.tryTab}
@@ -98,6 +109,7 @@ function LogView({ dagId, runId, taskId, tryNumber }: { dagId: string; runId: st
   const log = useLogTail(dagId, runId, taskId, tryNumber);
   const pre = useRef<HTMLPreElement>(null);
   const [follow, setFollow] = useState(true);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: runs again whenever the log grows, to keep its end in view
   useEffect(() => {
     if (follow && pre.current) pre.current.scrollTop = pre.current.scrollHeight;
   }, [log.content, follow]);
@@ -134,13 +146,31 @@ function TaskActions({ dagId, ti }: { dagId: string; ti: TaskInstanceDetail }) {
   return (
     <div className="ti-actions">
       <div className="actions">
-        <button className="button" disabled={clear.isPending} onClick={() => clear.mutate({ ...body, dry_run: true }, { onSuccess: setPreview })} data-testid={TID.clearButton}>
+        <button
+          type="button"
+          className="button"
+          disabled={clear.isPending}
+          onClick={() => clear.mutate({ ...body, dry_run: true }, { onSuccess: setPreview })}
+          data-testid={TID.clearButton}
+        >
           Clear…
         </button>
-        <button className="button" disabled={mark.isPending || ti.state === "success"} onClick={() => mark.mutate({ runId: ti.run_id, taskId: ti.task_id, state: "success" })} data-testid={TID.markSuccess}>
+        <button
+          type="button"
+          className="button"
+          disabled={mark.isPending || ti.state === "success"}
+          onClick={() => mark.mutate({ runId: ti.run_id, taskId: ti.task_id, state: "success" })}
+          data-testid={TID.markSuccess}
+        >
           Mark success
         </button>
-        <button className="button danger" disabled={mark.isPending || ti.state === "failed"} onClick={() => mark.mutate({ runId: ti.run_id, taskId: ti.task_id, state: "failed" })} data-testid={TID.markFailed}>
+        <button
+          type="button"
+          className="button danger"
+          disabled={mark.isPending || ti.state === "failed"}
+          onClick={() => mark.mutate({ runId: ti.run_id, taskId: ti.task_id, state: "failed" })}
+          data-testid={TID.markFailed}
+        >
           Mark failed
         </button>
       </div>
@@ -167,10 +197,11 @@ function TaskActions({ dagId, ti }: { dagId: string; ti: TaskInstanceDetail }) {
             </>
           )}
           <footer className="modal-actions">
-            <button className="button" onClick={() => setPreview(null)}>
+            <button type="button" className="button" onClick={() => setPreview(null)}>
               Cancel
             </button>
             <button
+              type="button"
               className="button primary"
               data-testid={TID.clearConfirm}
               disabled={clear.isPending || preview.task_instances.length === 0}

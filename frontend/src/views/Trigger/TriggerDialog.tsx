@@ -5,8 +5,8 @@ import { useDagDetails, useTriggerDag } from "../../api/hooks";
 import { ErrorPanel } from "../../components/ErrorPanel";
 import { Modal } from "../../components/Modal";
 import { Skeleton } from "../../components/Skeleton";
-import { confFromValues, fieldsFromParams, placeServerErrors, valuesFromConf, type Field, type FieldValue } from "./paramsForm";
 import { TID } from "../../testids";
+import { confFromValues, type Field, type FieldValue, fieldsFromParams, placeServerErrors, valuesFromConf } from "./paramsForm";
 
 /** Trigger a run: a form built from the DAG's params, or raw JSON conf. */
 export function TriggerDialog({ dagId, onClose }: { dagId: string; onClose: () => void }) {
@@ -73,30 +73,51 @@ function TriggerForm({ dagId, params, onClose }: { dagId: string; params: Parame
         conf = parsed as Record<string, unknown>;
         setJsonError(null);
       } catch {
-        setJsonError("Conf must be a JSON object, e.g. {\"key\": \"value\"}.");
+        setJsonError('Conf must be a JSON object, e.g. {"key": "value"}.');
         return;
       }
     }
     trigger.mutate(
       { conf, ...(runId ? { run_id: runId } : {}), ...(note ? { note } : {}) },
-      { onSuccess: (run) => { onClose(); navigate(`/dags/${encodeURIComponent(dagId)}/grid?run_id=${encodeURIComponent(run.run_id)}`); } },
+      {
+        onSuccess: (run) => {
+          onClose();
+          navigate(`/dags/${encodeURIComponent(dagId)}/grid?run_id=${encodeURIComponent(run.run_id)}`);
+        },
+      },
     );
   };
 
   return (
     <form onSubmit={submit} className="trigger-form" noValidate>
       <div className="segmented" role="tablist">
-        <button type="button" role="tab" aria-selected={mode === "form"} className={mode === "form" ? "active" : ""} onClick={() => switchMode("form")}>
+        <button
+          type="button"
+          role="tab"
+          aria-selected={mode === "form"}
+          className={mode === "form" ? "active" : ""}
+          onClick={() => switchMode("form")}
+        >
           Params ({fields.length})
         </button>
-        <button type="button" role="tab" aria-selected={mode === "json"} className={mode === "json" ? "active" : ""} onClick={() => switchMode("json")}>
+        <button
+          type="button"
+          role="tab"
+          aria-selected={mode === "json"}
+          className={mode === "json" ? "active" : ""}
+          onClick={() => switchMode("json")}
+        >
           JSON conf
         </button>
       </div>
       {serverErrors?.general.length ? (
         <div className="error-panel" role="alert">
           <strong>{trigger.error instanceof ApiError ? trigger.error.problem.title : "Invalid"}</strong>
-          <ul>{serverErrors.general.map((message) => <li key={message}>{message}</li>)}</ul>
+          <ul>
+            {serverErrors.general.map((message) => (
+              <li key={message}>{message}</li>
+            ))}
+          </ul>
         </div>
       ) : null}
       {trigger.error && !(trigger.error instanceof ApiError && trigger.error.status === 400) ? <ErrorPanel error={trigger.error} /> : null}
@@ -144,7 +165,17 @@ function TriggerForm({ dagId, params, onClose }: { dagId: string; params: Parame
   );
 }
 
-function ParamField({ field, value, errors, onChange }: { field: Field; value: FieldValue; errors: string[]; onChange: (value: FieldValue) => void }) {
+function ParamField({
+  field,
+  value,
+  errors,
+  onChange,
+}: {
+  field: Field;
+  value: FieldValue;
+  errors: string[];
+  onChange: (value: FieldValue) => void;
+}) {
   const id = `param-${field.name}`;
   const invalid = errors.length > 0;
   let input: React.ReactNode;
@@ -166,7 +197,15 @@ function ParamField({ field, value, errors, onChange }: { field: Field; value: F
     case "json":
     case "multiline":
       input = (
-        <textarea id={id} className={field.kind === "json" ? "mono" : ""} rows={4} value={String(value)} onChange={(event) => onChange(event.target.value)} aria-invalid={invalid} spellCheck={false} />
+        <textarea
+          id={id}
+          className={field.kind === "json" ? "mono" : ""}
+          rows={4}
+          value={String(value)}
+          onChange={(event) => onChange(event.target.value)}
+          aria-invalid={invalid}
+          spellCheck={false}
+        />
       );
       break;
     default:
@@ -188,7 +227,12 @@ function ParamField({ field, value, errors, onChange }: { field: Field; value: F
     <div className={field.kind === "boolean" ? "field field-inline" : "field"} data-param={field.name}>
       <label className="field-label" htmlFor={id}>
         {field.label}
-        {field.required && <span className="required" title="required"> *</span>}
+        {field.required && (
+          <span className="required" title="required">
+            {" "}
+            *
+          </span>
+        )}
         {field.label !== field.name && <code className="muted"> {field.name}</code>}
       </label>
       {input}

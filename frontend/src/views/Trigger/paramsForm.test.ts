@@ -4,7 +4,17 @@ import { confFromValues, fieldsFromParams, placeServerErrors, valuesFromConf } f
 
 /** A param as the API sends it: every key present, unset ones null. */
 function param(fields: Partial<Param>): Param {
-  return { default: null, type: null, description: null, title: null, enum: null, minimum: null, maximum: null, required: false, ...fields };
+  return {
+    default: null,
+    type: null,
+    description: null,
+    title: null,
+    enum: null,
+    minimum: null,
+    maximum: null,
+    required: false,
+    ...fields,
+  };
 }
 
 const params = {

@@ -24,7 +24,7 @@ export type FieldValue = string | boolean;
 
 function kindOf(param: Param): FieldKind {
   const type = param.type;
-  if (param.enum && param.enum.length) return "select";
+  if (param.enum?.length) return "select";
   switch (type) {
     case "boolean":
       return "boolean";
