@@ -89,8 +89,10 @@ def prepare(stack: Stack, dag_count: int) -> float:
     return parse_seconds
 
 
-def measure(backend: str, dag_count: int, url: str, seconds: int) -> dict:
+def measure(backend: str, dag_count: int, url: str | None, seconds: int) -> dict:
+    """One backend and DAG count; ``url=None`` puts a SQLite file in the scratch folder."""
     with tempfile.TemporaryDirectory(prefix="dk-bench-api-") as tmp:
+        url = url or f"sqlite:///{tmp}/dagkeeper.db"
         stack = Stack(Path(tmp), url, workers=WORKERS, DAGKEEPER_PARSE_TIMEOUT="120")
         parse_seconds = prepare(stack, dag_count)
         stack.start(components=("webserver",))
@@ -141,7 +143,7 @@ def run(
                         cluster = PgCluster(find_bindir()).start()
                     url = cluster.create_database()
                 else:
-                    url = f"sqlite:///{tempfile.mkdtemp(prefix='dk-bench-db-')}/dagkeeper.db"
+                    url = None
                 print(f"api: {backend}, {count} DAGs ...", flush=True)
                 results.append(measure(backend, count, url, seconds))
     finally:
