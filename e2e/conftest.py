@@ -13,6 +13,7 @@ import re
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import expect
 
 from dagkeeper.testing.pg import PgCluster, find_bindir
@@ -89,13 +90,16 @@ def _artifacts_on_failure(request):
         return
     folder = ARTIFACTS / re.sub(r"[^\w.-]+", "_", request.node.nodeid)
     folder.mkdir(parents=True, exist_ok=True)
-    if "page" in request.fixturenames:
-        page = request.getfixturevalue("page")
-        page.screenshot(path=str(folder / "page.png"), full_page=True)
-        (folder / "page.html").write_text(page.content())
     if "stack" in request.fixturenames:
         for name, text in request.getfixturevalue("stack").logs().items():
             (folder / name).write_text(text[-200_000:])
+    if "page" in request.fixturenames:
+        page = request.getfixturevalue("page")
+        try:
+            (folder / "page.html").write_text(page.content())
+            page.screenshot(path=str(folder / "page.png"), full_page=True)
+        except PlaywrightError as error:  # a crashed or navigating page must not hide the failure
+            (folder / "page-error.txt").write_text(str(error))
 
 
 @pytest.fixture
