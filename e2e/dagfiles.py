@@ -64,7 +64,10 @@ with DAG(
         orders = BashOperator(
             task_id="orders", bash_command="echo 'extracting orders: {{{{ params.greeting }}}}'"
         )
-        refunds = BashOperator(task_id="refunds", bash_command="echo extracting refunds")
+        refunds = BashOperator(  # a run triggered with greeting "fail" fails here
+            task_id="refunds",
+            bash_command="echo extracting refunds; test '{{{{ params.greeting }}}}' != fail",
+        )
     with TaskGroup("transform"):
         total = BashOperator(task_id="total", bash_command="echo total")
     load = BashOperator(task_id="load", bash_command="echo loaded")

@@ -85,13 +85,13 @@ def dags(stack):
         return reply.status == 200 and reply.body["total_entries"] >= BULK + 3
 
     stack.wait_for(all_listed, PARSE_TIMEOUT, "view DAGs listed")
-    runs = [trigger(stack, "view_etl", run_id=f"etl_{n}")["run_id"] for n in ("first", "second")]
-    for run_id in runs:
-        assert wait_finished(stack, "view_etl", run_id) == "success"
-    # A failed task as a user marks it, so the grid and list show more than one colour.
-    path = f"/api/v1/dags/view_etl/dagRuns/{runs[1]}/taskInstances/load"
-    assert stack.request("PATCH", path, body={"state": "failed"}).status == 200
-    return {"etl_run": runs[0]}
+    expected = {"etl_first": "success", "etl_2": "success", "etl_failing": "failed",
+                "etl_4": "success", "etl_5": "success"}  # fmt: skip
+    for run_id in expected:
+        conf = {"greeting": "fail"} if run_id == "etl_failing" else {}
+        trigger(stack, "view_etl", run_id=run_id, conf=conf)
+    assert {run_id: wait_finished(stack, "view_etl", run_id) for run_id in expected} == expected
+    return {"etl_run": "etl_first", "failed_run": "etl_failing", "etl_runs": len(expected)}
 
 
 # -- DAG list -------------------------------------------------------------------------------
@@ -99,7 +99,8 @@ def dags(stack):
 
 def test_dag_list_searches_filters_by_tag_sorts_and_pages(stack, dags, page: Page, screenshot):
     page.goto(f"{stack.base_url}/?search=view_&order_by=-last_run_date")
-    expect(page.locator('[data-dag-id="view_etl"] .run-strip [role="img"]')).to_have_count(2)
+    strip = page.locator('[data-dag-id="view_etl"] .run-strip [role="img"]')
+    expect(strip).to_have_count(dags["etl_runs"])
     screenshot("dag-list")
     total = stack.get("/api/v1/dags?search=view_&limit=1").body["total_entries"]
     page.goto(f"{stack.base_url}/?search=view_")
@@ -188,6 +189,12 @@ def test_grid_cells_groups_keys_and_drawer(stack, dags, page: Page, screenshot):
     page.goto(f"{stack.base_url}/dags/view_etl/grid")
     for task_id in ETL_TASKS:
         expect(cell(page, task_id, run_id)).to_have_attribute("data-state", "success")
+    failed = dags["failed_run"]
+    expect(cell(page, "extract.refunds", failed)).to_have_attribute("data-state", "failed")
+    expect(cell(page, "transform.total", failed)).to_have_attribute("data-state", "upstream_failed")
+    expect(page.locator(f'[data-testid="run-bar"][data-run-id="{failed}"]')).to_have_attribute(
+        "aria-label", f"Run {failed}: failed"
+    )
     screenshot("grid")
 
     toggle = page.locator('[data-testid="group-toggle"][data-group-id="extract"]')
@@ -399,12 +406,16 @@ def test_task_drawer_marks_failed_and_success_and_clears_with_a_preview(stack, d
 
 
 def test_code_view_shows_the_source_of_each_version(stack, dags, page: Page, screenshot):
+    page.goto(f"{stack.base_url}/dags/view_etl/code")
+    source = page.locator('[data-testid="code-source"]')
+    expect(source).to_contain_text('with TaskGroup("extract", tooltip="read the raw sources"):')
+    expect(source.locator(".hljs-keyword", has_text="import").first).to_be_visible()  # highlighted
+    screenshot("code")
+
     wait_version(stack, "view_evolve", 2)
     page.goto(f"{stack.base_url}/dags/view_evolve/code")
-    source = page.locator('[data-testid="code-source"]')
     expect(source).to_contain_text("t2 = EmptyOperator(task_id='t2')")
     expect(page.locator('[data-testid="code-version"]')).to_have_text("v2")
-    screenshot("code")
     page.get_by_label("Version").select_option("1")
     expect(page.locator('[data-testid="code-version"]')).to_have_text("v1")
     expect(source).to_contain_text("t1 = EmptyOperator(task_id='t1')")
@@ -428,9 +439,11 @@ def test_runs_view_lists_runs_with_their_state(stack, dags, page: Page, screensh
     row = page.locator(f'[data-testid="run-row"][data-run-id="{run_id}"]')
     expect(row).to_contain_text("success")
     expect(row).to_contain_text("manual")
+    screenshot("runs")
     page.get_by_role("button", name="failed", exact=True).click()
     expect(row).to_have_count(0)
-    screenshot("runs")
+    failed = page.locator(f'[data-testid="run-row"][data-run-id="{dags["failed_run"]}"]')
+    expect(failed).to_contain_text("failed")
 
 
 def test_details_render_doc_md_as_markdown_and_list_params(stack, dags, page: Page, screenshot):
