@@ -219,6 +219,14 @@ def test_grid_cells_groups_keys_and_drawer(stack, dags, page: Page, screenshot):
     expect(drawer).to_have_count(0)
     expect(page).not_to_have_url(re.compile(r"task_id="))
 
+    page.locator(f'[data-testid="run-bar"][data-run-id="{failed}"]').click()
+    run_drawer = page.locator('[data-testid="run-drawer"]')
+    expect(run_drawer.get_by_role("heading", name=f"Run {failed}")).to_be_visible()
+    expect(run_drawer.locator(".state-badge").first).to_have_text("failed")
+    expect(run_drawer).to_contain_text('"greeting": "fail"')  # its conf
+    page.keyboard.press("Escape")
+    expect(run_drawer).to_have_count(0)
+
 
 def test_grid_pages_to_older_runs(stack, dags, page: Page):
     start = datetime(2024, 1, 1, tzinfo=UTC)
@@ -236,14 +244,21 @@ def test_grid_pages_to_older_runs(stack, dags, page: Page):
     expect(bars.last).to_have_attribute("data-run-id", f"r{MANY_RUNS - 1:02d}")
 
 
-def test_open_grid_follows_a_run_without_reload(stack, dags, page: Page):
-    stack.write_dag("view_slow.py", slow_dag("view_slow", seconds=3))
+def test_open_grid_follows_a_run_and_tails_its_log_without_reload(stack, dags, page: Page):
+    stack.write_dag("view_slow.py", slow_dag("view_slow", seconds=4))
     wait_version(stack, "view_slow", 1)
     page.goto(f"{stack.base_url}/dags/view_slow/grid")
     expect(page.get_by_text("No runs yet", exact=False)).to_be_visible()
     no_reload_marker(page)
     run_id = trigger(stack, "view_slow", run_id="slow_1")["run_id"]
-    expect(cell(page, "first", run_id)).to_have_attribute("data-state", "running", timeout=30_000)
+    running = cell(page, "first", run_id)
+    expect(running).to_have_attribute("data-state", "running", timeout=30_000)
+    running.click()
+    drawer = page.locator('[data-testid="ti-drawer"]')
+    tailing = drawer.get_by_title("Tailing: the try is still running")
+    expect(tailing).to_be_visible()
+    expect(drawer.locator('[data-testid="log"]')).to_contain_text("first done", timeout=30_000)
+    expect(tailing).to_have_count(0)
     expect(cell(page, "second", run_id)).to_have_attribute("data-state", "success", timeout=30_000)
     expect(cell(page, "first", run_id)).to_have_attribute("data-state", "success")
     assert_not_reloaded(page)
@@ -489,6 +504,19 @@ def test_trigger_dialog_shows_server_errors_on_fields_and_triggers(
     assert run["conf"] == {"greeting": "bonjour", "repeat": 2, "options": {"region": "us"}}
     expect(page.locator(f'[data-testid="run-bar"][data-run-id="{run_id}"]')).to_be_visible()
     wait_finished(stack, "view_etl", run_id)
+
+
+# -- errors ------------------------------------------------------------------------------------
+
+
+def test_unknown_dag_and_route_show_what_went_wrong(stack, dags, page: Page):
+    page.goto(f"{stack.base_url}/dags/view_no_such_dag/grid")
+    panel = page.locator('[data-testid="error-panel"]').first
+    expect(panel).to_contain_text("404")
+    expect(panel).to_contain_text("view_no_such_dag")  # the API's problem detail
+    expect(page.get_by_role("link", name="Back to the DAG list")).to_be_visible()
+    page.goto(f"{stack.base_url}/no/such/page")
+    expect(page.get_by_text("This page does not exist.")).to_be_visible()
 
 
 # -- import errors ----------------------------------------------------------------------------
