@@ -179,6 +179,11 @@ def test_slash_focuses_search_and_narrow_window_keeps_the_list_usable(
     # The page itself never scrolls sideways; only the table inside its frame may.
     assert page.evaluate("document.documentElement.scrollWidth") <= 420
     screenshot("dag-list-narrow")
+    page.goto(f"{stack.base_url}/dags/view_etl/graph?run_id={dags['etl_run']}")
+    expect(node(page, "load")).to_have_attribute("data-state", "success")
+    expect(page.locator('[data-testid="trigger-button"]')).to_be_in_viewport()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 420
+    screenshot("graph-narrow")
 
 
 # -- grid -----------------------------------------------------------------------------------
