@@ -346,10 +346,16 @@ def test_graph_of_an_old_run_shows_the_structure_it_ran_with(stack, dags, page: 
     wait_finished(stack, "view_evolve", old)
     stack.write_dag("view_evolve.py", chain_dag("view_evolve", 3))
     wait_version(stack, "view_evolve", 2)
-    new = trigger(stack, "view_evolve", run_id="evolve_new")["run_id"]
+    # No run chosen: the current version, coloured by the latest run (which ran with v1).
     page.goto(f"{stack.base_url}/dags/view_evolve/graph")
-    expect(node(page, "t2")).to_be_visible()
+    expect(page.locator('[data-testid="graph-version"]')).to_have_text("v2")
+    expect(node(page, "t2")).to_have_attribute("data-state", "")
+    expect(node(page, "t1")).to_have_attribute("data-state", "success")
     expect(page.locator('[data-testid="graph-edge"][data-edge="t1->t2"]')).to_have_count(1)
+
+    new = trigger(stack, "view_evolve", run_id="evolve_new")["run_id"]
+    page.locator('[data-testid="run-select"]').select_option(new)
+    expect(node(page, "t2")).to_be_visible()
     expect(page.locator('[data-testid="graph-version"]')).to_have_text("v2")
 
     page.locator('[data-testid="run-select"]').select_option(old)

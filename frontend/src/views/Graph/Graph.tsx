@@ -18,16 +18,18 @@ import { useLayout } from "./useLayout";
 export default function Graph({ dagId }: { dagId: string }) {
   const [params, update] = useUrlState();
   const runs = useDagRuns(dagId, { limit: 50, offset: 0 });
-  const runId = params.get("run_id") ?? runs.data?.dag_runs[0]?.run_id ?? null;
-  // An old run is drawn with the structure of the version it ran with.
-  const structure = useStructure(dagId, runId);
+  const chosenRun = params.get("run_id");
+  const runId = chosenRun ?? runs.data?.dag_runs[0]?.run_id ?? null;
+  // A run the user chose is drawn with the structure of the version it ran with. By default the
+  // current version is drawn (a just-edited DAG shows its new tasks), coloured by the latest run.
+  const structure = useStructure(dagId, chosenRun);
   const tis = useTaskInstances(dagId, runId);
   const direction: Direction = params.get("dir") === "TB" ? "TB" : "LR";
 
   if (structure.isError && !structure.data) return <ErrorPanel error={structure.error} onRetry={() => void structure.refetch()} />;
-  if (!structure.data || (runs.isLoading && !params.get("run_id"))) return <Skeleton rows={10} />;
+  if (!structure.data || (runs.isLoading && !chosenRun)) return <Skeleton rows={10} />;
   const runList = runs.data?.dag_runs ?? [];
-  const selectedInList = runList.some((run) => run.run_id === runId);
+  const selectedInList = runList.some((run) => run.run_id === chosenRun);
 
   return (
     <div className="graph-view">
@@ -35,13 +37,13 @@ export default function Graph({ dagId }: { dagId: string }) {
         <label className="small">
           Run{" "}
           <select
-            value={runId ?? ""}
+            value={chosenRun ?? ""}
             onChange={(event) => update({ run_id: event.target.value || null, task_id: null })}
             disabled={!runList.length}
             data-testid={TID.runSelect}
           >
-            {!runList.length && <option value="">no runs yet</option>}
-            {runId && !selectedInList && <option value={runId}>{runId}</option>}
+            <option value="">{runList.length ? "latest run · current version" : "no runs yet"}</option>
+            {chosenRun && !selectedInList && <option value={chosenRun}>{chosenRun}</option>}
             {runList.map((run) => (
               <option key={run.run_id} value={run.run_id}>
                 {formatDate(run.logical_date)} · {run.state} · {run.run_id}
