@@ -84,17 +84,19 @@ def pytest_runtest_makereport(item, call):
 
 @pytest.fixture(autouse=True)
 def _artifacts_on_failure(request):
+    # Requested before the test runs, so they are torn down after this fixture looks at them.
+    stack = request.getfixturevalue("stack") if "stack" in request.fixturenames else None
+    page = request.getfixturevalue("page") if "page" in request.fixturenames else None
     yield
     report = getattr(request.node, "report_call", None)
     if report is None or not report.failed:
         return
     folder = ARTIFACTS / re.sub(r"[^\w.-]+", "_", request.node.nodeid)
     folder.mkdir(parents=True, exist_ok=True)
-    if "stack" in request.fixturenames:
-        for name, text in request.getfixturevalue("stack").logs().items():
+    if stack is not None:
+        for name, text in stack.logs().items():
             (folder / name).write_text(text[-200_000:])
-    if "page" in request.fixturenames:
-        page = request.getfixturevalue("page")
+    if page is not None:
         try:
             (folder / "page.html").write_text(page.content())
             page.screenshot(path=str(folder / "page.png"), full_page=True)

@@ -100,3 +100,22 @@ with DAG({dag_id!r}, schedule=None, start_date=datetime(2024, 1, 1), tags=["view
     second = BashOperator(task_id="second", bash_command="sleep 1; echo second done")
     first >> second
 """
+
+
+def grouped_dag(dag_id: str, groups: int) -> str:
+    """Task groups g0..g{n-1}, each holding one task `work`, chained in order."""
+    lines = [
+        "from datetime import datetime",
+        "from dagkeeper import DAG, TaskGroup, chain",
+        "from dagkeeper.operators import EmptyOperator",
+        "",
+        f"with DAG({dag_id!r}, schedule=None, start_date=datetime(2024, 1, 1), tags=['views']):",
+        "    works = []",
+    ]
+    for i in range(groups):
+        lines += [
+            f"    with TaskGroup('g{i}'):",
+            "        works.append(EmptyOperator(task_id='work'))",
+        ]
+    lines.append("    chain(*works)")
+    return "\n".join(lines) + "\n"

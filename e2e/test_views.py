@@ -15,7 +15,7 @@ from urllib.parse import unquote
 import pytest
 from playwright.sync_api import Page, expect
 
-from dagfiles import chain_dag, empty_dag, etl_dag, slow_dag
+from dagfiles import chain_dag, empty_dag, etl_dag, grouped_dag, slow_dag
 
 BULK = 27  # more than one page of 25
 MANY_RUNS = 27  # more than the grid's 25 runs
@@ -266,6 +266,29 @@ def test_open_grid_follows_a_run_and_tails_its_log_without_reload(stack, dags, p
     expect(tailing).to_have_count(0)
     expect(cell(page, "second", run_id)).to_have_attribute("data-state", "success", timeout=30_000)
     expect(cell(page, "first", run_id)).to_have_attribute("data-state", "success")
+    assert_not_reloaded(page)
+
+
+def test_a_group_added_while_the_grid_or_graph_is_open_shows_like_its_siblings(
+    stack, dags, page: Page
+):
+    stack.write_dag("view_grouped.py", grouped_dag("view_grouped", 1))
+    wait_version(stack, "view_grouped", 1)
+    page.goto(f"{stack.base_url}/dags/view_grouped/grid")
+    expect(page.locator('[data-testid="grid-row"][data-task-id="g0.work"]')).to_be_visible()
+    no_reload_marker(page)
+    stack.write_dag("view_grouped.py", grouped_dag("view_grouped", 2))
+    expect(page.locator('[data-testid="grid-row"][data-task-id="g1.work"]')).to_be_visible()
+    toggle = page.locator('[data-testid="group-toggle"][data-group-id="g1"]')
+    expect(toggle).to_have_attribute("aria-expanded", "true")
+
+    page.get_by_role("link", name="graph").click()
+    expect(node(page, "g1.work")).to_be_visible()
+    stack.write_dag("view_grouped.py", grouped_dag("view_grouped", 3))
+    expect(node(page, "g2.work")).to_be_visible()
+    expect(page.locator('[data-testid="graph-edge"][data-edge="g1.work->g2.work"]')).to_have_count(
+        1
+    )
     assert_not_reloaded(page)
 
 

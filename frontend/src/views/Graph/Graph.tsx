@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useMemo, useState } from "react";
+import { useCallback, useEffect, useMemo } from "react";
 import { useDagRuns, useStructure, useTaskInstances } from "../../api/hooks";
 import type { Structure } from "../../api/types";
 import { EmptyState } from "../../components/EmptyState";
@@ -6,6 +6,7 @@ import { ErrorPanel } from "../../components/ErrorPanel";
 import { Skeleton } from "../../components/Skeleton";
 import { StateLegend } from "../../components/StateLegend";
 import { formatDate } from "../../lib/format";
+import { useOpenGroups } from "../../lib/useOpenGroups";
 import { useUrlState } from "../../lib/useSearchParam";
 import { TID } from "../../testids";
 import { mostUrgent, type StateName, stateName } from "../../theme/states";
@@ -110,9 +111,8 @@ function GraphCanvas({
   onSelect: (taskId: string) => void;
 }) {
   // Big DAGs open with groups collapsed (fewer nodes); small ones show everything.
-  const [expanded, setExpanded] = useState<Set<string>>(() =>
-    structure.nodes.length > 200 ? new Set() : new Set(structure.groups.map((group) => group.id)),
-  );
+  const groupIds = useMemo(() => structure.groups.map((group) => group.id), [structure]);
+  const { open: expanded, toggle: toggleGroup, setAll } = useOpenGroups(groupIds, structure.nodes.length <= 200);
   const key = layoutKey(hash, direction, expanded);
   const build = useCallback(() => buildLayoutInput(structure, expanded, direction), [structure, expanded, direction]);
   const layout = useLayout(key, build);
@@ -136,25 +136,16 @@ function GraphCanvas({
     }
   }, [layout.layout]);
 
-  const toggleGroup = useCallback((groupId: string) => {
-    setExpanded((current) => {
-      const next = new Set(current);
-      if (next.has(groupId)) next.delete(groupId);
-      else next.add(groupId);
-      return next;
-    });
-  }, []);
-
   if (layout.error) return <ErrorPanel error={new Error(`Layout failed: ${layout.error}`)} />;
   return (
     <div className="graph-frame">
       <div className="graph-actions small">
         {structure.groups.length > 0 && (
           <>
-            <button type="button" className="link-button" onClick={() => setExpanded(new Set(structure.groups.map((g) => g.id)))}>
+            <button type="button" className="link-button" onClick={() => setAll(true)}>
               expand all groups
             </button>
-            <button type="button" className="link-button" onClick={() => setExpanded(new Set())}>
+            <button type="button" className="link-button" onClick={() => setAll(false)}>
               collapse all
             </button>
           </>

@@ -6,6 +6,7 @@ import { ErrorPanel } from "../../components/ErrorPanel";
 import { Skeleton } from "../../components/Skeleton";
 import { StateLegend } from "../../components/StateLegend";
 import { formatDate, formatDuration } from "../../lib/format";
+import { useOpenGroups } from "../../lib/useOpenGroups";
 import { intParam, useUrlState } from "../../lib/useSearchParam";
 import { TID } from "../../testids";
 import { stateStyle } from "../../theme/states";
@@ -80,13 +81,10 @@ export function Grid({ dagId }: { dagId: string }) {
   );
 }
 
-function allGroupIds(structure: Structure) {
-  return new Set(structure.groups.map((group) => group.id));
-}
-
 function GridTable({ grid, structure, stale }: { dagId: string; grid: GridResponse; structure: Structure; stale: boolean }) {
   const [params, update] = useUrlState();
-  const [expanded, setExpanded] = useState<Set<string>>(() => allGroupIds(structure));
+  const groupIds = useMemo(() => structure.groups.map((group) => group.id), [structure]);
+  const { open: expanded, toggle, setAll } = useOpenGroups(groupIds, true);
   const decoded = useMemo(() => decodeGrid(grid), [grid]);
   const rows = useMemo(() => buildRows(structure, grid.task_ids, expanded), [structure, grid.task_ids, expanded]);
   const durations = useMemo(() => runDurations(grid.runs, Date.now()), [grid.runs]);
@@ -119,15 +117,6 @@ function GridTable({ grid, structure, stale }: { dagId: string; grid: GridRespon
   const first = Math.max(0, Math.floor(viewport.top / ROW_HEIGHT) - OVERSCAN);
   const last = Math.min(rows.length, Math.ceil((viewport.top + viewport.height) / ROW_HEIGHT) + OVERSCAN);
   const visible = rows.slice(first, last);
-
-  const toggle = useCallback((groupId: string) => {
-    setExpanded((current) => {
-      const next = new Set(current);
-      if (next.has(groupId)) next.delete(groupId);
-      else next.add(groupId);
-      return next;
-    });
-  }, []);
 
   const select = useCallback(
     (row: GridRow, run: number) => {
@@ -188,10 +177,10 @@ function GridTable({ grid, structure, stale }: { dagId: string; grid: GridRespon
       <div className="grid-actions small">
         {structure.groups.length > 0 && (
           <>
-            <button type="button" className="link-button" onClick={() => setExpanded(allGroupIds(structure))}>
+            <button type="button" className="link-button" onClick={() => setAll(true)}>
               expand all
             </button>
-            <button type="button" className="link-button" onClick={() => setExpanded(new Set())}>
+            <button type="button" className="link-button" onClick={() => setAll(false)}>
               collapse all
             </button>
           </>
