@@ -19,7 +19,6 @@ from dagkeeper.models import (
     ChangeKind,
     DagRun,
     DagVersion,
-    RunState,
     TaskInstance,
     TaskState,
     archive_try,
@@ -127,9 +126,8 @@ def clear(
                 ti.state = TaskState.NONE
                 ti.next_try_at = None
                 ti.max_tries = ti.try_number + graph.retries.get(ti.task_id, 0) + 1
-        if touched and not request.dry_run and run.state in RunState.FINISHED:
-            run.state = RunState.RUNNING
-            run.end_date = None
+        if touched and not request.dry_run:
+            run.reopen()
     if cleared and not request.dry_run:
         record_change(session, [(request.dag_id, ChangeKind.RUN)])
     unknown = set(request.task_ids or ()) - known

@@ -22,6 +22,7 @@ from dagkeeper.api.schemas.common import PageQuery
 from dagkeeper.api.spec import Blueprint
 from dagkeeper.models import (
     ChangeKind,
+    DagRun,
     RenderedTaskFields,
     TaskInstance,
     TaskInstanceHistory,
@@ -189,6 +190,7 @@ def patch_task_instance(body, dag_id: str, run_id: str, task_id: str):
             ti.state = body["state"]
             ti.end_date = utcnow()
             ti.next_try_at = None
+            s.get(DagRun, ti.dag_run_id).reopen()
             record_change(s, [(dag_id, ChangeKind.RUN)])
     end_reads()
     return json_response(ti_dict(get_ti_or_404(dag_id, run_id, task_id), run_id))

@@ -44,6 +44,16 @@ class DagRun(Base):
     note: Mapped[str | None] = mapped_column(Text)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
+    def reopen(self) -> None:
+        """Hand a finished run back to the scheduler, which recomputes its state.
+
+        Clearing or marking a task instance of a finished run can change how the
+        run ended; the scheduler decides that from the leaves on its next pass.
+        """
+        if self.state in RunState.FINISHED:
+            self.state = RunState.RUNNING
+            self.end_date = None
+
     __table_args__ = (
         UniqueConstraint("dag_id", "run_id"),
         UniqueConstraint("dag_id", "logical_date"),

@@ -127,3 +127,11 @@ def test_a_long_log_is_served_in_pages_until_complete(client, data, monkeypatch)
         if page["complete"]:
             break
     assert pages == ["line one\nl", "ine two\nbo", "om\n"]
+
+
+def test_marking_a_task_of_a_finished_run_hands_the_run_back_to_the_scheduler(client, data):
+    run = f"/api/v1/dags/etl/dagRuns/{OK_RUN}"
+    assert client.get(run).json["state"] == "success"
+    client.patch(f"{run}/taskInstances/load", json={"state": "failed"})
+    reopened = client.get(run).json
+    assert (reopened["state"], reopened["end_date"]) == ("running", None)

@@ -42,3 +42,23 @@ def test_queueing_respects_parallelism_and_max_active_tasks(sqlite_db):
     assert [k.try_number for k in first] == [1, 1]
     assert len(one_pass(free_slots=16)) == 1  # 2 active + 1 = max_active_tasks
     assert one_pass(free_slots=16) == []
+
+
+def test_a_reopened_run_whose_leaf_was_marked_failed_ends_failed(sqlite_db):
+    from dagkeeper.models import DagRun
+
+    publish(dag_doc("pair", ["a", "b"], [("a", "b")]))
+    run_pk = trigger("pair")
+    with transaction() as session:
+        start_queued_runs(session, DocumentCache(), utcnow())
+        session.execute(update(TaskInstance).values(state="success"))
+    one_pass()
+    assert run_state(run_pk) == "success"
+    with transaction() as session:  # what the API's "mark failed" writes
+        session.execute(
+            update(TaskInstance).where(TaskInstance.task_id == "b").values(state="failed")
+        )
+        session.get(DagRun, run_pk).reopen()
+    assert run_state(run_pk) == "running"
+    one_pass()
+    assert run_state(run_pk) == "failed"
