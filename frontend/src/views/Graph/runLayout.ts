@@ -1,6 +1,6 @@
-/** dagre over a LayoutInput; runs inside layout.worker.ts (and in tests, in Node). */
+/** dagre, or d3-dag for big graphs, over a LayoutInput; runs inside layout.worker.ts (and in tests, in Node). */
 import dagre from "@dagrejs/dagre";
-import { fastLayout } from "./fastLayout";
+import { largeLayout } from "./largeLayout";
 import type { LayoutClusterInput, LayoutInput, LayoutNodeInput } from "./layoutInput";
 
 interface Box {
@@ -30,13 +30,14 @@ export interface LayoutResult {
 
 /**
  * dagre's cost grows steeply with size (ordering and Brandes-Köpf positioning take seconds from a
- * few hundred nodes up); above these sizes the linear fastLayout draws the graph instead.
+ * few hundred nodes up); above these sizes largeLayout (d3-dag with its cheap operators) draws the
+ * graph instead.
  */
 const DAGRE_MAX_NODES = 400;
 const DAGRE_MAX_EDGES = 1200;
 
 export function runLayout(input: LayoutInput): LayoutResult {
-  if (input.nodes.length > DAGRE_MAX_NODES || input.edges.length > DAGRE_MAX_EDGES) return fastLayout(input);
+  if (input.nodes.length > DAGRE_MAX_NODES || input.edges.length > DAGRE_MAX_EDGES) return largeLayout(input);
   return dagreLayout(input);
 }
 
