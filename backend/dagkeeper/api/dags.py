@@ -133,7 +133,7 @@ def get_dag_details(dag_id: str):
     details = one_dag(dag)
     details.update(
         doc_md=document["doc_md"],
-        params=document["params"],
+        params=dict(sorted(document["params"].items(), key=lambda item: item[1]["position"])),
         start_date=iso(dag.start_date),
         end_date=iso(dag.end_date),
         catchup=dag.catchup,

@@ -110,7 +110,11 @@ def serialize_dag(dag: DAG) -> dict[str, Any]:
         "max_active_tasks": dag.max_active_tasks,
         "owners": sorted({t.owner for t in tasks}),
         "tags": sorted(set(dag.tags)),
-        "params": {name: p.to_document() for name, p in sorted(dag.params.items())},
+        # JSON keys are sorted, so the declared order (what a trigger form shows) is kept apart
+        "params": {
+            name: {**p.to_document(), "position": position}
+            for position, (name, p) in enumerate(dag.params.items())
+        },
         "default_args": jsonable(dag.default_args),
         "tasks": [_task(t) for t in tasks],
         "task_groups": [_group(dag.task_group_dict[g]) for g in sorted(dag.task_group_dict)],

@@ -48,6 +48,7 @@ class ParamSchema(_Strict):
     minimum = Number(required=True, allow_none=True)
     maximum = Number(required=True, allow_none=True)
     required = fields.Boolean(required=True)
+    position = fields.Integer(required=True, validate=validate.Range(min=0))  # declared order
 
 
 class TaskSchema(_Strict):

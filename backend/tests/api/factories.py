@@ -63,11 +63,11 @@ def group(group_id: str, parent: str | None = None) -> dict[str, Any]:
     }
 
 
-def param(default=None, type=None, required=False, **more) -> dict[str, Any]:
+def param(default=None, type=None, required=False, position=0, **more) -> dict[str, Any]:
     return {
         "default": default, "type": type, "description": more.get("description"),
         "title": None, "enum": more.get("enum"), "minimum": more.get("minimum"),
-        "maximum": more.get("maximum"), "required": required,
+        "maximum": more.get("maximum"), "required": required, "position": position,
     }  # fmt: skip
 
 

@@ -6,7 +6,8 @@ from dagkeeper import DAG, Param
 from dagkeeper.authoring.exceptions import DagDefinitionError
 from dagkeeper.authoring.serialize import serialize_dag
 
-EMPTY = {"description": None, "title": None, "enum": None, "minimum": None, "maximum": None}
+EMPTY = {"description": None, "title": None, "enum": None, "minimum": None, "maximum": None,
+         "position": 0}  # fmt: skip
 
 
 @pytest.mark.parametrize(
@@ -26,7 +27,7 @@ def test_param_document_has_every_field():
     doc = serialize_dag(DAG("d", params={"count": param}))["params"]["count"]
     assert doc == {
         "default": 5, "type": "integer", "description": "How many", "title": "Count",
-        "enum": [1, 5], "minimum": 1, "maximum": 10, "required": False,
+        "enum": [1, 5], "minimum": 1, "maximum": 10, "required": False, "position": 0,
     }  # fmt: skip
 
 

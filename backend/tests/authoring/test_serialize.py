@@ -51,7 +51,8 @@ SMALL_DOCUMENT = {
     "tags": ["a", "b"],
     "params": {
         "n": {"default": 3, "type": "integer", "description": None, "title": None,
-              "enum": None, "minimum": None, "maximum": None, "required": False},
+              "enum": None, "minimum": None, "maximum": None, "required": False,
+              "position": 0},
     },
     "default_args": {"owner": "ops", "retries": 1},
     "tasks": [

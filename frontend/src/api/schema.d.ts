@@ -38,7 +38,7 @@ export interface paths {
                     };
                 };
                 400: components["responses"]["BAD_REQUEST"];
-                default: components["responses"]["PROBLEM"];
+                default: components["responses"]["DEFAULT_ERROR"];
             };
         };
         put?: never;
@@ -79,7 +79,7 @@ export interface paths {
                         "application/json": components["schemas"]["Dag"];
                     };
                 };
-                default: components["responses"]["PROBLEM"];
+                default: components["responses"]["DEFAULT_ERROR"];
             };
         };
         put?: never;
@@ -113,7 +113,7 @@ export interface paths {
                     };
                 };
                 400: components["responses"]["BAD_REQUEST"];
-                default: components["responses"]["PROBLEM"];
+                default: components["responses"]["DEFAULT_ERROR"];
             };
         };
         trace?: never;
@@ -155,7 +155,7 @@ export interface paths {
                     };
                 };
                 400: components["responses"]["BAD_REQUEST"];
-                default: components["responses"]["PROBLEM"];
+                default: components["responses"]["DEFAULT_ERROR"];
             };
         };
         delete?: never;
@@ -203,7 +203,7 @@ export interface paths {
                     };
                 };
                 400: components["responses"]["BAD_REQUEST"];
-                default: components["responses"]["PROBLEM"];
+                default: components["responses"]["DEFAULT_ERROR"];
             };
         };
         put?: never;
@@ -233,7 +233,7 @@ export interface paths {
                     };
                 };
                 400: components["responses"]["BAD_REQUEST"];
-                default: components["responses"]["PROBLEM"];
+                default: components["responses"]["DEFAULT_ERROR"];
             };
         };
         delete?: never;
@@ -274,7 +274,7 @@ export interface paths {
                         "application/json": components["schemas"]["Run"];
                     };
                 };
-                default: components["responses"]["PROBLEM"];
+                default: components["responses"]["DEFAULT_ERROR"];
             };
         };
         put?: never;
@@ -309,7 +309,7 @@ export interface paths {
                     };
                 };
                 400: components["responses"]["BAD_REQUEST"];
-                default: components["responses"]["PROBLEM"];
+                default: components["responses"]["DEFAULT_ERROR"];
             };
         };
         trace?: never;
@@ -350,7 +350,7 @@ export interface paths {
                     };
                 };
                 400: components["responses"]["BAD_REQUEST"];
-                default: components["responses"]["PROBLEM"];
+                default: components["responses"]["DEFAULT_ERROR"];
             };
         };
         put?: never;
@@ -395,7 +395,7 @@ export interface paths {
                         "application/json": components["schemas"]["TaskInstanceDetail"];
                     };
                 };
-                default: components["responses"]["PROBLEM"];
+                default: components["responses"]["DEFAULT_ERROR"];
             };
         };
         put?: never;
@@ -431,7 +431,7 @@ export interface paths {
                     };
                 };
                 400: components["responses"]["BAD_REQUEST"];
-                default: components["responses"]["PROBLEM"];
+                default: components["responses"]["DEFAULT_ERROR"];
             };
         };
         trace?: never;
@@ -479,7 +479,7 @@ export interface paths {
                     };
                 };
                 400: components["responses"]["BAD_REQUEST"];
-                default: components["responses"]["PROBLEM"];
+                default: components["responses"]["DEFAULT_ERROR"];
             };
         };
         put?: never;
@@ -520,7 +520,7 @@ export interface paths {
                         "application/json": components["schemas"]["DagDetails"];
                     };
                 };
-                default: components["responses"]["PROBLEM"];
+                default: components["responses"]["DEFAULT_ERROR"];
             };
         };
         put?: never;
@@ -564,7 +564,7 @@ export interface paths {
                     };
                 };
                 400: components["responses"]["BAD_REQUEST"];
-                default: components["responses"]["PROBLEM"];
+                default: components["responses"]["DEFAULT_ERROR"];
             };
         };
         put?: never;
@@ -605,7 +605,7 @@ export interface paths {
                         "application/json": components["schemas"]["TaskCollection"];
                     };
                 };
-                default: components["responses"]["PROBLEM"];
+                default: components["responses"]["DEFAULT_ERROR"];
             };
         };
         put?: never;
@@ -648,7 +648,7 @@ export interface paths {
                         "application/json": components["schemas"]["Task"];
                     };
                 };
-                default: components["responses"]["PROBLEM"];
+                default: components["responses"]["DEFAULT_ERROR"];
             };
         };
         put?: never;
@@ -693,7 +693,7 @@ export interface paths {
                     };
                 };
                 400: components["responses"]["BAD_REQUEST"];
-                default: components["responses"]["PROBLEM"];
+                default: components["responses"]["DEFAULT_ERROR"];
             };
         };
         put?: never;
@@ -736,7 +736,7 @@ export interface paths {
                         "application/json": components["schemas"]["VersionDetail"];
                     };
                 };
-                default: components["responses"]["PROBLEM"];
+                default: components["responses"]["DEFAULT_ERROR"];
             };
         };
         put?: never;
@@ -782,7 +782,7 @@ export interface paths {
                         "application/json": components["schemas"]["Health"];
                     };
                 };
-                default: components["responses"]["PROBLEM"];
+                default: components["responses"]["DEFAULT_ERROR"];
             };
         };
         put?: never;
@@ -824,7 +824,7 @@ export interface paths {
                     };
                 };
                 400: components["responses"]["BAD_REQUEST"];
-                default: components["responses"]["PROBLEM"];
+                default: components["responses"]["DEFAULT_ERROR"];
             };
         };
         put?: never;
@@ -871,7 +871,7 @@ export interface paths {
                     content?: never;
                 };
                 400: components["responses"]["BAD_REQUEST"];
-                default: components["responses"]["PROBLEM"];
+                default: components["responses"]["DEFAULT_ERROR"];
             };
         };
         put?: never;
@@ -917,7 +917,7 @@ export interface paths {
                     };
                 };
                 400: components["responses"]["BAD_REQUEST"];
-                default: components["responses"]["PROBLEM"];
+                default: components["responses"]["DEFAULT_ERROR"];
             };
         };
         put?: never;
@@ -963,7 +963,7 @@ export interface paths {
                     };
                 };
                 400: components["responses"]["BAD_REQUEST"];
-                default: components["responses"]["PROBLEM"];
+                default: components["responses"]["DEFAULT_ERROR"];
             };
         };
         put?: never;
@@ -1184,6 +1184,7 @@ export interface components {
             enum: unknown[] | null;
             maximum: number | null;
             minimum: number | null;
+            position: number;
             required: boolean;
             title: string | null;
             type: string | null;
@@ -1392,13 +1393,13 @@ export interface components {
                 "application/json": components["schemas"]["Problem"];
             };
         };
-        /** @description Error (application/problem+json) */
-        PROBLEM: {
+        /** @description Default error response */
+        DEFAULT_ERROR: {
             headers: {
                 [name: string]: unknown;
             };
             content: {
-                "application/problem+json": components["schemas"]["Problem"];
+                "application/json": components["schemas"]["Problem"];
             };
         };
     };

@@ -75,6 +75,7 @@ class ParamSchema(Strict):
     minimum = nullable(fields.Float)
     maximum = nullable(fields.Float)
     required = fields.Boolean(**R)
+    position = fields.Integer(**R)
 
 
 class DagDetailsSchema(DagSchema):

@@ -13,6 +13,7 @@ function param(fields: Partial<Param>): Param {
     minimum: null,
     maximum: null,
     required: false,
+    position: 0,
     ...fields,
   };
 }
