@@ -14,7 +14,7 @@ from sqlalchemy import ColumnElement, Row, and_, exists, func, or_, select
 from sqlalchemy.orm import Session
 
 from dagkeeper.models.dag import Dag, DagTag
-from dagkeeper.models.run import DagRun
+from dagkeeper.models.run import DagRun, RunType
 from dagkeeper.models.task_instance import TaskInstance
 from dagkeeper.models.version import DagVersion
 
@@ -263,3 +263,16 @@ def grid_states(session: Session, dag_run_ids: Sequence[int]) -> list[tuple[int,
         return cursor.fetchall()
     finally:
         cursor.close()
+
+
+def last_scheduled_interval(session: Session, dag_id: str) -> tuple[datetime, datetime] | None:
+    """``(start, end)`` of the DAG's newest scheduled run: where its timetable continues."""
+    row = session.execute(
+        select(DagRun.data_interval_start, DagRun.data_interval_end)
+        .where(DagRun.dag_id == dag_id, DagRun.run_type == RunType.SCHEDULED)
+        .order_by(DagRun.logical_date.desc())
+        .limit(1)
+    ).first()
+    if row is None or row.data_interval_start is None or row.data_interval_end is None:
+        return None
+    return row.data_interval_start, row.data_interval_end

@@ -24,13 +24,12 @@ from dagkeeper.models import (
     DagCode,
     DagFile,
     DagImportError,
-    DagRun,
     DagTag,
     DagVersion,
-    RunType,
     record_change,
     utcnow,
 )
+from dagkeeper.models.queries import last_scheduled_interval
 from dagkeeper.processor.isolation import ImportFailure, ParsedDag, ParseResult
 from dagkeeper.serialization import digest, loads
 from dagkeeper.timetables import DataInterval, timetable_for
@@ -254,7 +253,7 @@ def _apply_attributes(session: Session, dag: Dag, raw: dict[str, Any]) -> None:
     # them for a new DAG and re-plans them when the schedule itself changed.
     if when != before or dag.next_dagrun is None:
         is_new = dag.current_version_id is None
-        last = None if is_new else _last_scheduled_interval(session, dag.dag_id)
+        last = None if is_new else _last_interval(session, dag.dag_id)
         if when != before or last is None:
             upcoming = timetable.next_run(
                 last, start_date=start_date, end_date=end_date, catchup=dag.catchup, now=utcnow()
@@ -263,18 +262,6 @@ def _apply_attributes(session: Session, dag: Dag, raw: dict[str, Any]) -> None:
             dag.next_dagrun_data_interval_start = upcoming.data_interval.start if upcoming else None
             dag.next_dagrun_data_interval_end = upcoming.data_interval.end if upcoming else None
             dag.next_dagrun_create_after = upcoming.create_after if upcoming else None
-
-
-def _last_scheduled_interval(session: Session, dag_id: str) -> DataInterval | None:
-    row = session.execute(
-        select(DagRun.data_interval_start, DagRun.data_interval_end)
-        .where(DagRun.dag_id == dag_id, DagRun.run_type == RunType.SCHEDULED)
-        .order_by(DagRun.logical_date.desc())
-        .limit(1)
-    ).first()
-    if row is None or row[0] is None or row[1] is None:
-        return None
-    return DataInterval(row[0], row[1])
 
 
 def _sync_tags(dag: Dag, names: list[str]) -> None:
@@ -318,3 +305,8 @@ def _record_file(
     row.last_parsed_at = now
     row.last_duration = duration
     row.dag_count = count
+
+
+def _last_interval(session: Session, dag_id: str) -> DataInterval | None:
+    found = last_scheduled_interval(session, dag_id)
+    return DataInterval(*found) if found else None

@@ -21,6 +21,7 @@ from sqlalchemy import func, insert, or_, select
 from sqlalchemy.orm import Session
 
 from dagkeeper.models import ChangeKind, Dag, DagRun, RunState, RunType, TaskInstance
+from dagkeeper.models.queries import last_scheduled_interval
 from dagkeeper.scheduler.documents import DocumentCache
 from dagkeeper.timetables import DataInterval, NextRun, timetable_for
 
@@ -71,18 +72,6 @@ def queued_runs_exist(session: Session) -> bool:
     )
 
 
-def _last_scheduled_interval(session: Session, dag_id: str) -> DataInterval | None:
-    row = session.execute(
-        select(DagRun.data_interval_start, DagRun.data_interval_end)
-        .where(DagRun.dag_id == dag_id, DagRun.run_type == RunType.SCHEDULED)
-        .order_by(DagRun.logical_date.desc())
-        .limit(1)
-    ).first()
-    if row is None or row.data_interval_start is None or row.data_interval_end is None:
-        return None
-    return DataInterval(row.data_interval_start, row.data_interval_end)
-
-
 def _set_next_run(dag: Dag, info: NextRun | None) -> bool:
     """Store ``info`` in the dag row's next-run fields; True when they changed."""
     values = (
@@ -123,7 +112,7 @@ def create_scheduled_runs(
     for dag in _due_dags(session, now, exhausted, limit):
         doc = documents.get(session, dag.current_version_id).document
         timetable = timetable_for(doc.schedule, doc.timezone, doc.start_date)
-        last = _last_scheduled_interval(session, dag.dag_id)
+        last = _last_interval(session, dag.dag_id)
         active = session.scalar(
             select(func.count())
             .select_from(DagRun)
@@ -236,3 +225,8 @@ def _create_task_instances(session: Session, documents: DocumentCache, run: DagR
     ]
     if rows:
         session.execute(insert(TaskInstance), rows)
+
+
+def _last_interval(session: Session, dag_id: str) -> DataInterval | None:
+    found = last_scheduled_interval(session, dag_id)
+    return DataInterval(*found) if found else None
