@@ -94,6 +94,16 @@ def dags(stack):
     return {"etl_run": "etl_first", "failed_run": "etl_failing", "etl_runs": len(expected)}
 
 
+@pytest.fixture(scope="module")
+def evolved(stack, dags) -> str:
+    """view_evolve edited to version 2 after one run on version 1; returns that run's id."""
+    old = trigger(stack, "view_evolve", run_id="evolve_old")["run_id"]
+    wait_finished(stack, "view_evolve", old)
+    stack.write_dag("view_evolve.py", chain_dag("view_evolve", 3))
+    wait_version(stack, "view_evolve", 2)
+    return old
+
+
 # -- DAG list -------------------------------------------------------------------------------
 
 
@@ -364,11 +374,8 @@ def test_graph_draws_nodes_edges_states_direction_fit_and_groups(
     expect(group).to_have_count(0)
 
 
-def test_graph_of_an_old_run_shows_the_structure_it_ran_with(stack, dags, page: Page, screenshot):
-    old = trigger(stack, "view_evolve", run_id="evolve_old")["run_id"]
-    wait_finished(stack, "view_evolve", old)
-    stack.write_dag("view_evolve.py", chain_dag("view_evolve", 3))
-    wait_version(stack, "view_evolve", 2)
+def test_graph_of_an_old_run_shows_the_structure_it_ran_with(stack, evolved, page: Page):
+    old = evolved
     # No run chosen: the current version, coloured by the latest run (which ran with v1).
     page.goto(f"{stack.base_url}/dags/view_evolve/graph")
     expect(page.locator('[data-testid="graph-version"]')).to_have_text("v2")
@@ -454,14 +461,13 @@ def test_task_drawer_marks_failed_and_success_and_clears_with_a_preview(stack, d
 # -- code, runs, details, versions -----------------------------------------------------------
 
 
-def test_code_view_shows_the_source_of_each_version(stack, dags, page: Page, screenshot):
+def test_code_view_shows_the_source_of_each_version(stack, evolved, page: Page, screenshot):
     page.goto(f"{stack.base_url}/dags/view_etl/code")
     source = page.locator('[data-testid="code-source"]')
     expect(source).to_contain_text('with TaskGroup("extract", tooltip="read the raw sources"):')
     expect(source.locator(".hljs-keyword", has_text="import").first).to_be_visible()  # highlighted
     screenshot("code")
 
-    wait_version(stack, "view_evolve", 2)
     page.goto(f"{stack.base_url}/dags/view_evolve/code")
     expect(source).to_contain_text("t2 = EmptyOperator(task_id='t2')")
     expect(page.locator('[data-testid="code-version"]')).to_have_text("v2")
@@ -471,8 +477,7 @@ def test_code_view_shows_the_source_of_each_version(stack, dags, page: Page, scr
     expect(source).not_to_contain_text("t2")
 
 
-def test_versions_view_lists_both_versions_after_an_edit(stack, dags, page: Page, screenshot):
-    wait_version(stack, "view_evolve", 2)
+def test_versions_view_lists_both_versions_after_an_edit(stack, evolved, page: Page, screenshot):
     page.goto(f"{stack.base_url}/dags/view_evolve/versions")
     rows = page.locator('[data-testid="version-row"]')
     expect(rows).to_have_count(2)

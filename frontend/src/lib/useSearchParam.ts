@@ -36,3 +36,13 @@ export function intParam(params: URLSearchParams, key: string, fallback: number,
   if (Number.isNaN(value) || value < 0) return fallback;
   return allowed && !allowed.includes(value) ? fallback : value;
 }
+
+/** Server-side paging kept in the URL as limit/offset; defaults are left out so links stay short. */
+export function usePaging(sizes: number[] = [25, 50, 100]) {
+  const [params, update] = useUrlState();
+  return {
+    limit: intParam(params, "limit", sizes[0], sizes),
+    offset: intParam(params, "offset", 0),
+    setPage: (offset: number, limit: number) => update({ offset: offset || null, limit: limit === sizes[0] ? null : limit }),
+  };
+}

@@ -8,7 +8,7 @@ import { Pagination } from "../../components/Pagination";
 import { Skeleton } from "../../components/Skeleton";
 import { StateBadge, StateSquare } from "../../components/StateBadge";
 import { formatDate, formatRelative, formatShortDate } from "../../lib/format";
-import { intParam, useUrlState } from "../../lib/useSearchParam";
+import { intParam, usePaging, useUrlState } from "../../lib/useSearchParam";
 import { TID } from "../../testids";
 import { TriggerDialog } from "../Trigger/TriggerDialog";
 
@@ -20,6 +20,7 @@ type StatusFilter = "all" | "active" | "paused";
 /** The DAG list: every filter, sort and page lives in the URL and is applied by the server. */
 export function DagList() {
   const [params, update] = useUrlState();
+  const { setPage } = usePaging(PAGE_SIZES);
   const status = (params.get("status") as StatusFilter | null) ?? "all";
   const query: DagListParams = {
     search: params.get("search") ?? undefined,
@@ -158,13 +159,7 @@ export function DagList() {
               </tbody>
             </table>
           </div>
-          <Pagination
-            offset={query.offset}
-            limit={query.limit}
-            total={dags.data.total_entries}
-            sizes={PAGE_SIZES}
-            onChange={(offset, limit) => update({ offset: offset || null, limit: limit === 25 ? null : limit })}
-          />
+          <Pagination offset={query.offset} limit={query.limit} total={dags.data.total_entries} sizes={PAGE_SIZES} onChange={setPage} />
         </>
       )}
       {triggering && <TriggerDialog dagId={triggering} onClose={() => update({ trigger: null })} />}

@@ -3,14 +3,12 @@ import { EmptyState } from "../../components/EmptyState";
 import { Pagination } from "../../components/Pagination";
 import { QueryView } from "../../components/QueryView";
 import { formatDate, formatRelative } from "../../lib/format";
-import { intParam, useUrlState } from "../../lib/useSearchParam";
+import { usePaging } from "../../lib/useSearchParam";
 import { TID } from "../../testids";
 
 /** Files that failed their latest parse; their DAGs keep showing the last good version. */
 export function ImportErrors() {
-  const [params, update] = useUrlState();
-  const limit = intParam(params, "limit", 25, [25, 50, 100]);
-  const offset = intParam(params, "offset", 0);
+  const { limit, offset, setPage } = usePaging();
   const errors = useImportErrors({ limit, offset });
   return (
     <div className="page">
@@ -42,12 +40,7 @@ export function ImportErrors() {
                   </li>
                 ))}
               </ul>
-              <Pagination
-                offset={offset}
-                limit={limit}
-                total={data.total_entries}
-                onChange={(next, size) => update({ offset: next || null, limit: size === 25 ? null : size })}
-              />
+              <Pagination offset={offset} limit={limit} total={data.total_entries} onChange={setPage} />
             </>
           )
         }

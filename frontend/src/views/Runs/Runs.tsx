@@ -5,7 +5,7 @@ import { Pagination } from "../../components/Pagination";
 import { QueryView } from "../../components/QueryView";
 import { StateBadge } from "../../components/StateBadge";
 import { formatDate, formatDuration } from "../../lib/format";
-import { intParam, useUrlState } from "../../lib/useSearchParam";
+import { usePaging, useUrlState } from "../../lib/useSearchParam";
 import { TID } from "../../testids";
 
 const RUN_STATES = ["queued", "running", "success", "failed"];
@@ -18,8 +18,7 @@ function seconds(start: string | null, end: string | null) {
 /** Every run of the DAG, newest first, filterable by state. */
 export function Runs({ dagId }: { dagId: string }) {
   const [params, update] = useUrlState();
-  const limit = intParam(params, "limit", 25, [25, 50, 100]);
-  const offset = intParam(params, "offset", 0);
+  const { limit, offset, setPage } = usePaging();
   const state = params.getAll("state");
   const runs = useDagRuns(dagId, { limit, offset, state });
   const toggle = (value: string) =>
@@ -94,12 +93,7 @@ export function Runs({ dagId }: { dagId: string }) {
                   </tbody>
                 </table>
               </div>
-              <Pagination
-                offset={offset}
-                limit={limit}
-                total={data.total_entries}
-                onChange={(next, size) => update({ offset: next || null, limit: size === 25 ? null : size })}
-              />
+              <Pagination offset={offset} limit={limit} total={data.total_entries} onChange={setPage} />
             </>
           )
         }
