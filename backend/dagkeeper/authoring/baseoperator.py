@@ -195,15 +195,7 @@ def _group_for(task_id: str, dag: DAG | None, task_group: TaskGroup | None) -> T
                 f"{task_group.dag.dag_id!r}, not to {dag.dag_id!r}"
             )
         return task_group
-    current = _context.current_group()
-    if dag is not None:
-        return current if current is not None and current.dag is dag else dag.task_group
-    if current is None:
-        raise DagDefinitionError(
-            f"Task {task_id!r} was created outside a DAG: create it inside "
-            "`with DAG(...)` or pass dag="
-        )
-    return current
+    return _context.enclosing_group(dag, f"Task {task_id!r}", "dag=")
 
 
 def chain(*items: Any) -> None:

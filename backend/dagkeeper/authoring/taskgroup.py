@@ -12,7 +12,6 @@ from typing import TYPE_CHECKING
 
 from dagkeeper.authoring import context
 from dagkeeper.authoring.dependencies import DependencyMixin
-from dagkeeper.authoring.exceptions import DagDefinitionError
 from dagkeeper.authoring.naming import check_full_id, check_label
 
 if TYPE_CHECKING:
@@ -38,7 +37,9 @@ class TaskGroup(DependencyMixin):
         dag: DAG | None = None,
     ):
         self.label = check_label("group_id", group_id)
-        parent = parent_group or _parent_for(group_id, dag)
+        parent = parent_group or context.enclosing_group(
+            dag, f"TaskGroup {group_id!r}", "dag= or parent_group="
+        )
         self.parent_group: TaskGroup | None = parent
         self.dag: DAG = parent.dag
         self.group_id: str | None = check_full_id("group_id", parent.child_id(group_id))
@@ -103,15 +104,3 @@ class TaskGroup(DependencyMixin):
 
     def __repr__(self) -> str:
         return f"<TaskGroup: {self.group_id}>"
-
-
-def _parent_for(group_id: str, dag: DAG | None) -> TaskGroup:
-    current = context.current_group()
-    if dag is not None:
-        return current if current is not None and current.dag is dag else dag.task_group
-    if current is None:
-        raise DagDefinitionError(
-            f"TaskGroup {group_id!r} was created outside a DAG: create it inside "
-            "`with DAG(...)` or pass dag= or parent_group="
-        )
-    return current
