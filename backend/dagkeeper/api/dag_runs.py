@@ -13,10 +13,10 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from dagkeeper import db
-from dagkeeper.api.dags import get_dag_or_404
-from dagkeeper.api.errors import abort, not_found
-from dagkeeper.api.hooks import end_reads, session
+from dagkeeper.api.errors import abort
+from dagkeeper.api.lookups import get_dag_or_404, get_run_or_404
 from dagkeeper.api.params import validate_conf
+from dagkeeper.api.request_cycle import end_reads, session
 from dagkeeper.api.responses import iso, json_response
 from dagkeeper.api.schemas import dag_runs as schemas
 from dagkeeper.api.spec import Blueprint
@@ -55,14 +55,6 @@ def run_dict(run: DagRun, version_number: int) -> dict[str, Any]:
         "version_number": version_number,
         "note": run.note,
     }
-
-
-def get_run_or_404(dag_id: str, run_id: str) -> tuple[DagRun, int]:
-    found = queries.get_run(session(), dag_id, run_id)
-    if found is None:
-        get_dag_or_404(dag_id)
-        not_found(f"run {run_id!r} of DAG {dag_id!r}")
-    return found
 
 
 @blp.route("")

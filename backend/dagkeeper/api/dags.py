@@ -13,7 +13,8 @@ from sqlalchemy import func, select
 
 from dagkeeper import db
 from dagkeeper.api.errors import not_found
-from dagkeeper.api.hooks import end_reads, session
+from dagkeeper.api.lookups import current_version_or_404, get_dag_or_404
+from dagkeeper.api.request_cycle import end_reads, session
 from dagkeeper.api.responses import iso, json_response
 from dagkeeper.api.schemas import dags as schemas
 from dagkeeper.api.spec import Blueprint
@@ -55,27 +56,12 @@ def dag_dict(dag, tags: list[str], runs: list) -> dict[str, Any]:
     }
 
 
-def get_dag_or_404(dag_id: str) -> Dag:
-    dag = session().get(Dag, dag_id)
-    if dag is None:
-        not_found(f"DAG {dag_id!r}")
-    return dag
-
-
 def one_dag(dag: Dag) -> dict[str, Any]:
     s = session()
     return dag_dict(
         dag, queries.tags_of(s, [dag.dag_id])[dag.dag_id],
         queries.recent_runs_of(s, [dag.dag_id])[dag.dag_id],
     )  # fmt: skip
-
-
-def current_version_or_404(dag_id: str, version_number: int | None = None) -> DagVersion:
-    version = queries.get_version(session(), dag_id, version_number)
-    if version is None:
-        get_dag_or_404(dag_id)
-        not_found(f"version {version_number} of DAG {dag_id!r}")
-    return version
 
 
 @blp.route("")

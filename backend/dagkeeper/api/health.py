@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dagkeeper.api.errors import DATABASE_ERRORS
-from dagkeeper.api.hooks import session
+from dagkeeper.api.request_cycle import session
 from dagkeeper.api.responses import json_response
 from dagkeeper.api.schemas.health import HealthSchema
 from dagkeeper.api.spec import Blueprint

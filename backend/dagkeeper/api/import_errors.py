@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from dagkeeper.api.hooks import session
+from dagkeeper.api.request_cycle import session
 from dagkeeper.api.responses import iso, json_response
 from dagkeeper.api.schemas.import_errors import ImportErrorCollection, ImportErrorQuery
 from dagkeeper.api.spec import Blueprint

@@ -12,10 +12,9 @@ from sqlalchemy import func, select
 
 from dagkeeper import db
 from dagkeeper.api.clear import ClearRequest, clear, unknown_runs
-from dagkeeper.api.dag_runs import get_run_or_404
-from dagkeeper.api.dags import get_dag_or_404
 from dagkeeper.api.errors import abort, not_found
-from dagkeeper.api.hooks import end_reads, not_modified, session
+from dagkeeper.api.lookups import get_dag_or_404, get_run_or_404, get_ti_or_404
+from dagkeeper.api.request_cycle import end_reads, not_modified, session
 from dagkeeper.api.responses import iso, json_response
 from dagkeeper.api.schemas import task_instances as schemas
 from dagkeeper.api.schemas.common import PageQuery
@@ -28,7 +27,6 @@ from dagkeeper.models import (
     TaskInstanceHistory,
     TaskLog,
     TaskState,
-    queries,
     record_change,
     utcnow,
 )  # fmt: skip
@@ -67,14 +65,6 @@ def try_dict(t: TaskInstance | TaskInstanceHistory) -> dict[str, Any]:
         "duration": t.duration,
         "hostname": t.hostname,
     }
-
-
-def get_ti_or_404(dag_id: str, run_id: str, task_id: str) -> TaskInstance:
-    found = queries.get_task_instance(session(), dag_id, run_id, task_id)
-    if found is None:
-        get_run_or_404(dag_id, run_id)
-        not_found(f"task instance {task_id!r} of run {run_id!r}")
-    return found[0]
 
 
 @blp.route("/dagRuns/<run_id>/taskInstances")

@@ -12,9 +12,9 @@ import json
 from flask import current_app
 from sqlalchemy import select
 
-from dagkeeper.api.dags import get_dag_or_404
 from dagkeeper.api.errors import abort, not_found
-from dagkeeper.api.hooks import session
+from dagkeeper.api.lookups import get_dag_or_404
+from dagkeeper.api.request_cycle import session
 from dagkeeper.api.responses import iso, json_response
 from dagkeeper.api.schemas import ui as schemas
 from dagkeeper.api.spec import Blueprint

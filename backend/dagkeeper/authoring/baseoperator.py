@@ -14,10 +14,10 @@ from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 from dagkeeper.authoring import context as _context
-from dagkeeper.authoring.dependencies import DependencyMixin
 from dagkeeper.authoring.exceptions import DagDefinitionError
 from dagkeeper.authoring.naming import check_full_id, check_label
 from dagkeeper.authoring.params import Param, as_params
+from dagkeeper.authoring.relations import DependencyMixin
 from dagkeeper.serialization import TRIGGER_RULES
 
 if TYPE_CHECKING:

@@ -1,7 +1,7 @@
 """``DAG`` and the ``@dag`` decorator.
 
 A DAG holds its tasks, task groups and run settings; the processor turns it
-into the canonical document (:mod:`dagkeeper.authoring.serialize`) and the
+into the canonical document (:mod:`dagkeeper.authoring.to_document`) and the
 runner looks tasks up in it by id. Every DAG constructed is reported to the
 active :func:`dagkeeper.authoring.registry.capture`, wherever it was built.
 """
@@ -158,13 +158,13 @@ class DAG:
 
     def check_cycle(self) -> None:
         """Raise :class:`DagDefinitionError` naming the first cycle found, if any."""
-        from dagkeeper.authoring.serialize import check_cycle
+        from dagkeeper.authoring.to_document import check_cycle
 
         check_cycle(self)
 
     def to_bytes(self) -> bytes:
         """The canonical document bytes (validated); their SHA-256 is the version hash."""
-        from dagkeeper.authoring.serialize import serialize_dag
+        from dagkeeper.authoring.to_document import serialize_dag
         from dagkeeper.serialization import dumps
 
         return dumps(serialize_dag(self))

@@ -11,8 +11,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from dagkeeper.authoring import context
-from dagkeeper.authoring.dependencies import DependencyMixin
 from dagkeeper.authoring.naming import check_full_id, check_label
+from dagkeeper.authoring.relations import DependencyMixin
 
 if TYPE_CHECKING:
     from dagkeeper.authoring.baseoperator import BaseOperator

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from dagkeeper.authoring.dependencies import DependencyMixin
 from dagkeeper.authoring.placeholders import Placeholder
+from dagkeeper.authoring.relations import DependencyMixin
 
 if TYPE_CHECKING:
     from dagkeeper.authoring.baseoperator import BaseOperator

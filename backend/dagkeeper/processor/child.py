@@ -18,7 +18,7 @@ from typing import Any
 
 import dagkeeper
 from dagkeeper.authoring.loader import import_dag_file
-from dagkeeper.authoring.serialize import serialize_dag
+from dagkeeper.authoring.to_document import serialize_dag
 from dagkeeper.serialization import build_structure, dumps
 
 _DAGKEEPER_DIR = str(Path(dagkeeper.__file__).resolve().parent) + os.sep

@@ -45,8 +45,8 @@ from dagkeeper.runner.context import (
 )
 from dagkeeper.runner.logs import LogShipper, captured_output
 from dagkeeper.runner.timeouts import TaskTimeout, call_with_limit
-from dagkeeper.scheduler.outcomes import HOSTNAME, fail_or_retry, finish_try
 from dagkeeper.serialization import jsonable
+from dagkeeper.try_outcomes import HOSTNAME, fail_or_retry, finish_try
 
 log = logging.getLogger("dagkeeper.task")
 

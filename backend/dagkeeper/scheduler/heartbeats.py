@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from dagkeeper.executors import TaskExit
 from dagkeeper.models import ChangeKind, DagRun, TaskInstance, TaskState
 from dagkeeper.scheduler.documents import DocumentCache
-from dagkeeper.scheduler.outcomes import HOSTNAME, append_log, fail_or_retry
+from dagkeeper.try_outcomes import HOSTNAME, append_log, fail_or_retry
 
 
 def _retry_delay(session: Session, documents: DocumentCache, ti: TaskInstance) -> float:

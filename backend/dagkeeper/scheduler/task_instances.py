@@ -22,8 +22,8 @@ from sqlalchemy.orm import Session
 
 from dagkeeper.executors import TaskKey
 from dagkeeper.models import ChangeKind, Dag, DagRun, RunState, TaskInstance, TaskState
-from dagkeeper.scheduler.dependencies import DONE, Decision, decide, run_state_from_leaves
 from dagkeeper.scheduler.documents import DocumentCache
+from dagkeeper.scheduler.trigger_rules import DONE, Decision, decide, run_state_from_leaves
 
 ACTIVE_TI_STATES = (TaskState.QUEUED, TaskState.RUNNING)
 _CHUNK = 500  # ids per IN (...) list, well under every backend's parameter limit

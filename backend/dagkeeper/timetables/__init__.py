@@ -4,6 +4,6 @@ Classic data-interval semantics: a scheduled run covers ``[start, end)``, its
 logical date is ``start``, and it may be created once ``end`` has passed.
 """
 
-from dagkeeper.timetables.base import DataInterval, NextRun, Timetable, timetable_for
+from dagkeeper.timetables.kinds import DataInterval, NextRun, Timetable, timetable_for
 
 __all__ = ["DataInterval", "NextRun", "Timetable", "timetable_for"]

@@ -9,7 +9,7 @@ from dagkeeper import DAG, Param, dag
 from dagkeeper.authoring.dag import DAG as AuthoringDAG
 from dagkeeper.authoring.exceptions import DagDefinitionError
 from dagkeeper.authoring.params import DagParam
-from dagkeeper.authoring.serialize import serialize_dag
+from dagkeeper.authoring.to_document import serialize_dag
 from dagkeeper.operators import BashOperator, EmptyOperator
 
 

@@ -4,7 +4,7 @@ import pytest
 
 from dagkeeper import DAG, TaskGroup, task
 from dagkeeper.authoring.exceptions import DagDefinitionError
-from dagkeeper.authoring.serialize import serialize_dag
+from dagkeeper.authoring.to_document import serialize_dag
 from dagkeeper.authoring.xcom import XComArg
 from dagkeeper.operators import EmptyOperator
 

@@ -184,7 +184,7 @@ def test_task_in_group_of_other_dag():
 
 
 def test_a_chain_of_five_thousand_tasks_is_not_mistaken_for_an_error():
-    from dagkeeper.authoring.serialize import serialize_dag
+    from dagkeeper.authoring.to_document import serialize_dag
 
     with DAG("long_chain", schedule=None) as long_dag:
         tasks = [EmptyOperator(task_id=f"t{i}") for i in range(5000)]

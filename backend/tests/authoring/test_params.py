@@ -4,7 +4,7 @@ import pytest
 
 from dagkeeper import DAG, Param
 from dagkeeper.authoring.exceptions import DagDefinitionError
-from dagkeeper.authoring.serialize import serialize_dag
+from dagkeeper.authoring.to_document import serialize_dag
 
 EMPTY = {"description": None, "title": None, "enum": None, "minimum": None, "maximum": None,
          "position": 0}  # fmt: skip

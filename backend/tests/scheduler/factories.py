@@ -139,7 +139,7 @@ def publish(doc: dict[str, Any], fileloc: str = "dag.py", source: str = "", **da
 def publish_dag_file(path: Path, dags_folder: Path) -> list[str]:
     """Import a DAG file as the processor would and publish every DAG it defines."""
     from dagkeeper.authoring.loader import import_dag_file
-    from dagkeeper.authoring.serialize import serialize_dag
+    from dagkeeper.authoring.to_document import serialize_dag
 
     dags = import_dag_file(path)
     fileloc = str(path.relative_to(dags_folder))

@@ -9,8 +9,8 @@ from dagkeeper.db import transaction
 from dagkeeper.models import TaskInstance, utcnow
 from dagkeeper.scheduler.documents import DocumentCache
 from dagkeeper.scheduler.heartbeats import check_heartbeats
-from dagkeeper.scheduler.outcomes import HOSTNAME
 from dagkeeper.scheduler.runs import start_queued_runs
+from dagkeeper.try_outcomes import HOSTNAME
 
 from .factories import dag_doc, log_text, publish, task_doc, task_instance, trigger
 

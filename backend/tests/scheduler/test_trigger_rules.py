@@ -2,7 +2,7 @@
 
 import pytest
 
-from dagkeeper.scheduler.dependencies import Decision, decide, run_state_from_leaves
+from dagkeeper.scheduler.trigger_rules import Decision, decide, run_state_from_leaves
 
 RUN, WAIT, SKIP, UF = Decision.RUN, Decision.WAIT, Decision.SKIP, Decision.UPSTREAM_FAILED
 

@@ -12,7 +12,7 @@ import pytest
 
 from dagkeeper import DAG, Param, TaskGroup
 from dagkeeper.authoring.exceptions import DagDefinitionError
-from dagkeeper.authoring.serialize import serialize_dag
+from dagkeeper.authoring.to_document import serialize_dag
 from dagkeeper.operators import BashOperator, EmptyOperator
 from dagkeeper.serialization import digest, dumps, loads
 
