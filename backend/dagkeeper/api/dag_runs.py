@@ -85,12 +85,12 @@ def trigger_run(body, dag_id: str):
     if not dag.is_active or dag.current_version_id is None:
         abort(409, f"DAG {dag_id!r} is not active: its file is gone or was never parsed")
     version = session().get(DagVersion, dag.current_version_id)
-    document = json.loads(version.document)
-    errors = validate_conf(body["conf"], document["params"])
+    document = version.read()
+    errors = validate_conf(body["conf"], document.params)
     if errors:
         abort(400, "conf does not match the DAG's params; see errors.", errors)
     logical_date = body.get("logical_date") or utcnow()
-    interval = timetable_for(document["schedule"], dag.timezone, dag.start_date).manual_interval(
+    interval = timetable_for(document.schedule, dag.timezone, dag.start_date).manual_interval(
         logical_date
     )
     run = DagRun(

@@ -19,7 +19,6 @@ from dagkeeper.api.responses import iso, json_response
 from dagkeeper.api.schemas import dags as schemas
 from dagkeeper.api.spec import Blueprint
 from dagkeeper.models import ChangeKind, Dag, DagCode, DagVersion, queries, record_change
-from dagkeeper.serialization import loads
 
 blp = Blueprint("dags", __name__, url_prefix="/api/v1/dags", description="DAGs")
 
@@ -115,17 +114,17 @@ def get_dag_details(dag_id: str):
     """Every attribute of a DAG, from its row and its current version's document."""
     dag = get_dag_or_404(dag_id)
     version = current_version_or_404(dag_id)
-    document = json.loads(version.document)
+    document = version.read()
     details = one_dag(dag)
     details.update(
-        doc_md=document["doc_md"],
-        params=dict(sorted(document["params"].items(), key=lambda item: item[1]["position"])),
+        doc_md=document.doc_md,
+        params=dict(sorted(document.params.items(), key=lambda item: item[1]["position"])),
         start_date=iso(dag.start_date),
         end_date=iso(dag.end_date),
         catchup=dag.catchup,
         max_active_tasks=dag.max_active_tasks,
         timezone=dag.timezone,
-        default_args=document["default_args"],
+        default_args=document.default_args,
         task_count=version.task_count,
         hash=version.hash,
         last_parsed_at=iso(dag.last_parsed_at),
@@ -134,7 +133,7 @@ def get_dag_details(dag_id: str):
 
 
 def task_dicts(version: DagVersion) -> list[dict[str, Any]]:
-    document = loads(version.document, validate=False)
+    document = version.read()
     return [
         {
             "task_id": t.task_id,

@@ -1,8 +1,9 @@
 """``/ui/...``: aggregates shaped for one round trip per view.
 
 ``structure`` splices the stored structure text into its envelope (no JSON
-decoding); ``grid`` reads runs and then only (run, task, state) triples, and
-encodes states as one character per run so 2,000 tasks x 25 runs stay small.
+decoding); ``grid`` reads runs, the version's stored task order and then only
+(run, task, state) triples, and encodes states as one character per run so
+2,000 tasks x 25 runs stay small.
 """
 
 from __future__ import annotations
@@ -83,10 +84,8 @@ def grid(args, dag_id: str):
         if before is None:
             not_found(f"run {args['before']!r} of DAG {dag_id!r}")
     runs, has_more = queries.grid_runs(s, dag_id, args["limit"], before)
-    structure = s.scalar(
-        select(DagVersion.structure).where(DagVersion.id == dag.current_version_id)
-    )
-    task_ids = [node["id"] for node in json.loads(structure)["nodes"]] if structure else []
+    order = s.scalar(select(DagVersion.task_order).where(DagVersion.id == dag.current_version_id))
+    task_ids = json.loads(order) if order else []
     width = len(runs)
     column = {run.id: i for i, run in enumerate(runs)}
     row_start = {task_id: i * width for i, task_id in enumerate(task_ids)}

@@ -105,7 +105,6 @@ def _yes(flag: bool) -> str:
 def show_command(args) -> int:
     from dagkeeper.db import read_session
     from dagkeeper.models import Dag, DagVersion
-    from dagkeeper.serialization import loads
 
     with read_session() as session:
         dag = session.get(Dag, args.dag_id)
@@ -113,7 +112,7 @@ def show_command(args) -> int:
     if dag is None or version is None:
         print(f"DAG {args.dag_id!r} not found in the database.", file=sys.stderr)
         return 1
-    document = loads(version.document, validate=False)
+    document = version.read()
     attributes = {
         "dag_id": dag.dag_id,
         "description": dag.description,

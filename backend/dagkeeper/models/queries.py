@@ -16,7 +16,8 @@ from sqlalchemy.orm import Session
 from dagkeeper.models.dag import Dag, DagTag
 from dagkeeper.models.run import DagRun, RunType
 from dagkeeper.models.task_instance import TaskInstance
-from dagkeeper.models.version import DagVersion
+from dagkeeper.models.version import DagVersion, read_document
+from dagkeeper.serialization import DagDocument
 
 RECENT_RUNS = 10
 
@@ -276,3 +277,11 @@ def last_scheduled_interval(session: Session, dag_id: str) -> tuple[datetime, da
     if row is None or row.data_interval_start is None or row.data_interval_end is None:
         return None
     return row.data_interval_start, row.data_interval_end
+
+
+def document_of(session: Session, version_id: int) -> DagDocument | None:
+    """The typed document of a version, without loading the rest of its row."""
+    row = session.execute(
+        select(DagVersion.document, DagVersion.relations).where(DagVersion.id == version_id)
+    ).first()
+    return read_document(*row) if row is not None else None

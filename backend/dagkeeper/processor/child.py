@@ -19,7 +19,7 @@ from typing import Any
 import dagkeeper
 from dagkeeper.authoring.loader import import_dag_file
 from dagkeeper.authoring.to_document import serialize_dag
-from dagkeeper.serialization import build_structure, dumps
+from dagkeeper.serialization import dumps
 
 _DAGKEEPER_DIR = str(Path(dagkeeper.__file__).resolve().parent) + os.sep
 _LIBRARY_DIRS = tuple(
@@ -53,7 +53,7 @@ def _silence_output() -> None:
     os.close(devnull)
 
 
-def _serialize_file(path: Path, folder: str) -> list[tuple[str, bytes, bytes]]:
+def _serialize_file(path: Path, folder: str) -> list[tuple[str, bytes]]:
     dags = import_dag_file(path)
     seen: set[str] = set()
     documents = []
@@ -61,8 +61,7 @@ def _serialize_file(path: Path, folder: str) -> list[tuple[str, bytes, bytes]]:
         if dag.dag_id in seen:
             raise DuplicateDagInFile(f"DAG id {dag.dag_id!r} is defined twice in this file")
         seen.add(dag.dag_id)
-        document = dumps(serialize_dag(dag))
-        documents.append((dag.dag_id, document, build_structure(document)))
+        documents.append((dag.dag_id, dumps(serialize_dag(dag))))
     return documents
 
 

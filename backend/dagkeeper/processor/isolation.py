@@ -42,8 +42,7 @@ PRELOAD = [
 @dataclass(frozen=True)
 class ParsedDag:
     dag_id: str
-    document: bytes
-    structure: bytes
+    document: bytes  # canonical bytes; the parent derives the rest when it is a new version
 
 
 @dataclass(frozen=True)

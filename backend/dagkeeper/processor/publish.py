@@ -8,7 +8,6 @@ commit together, with the change-counter bump that tells browsers to refetch.
 from __future__ import annotations
 
 import hashlib
-import json
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -31,7 +30,7 @@ from dagkeeper.models import (
 )
 from dagkeeper.models.queries import last_scheduled_interval
 from dagkeeper.processor.isolation import ImportFailure, ParsedDag, ParseResult
-from dagkeeper.serialization import digest, loads
+from dagkeeper.serialization import DagDocument, digest, loads
 from dagkeeper.timetables import DataInterval, timetable_for
 
 
@@ -183,28 +182,25 @@ def _upsert_dag(
     has_errors: bool,
 ) -> bool:
     """Bring one ``dag`` row up to date; returns whether a new version was created."""
-    raw = json.loads(item.document)
+    current = session.get(DagVersion, dag.current_version_id) if dag.current_version_id else None
+    is_new = current is None or current.hash != digest(item.document)
+    # Decoded once; validated once, before a new version reaches the database.
+    document = loads(item.document, validate=is_new)
     dag.fileloc = fileloc
     dag.is_active = True
     dag.has_import_errors = has_errors
     dag.last_parsed_at = now
-    _apply_attributes(session, dag, raw)
-    document_hash = digest(item.document)
-    current = session.get(DagVersion, dag.current_version_id) if dag.current_version_id else None
-    if current is not None and current.hash == document_hash:
+    _apply_attributes(session, dag, document)
+    if not is_new:
         if current.dag_code_id != code.id:
             # Same DAG, edited source (a comment, say): show the code that is on disk.
             current.dag_code_id = code.id
         return False
-    loads(item.document)  # validate before anything reaches the database
     session.flush()  # the dag row must exist before its version
-    version = DagVersion(
-        dag_id=dag.dag_id,
+    version = DagVersion.build(
+        item.document,
+        document,
         version_number=dag.version_number + 1,
-        hash=document_hash,
-        document=item.document.decode(),
-        structure=item.structure.decode(),
-        task_count=len(raw["tasks"]),
         dag_code_id=code.id,
         created_at=now,
     )
@@ -215,22 +211,18 @@ def _upsert_dag(
     return True
 
 
-def _date(text: str | None) -> datetime | None:
-    return datetime.fromisoformat(text) if text else None
-
-
 def _schedule_fields(schedule: dict[str, Any]) -> tuple[str, str | None]:
     if schedule["kind"] == "timedelta":
         return "timedelta", str(timedelta(seconds=schedule["seconds"]))
     return schedule["kind"], schedule["expression"]
 
 
-def _apply_attributes(session: Session, dag: Dag, raw: dict[str, Any]) -> None:
+def _apply_attributes(session: Session, dag: Dag, doc: DagDocument) -> None:
     """Copy the list-level fields of a document onto its ``dag`` row."""
-    kind, expression = _schedule_fields(raw["schedule"])
-    start_date, end_date = _date(raw["start_date"]), _date(raw["end_date"])
-    timetable = timetable_for(raw["schedule"], raw["timezone"], start_date)
-    when = (kind, expression, raw["timezone"], start_date, end_date, bool(raw["catchup"]))
+    kind, expression = _schedule_fields(doc.schedule)
+    start_date, end_date = doc.start_date, doc.end_date
+    timetable = timetable_for(doc.schedule, doc.timezone, start_date)
+    when = (kind, expression, doc.timezone, start_date, end_date, bool(doc.catchup))
     before = (
         dag.schedule_kind,
         dag.schedule_expression,
@@ -239,16 +231,16 @@ def _apply_attributes(session: Session, dag: Dag, raw: dict[str, Any]) -> None:
         dag.end_date,
         bool(dag.catchup),
     )
-    dag.description = raw["description"]
-    dag.owners = ",".join(sorted(raw["owners"]))
+    dag.description = doc.description
+    dag.owners = ",".join(sorted(doc.owners))
     dag.schedule_kind, dag.schedule_expression = kind, expression
     dag.schedule_summary = timetable.summary
-    dag.timezone = raw["timezone"]
+    dag.timezone = doc.timezone
     dag.start_date, dag.end_date = start_date, end_date
-    dag.catchup = raw["catchup"]
-    dag.max_active_runs = raw["max_active_runs"]
-    dag.max_active_tasks = raw["max_active_tasks"]
-    _sync_tags(dag, raw["tags"])
+    dag.catchup = doc.catchup
+    dag.max_active_runs = doc.max_active_runs
+    dag.max_active_tasks = doc.max_active_tasks
+    _sync_tags(dag, doc.tags)
     # The scheduler owns the next-run fields once runs exist; the processor sets
     # them for a new DAG and re-plans them when the schedule itself changed.
     if when != before or dag.next_dagrun is None:

@@ -34,6 +34,7 @@ from dagkeeper.models import (
     TaskInstance,
     TaskState,
     XCom,
+    queries,
     record_change,
     utcnow,
 )
@@ -221,12 +222,6 @@ def store_rendered(claim: Claim, rendered: dict[str, Any]) -> None:
         record_change(session, [(claim.ti.dag_id, ChangeKind.RUN)])
 
 
-def _document_retry_delay(session, claim: Claim) -> float:
-    text = session.scalar(select(DagVersion.document).where(DagVersion.id == claim.dag_version_id))
-    tasks = json.loads(text)["tasks"] if text else []
-    return next((t["retry_delay"] for t in tasks if t["task_id"] == claim.ti.task_id), 0.0)
-
-
 def record_outcome(claim: Claim, outcome: Outcome, shipper: LogShipper) -> str | None:
     """Write the try's final state, its return value and the rest of its log, in one transaction."""
     now = utcnow()
@@ -243,7 +238,8 @@ def record_outcome(claim: Claim, outcome: Outcome, shipper: LogShipper) -> str |
         elif outcome.state == TaskState.FAILED:
             delay = outcome.retry_delay
             if delay is None:
-                delay = _document_retry_delay(session, claim)
+                document = queries.document_of(session, claim.dag_version_id)
+                delay = document.retry_delay(claim.ti.task_id) if document else 0.0
             state = fail_or_retry(session, ti, delay, now)
             follow_up = (
                 f"next try at {ti.next_try_at.isoformat()}" if ti.next_try_at else "no tries left"

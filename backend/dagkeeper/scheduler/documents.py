@@ -1,9 +1,9 @@
 """Parsed DAG documents, cached by ``dag_version`` id.
 
 Versions are immutable (DESIGN.md invariant 5), so a cached entry can never
-be stale; the cache is bounded so a long-lived scheduler stays small. Each
-entry also holds what the scheduler derives from the document on every pass
-(a topological order and the leaves), computed once.
+be stale; the cache is bounded so a long-lived scheduler stays small. The run
+order and relations come as stored at publication; each entry adds the
+leaves, which decide a finished run's state.
 """
 
 from __future__ import annotations
@@ -11,12 +11,10 @@ from __future__ import annotations
 from collections import OrderedDict
 from dataclasses import dataclass
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from dagkeeper.models import DagVersion
-from dagkeeper.serialization import DagDocument, loads
-from dagkeeper.serialization.structure import depth_of_tasks
+from dagkeeper.models.queries import document_of
+from dagkeeper.serialization import DagDocument
 
 
 @dataclass(frozen=True)
@@ -27,10 +25,9 @@ class CachedVersion:
 
 
 def _derive(document: DagDocument) -> CachedVersion:
-    depth = depth_of_tasks(list(document.tasks), [list(e) for e in document.edges])
     return CachedVersion(
         document=document,
-        order=tuple(sorted(document.tasks, key=lambda t: (depth[t], t))),
+        order=tuple(document.relations.run_order),
         leaves=frozenset(t for t, down in document.downstream.items() if not down),
     )
 
@@ -45,10 +42,10 @@ class DocumentCache:
         if cached is not None:
             self._versions.move_to_end(version_id)
             return cached
-        text = session.scalar(select(DagVersion.document).where(DagVersion.id == version_id))
-        if text is None:
+        document = document_of(session, version_id)
+        if document is None:
             raise LookupError(f"dag_version {version_id} does not exist")
-        cached = self._versions[version_id] = _derive(loads(text, validate=False))
+        cached = self._versions[version_id] = _derive(document)
         if len(self._versions) > self.size:
             self._versions.popitem(last=False)
         return cached

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from dagkeeper.serialization.graph import Relations, relations_of
 from dagkeeper.serialization.schemas import FORMAT, DagDocumentSchema
 
 _SCHEMA = DagDocumentSchema()
@@ -133,30 +134,44 @@ class DagDocument:
     tasks: dict[str, TaskDoc]
     task_groups: dict[str, GroupDoc]
     edges: list[tuple[str, str]]
-    upstream: dict[str, list[str]] = field(repr=False, default_factory=dict)
-    downstream: dict[str, list[str]] = field(repr=False, default_factory=dict)
+    relations: Relations = field(repr=False)
+
+    @property
+    def upstream(self) -> dict[str, list[str]]:
+        return self.relations.upstream
+
+    @property
+    def downstream(self) -> dict[str, list[str]]:
+        return self.relations.downstream
+
+    def retry_delay(self, task_id: str) -> float:
+        """Seconds before a failed try of ``task_id`` is retried (0 for a task this version lacks)."""
+        task = self.tasks.get(task_id)
+        return task.retry_delay if task is not None else 0.0
 
 
 def _date(text: str | None) -> datetime | None:
     return datetime.fromisoformat(text) if text else None
 
 
-def loads(data: bytes | str, *, validate: bool = True) -> DagDocument:
-    """Parse stored bytes back into a :class:`DagDocument`.
+def loads(
+    data: bytes | str, *, validate: bool = True, relations: bytes | str | None = None
+) -> DagDocument:
+    """Parse document bytes into a :class:`DagDocument`: the one reader of stored documents.
 
-    Documents were validated on their way into the database; readers of stored
-    rows may pass ``validate=False`` to skip the second check on hot paths.
+    Documents are validated once, on their way into the database; readers of
+    stored rows pass ``validate=False`` and the ``relations`` stored with the
+    version (see :mod:`dagkeeper.serialization.derived`), so nothing is rebuilt.
     """
     raw = json.loads(data)
     errors = _SCHEMA.validate(raw) if validate else None
     if errors:
         raise DocumentError(errors)
     edges = [(u, d) for u, d in raw["edges"]]
-    upstream: dict[str, list[str]] = {t["task_id"]: [] for t in raw["tasks"]}
-    downstream: dict[str, list[str]] = {t["task_id"]: [] for t in raw["tasks"]}
-    for up, down in edges:
-        upstream[down].append(up)
-        downstream[up].append(down)
+    if relations is None:
+        links = relations_of([t["task_id"] for t in raw["tasks"]], edges)
+    else:
+        links = Relations(**json.loads(relations))
     return DagDocument(
         dag_id=raw["dag_id"],
         description=raw["description"],
@@ -175,6 +190,5 @@ def loads(data: bytes | str, *, validate: bool = True) -> DagDocument:
         tasks={t["task_id"]: TaskDoc(**t) for t in raw["tasks"]},
         task_groups={g["group_id"]: GroupDoc(**g) for g in raw["task_groups"]},
         edges=edges,
-        upstream=upstream,
-        downstream=downstream,
+        relations=links,
     )

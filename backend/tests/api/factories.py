@@ -1,7 +1,7 @@
 """Test data written through the models, as the processor/scheduler/runner would.
 
 No authoring import: documents are hand-written dicts passed through
-``serialization.dumps`` and ``build_structure``, so API tests need no DAG file.
+``serialization.dumps`` and ``DagVersion.build``, so API tests need no DAG file.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ from dagkeeper.models import (
     TaskLog,
     record_change,
 )  # fmt: skip
-from dagkeeper.serialization import build_structure, digest, dumps
+from dagkeeper.serialization import digest, dumps, loads
 
 START = datetime(2024, 1, 1, tzinfo=UTC)
 
@@ -118,15 +118,7 @@ def publish(session: Session, doc: dict[str, Any], fileloc: str | None = None, *
         session.add(dag)
     session.flush()
     number = dag.version_number + 1
-    version = DagVersion(
-        dag_id=dag.dag_id,
-        version_number=number,
-        hash=digest(data),
-        document=data.decode(),
-        structure=build_structure(data).decode(),
-        task_count=len(doc["tasks"]),
-        dag_code_id=code.id,
-    )
+    version = DagVersion.build(data, loads(data), version_number=number, dag_code_id=code.id)
     session.add(version)
     session.flush()
     dag.description = doc["description"]

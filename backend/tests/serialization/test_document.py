@@ -4,7 +4,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from dagkeeper.serialization import DocumentError, build_structure, digest, dumps, jsonable, loads
+from dagkeeper.serialization import DocumentError, derive, digest, dumps, jsonable, loads
 
 
 def task(task_id, group=None, **extra):
@@ -133,7 +133,7 @@ def test_structure_lists_tasks_in_tree_order_by_depth_then_id():
         task_groups=[group("grp")],
         edges=[["start", "grp.z_first"], ["grp.z_first", "grp.a_second"], ["grp.a_second", "end"]],
     ))  # fmt: skip
-    structure = json.loads(build_structure(data))
+    structure = json.loads(derive(loads(data)).structure)
     assert [n["id"] for n in structure["nodes"]] == [
         "side", "start", "grp.z_first", "grp.a_second", "end"
     ]  # fmt: skip
@@ -145,4 +145,29 @@ def test_structure_lists_tasks_in_tree_order_by_depth_then_id():
         {"type": "task", "id": "grp.z_first"}, {"type": "task", "id": "grp.a_second"}
     ]  # fmt: skip
     assert structure["edges"] == json.loads(data)["edges"]
-    assert build_structure(data) == build_structure(data)
+    assert derive(loads(data)) == derive(loads(data))
+
+
+def test_derived_task_order_is_the_structure_tree_order_and_relations_read_back_equal():
+    data = dumps(document(
+        tasks=[task("start"), task("grp.b", group="grp"), task("grp.a", group="grp"), task("end")],
+        task_groups=[group("grp")],
+        edges=[["start", "grp.b"], ["grp.b", "grp.a"], ["grp.a", "end"], ["start", "end"]],
+    ))  # fmt: skip
+    parsed = loads(data)
+    derived = derive(parsed)
+    assert json.loads(derived.task_order) == ["start", "grp.b", "grp.a", "end"]
+    assert json.loads(derived.task_order) == [
+        n["id"] for n in json.loads(derived.structure)["nodes"]
+    ]
+    stored = loads(data, validate=False, relations=derived.relations)
+    assert stored == parsed
+    assert stored.upstream["end"] == ["grp.a", "start"]
+    assert stored.downstream["start"] == ["end", "grp.b"]
+    assert stored.relations.run_order == ["start", "grp.b", "grp.a", "end"]
+
+
+def test_retry_delay_of_a_task_the_version_lacks_is_zero():
+    parsed = loads(dumps(document()))
+    assert parsed.retry_delay("load") == 300
+    assert parsed.retry_delay("gone") == 0.0
