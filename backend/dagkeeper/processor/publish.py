@@ -28,10 +28,9 @@ from dagkeeper.models import (
     record_change,
     utcnow,
 )
-from dagkeeper.models.queries import last_scheduled_interval
+from dagkeeper.next_run import last_interval, next_run, store_next_run, timetable_of
 from dagkeeper.processor.isolation import ImportFailure, ParsedDag, ParseResult
 from dagkeeper.serialization import DagDocument, digest, loads
-from dagkeeper.timetables import DataInterval, timetable_for
 
 
 @dataclass
@@ -221,7 +220,7 @@ def _apply_attributes(session: Session, dag: Dag, doc: DagDocument) -> None:
     """Copy the list-level fields of a document onto its ``dag`` row."""
     kind, expression = _schedule_fields(doc.schedule)
     start_date, end_date = doc.start_date, doc.end_date
-    timetable = timetable_for(doc.schedule, doc.timezone, start_date)
+    timetable = timetable_of(doc)
     when = (kind, expression, doc.timezone, start_date, end_date, bool(doc.catchup))
     before = (
         dag.schedule_kind,
@@ -241,19 +240,13 @@ def _apply_attributes(session: Session, dag: Dag, doc: DagDocument) -> None:
     dag.max_active_runs = doc.max_active_runs
     dag.max_active_tasks = doc.max_active_tasks
     _sync_tags(dag, doc.tags)
-    # The scheduler owns the next-run fields once runs exist; the processor sets
-    # them for a new DAG and re-plans them when the schedule itself changed.
+    # The scheduler advances the next-run fields once runs exist; the processor
+    # plans them for a new DAG and re-plans them when the schedule itself changed.
     if when != before or dag.next_dagrun is None:
         is_new = dag.current_version_id is None
-        last = None if is_new else _last_interval(session, dag.dag_id)
+        last = None if is_new else last_interval(session, dag.dag_id)
         if when != before or last is None:
-            upcoming = timetable.next_run(
-                last, start_date=start_date, end_date=end_date, catchup=dag.catchup, now=utcnow()
-            )
-            dag.next_dagrun = upcoming.logical_date if upcoming else None
-            dag.next_dagrun_data_interval_start = upcoming.data_interval.start if upcoming else None
-            dag.next_dagrun_data_interval_end = upcoming.data_interval.end if upcoming else None
-            dag.next_dagrun_create_after = upcoming.create_after if upcoming else None
+            store_next_run(dag, next_run(doc, timetable, last, utcnow()))
 
 
 def _sync_tags(dag: Dag, names: list[str]) -> None:
@@ -297,8 +290,3 @@ def _record_file(
     row.last_parsed_at = now
     row.last_duration = duration
     row.dag_count = count
-
-
-def _last_interval(session: Session, dag_id: str) -> DataInterval | None:
-    found = last_scheduled_interval(session, dag_id)
-    return DataInterval(*found) if found else None
