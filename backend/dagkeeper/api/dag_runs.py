@@ -15,9 +15,9 @@ from sqlalchemy.exc import IntegrityError
 from dagkeeper import db
 from dagkeeper.api.errors import abort
 from dagkeeper.api.lookups import get_dag_or_404, get_run_or_404
-from dagkeeper.api.params import validate_conf
 from dagkeeper.api.request_cycle import end_reads, session
 from dagkeeper.api.responses import iso, json_response
+from dagkeeper.api.run_conf import validate_conf
 from dagkeeper.api.schemas import dag_runs as schemas
 from dagkeeper.api.spec import Blueprint
 from dagkeeper.models import (

@@ -13,7 +13,16 @@ from typing import Any
 from dagkeeper.authoring.exceptions import DagDefinitionError
 from dagkeeper.authoring.placeholders import Placeholder
 from dagkeeper.serialization import jsonable
+from dagkeeper.serialization.params import param_problems
 from dagkeeper.serialization.schemas import PARAM_TYPES
+
+# How a default that breaks a rule of serialization's one param check is reported.
+MESSAGES = {
+    "type": "is not of type {!r}",
+    "enum": "is not one of {!r}",
+    "minimum": "is below minimum {!r}",
+    "maximum": "is above maximum {!r}",
+}
 
 
 class _NotSet:
@@ -86,12 +95,12 @@ class Param:
         value = self.default
         if value is None:
             return
-        if self.enum is not None and value not in self.enum:
-            raise DagDefinitionError(f"Param default {value!r} is not one of {self.enum!r}")
-        if self.minimum is not None and isinstance(value, int | float) and value < self.minimum:
-            raise DagDefinitionError(f"Param default {value!r} is below minimum {self.minimum!r}")
-        if self.maximum is not None and isinstance(value, int | float) and value > self.maximum:
-            raise DagDefinitionError(f"Param default {value!r} is above maximum {self.maximum!r}")
+        rules = {"type": self.type, "enum": self.enum, "minimum": self.minimum,
+                 "maximum": self.maximum}  # fmt: skip
+        problems = param_problems(value, rules)
+        if problems:
+            rule, limit = problems[0]
+            raise DagDefinitionError(f"Param default {value!r} {MESSAGES[rule].format(limit)}")
 
     def to_document(self) -> dict[str, Any]:
         return {
