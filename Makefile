@@ -52,8 +52,8 @@ lint: $(VENV)/.dev ## ruff, formatting and the architecture contract
 test-backend: $(VENV)/.dev system-deps ## backend tests on SQLite and PostgreSQL
 	cd backend && ../$(BIN)/pytest -q -n 2 -p no:cacheprovider
 
-test-frontend: frontend/node_modules/.stamp ## lint, type-check and unit-test the frontend
-	cd frontend && npm run --silent lint && npm run --silent typecheck && npm run --silent test
+test-frontend: $(VENV)/.runtime frontend/node_modules/.stamp ## lint, type-check, unit-test the frontend; API types match the backend
+	cd frontend && npm run --silent check:api && npm run --silent lint && npm run --silent typecheck && npm run --silent test
 
 test-e2e: $(VENV)/.dev system-deps frontend ## browser tests against the real stack
 	$(BIN)/pytest -q -p no:cacheprovider e2e

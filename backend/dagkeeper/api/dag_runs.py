@@ -16,9 +16,10 @@ from dagkeeper import db
 from dagkeeper.api.errors import abort
 from dagkeeper.api.lookups import get_dag_or_404, get_run_or_404
 from dagkeeper.api.request_cycle import end_reads, session
-from dagkeeper.api.responses import iso, json_response
+from dagkeeper.api.responses import json_response
 from dagkeeper.api.run_conf import validate_conf
 from dagkeeper.api.schemas import dag_runs as schemas
+from dagkeeper.api.shapes import GIVEN, shape
 from dagkeeper.api.spec import Blueprint
 from dagkeeper.models import (
     ChangeKind,
@@ -39,22 +40,11 @@ blp = Blueprint(
 )
 
 
+run_shape = shape(schemas.RunSchema, conf=lambda run: json.loads(run.conf), version_number=GIVEN)
+
+
 def run_dict(run: DagRun, version_number: int) -> dict[str, Any]:
-    return {
-        "dag_id": run.dag_id,
-        "run_id": run.run_id,
-        "run_type": run.run_type,
-        "state": run.state,
-        "logical_date": iso(run.logical_date),
-        "data_interval_start": iso(run.data_interval_start),
-        "data_interval_end": iso(run.data_interval_end),
-        "queued_at": iso(run.queued_at),
-        "start_date": iso(run.start_date),
-        "end_date": iso(run.end_date),
-        "conf": json.loads(run.conf),
-        "version_number": version_number,
-        "note": run.note,
-    }
+    return run_shape(run, version_number=version_number)
 
 
 @blp.route("")

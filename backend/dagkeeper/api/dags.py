@@ -15,51 +15,43 @@ from dagkeeper import db
 from dagkeeper.api.errors import not_found
 from dagkeeper.api.lookups import current_version_or_404, get_dag_or_404
 from dagkeeper.api.request_cycle import end_reads, session
-from dagkeeper.api.responses import iso, json_response
+from dagkeeper.api.responses import json_response
 from dagkeeper.api.schemas import dags as schemas
+from dagkeeper.api.shapes import GIVEN, shape
 from dagkeeper.api.spec import Blueprint
 from dagkeeper.models import ChangeKind, Dag, DagCode, DagVersion, queries, record_change
 
 blp = Blueprint("dags", __name__, url_prefix="/api/v1/dags", description="DAGs")
 
 
-def run_brief(row) -> dict[str, Any]:
-    return {"run_id": row.run_id, "state": row.state, "logical_date": iso(row.logical_date)}
+run_brief = shape(schemas.RunBrief)
+DAG_SOURCES = {
+    "owners": lambda dag: dag.owners.split(",") if dag.owners else [],
+    "schedule": shape(
+        schemas.ScheduleSchema,
+        kind="schedule_kind", expression="schedule_expression", summary="schedule_summary",
+    ),
+    "tags": GIVEN, "latest_run": GIVEN, "recent_runs": GIVEN,
+}  # fmt: skip
+dag_shape = shape(schemas.DagSchema, **DAG_SOURCES)
+details_shape = shape(
+    schemas.DagDetailsSchema, **DAG_SOURCES,
+    doc_md=GIVEN, params=GIVEN, default_args=GIVEN, task_count=GIVEN, hash=GIVEN,
+)  # fmt: skip
 
 
-def dag_dict(dag, tags: list[str], runs: list) -> dict[str, Any]:
+def dag_dict(dag, tags: list[str], runs: list, dump=dag_shape, **given) -> dict[str, Any]:
     """``dag`` is a Dag or a row of its columns (the list reads plain rows)."""
     recent = [run_brief(r) for r in runs]
-    return {
-        "dag_id": dag.dag_id,
-        "description": dag.description,
-        "owners": dag.owners.split(",") if dag.owners else [],
-        "tags": tags,
-        "schedule": {
-            "kind": dag.schedule_kind,
-            "expression": dag.schedule_expression,
-            "summary": dag.schedule_summary,
-        },
-        "is_paused": dag.is_paused,
-        "is_active": dag.is_active,
-        "fileloc": dag.fileloc,
-        "next_dagrun": iso(dag.next_dagrun),
-        "next_dagrun_data_interval_start": iso(dag.next_dagrun_data_interval_start),
-        "next_dagrun_data_interval_end": iso(dag.next_dagrun_data_interval_end),
-        "next_dagrun_create_after": iso(dag.next_dagrun_create_after),
-        "latest_run": recent[-1] if recent else None,
-        "recent_runs": recent,
-        "version_number": dag.version_number,
-        "has_import_errors": dag.has_import_errors,
-        "max_active_runs": dag.max_active_runs,
-    }
+    latest = recent[-1] if recent else None
+    return dump(dag, tags=tags, recent_runs=recent, latest_run=latest, **given)
 
 
-def one_dag(dag: Dag) -> dict[str, Any]:
+def one_dag(dag: Dag, dump=dag_shape, **given) -> dict[str, Any]:
     s = session()
     return dag_dict(
         dag, queries.tags_of(s, [dag.dag_id])[dag.dag_id],
-        queries.recent_runs_of(s, [dag.dag_id])[dag.dag_id],
+        queries.recent_runs_of(s, [dag.dag_id])[dag.dag_id], dump, **given,
     )  # fmt: skip
 
 
@@ -115,43 +107,29 @@ def get_dag_details(dag_id: str):
     dag = get_dag_or_404(dag_id)
     version = current_version_or_404(dag_id)
     document = version.read()
-    details = one_dag(dag)
-    details.update(
+    details = one_dag(
+        dag,
+        details_shape,
         doc_md=document.doc_md,
         params=dict(sorted(document.params.items(), key=lambda item: item[1]["position"])),
-        start_date=iso(dag.start_date),
-        end_date=iso(dag.end_date),
-        catchup=dag.catchup,
-        max_active_tasks=dag.max_active_tasks,
-        timezone=dag.timezone,
         default_args=document.default_args,
         task_count=version.task_count,
         hash=version.hash,
-        last_parsed_at=iso(dag.last_parsed_at),
     )
     return json_response(details)
+
+
+task_shape = shape(schemas.TaskSchema, upstream_task_ids=GIVEN, downstream_task_ids=GIVEN)
 
 
 def task_dicts(version: DagVersion) -> list[dict[str, Any]]:
     document = version.read()
     return [
-        {
-            "task_id": t.task_id,
-            "label": t.label,
-            "operator": t.operator,
-            "group": t.group,
-            "retries": t.retries,
-            "retry_delay": t.retry_delay,
-            "trigger_rule": t.trigger_rule,
-            "execution_timeout": t.execution_timeout,
-            "owner": t.owner,
-            "doc_md": t.doc_md,
-            "template_fields": t.template_fields,
-            "ui_color": t.ui_color,
-            "ui_fgcolor": t.ui_fgcolor,
-            "upstream_task_ids": sorted(document.upstream[t.task_id]),
-            "downstream_task_ids": sorted(document.downstream[t.task_id]),
-        }
+        task_shape(
+            t,
+            upstream_task_ids=sorted(document.upstream[t.task_id]),
+            downstream_task_ids=sorted(document.downstream[t.task_id]),
+        )
         for t in document.tasks.values()
     ]
 
@@ -174,6 +152,9 @@ def get_task(dag_id: str, task_id: str):
     not_found(f"task {task_id!r} of DAG {dag_id!r}")
 
 
+source_shape = shape(schemas.SourceSchema, dag_id=GIVEN, version_number=GIVEN)
+
+
 @blp.route("/<dag_id>/source")
 @blp.arguments(schemas.VersionQuery, location="query")
 @blp.response(200, schemas.SourceSchema)
@@ -181,29 +162,13 @@ def get_source(args, dag_id: str):
     """The DAG file's source as stored with the current version (or ``?version=N``)."""
     version = current_version_or_404(dag_id, args.get("version"))
     code = session().get(DagCode, version.dag_code_id)
-    return json_response(
-        {
-            "dag_id": dag_id,
-            "version_number": version.version_number,
-            "fileloc": code.fileloc,
-            "source_hash": code.source_hash,
-            "source": code.source,
-        }
-    )
+    return json_response(source_shape(code, dag_id=dag_id, version_number=version.version_number))
 
 
 VERSION_COLUMNS = (
     DagVersion.version_number, DagVersion.hash, DagVersion.created_at, DagVersion.task_count
 )  # fmt: skip
-
-
-def version_dict(row) -> dict[str, Any]:
-    return {
-        "version_number": row.version_number,
-        "hash": row.hash,
-        "created_at": iso(row.created_at),
-        "task_count": row.task_count,
-    }
+version_dict = shape(schemas.VersionSchema)
 
 
 @blp.route("/<dag_id>/versions")

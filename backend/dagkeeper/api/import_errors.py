@@ -5,8 +5,13 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from dagkeeper.api.request_cycle import session
-from dagkeeper.api.responses import iso, json_response
-from dagkeeper.api.schemas.import_errors import ImportErrorCollection, ImportErrorQuery
+from dagkeeper.api.responses import json_response
+from dagkeeper.api.schemas.import_errors import (
+    ImportErrorCollection,
+    ImportErrorQuery,
+    ImportErrorSchema,
+)
+from dagkeeper.api.shapes import shape
 from dagkeeper.api.spec import Blueprint
 from dagkeeper.models import DagImportError
 
@@ -14,6 +19,9 @@ blp = Blueprint(
     "import_errors", __name__, url_prefix="/api/v1/importErrors", description="Import errors"
 )
 
+import_error_dict = shape(
+    ImportErrorSchema, import_error_id="id", filename="fileloc", stack_trace="stacktrace"
+)
 COLUMNS = {
     "import_error_id": DagImportError.id,
     "filename": DagImportError.fileloc,
@@ -36,14 +44,5 @@ def list_import_errors(args):
         .limit(args["limit"])
         .offset(args["offset"])
     )
-    errors = [
-        {
-            "import_error_id": e.id,
-            "filename": e.fileloc,
-            "message": e.message,
-            "stack_trace": e.stacktrace,
-            "timestamp": iso(e.timestamp),
-        }
-        for e in rows
-    ]
+    errors = [import_error_dict(e) for e in rows]
     return json_response({"import_errors": errors, "total_entries": total})

@@ -1,9 +1,9 @@
 """Plain-dict JSON responses for the hot paths (shaped exactly as the schemas document).
 
 Marshmallow validates what comes in; what goes out is built from rows into
-dicts and encoded once, because dumping thousands of objects through schemas
-costs more than the queries. ``tests/api`` validates real responses against
-the response schemas so the two cannot drift.
+dicts (by :mod:`dagkeeper.api.shapes`, from the response schemas) and encoded
+once, because dumping thousands of objects through schemas costs more than
+the queries.
 """
 
 from __future__ import annotations

@@ -15,9 +15,10 @@ from dagkeeper.api.clear import ClearRequest, clear, unknown_runs
 from dagkeeper.api.errors import abort, not_found
 from dagkeeper.api.lookups import get_dag_or_404, get_run_or_404, get_ti_or_404
 from dagkeeper.api.request_cycle import end_reads, not_modified, session
-from dagkeeper.api.responses import iso, json_response
+from dagkeeper.api.responses import json_response
 from dagkeeper.api.schemas import task_instances as schemas
 from dagkeeper.api.schemas.common import PageQuery
+from dagkeeper.api.shapes import GIVEN, shape
 from dagkeeper.api.spec import Blueprint
 from dagkeeper.models import (
     ChangeKind,
@@ -38,33 +39,12 @@ TI_PATH = "/dagRuns/<run_id>/taskInstances/<task_id>"
 MAX_LOG_CHARS = 1_000_000  # one log response at most; readers page on with next_offset
 
 
+ti_shape = shape(schemas.TaskInstanceSchema, run_id=GIVEN)
+try_dict = shape(schemas.TrySchema)
+
+
 def ti_dict(ti: TaskInstance, run_id: str) -> dict[str, Any]:
-    return {
-        "dag_id": ti.dag_id,
-        "run_id": run_id,
-        "task_id": ti.task_id,
-        "state": ti.state,
-        "try_number": ti.try_number,
-        "max_tries": ti.max_tries,
-        "start_date": iso(ti.start_date),
-        "end_date": iso(ti.end_date),
-        "duration": ti.duration,
-        "queued_at": iso(ti.queued_at),
-        "hostname": ti.hostname,
-        "pid": ti.pid,
-        "operator": ti.operator,
-    }
-
-
-def try_dict(t: TaskInstance | TaskInstanceHistory) -> dict[str, Any]:
-    return {
-        "try_number": t.try_number,
-        "state": t.state,
-        "start_date": iso(t.start_date),
-        "end_date": iso(t.end_date),
-        "duration": t.duration,
-        "hostname": t.hostname,
-    }
+    return ti_shape(ti, run_id=run_id)
 
 
 @blp.route("/dagRuns/<run_id>/taskInstances")

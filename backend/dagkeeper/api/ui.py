@@ -16,8 +16,9 @@ from sqlalchemy import select
 from dagkeeper.api.errors import abort, not_found
 from dagkeeper.api.lookups import get_dag_or_404
 from dagkeeper.api.request_cycle import session
-from dagkeeper.api.responses import iso, json_response
+from dagkeeper.api.responses import json_response
 from dagkeeper.api.schemas import ui as schemas
+from dagkeeper.api.shapes import shape
 from dagkeeper.api.spec import Blueprint
 from dagkeeper.models import DagRun, DagVersion, queries
 from dagkeeper.models.change import changes_since, current_token
@@ -41,6 +42,7 @@ CODE_OF_STATE = {state: ord(char) for char, state in STATE_CODES.items() if char
 DASH = ord("-")
 CODE_OF_STATE[None] = DASH
 MAX_CHANGES = 500
+grid_run = shape(schemas.GridRunSchema)
 
 
 @blp.route("/structure/<dag_id>")
@@ -97,18 +99,7 @@ def grid(args, dag_id: str):
     body = {
         "dag_id": dag_id,
         "version_number": dag.version_number,
-        "runs": [
-            {
-                "run_id": r.run_id,
-                "state": r.state,
-                "run_type": r.run_type,
-                "logical_date": iso(r.logical_date),
-                "start_date": iso(r.start_date),
-                "end_date": iso(r.end_date),
-                "version_number": r.version_number,
-            }
-            for r in runs
-        ],
+        "runs": [grid_run(r) for r in runs],
         "has_more": has_more,
         "task_ids": task_ids,
         "states": [cells[start : start + width].decode() for start in row_start.values()],
