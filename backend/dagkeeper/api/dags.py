@@ -208,7 +208,8 @@ def get_source(args, dag_id: str):
 
 
 VERSION_COLUMNS = (
-    DagVersion.version_number, DagVersion.hash, DagVersion.created_at, DagVersion.task_count
+    DagVersion.version_number, DagVersion.hash, DagVersion.created_at, DagVersion.task_count,
+    DagVersion.revision, DagVersion.git_commit,
 )  # fmt: skip
 
 
@@ -218,6 +219,8 @@ def version_dict(row) -> dict[str, Any]:
         "hash": row.hash,
         "created_at": iso(row.created_at),
         "task_count": row.task_count,
+        "revision": row.revision,
+        "git_commit": row.git_commit,
     }
 
 

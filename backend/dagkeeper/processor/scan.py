@@ -120,7 +120,7 @@ class Scanner:
             }
         self.waiting = set()
         outcome: dict[str, str] = {}
-        gone = self._gone(set(known) - set(present))
+        gone = self._gone(set(known) - set(present), deferred=self.defer_deletes and not trusted)
         to_parse: dict[Path, tuple[bytes, FileState]] = {}
         for loc, path in present.items():
             self._missing_since.pop(loc, None)
@@ -171,9 +171,10 @@ class Scanner:
         with read_session() as session:
             return dict(session.execute(query).all())
 
-    def _gone(self, missing: set[str]) -> list[str]:
+    def _gone(self, missing: set[str], *, deferred: bool) -> list[str]:
         """The missing files that count as deleted now; the others wait."""
-        if not self.defer_deletes:
+        if not deferred:
+            self._missing_since.clear()
             return sorted(missing)
         now = time.monotonic()
         gone = []
@@ -314,6 +315,7 @@ def scan(
         summary.parsed += again.parsed
         summary.unchanged += again.unchanged
         summary.waiting = again.waiting
+        summary.files = summary.parsed + summary.unchanged + summary.waiting
         summary.deleted += again.deleted
         summary.new_versions += again.new_versions
         summary.errors += again.errors
