@@ -27,6 +27,7 @@ class Settings:
     parse_workers: int
     parse_memory_limit_mb: int  # address-space cap of a parse child; 0 = none
     rescan_interval: float
+    settle_seconds: float  # a file written without a close event must be quiet this long
     parallelism: int
     heartbeat_timeout: float
     secret_key: str
@@ -47,13 +48,18 @@ def load_settings() -> Settings:
     return Settings(
         home=home,
         db_url=os.environ.get("DAGKEEPER_DB_URL", f"sqlite:///{home / 'dagkeeper.db'}"),
+        # Not resolved: the folder may be a symlink that a sync side-car swaps to each
+        # new revision, so every reader must follow the link as it is now.
         dags_folder=Path(
-            os.environ.get("DAGKEEPER_DAGS_FOLDER", REPO_ROOT / "examples" / "dags")
-        ).resolve(),
+            os.path.abspath(
+                os.environ.get("DAGKEEPER_DAGS_FOLDER", REPO_ROOT / "examples" / "dags")
+            )
+        ),
         parse_timeout=_float("DAGKEEPER_PARSE_TIMEOUT", 30.0),
         parse_workers=_int("DAGKEEPER_PARSE_WORKERS", max(2, os.cpu_count() or 2)),
         parse_memory_limit_mb=_int("DAGKEEPER_PARSE_MEMORY_LIMIT_MB", 2048),
         rescan_interval=_float("DAGKEEPER_RESCAN_INTERVAL", 30.0),
+        settle_seconds=_float("DAGKEEPER_SETTLE_SECONDS", 0.5),
         parallelism=_int("DAGKEEPER_PARALLELISM", 16),
         heartbeat_timeout=_float("DAGKEEPER_HEARTBEAT_TIMEOUT", 30.0),
         secret_key=os.environ.get("DAGKEEPER_SECRET_KEY", "dagkeeper-dev-only-secret"),

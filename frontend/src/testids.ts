@@ -85,6 +85,7 @@ export const TID = {
   codeVersion: "code-version",
   docMd: "doc-md",
   versionRow: "version-row",
+  versionRevision: "version-revision",
   runRow: "run-row",
   importError: "import-error",
 } as const;

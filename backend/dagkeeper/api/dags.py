@@ -166,7 +166,8 @@ def get_source(args, dag_id: str):
 
 
 VERSION_COLUMNS = (
-    DagVersion.version_number, DagVersion.hash, DagVersion.created_at, DagVersion.task_count
+    DagVersion.version_number, DagVersion.hash, DagVersion.created_at, DagVersion.task_count,
+    DagVersion.revision, DagVersion.git_commit,
 )  # fmt: skip
 version_dict = shape(schemas.VersionSchema)
 

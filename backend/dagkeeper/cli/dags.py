@@ -61,8 +61,15 @@ def _watch(folder, rescan_interval: float) -> int:
     from dagkeeper.processor.watch import watch
 
     stop = threading.Event()
+
+    def leave(*_) -> None:
+        # Raised where the main thread is: a publication in flight rolls back, and
+        # running parse children are killed on the way out (never left behind).
+        stop.set()
+        raise SystemExit(0)
+
     for signum in (signal.SIGTERM, signal.SIGINT):
-        signal.signal(signum, lambda *_: stop.set())
+        signal.signal(signum, leave)
 
     def report(summary) -> None:
         if summary.parsed or summary.deleted:

@@ -47,6 +47,10 @@ class DagVersion(Base):
     relations: Mapped[str] = mapped_column(Text)
     task_count: Mapped[int] = mapped_column(Integer, default=0)
     dag_code_id: Mapped[int] = mapped_column(ForeignKey("dag_code.id"))
+    # Which checkout of the DAG folder produced it: the symlink target the
+    # processor read (git-sync swaps one per revision) and the git commit.
+    revision: Mapped[str | None] = mapped_column(String(1000))
+    git_commit: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     __table_args__ = (UniqueConstraint("dag_id", "version_number"),)

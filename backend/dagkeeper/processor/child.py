@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import pickle
 import resource
+import sys
 import sysconfig
 import traceback
 from pathlib import Path
@@ -19,6 +20,7 @@ from typing import Any
 import dagkeeper
 from dagkeeper.authoring.loader import import_dag_file
 from dagkeeper.authoring.to_document import serialize_dag
+from dagkeeper.processor.lifeline import die_with_parent
 from dagkeeper.serialization import dumps
 
 _DAGKEEPER_DIR = str(Path(dagkeeper.__file__).resolve().parent) + os.sep
@@ -29,6 +31,9 @@ _LIBRARY_DIRS = tuple(
 
 def parse_in_child(path: str, folder: str, env: dict[str, str], memory_limit: int, conn) -> None:
     """Import ``path``, serialize its DAGs and send the outcome down ``conn``; never returns."""
+    forkserver = sys.modules.get("dagkeeper.processor.forkserver_ready")
+    if forkserver is not None:  # preloaded: this process is a fork of the forkserver
+        die_with_parent(forkserver.FORKSERVER_PID)
     _silence_output()
     os.environ.clear()
     os.environ.update(env)

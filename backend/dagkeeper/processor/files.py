@@ -37,17 +37,26 @@ def _ignored(path: Path, rules: _Rules, *, is_dir: bool) -> bool:
 
 
 def find_dag_files(folder: Path) -> list[Path]:
-    """Every DAG file under ``folder``, sorted, honouring ``.dagkeeperignore`` files."""
+    """Every DAG file under ``folder``, sorted, honouring ``.dagkeeperignore`` files.
+
+    Symlinked sub-folders are followed (a sync side-car may link team folders in),
+    each real folder once, so a link loop cannot make the walk endless.
+    """
     folder = Path(folder)
     found: list[Path] = []
     rules_of: dict[Path, _Rules] = {folder: _with_rules_of(folder, [])}
-    for root, dirs, files in os.walk(folder):
+    seen = {os.path.realpath(folder)}
+    for root, dirs, files in os.walk(folder, followlinks=True):
         here = Path(root)
         rules = rules_of.pop(here)
         kept = []
         for name in sorted(dirs):
             child = here / name
-            if name not in _SKIPPED_DIRS and not _ignored(child, rules, is_dir=True):
+            if name in _SKIPPED_DIRS or _ignored(child, rules, is_dir=True):
+                continue
+            real = os.path.realpath(child)
+            if real not in seen:
+                seen.add(real)
                 rules_of[child] = _with_rules_of(child, rules)
                 kept.append(name)
         dirs[:] = kept

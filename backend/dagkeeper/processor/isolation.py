@@ -227,6 +227,10 @@ def parse_files_in_background(
     publishes a result (the thread mostly waits on pipes, so it barely holds the GIL)."""
     results: queue.Queue = queue.Queue()
     stop = threading.Event()
+    # Started from the calling (long-lived) thread: the forkserver's parent-death
+    # signal fires when the thread that started it ends, not just the process.
+    _forkserver_context()
+    forkserver.ensure_running()
 
     def produce() -> None:
         try:

@@ -1,8 +1,9 @@
-"""Write everything derived from one DAG file in one transaction (DESIGN.md invariant 2).
+"""Write everything derived from a batch of DAG files in one transaction (DESIGN.md 2, 9).
 
 A reader sees a file's old state or its new state, never a mix: its DAG rows
 and tags, new versions, source code, import-error state and deactivations
 commit together, with the change-counter bump that tells browsers to refetch.
+A batch (one checkout, one swapped revision) commits as a whole the same way.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from dagkeeper.models import (
 )
 from dagkeeper.next_run import last_interval, next_run, store_next_run, timetable_of
 from dagkeeper.processor.isolation import ImportFailure, ParsedDag, ParseResult
+from dagkeeper.processor.revision import Revision
 from dagkeeper.serialization import DagDocument, digest, loads
 
 
@@ -42,6 +44,8 @@ class Publication:
     new_versions: int = 0
     error: str | None = None
     deactivated: list[str] = field(default_factory=list)
+    conflicts: bool = False  # some DAG ids were refused: another file owns them
+    changes: list[tuple[str | None, str]] = field(default_factory=list)
 
 
 def content_hash(source: bytes) -> str:
@@ -52,13 +56,57 @@ def relative_fileloc(folder: Path, path: Path) -> str:
     return path.relative_to(folder).as_posix()
 
 
-def publish_file(folder: Path, path: Path, source: bytes, result: ParseResult) -> Publication:
-    """Publish one parse result of ``path`` (whose bytes were ``source``) atomically."""
-    fileloc = relative_fileloc(folder, path)
+def publish_batch(
+    folder: Path,
+    parsed: list[tuple[Path, bytes, ParseResult]],
+    gone: list[str],
+    revision: Revision | None = None,
+) -> list[Publication]:
+    """Publish parse results and forget vanished files, all in one transaction.
+
+    A reader sees the batch's old state or its new state: a DAG moved from one
+    file to another (or a symlink swapped to a new revision) never shows the
+    DAG missing, twice, or a mix of two revisions. ``folder`` is the real folder
+    the batch was read from.
+    """
     now = utcnow()
-    with transaction() as session, session.no_autoflush:
+    changes: list[tuple[str | None, str]] = []
+    with transaction() as session:
+        freed = False
+        for fileloc in gone:
+            freed |= bool(_forget(session, fileloc, changes))
+        publications = {}
+        for path, source, result in parsed:
+            publication = publish_file(session, folder, path, source, result, now, revision)
+            publications[path] = publication
+            freed |= bool(publication.deactivated)
+            changes += publication.changes
+        if freed:
+            # A file published before a DAG id was dropped by a later one may take it now.
+            for path, source, result in parsed:
+                if publications[path].conflicts:
+                    publication = publish_file(session, folder, path, source, result, now, revision)
+                    publications[path] = publication
+                    changes += publication.changes
+        if changes:
+            record_change(session, changes)
+    return list(publications.values())
+
+
+def publish_file(
+    session: Session,
+    folder: Path,
+    path: Path,
+    source: bytes,
+    result: ParseResult,
+    now: datetime,
+    revision: Revision | None = None,
+) -> Publication:
+    """Publish one parse result of ``path`` (whose bytes were ``source``) in ``session``."""
+    fileloc = relative_fileloc(folder, path)
+    with session.no_autoflush:
         publication = Publication(fileloc)
-        changes: list[tuple[str | None, str]] = []
+        changes = publication.changes
         owned = {d.dag_id: d for d in session.scalars(select(Dag).where(Dag.fileloc == fileloc))}
         if result.error is not None:
             error: ImportFailure | None = result.error
@@ -70,7 +118,7 @@ def publish_file(folder: Path, path: Path, source: bytes, result: ParseResult) -
             dag_count = len(flagged)
         else:
             conflicts = _publish_dags(
-                session, folder, fileloc, source, result.dags, now, publication
+                session, folder, fileloc, source, result.dags, now, publication, revision
             )
             for dag in owned.values():
                 if dag.is_active and dag.dag_id not in publication.dag_ids:
@@ -78,31 +126,27 @@ def publish_file(folder: Path, path: Path, source: bytes, result: ParseResult) -
                     publication.deactivated.append(dag.dag_id)
             changes += [(d, ChangeKind.DAG) for d in publication.dag_ids + publication.deactivated]
             error = ImportFailure(f"{fileloc}: " + "; ".join(conflicts), "") if conflicts else None
+            publication.conflicts = bool(conflicts)
             dag_count = len(publication.dag_ids)
         publication.error = error.message if error else None
         if _set_import_error(session, fileloc, error, now):
             changes.append((None, ChangeKind.IMPORT_ERROR))
         _record_file(session, fileloc, content_hash(source), now, result.duration, dag_count)
-        if changes:
-            record_change(session, changes)
+    session.flush()  # the next file of the batch queries what this one changed
     return publication
 
 
-def forget_file(fileloc: str) -> list[str]:
+def _forget(session: Session, fileloc: str, changes: list[tuple[str | None, str]]) -> list[str]:
     """A file is gone (or now ignored): deactivate its DAGs, drop its file and error rows."""
-    with transaction() as session:
-        dags = session.scalars(select(Dag).where(Dag.fileloc == fileloc, Dag.is_active)).all()
-        for dag in dags:
-            dag.is_active = False
-        changes: list[tuple[str | None, str]] = [(d.dag_id, ChangeKind.DAG) for d in dags]
-        if session.execute(
-            delete(DagImportError).where(DagImportError.fileloc == fileloc)
-        ).rowcount:
-            changes.append((None, ChangeKind.IMPORT_ERROR))
-        session.execute(delete(DagFile).where(DagFile.path == fileloc))
-        if changes:
-            record_change(session, changes)
-        return [d.dag_id for d in dags]
+    dags = session.scalars(select(Dag).where(Dag.fileloc == fileloc, Dag.is_active)).all()
+    for dag in dags:
+        dag.is_active = False
+    changes += [(d.dag_id, ChangeKind.DAG) for d in dags]
+    if session.execute(delete(DagImportError).where(DagImportError.fileloc == fileloc)).rowcount:
+        changes.append((None, ChangeKind.IMPORT_ERROR))
+    session.execute(delete(DagFile).where(DagFile.path == fileloc))
+    session.flush()
+    return [d.dag_id for d in dags]
 
 
 def _owned_elsewhere(session: Session, folder: Path, dag: Dag | None, fileloc: str) -> bool:
@@ -121,6 +165,7 @@ def _publish_dags(
     parsed: list[ParsedDag],
     now: datetime,
     publication: Publication,
+    revision: Revision | None,
 ) -> list[str]:
     """Upsert each DAG of a successful parse; return conflict messages for duplicated ids."""
     existing = {
@@ -146,7 +191,7 @@ def _publish_dags(
                 created_at=now,
             )
             session.add(dag)
-        if _upsert_dag(session, dag, item, fileloc, code, now, has_errors=bool(taken)):
+        if _upsert_dag(session, dag, item, fileloc, code, now, revision, has_errors=bool(taken)):
             publication.new_versions += 1
         publication.dag_ids.append(item.dag_id)
     conflicts = [
@@ -177,6 +222,7 @@ def _upsert_dag(
     fileloc: str,
     code: DagCode,
     now: datetime,
+    revision: Revision | None,
     *,
     has_errors: bool,
 ) -> bool:
@@ -201,6 +247,8 @@ def _upsert_dag(
         document,
         version_number=dag.version_number + 1,
         dag_code_id=code.id,
+        revision=revision.target if revision else None,
+        git_commit=revision.commit if revision else None,
         created_at=now,
     )
     session.add(version)

@@ -1363,7 +1363,11 @@ export interface components {
         Version: {
             /** Format: date-time */
             created_at: string;
+            /** @description the git commit checked out in that folder */
+            git_commit: string | null;
             hash: string;
+            /** @description the DAG folder's symlink target the version was read from */
+            revision: string | null;
             task_count: number;
             version_number: number;
         };
@@ -1378,7 +1382,11 @@ export interface components {
             document: {
                 [key: string]: unknown;
             };
+            /** @description the git commit checked out in that folder */
+            git_commit: string | null;
             hash: string;
+            /** @description the DAG folder's symlink target the version was read from */
+            revision: string | null;
             task_count: number;
             version_number: number;
         };

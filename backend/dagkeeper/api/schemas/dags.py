@@ -128,6 +128,13 @@ class VersionSchema(Strict):
     hash = fields.String(**R)
     created_at = fields.DateTime(**R)
     task_count = fields.Integer(**R)
+    revision = nullable(
+        fields.String,
+        metadata={"description": "the DAG folder's symlink target the version was read from"},
+    )
+    git_commit = nullable(
+        fields.String, metadata={"description": "the git commit checked out in that folder"}
+    )
 
 
 class VersionCollection(Strict):
