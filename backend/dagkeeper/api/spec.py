@@ -10,9 +10,10 @@ from __future__ import annotations
 import flask_smorest
 from flask_smorest import Api
 from marshmallow import RAISE
-from webargs.flaskparser import FlaskParser
+from webargs import core
+from webargs.flaskparser import FlaskParser, is_json_request
 
-from dagkeeper.api import errors
+from dagkeeper.api import errors, strict_json
 from dagkeeper.api.schemas.common import ProblemSchema
 
 API_PREFIX = "/api/v1"
@@ -21,6 +22,13 @@ API_PREFIX = "/api/v1"
 class StrictParser(FlaskParser):
     DEFAULT_UNKNOWN_BY_LOCATION = dict.fromkeys(FlaskParser.DEFAULT_UNKNOWN_BY_LOCATION, RAISE)
     DEFAULT_VALIDATION_STATUS = 400
+
+    def _raw_load_json(self, req):
+        """Bodies are strict JSON (:mod:`dagkeeper.api.strict_json`); an empty one is missing."""
+        if not is_json_request(req):
+            return core.missing
+        data = req.get_data(cache=True)
+        return strict_json.load_or_400(data) if data.strip() else core.missing
 
 
 class Blueprint(flask_smorest.Blueprint):

@@ -17,7 +17,7 @@ from dagkeeper.api.lookups import get_dag_or_404, get_run_or_404, get_ti_or_404
 from dagkeeper.api.request_cycle import end_reads, not_modified, session
 from dagkeeper.api.responses import iso, json_response
 from dagkeeper.api.schemas import task_instances as schemas
-from dagkeeper.api.schemas.common import PageQuery
+from dagkeeper.api.schemas.common import MAX_INT, PageQuery
 from dagkeeper.api.spec import Blueprint
 from dagkeeper.models import (
     ChangeKind,
@@ -35,7 +35,7 @@ blp = Blueprint(
     "task_instances", __name__, url_prefix="/api/v1/dags/<dag_id>", description="Task instances"
 )
 TI_PATH = "/dagRuns/<run_id>/taskInstances/<task_id>"
-MAX_LOG_CHARS = 1_000_000  # one log response at most; readers page on with next_offset
+MAX_LOG_CHARS = schemas.MAX_LOG_CHARS
 
 
 def ti_dict(ti: TaskInstance, run_id: str) -> dict[str, Any]:
@@ -113,7 +113,7 @@ def _try_is_over(ti: TaskInstance, try_number: int) -> bool:
     return ti.state in (*TaskState.FINISHED, TaskState.UP_FOR_RETRY)
 
 
-@blp.route(f"{TI_PATH}/logs/<int:try_number>")
+@blp.route(f"{TI_PATH}/logs/<int(max={MAX_INT}):try_number>")
 @blp.arguments(schemas.LogQuery, location="query")
 @blp.response(200, schemas.LogSchema)
 def get_log(args, dag_id: str, run_id: str, task_id: str, try_number: int):
@@ -156,8 +156,10 @@ def get_log(args, dag_id: str, run_id: str, task_id: str, try_number: int):
     ).all()
     text = "".join(c.content for c in chunks)
     rest = text[max(offset - chunks[0].offset, 0) :] if chunks else ""
-    content = rest[:MAX_LOG_CHARS]
-    more = len(rest) > MAX_LOG_CHARS or (last[0] is not None and last[0] >= offset + MAX_LOG_CHARS)
+    content = rest[: MAX_LOG_CHARS]
+    more = len(rest) > MAX_LOG_CHARS or (
+        last[0] is not None and last[0] >= offset + MAX_LOG_CHARS
+    )
     return json_response(
         {
             "content": content,
