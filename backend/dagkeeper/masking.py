@@ -60,10 +60,10 @@ def mask_by_name(value: Any) -> Any:
     return value
 
 
-def mask_params(params: Mapping[str, Mapping[str, Any]]) -> dict[str, dict[str, Any]]:
-    """Stored params (name -> {default, type, ...}) with the defaults of secret names masked."""
+def mask_params(params: Iterable[tuple[str, Mapping[str, Any]]]) -> dict[str, dict[str, Any]]:
+    """Stored params (``(name, {default, type, ...})`` pairs) with secret names' defaults masked."""
     masked = {}
-    for name, param in params.items():
+    for name, param in params:
         param = dict(param)
         if looks_secret(name) and param.get("default") not in (None, ""):
             param["default"] = MASK

@@ -17,9 +17,10 @@ from dagkeeper.api.errors import abort
 from dagkeeper.api.lookups import get_dag_or_404, get_run_or_404
 from dagkeeper.api.params import validate_conf
 from dagkeeper.api.request_cycle import end_reads, session
-from dagkeeper.api.responses import iso, json_response
+from dagkeeper.api.responses import collection_response, iso, json_response
 from dagkeeper.api.schemas import dag_runs as schemas
 from dagkeeper.api.spec import Blueprint
+from dagkeeper.masking import mask_by_name
 from dagkeeper.models import (
     ChangeKind,
     DagRun,
@@ -51,7 +52,7 @@ def run_dict(run: DagRun, version_number: int) -> dict[str, Any]:
         "queued_at": iso(run.queued_at),
         "start_date": iso(run.start_date),
         "end_date": iso(run.end_date),
-        "conf": json.loads(run.conf),
+        "conf": mask_by_name(json.loads(run.conf)),
         "version_number": version_number,
         "note": run.note,
     }
@@ -72,8 +73,7 @@ def list_runs(args, dag_id: str):
     total, page = queries.run_page(
         session(), dag_id, filters, args["order_by"], args["limit"], args["offset"]
     )
-    runs = [run_dict(run, number) for run, number in page]
-    return json_response({"dag_runs": runs, "total_entries": total})
+    return collection_response("dag_runs", (run_dict(run, n) for run, n in page), total)
 
 
 @blp.route("", methods=["POST"])

@@ -19,6 +19,7 @@ from dagkeeper.api.responses import iso, json_response
 from dagkeeper.api.schemas import dags as schemas
 from dagkeeper.api.schemas.common import MAX_INT
 from dagkeeper.api.spec import Blueprint
+from dagkeeper.masking import mask_by_name, mask_params
 from dagkeeper.models import ChangeKind, Dag, DagCode, DagVersion, queries, record_change
 from dagkeeper.serialization import loads
 
@@ -120,13 +121,13 @@ def get_dag_details(dag_id: str):
     details = one_dag(dag)
     details.update(
         doc_md=document["doc_md"],
-        params=dict(sorted(document["params"].items(), key=lambda item: item[1]["position"])),
+        params=mask_params(sorted(document["params"].items(), key=lambda p: p[1]["position"])),
         start_date=iso(dag.start_date),
         end_date=iso(dag.end_date),
         catchup=dag.catchup,
         max_active_tasks=dag.max_active_tasks,
         timezone=dag.timezone,
-        default_args=document["default_args"],
+        default_args=mask_by_name(document["default_args"]),
         task_count=version.task_count,
         hash=version.hash,
         last_parsed_at=iso(dag.last_parsed_at),
@@ -229,7 +230,11 @@ def list_versions(args, dag_id: str):
 @blp.route(f"/<dag_id>/versions/<int(max={MAX_INT}):version_number>")
 @blp.response(200, schemas.VersionDetailSchema)
 def get_version(dag_id: str, version_number: int):
-    """One version with its stored document (sent as stored, not re-encoded)."""
+    """One version with its stored document (secret-named params and default_args masked)."""
     version = current_version_or_404(dag_id, version_number)
-    head = json.dumps(version_dict(version), separators=(",", ":"))
-    return json_response(None, raw=f'{head[:-1]},"document":{version.document}}}')
+    document = json.loads(version.document)
+    document.update(
+        params=mask_params(document["params"].items()),
+        default_args=mask_by_name(document["default_args"]),
+    )
+    return json_response({**version_dict(version), "document": document})

@@ -103,7 +103,8 @@ def _finish_response(response: Response) -> Response:
         response.set_etag(etag, weak=True)
         response.headers["Cache-Control"] = "no-cache"
     token = g.pop("cache_token", None)
-    if token is not None and response.status_code == 200 and not response.direct_passthrough:
+    cacheable = not (response.direct_passthrough or response.is_streamed)
+    if token is not None and response.status_code == 200 and cacheable:
         _response_cache().put(
             request.full_path, Entry(token, response.get_data(), response.mimetype)
         )

@@ -19,6 +19,7 @@ from dagkeeper.api.responses import iso, json_response
 from dagkeeper.api.schemas import task_instances as schemas
 from dagkeeper.api.schemas.common import MAX_INT, PageQuery
 from dagkeeper.api.spec import Blueprint
+from dagkeeper.masking import mask_by_name
 from dagkeeper.models import (
     ChangeKind,
     DagRun,
@@ -102,7 +103,7 @@ def get_task_instance(dag_id: str, run_id: str, task_id: str):
     if ti.try_number:
         tries.append(try_dict(ti))
     detail = ti_dict(ti, run_id)
-    detail["rendered_fields"] = json.loads(rendered.rendered) if rendered else None
+    detail["rendered_fields"] = mask_by_name(json.loads(rendered.rendered)) if rendered else None
     detail["tries"] = tries
     return json_response(detail)
 
@@ -156,10 +157,8 @@ def get_log(args, dag_id: str, run_id: str, task_id: str, try_number: int):
     ).all()
     text = "".join(c.content for c in chunks)
     rest = text[max(offset - chunks[0].offset, 0) :] if chunks else ""
-    content = rest[: MAX_LOG_CHARS]
-    more = len(rest) > MAX_LOG_CHARS or (
-        last[0] is not None and last[0] >= offset + MAX_LOG_CHARS
-    )
+    content = rest[:MAX_LOG_CHARS]
+    more = len(rest) > MAX_LOG_CHARS or (last[0] is not None and last[0] >= offset + MAX_LOG_CHARS)
     return json_response(
         {
             "content": content,
