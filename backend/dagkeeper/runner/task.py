@@ -198,6 +198,7 @@ def execute(claim: Claim, settings: Settings, secrets: SecretValues) -> Outcome:
         context = build_context(dag, task, claim.run, ti)
         secrets.add_secret_names(context["params"])
         rendered = render_template_fields(task, context)
+        secrets.add_secret_names(rendered)  # e.g. an ``env`` field's API_TOKEN
         if task.template_fields:
             store_rendered(claim, secrets.redact_tree(jsonable(rendered)))
         seconds = task.execution_timeout_seconds
