@@ -8,6 +8,8 @@ the secret key) comes from here, never from a per-process random value
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -32,6 +34,13 @@ class Settings:
     heartbeat_timeout: float
     secret_key: str
     db_pool_size: int
+    max_conf_bytes: int  # a trigger's conf, encoded as JSON
+    allowed_hosts: tuple[str, ...]  # Host header names the web server answers; () = defaults
+    secret_names: tuple[str, ...]  # extra name fragments whose values are masked
+
+
+def _names(name: str) -> tuple[str, ...]:
+    return tuple(part.strip() for part in os.environ.get(name, "").split(",") if part.strip())
 
 
 def _int(name: str, default: int) -> int:
@@ -64,4 +73,38 @@ def load_settings() -> Settings:
         heartbeat_timeout=_float("DAGKEEPER_HEARTBEAT_TIMEOUT", 30.0),
         secret_key=os.environ.get("DAGKEEPER_SECRET_KEY", "dagkeeper-dev-only-secret"),
         db_pool_size=_int("DAGKEEPER_DB_POOL_SIZE", 4),
+        max_conf_bytes=_int("DAGKEEPER_MAX_CONF_BYTES", 64 * 1024),
+        allowed_hosts=_names("DAGKEEPER_ALLOWED_HOSTS"),
+        secret_names=_names("DAGKEEPER_SECRET_NAMES"),
     )
+
+
+# The only DAGKEEPER_* variables a parse or task child process sees: user code
+# has no business with the database URL, the signing key or broker credentials.
+CHILD_VISIBLE = frozenset({"DAGKEEPER_HOME", "DAGKEEPER_DAGS_FOLDER", "DAGKEEPER_SECRET_NAMES"})
+
+
+def child_environment(environ: dict[str, str] | None = None) -> dict[str, str]:
+    """``environ`` (default: this process's) without the DAGKEEPER_* settings user code must not see."""
+    source = os.environ if environ is None else environ
+    return {
+        name: value
+        for name, value in source.items()
+        if not name.startswith("DAGKEEPER_") or name in CHILD_VISIBLE
+    }
+
+
+@contextmanager
+def private_environment_hidden() -> Iterator[None]:
+    """Run user code (a task) with :func:`child_environment` as ``os.environ``, then restore it.
+
+    Settings and the engine are made before; what the task starts inherits the reduced set.
+    """
+    saved = dict(os.environ)
+    os.environ.clear()
+    os.environ.update(child_environment(saved))
+    try:
+        yield
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)

@@ -12,7 +12,7 @@ from typing import Any
 
 from flask import Flask
 
-from dagkeeper.api import request_cycle
+from dagkeeper.api import hardening, request_cycle
 from dagkeeper.api.spec import SPEC_CONFIG, DagkeeperApi
 from dagkeeper.config import load_settings
 
@@ -44,5 +44,6 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     if app.config["DEBUG_MODULES"]:
         app.register_blueprint(debug.bp)
     app.register_blueprint(spa.bp)  # last: its catch-all must not shadow the API
+    hardening.register(app)  # before the request cycle: refused requests cost no read
     request_cycle.register(app)
     return app

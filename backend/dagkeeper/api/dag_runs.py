@@ -16,11 +16,12 @@ from dagkeeper import db
 from dagkeeper.api.errors import abort
 from dagkeeper.api.lookups import get_dag_or_404, get_run_or_404
 from dagkeeper.api.request_cycle import end_reads, session
-from dagkeeper.api.responses import json_response
+from dagkeeper.api.responses import collection_response, json_response
 from dagkeeper.api.run_conf import validate_conf
 from dagkeeper.api.schemas import dag_runs as schemas
 from dagkeeper.api.shapes import GIVEN, shape
 from dagkeeper.api.spec import Blueprint
+from dagkeeper.masking import mask_by_name
 from dagkeeper.models import (
     ChangeKind,
     DagRun,
@@ -40,7 +41,9 @@ blp = Blueprint(
 )
 
 
-run_shape = shape(schemas.RunSchema, conf=lambda run: json.loads(run.conf), version_number=GIVEN)
+run_shape = shape(
+    schemas.RunSchema, conf=lambda run: mask_by_name(json.loads(run.conf)), version_number=GIVEN
+)
 
 
 def run_dict(run: DagRun, version_number: int) -> dict[str, Any]:
@@ -62,8 +65,7 @@ def list_runs(args, dag_id: str):
     total, page = queries.run_page(
         session(), dag_id, filters, args["order_by"], args["limit"], args["offset"]
     )
-    runs = [run_dict(run, number) for run, number in page]
-    return json_response({"dag_runs": runs, "total_entries": total})
+    return collection_response("dag_runs", (run_dict(run, n) for run, n in page), total)
 
 
 @blp.route("", methods=["POST"])

@@ -17,8 +17,10 @@ from dagkeeper.api.lookups import current_version_or_404, get_dag_or_404
 from dagkeeper.api.request_cycle import end_reads, session
 from dagkeeper.api.responses import json_response
 from dagkeeper.api.schemas import dags as schemas
+from dagkeeper.api.schemas.common import MAX_INT
 from dagkeeper.api.shapes import GIVEN, shape
 from dagkeeper.api.spec import Blueprint
+from dagkeeper.masking import mask_by_name, mask_params
 from dagkeeper.models import ChangeKind, Dag, DagCode, DagVersion, queries, record_change
 
 blp = Blueprint("dags", __name__, url_prefix="/api/v1/dags", description="DAGs")
@@ -111,8 +113,8 @@ def get_dag_details(dag_id: str):
         dag,
         details_shape,
         doc_md=document.doc_md,
-        params=dict(sorted(document.params.items(), key=lambda item: item[1]["position"])),
-        default_args=document.default_args,
+        params=mask_params(sorted(document.params.items(), key=lambda item: item[1]["position"])),
+        default_args=mask_by_name(document.default_args),
         task_count=version.task_count,
         hash=version.hash,
     )
@@ -190,10 +192,14 @@ def list_versions(args, dag_id: str):
     return json_response({"versions": [version_dict(r) for r in rows], "total_entries": total})
 
 
-@blp.route("/<dag_id>/versions/<int:version_number>")
+@blp.route(f"/<dag_id>/versions/<int(max={MAX_INT}):version_number>")
 @blp.response(200, schemas.VersionDetailSchema)
 def get_version(dag_id: str, version_number: int):
-    """One version with its stored document (sent as stored, not re-encoded)."""
+    """One version with its stored document (secret-named params and default_args masked)."""
     version = current_version_or_404(dag_id, version_number)
-    head = json.dumps(version_dict(version), separators=(",", ":"))
-    return json_response(None, raw=f'{head[:-1]},"document":{version.document}}}')
+    document = json.loads(version.document)
+    document.update(
+        params=mask_params(document["params"].items()),
+        default_args=mask_by_name(document["default_args"]),
+    )
+    return json_response({**version_dict(version), "document": document})

@@ -1,4 +1,6 @@
-"""What happens around every request: one read session, ETags, body checks, worker header.
+"""What happens around every request: one read session, ETags, the response cache, worker header.
+
+Host, method and body-size checks come first, in :mod:`dagkeeper.api.hardening`.
 
 The ETag of a GET is the database change token plus a hash of the path and
 query, read with one indexed query *before* the view runs, so a browser
@@ -19,12 +21,11 @@ from flask import Flask, Response, current_app, g, request
 from sqlalchemy.orm import Session
 
 from dagkeeper import db
-from dagkeeper.api.errors import abort
 from dagkeeper.api.response_cache import Entry, ResponseCache
 from dagkeeper.models.change import current_token
 
 WORKER_HEADER = "X-Dagkeeper-Worker"
-MAX_BODY_BYTES = 1024 * 1024
+MAX_BODY_BYTES = 1024 * 1024  # no body is read beyond this, whatever the endpoint
 CACHE_BYTES = 32 * 1024 * 1024
 
 # Endpoints whose ETag is the change token; the others manage their own
@@ -70,12 +71,6 @@ def not_modified(etag: str) -> Response | None:
 
 
 def _check_request() -> Response | None:
-    if request.method in ("POST", "PATCH", "PUT"):
-        if (request.content_length or 0) > MAX_BODY_BYTES:
-            abort(413, f"request body over {MAX_BODY_BYTES} bytes")
-        if not request.is_json:
-            abort(415, "send the request body as application/json")
-        return None
     if (
         request.method == "GET"
         and request.blueprint in TOKEN_ETAG_BLUEPRINTS
@@ -108,7 +103,8 @@ def _finish_response(response: Response) -> Response:
         response.set_etag(etag, weak=True)
         response.headers["Cache-Control"] = "no-cache"
     token = g.pop("cache_token", None)
-    if token is not None and response.status_code == 200 and not response.direct_passthrough:
+    cacheable = not (response.direct_passthrough or response.is_streamed)
+    if token is not None and response.status_code == 200 and cacheable:
         _response_cache().put(
             request.full_path, Entry(token, response.get_data(), response.mimetype)
         )

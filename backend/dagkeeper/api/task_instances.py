@@ -17,9 +17,10 @@ from dagkeeper.api.lookups import get_dag_or_404, get_run_or_404, get_ti_or_404
 from dagkeeper.api.request_cycle import end_reads, not_modified, session
 from dagkeeper.api.responses import json_response
 from dagkeeper.api.schemas import task_instances as schemas
-from dagkeeper.api.schemas.common import PageQuery
+from dagkeeper.api.schemas.common import MAX_INT, PageQuery
 from dagkeeper.api.shapes import GIVEN, shape
 from dagkeeper.api.spec import Blueprint
+from dagkeeper.masking import mask_by_name
 from dagkeeper.models import (
     ChangeKind,
     DagRun,
@@ -36,7 +37,7 @@ blp = Blueprint(
     "task_instances", __name__, url_prefix="/api/v1/dags/<dag_id>", description="Task instances"
 )
 TI_PATH = "/dagRuns/<run_id>/taskInstances/<task_id>"
-MAX_LOG_CHARS = 1_000_000  # one log response at most; readers page on with next_offset
+MAX_LOG_CHARS = schemas.MAX_LOG_CHARS
 
 
 ti_shape = shape(schemas.TaskInstanceSchema, run_id=GIVEN)
@@ -82,7 +83,7 @@ def get_task_instance(dag_id: str, run_id: str, task_id: str):
     if ti.try_number:
         tries.append(try_dict(ti))
     detail = ti_dict(ti, run_id)
-    detail["rendered_fields"] = json.loads(rendered.rendered) if rendered else None
+    detail["rendered_fields"] = mask_by_name(json.loads(rendered.rendered)) if rendered else None
     detail["tries"] = tries
     return json_response(detail)
 
@@ -93,7 +94,7 @@ def _try_is_over(ti: TaskInstance, try_number: int) -> bool:
     return ti.state in (*TaskState.FINISHED, TaskState.UP_FOR_RETRY)
 
 
-@blp.route(f"{TI_PATH}/logs/<int:try_number>")
+@blp.route(f"{TI_PATH}/logs/<int(max={MAX_INT}):try_number>")
 @blp.arguments(schemas.LogQuery, location="query")
 @blp.response(200, schemas.LogSchema)
 def get_log(args, dag_id: str, run_id: str, task_id: str, try_number: int):

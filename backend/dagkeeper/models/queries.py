@@ -6,7 +6,7 @@ hot pages (DAG list, grid) must stay a handful of indexed reads at any size.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -178,10 +178,16 @@ def _run_conditions(dag_id: str, filters: RunFilters) -> list[ColumnElement[bool
     return conditions
 
 
+RUN_BATCH = 50
+
+
 def run_page(
     session: Session, dag_id: str, filters: RunFilters, order_by: str, limit: int, offset: int
-) -> tuple[int, list[tuple[DagRun, int]]]:
-    """Total and one page of ``(run, version_number)`` pairs."""
+) -> tuple[int, Iterator[tuple[DagRun, int]]]:
+    """Total and one page of ``(run, version_number)`` pairs, read in batches as iterated.
+
+    Iterate it while ``session`` is open; a page of large confs is never in memory at once.
+    """
     conditions = _run_conditions(dag_id, filters)
     total = session.scalar(select(func.count()).select_from(DagRun).where(*conditions))
     column = getattr(DagRun, order_by.lstrip("-"))
@@ -193,8 +199,9 @@ def run_page(
         .order_by(ordering.nulls_last(), DagRun.id)
         .limit(limit)
         .offset(offset)
+        .execution_options(yield_per=RUN_BATCH)
     )
-    return total, [(run, number) for run, number in rows]
+    return total, ((run, number) for run, number in rows)
 
 
 def get_run(session: Session, dag_id: str, run_id: str) -> tuple[DagRun, int] | None:

@@ -27,7 +27,7 @@ from multiprocessing import context, forkserver, popen_forkserver, reduction, sp
 from multiprocessing.connection import wait
 from pathlib import Path
 
-from dagkeeper.config import load_settings
+from dagkeeper.config import child_environment, load_settings
 
 PRELOAD = [
     "dagkeeper.authoring",
@@ -132,7 +132,7 @@ def _start(path: Path, folder: Path, timeout: float) -> _Child:
         args=(
             str(path),
             str(folder),
-            dict(os.environ),
+            child_environment(),
             load_settings().parse_memory_limit_mb * 1024**2,
             sender,
         ),

@@ -24,7 +24,8 @@ from sqlalchemy import select
 from dagkeeper import db
 from dagkeeper.authoring.exceptions import TaskSkipped
 from dagkeeper.authoring.loader import import_dag_file
-from dagkeeper.config import Settings, load_settings
+from dagkeeper.config import Settings, load_settings, private_environment_hidden
+from dagkeeper.masking import SecretValues
 from dagkeeper.models import (
     ChangeKind,
     DagCode,
@@ -81,10 +82,13 @@ def run_task_instance(dag_id: str, run_id: str, task_id: str, try_number: int) -
             file=sys.stderr,
         )
         return 0
+    secrets = SecretValues()
+    secrets.add_environment(os.environ)
+    secrets.add_secret_names(claim.run.conf)
     heartbeat = max(0.2, min(5.0, settings.heartbeat_timeout / 3))
-    shipper = LogShipper(claim.ti.id, try_number, heartbeat).start()
-    with captured_output(shipper.write):
-        outcome = execute(claim, settings)
+    shipper = LogShipper(claim.ti.id, try_number, heartbeat, secrets.redact).start()
+    with captured_output(shipper.write), private_environment_hidden():
+        outcome = execute(claim, settings, secrets)
     shipper.stop()
     state = record_outcome(claim, outcome, shipper)
     return 0 if state in (TaskState.SUCCESS, TaskState.SKIPPED) else 1
@@ -176,8 +180,11 @@ def load_task(claim: Claim, settings: Settings) -> tuple[Any, Any]:
     return dag, task
 
 
-def execute(claim: Claim, settings: Settings) -> Outcome:
-    """Everything that runs user code; every way it can end becomes an :class:`Outcome`."""
+def execute(claim: Claim, settings: Settings, secrets: SecretValues) -> Outcome:
+    """Everything that runs user code; every way it can end becomes an :class:`Outcome`.
+
+    Values of secret-named params join ``secrets``, so logs and rendered fields hide them.
+    """
     ti = claim.ti
     log.info(
         "Running %s.%s of run %s, try %d of %d, on %s (pid %d)",
@@ -190,9 +197,11 @@ def execute(claim: Claim, settings: Settings) -> Outcome:
         return Outcome(TaskState.FAILED)
     try:
         context = build_context(dag, task, claim.run, ti)
+        secrets.add_secret_names(context["params"])
         rendered = render_template_fields(task, context)
+        secrets.add_secret_names(rendered)  # e.g. an ``env`` field's API_TOKEN
         if task.template_fields:
-            store_rendered(claim, rendered)
+            store_rendered(claim, secrets.redact_tree(jsonable(rendered)))
         seconds = task.execution_timeout_seconds
         result = call_with_limit(
             seconds, f"Task timed out after {seconds or 0:g} s", lambda: task.execute(context)
@@ -216,7 +225,7 @@ def store_rendered(claim: Claim, rendered: dict[str, Any]) -> None:
             RenderedTaskFields(
                 task_instance_id=claim.ti.id,
                 try_number=claim.ti.try_number,
-                rendered=json.dumps(jsonable(rendered), sort_keys=True),
+                rendered=json.dumps(rendered, sort_keys=True),
             )
         )
         record_change(session, [(claim.ti.dag_id, ChangeKind.RUN)])

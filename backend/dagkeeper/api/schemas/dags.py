@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
-from marshmallow import fields, validate
+from marshmallow import fields
 
-from dagkeeper.api.schemas.common import PageQuery, Strict, json_bool, nullable, order_by
+from dagkeeper.api.schemas.common import (
+    PageQuery,
+    Strict,
+    json_bool,
+    nullable,
+    order_by,
+    query_int,
+)  # fmt: skip
 from dagkeeper.models.queries import DAG_ORDERINGS
 
 R = {"required": True}
@@ -24,7 +31,7 @@ class DagPatch(Strict):
 
 
 class VersionQuery(Strict):
-    version = fields.Integer(validate=validate.Range(min=1))
+    version = query_int(1)
 
 
 class ScheduleSchema(Strict):

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from marshmallow import fields, validate
 
-from dagkeeper.api.schemas.common import Strict, nullable
+from dagkeeper.api.schemas.common import Strict, nullable, query_int
 
 R = {"required": True}
 
 
 class StructureQuery(Strict):
-    version = fields.Integer(validate=validate.Range(min=1))
+    version = query_int(1)
     run_id = fields.String(metadata={"description": "the structure the run was created with"})
 
 
@@ -59,7 +59,7 @@ class StructureSchema(Strict):
 
 
 class GridQuery(Strict):
-    limit = fields.Integer(load_default=25, validate=validate.Range(min=1, max=1000))
+    limit = query_int(1, 1000, load_default=25)
     before = fields.String(metadata={"description": "run_id: only runs older than this one"})
 
 
@@ -88,7 +88,7 @@ class GridSchema(Strict):
 
 
 class ChangesQuery(Strict):
-    since = fields.Integer(**R, validate=validate.Range(min=0))
+    since = query_int(**R)
 
 
 class ChangeSchema(Strict):
