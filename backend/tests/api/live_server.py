@@ -1,4 +1,7 @@
-"""A real ``dagkeeper webserver`` (gunicorn, N workers) in a subprocess, stopped by PID."""
+"""A real ``dagkeeper webserver`` (gunicorn, N workers) in a subprocess, stopped by PID.
+
+Requests carry an admin's API token unless the test says whose (``token=``).
+"""
 
 from __future__ import annotations
 
@@ -16,6 +19,8 @@ from dataclasses import dataclass
 
 from dagkeeper.testing.pg import free_port
 
+from .factories import add_user
+
 
 @dataclass
 class Reply:
@@ -31,11 +36,16 @@ class Reply:
 class LiveServer:
     host: str
     port: int
+    token: str | None = None
 
-    def request(self, method: str, path: str, body=None) -> Reply:
+    def request(self, method: str, path: str, body=None, token: str | None = "") -> Reply:
+        """``token``: whose request ("": the server's default, None: anonymous)."""
         conn = http.client.HTTPConnection(self.host, self.port, timeout=30)
+        token = self.token if token == "" else token
         try:
             headers = {"Content-Type": "application/json"} if body is not None else {}
+            if token is not None:
+                headers["Authorization"] = f"Bearer {token}"
             conn.request(method, path, json.dumps(body) if body is not None else None, headers)
             response = conn.getresponse()
             return Reply(response.status, int(response.getheader("X-Dagkeeper-Worker")),
@@ -43,27 +53,34 @@ class LiveServer:
         finally:
             conn.close()
 
-    def get(self, path: str) -> Reply:
-        return self.request("GET", path)
+    def get(self, path: str, token: str | None = "") -> Reply:
+        return self.request("GET", path, token=token)
 
     def many(self, paths: list[str], threads: int = 8) -> list[Reply]:
         """GET each path concurrently, so several workers answer."""
         with ThreadPoolExecutor(threads) as pool:
             return list(pool.map(self.get, paths))
 
-    def every_worker(self, path: str, workers: int, deadline: float = 30.0) -> dict[int, Reply]:
+    def every_worker(
+        self, path: str, workers: int, deadline: float = 30.0, token: str | None = ""
+    ) -> dict[int, Reply]:
         """One reply of ``path`` from each of ``workers`` distinct workers."""
         seen: dict[int, Reply] = {}
         end = time.monotonic() + deadline
         while len(seen) < workers:
             assert time.monotonic() < end, f"only workers {sorted(seen)} answered"
-            for reply in self.many([path] * workers * 2):
+            with ThreadPoolExecutor(8) as pool:
+                replies = pool.map(lambda p: self.get(p, token), [path] * workers * 2)
+            for reply in replies:
                 seen.setdefault(reply.worker, reply)
         return seen
 
 
 @contextmanager
-def webserver(workers: int = 4, env: dict[str, str] | None = None) -> Iterator[LiveServer]:
+def webserver(
+    workers: int = 4, env: dict[str, str] | None = None, token: str | None = None
+) -> Iterator[LiveServer]:
+    """Serve the configured database; ``token`` defaults to a new admin's."""
     port = free_port()
     process = subprocess.Popen(
         [sys.executable, "-m", "dagkeeper", "webserver", "--workers", str(workers),
@@ -72,7 +89,7 @@ def webserver(workers: int = 4, env: dict[str, str] | None = None) -> Iterator[L
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
     )  # fmt: skip
-    server = LiveServer("127.0.0.1", port)
+    server = LiveServer("127.0.0.1", port, token or add_user(f"live-admin-{port}", "admin"))
     try:
         end = time.monotonic() + 30
         while True:
