@@ -48,6 +48,13 @@ def _float(name: str, default: float) -> float:
     return float(os.environ.get(name, default))
 
 
+def masked_db_url(url: str) -> str:
+    """The database URL fit to print: any password replaced by ``***``."""
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).render_as_string(hide_password=True)
+
+
 def _switch(name: str, default: bool) -> bool:
     value = os.environ.get(name, "").strip().lower()
     if not value:

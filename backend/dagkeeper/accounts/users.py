@@ -8,6 +8,7 @@ next request everywhere.
 from __future__ import annotations
 
 import re
+import secrets
 
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
@@ -113,3 +114,12 @@ def team_map(session: Session, user_ids: list[int]) -> dict[int, list[str]]:
 
 def list_users(session: Session) -> list[User]:
     return list(session.scalars(select(User).order_by(User.username)))
+
+
+def create_first_admin(session: Session) -> str | None:
+    """On a database with no user, create ``admin`` with a generated password and return it."""
+    if session.scalar(select(User.id).limit(1)) is not None:
+        return None
+    password = secrets.token_urlsafe(12)
+    create_user(session, "admin", Role.ADMIN, password)
+    return password

@@ -28,6 +28,23 @@ class DagAccess(Base):
     can_edit: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
+def publish_grants(session: Session, dag_id: str, grants: dict[str, list[str]]) -> None:
+    """Make the DAG's grant rows match its document (in the publication's transaction)."""
+    wanted = {p: ("can_read" in perms, "can_edit" in perms) for p, perms in grants.items()}
+    rows = {
+        r.principal: r for r in session.scalars(select(DagAccess).where(DagAccess.dag_id == dag_id))
+    }
+    for principal, row in rows.items():
+        if principal not in wanted:
+            session.delete(row)
+    if set(wanted) - set(rows):
+        session.flush()  # a new DAG's row first: grants reference it
+    for principal, (can_read, can_edit) in wanted.items():
+        row = rows.get(principal) or DagAccess(dag_id=dag_id, principal=principal)
+        row.can_read, row.can_edit = can_read, can_edit
+        session.add(row)
+
+
 def readable(dag_id_column, principals: Sequence[str] | None) -> ColumnElement[bool] | None:
     """A condition: the DAG in ``dag_id_column`` is readable by ``principals`` (None: all)."""
     if principals is None:

@@ -29,6 +29,7 @@ from dagkeeper.models import (
     record_change,
     utcnow,
 )
+from dagkeeper.models.access import publish_grants
 from dagkeeper.models.queries import last_scheduled_interval
 from dagkeeper.processor.isolation import ImportFailure, ParsedDag, ParseResult
 from dagkeeper.serialization import digest, loads
@@ -189,6 +190,7 @@ def _upsert_dag(
     dag.has_import_errors = has_errors
     dag.last_parsed_at = now
     _apply_attributes(session, dag, raw)
+    publish_grants(session, dag.dag_id, raw.get("access_control", {}))
     document_hash = digest(item.document)
     current = session.get(DagVersion, dag.current_version_id) if dag.current_version_id else None
     if current is not None and current.hash == document_hash:
