@@ -21,7 +21,7 @@ from dagkeeper.accounts.users import (
 from dagkeeper.api.auth import requires
 from dagkeeper.api.auth.audit import audit
 from dagkeeper.api.errors import abort, not_found
-from dagkeeper.api.request_cycle import session
+from dagkeeper.api.request_cycle import end_reads, session
 from dagkeeper.api.responses import iso, json_response
 from dagkeeper.api.schemas import auth as schemas
 from dagkeeper.api.spec import Blueprint
@@ -84,6 +84,7 @@ def post_user(body):
                   detail={"role": user.role, "teams": body.get("teams", [])})  # fmt: skip
     except AccountError as error:
         _account_error(error)
+    end_reads()
     return json_response(_one(body["username"]), status=201)
 
 
@@ -115,6 +116,7 @@ def patch_user(body, username: str):
                   target=username, detail={k: body[k] for k in changed if k != "password"})  # fmt: skip
     except AccountError as error:
         _account_error(error)
+    end_reads()
     return json_response(_one(username))
 
 
