@@ -15,7 +15,7 @@ import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from dagkeeper.testing.pg import free_port
 
@@ -27,6 +27,7 @@ class Reply:
     status: int
     worker: int
     body: bytes
+    headers: dict[str, str] = field(default_factory=dict)
 
     def json(self):
         return json.loads(self.body)
@@ -38,18 +39,22 @@ class LiveServer:
     port: int
     token: str | None = None
 
-    def request(self, method: str, path: str, body=None, token: str | None = "") -> Reply:
+    def request(
+        self, method: str, path: str, body=None, token: str | None = "", headers=None
+    ) -> Reply:
         """``token``: whose request ("": the server's default, None: anonymous)."""
         conn = http.client.HTTPConnection(self.host, self.port, timeout=30)
         token = self.token if token == "" else token
         try:
-            headers = {"Content-Type": "application/json"} if body is not None else {}
+            headers = dict(headers or {})
+            if body is not None:
+                headers["Content-Type"] = "application/json"
             if token is not None:
                 headers["Authorization"] = f"Bearer {token}"
             conn.request(method, path, json.dumps(body) if body is not None else None, headers)
             response = conn.getresponse()
             return Reply(response.status, int(response.getheader("X-Dagkeeper-Worker")),
-                         response.read())  # fmt: skip
+                         response.read(), dict(response.getheaders()))  # fmt: skip
         finally:
             conn.close()
 
@@ -62,7 +67,12 @@ class LiveServer:
             return list(pool.map(self.get, paths))
 
     def every_worker(
-        self, path: str, workers: int, deadline: float = 30.0, token: str | None = ""
+        self,
+        path: str,
+        workers: int,
+        deadline: float = 30.0,
+        token: str | None = "",
+        headers=None,
     ) -> dict[int, Reply]:
         """One reply of ``path`` from each of ``workers`` distinct workers."""
         seen: dict[int, Reply] = {}
@@ -70,7 +80,10 @@ class LiveServer:
         while len(seen) < workers:
             assert time.monotonic() < end, f"only workers {sorted(seen)} answered"
             with ThreadPoolExecutor(8) as pool:
-                replies = pool.map(lambda p: self.get(p, token), [path] * workers * 2)
+                replies = pool.map(
+                    lambda p: self.request("GET", p, token=token, headers=headers),
+                    [path] * workers * 2,
+                )
             for reply in replies:
                 seen.setdefault(reply.worker, reply)
         return seen
