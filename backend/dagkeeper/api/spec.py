@@ -1,18 +1,23 @@
 """The flask-smorest ``Api``: request parsing and the OpenAPI document from our schemas.
 
-Two things differ from flask-smorest's defaults: every request location
-rejects unknown fields with a 400 (not a silent drop, not a 422), and errors
-are documented and rendered as problem+json by :mod:`dagkeeper.api.errors`.
+Three things differ from flask-smorest's defaults: every request location
+rejects unknown fields with a 400 (not a silent drop, not a 422), errors are
+documented and rendered as problem+json by :mod:`dagkeeper.api.errors`, and
+every operation documents who may call it (security schemes, the minimum role,
+401 and 403) from the same marks the request guard enforces.
 """
 
 from __future__ import annotations
 
 import flask_smorest
+from apispec import BasePlugin
+from flask import Flask
 from flask_smorest import Api
 from marshmallow import RAISE
 from webargs.flaskparser import FlaskParser
 
 from dagkeeper.api import errors
+from dagkeeper.api.auth.guard import PUBLIC, role_of
 from dagkeeper.api.schemas.common import ProblemSchema
 
 API_PREFIX = "/api/v1"
@@ -29,8 +34,51 @@ class Blueprint(flask_smorest.Blueprint):
     ARGUMENTS_PARSER = StrictParser()
 
 
+SECURITY_SCHEMES = {
+    "bearerAuth": {
+        "type": "http",
+        "scheme": "bearer",
+        "description": "a token from POST /auth/token or a personal token (/api/v1/tokens)",
+    },
+    "sessionCookie": {
+        "type": "apiKey",
+        "in": "cookie",
+        "name": "dagkeeper_session",
+        "description": "set by POST /auth/login (browsers)",
+    },
+}
+PROBLEM = {"$ref": "#/components/responses/DEFAULT_ERROR"}
+
+
+class SecurityPlugin(BasePlugin):
+    """Per operation: its minimum role, its security (none when public), 401 and 403."""
+
+    def __init__(self, app: Flask):
+        self.app = app
+
+    def operation_helper(self, path=None, operations=None, **kwargs):
+        rule = kwargs.get("rule")
+        if rule is None or operations is None:
+            return
+        view = self.app.view_functions[rule.endpoint]
+        for method, operation in operations.items():
+            role = role_of(view, rule.endpoint, method.upper())
+            if role == PUBLIC:
+                operation["security"] = []
+                continue
+            operation["x-required-role"] = role
+            responses = operation.setdefault("responses", {})
+            responses.setdefault("401", {**PROBLEM, "description": "not logged in"})
+            responses.setdefault("403", {**PROBLEM, "description": f"needs the {role} role"})
+
+
 class DagkeeperApi(Api):
     ERROR_SCHEMA = ProblemSchema
+
+    def __init__(self, app: Flask):
+        super().__init__(app, spec_kwargs={"extra_plugins": [SecurityPlugin(app)]})
+        for name, scheme in SECURITY_SCHEMES.items():
+            self.spec.components.security_scheme(name, scheme)
 
     def _register_error_handlers(self):
         errors.register(self._app)
@@ -43,8 +91,9 @@ SPEC_CONFIG = {
     "OPENAPI_URL_PREFIX": API_PREFIX,
     "OPENAPI_JSON_PATH": "openapi.json",
     "API_SPEC_OPTIONS": {
+        "security": [{"bearerAuth": []}, {"sessionCookie": []}],
         "info": {
             "description": "dagkeeper's web API: answered from the database alone by any worker."
-        }
+        },
     },
 }

@@ -38,6 +38,10 @@ export interface paths {
                     };
                 };
                 400: components["responses"]["BAD_REQUEST"];
+                /** @description not logged in */
+                401: components["responses"]["DEFAULT_ERROR"];
+                /** @description needs the viewer role */
+                403: components["responses"]["DEFAULT_ERROR"];
                 default: components["responses"]["DEFAULT_ERROR"];
             };
         };
@@ -79,6 +83,10 @@ export interface paths {
                         "application/json": components["schemas"]["Dag"];
                     };
                 };
+                /** @description not logged in */
+                401: components["responses"]["DEFAULT_ERROR"];
+                /** @description needs the viewer role */
+                403: components["responses"]["DEFAULT_ERROR"];
                 default: components["responses"]["DEFAULT_ERROR"];
             };
         };
@@ -113,6 +121,10 @@ export interface paths {
                     };
                 };
                 400: components["responses"]["BAD_REQUEST"];
+                /** @description not logged in */
+                401: components["responses"]["DEFAULT_ERROR"];
+                /** @description needs the user role */
+                403: components["responses"]["DEFAULT_ERROR"];
                 default: components["responses"]["DEFAULT_ERROR"];
             };
         };
@@ -155,6 +167,10 @@ export interface paths {
                     };
                 };
                 400: components["responses"]["BAD_REQUEST"];
+                /** @description not logged in */
+                401: components["responses"]["DEFAULT_ERROR"];
+                /** @description needs the user role */
+                403: components["responses"]["DEFAULT_ERROR"];
                 default: components["responses"]["DEFAULT_ERROR"];
             };
         };
@@ -203,6 +219,10 @@ export interface paths {
                     };
                 };
                 400: components["responses"]["BAD_REQUEST"];
+                /** @description not logged in */
+                401: components["responses"]["DEFAULT_ERROR"];
+                /** @description needs the viewer role */
+                403: components["responses"]["DEFAULT_ERROR"];
                 default: components["responses"]["DEFAULT_ERROR"];
             };
         };
@@ -233,6 +253,10 @@ export interface paths {
                     };
                 };
                 400: components["responses"]["BAD_REQUEST"];
+                /** @description not logged in */
+                401: components["responses"]["DEFAULT_ERROR"];
+                /** @description needs the user role */
+                403: components["responses"]["DEFAULT_ERROR"];
                 default: components["responses"]["DEFAULT_ERROR"];
             };
         };
@@ -274,6 +298,10 @@ export interface paths {
                         "application/json": components["schemas"]["Run"];
                     };
                 };
+                /** @description not logged in */
+                401: components["responses"]["DEFAULT_ERROR"];
+                /** @description needs the viewer role */
+                403: components["responses"]["DEFAULT_ERROR"];
                 default: components["responses"]["DEFAULT_ERROR"];
             };
         };
@@ -309,6 +337,10 @@ export interface paths {
                     };
                 };
                 400: components["responses"]["BAD_REQUEST"];
+                /** @description not logged in */
+                401: components["responses"]["DEFAULT_ERROR"];
+                /** @description needs the user role */
+                403: components["responses"]["DEFAULT_ERROR"];
                 default: components["responses"]["DEFAULT_ERROR"];
             };
         };
@@ -350,6 +382,10 @@ export interface paths {
                     };
                 };
                 400: components["responses"]["BAD_REQUEST"];
+                /** @description not logged in */
+                401: components["responses"]["DEFAULT_ERROR"];
+                /** @description needs the viewer role */
+                403: components["responses"]["DEFAULT_ERROR"];
                 default: components["responses"]["DEFAULT_ERROR"];
             };
         };
@@ -395,6 +431,10 @@ export interface paths {
                         "application/json": components["schemas"]["TaskInstanceDetail"];
                     };
                 };
+                /** @description not logged in */
+                401: components["responses"]["DEFAULT_ERROR"];
+                /** @description needs the viewer role */
+                403: components["responses"]["DEFAULT_ERROR"];
                 default: components["responses"]["DEFAULT_ERROR"];
             };
         };
@@ -431,6 +471,10 @@ export interface paths {
                     };
                 };
                 400: components["responses"]["BAD_REQUEST"];
+                /** @description not logged in */
+                401: components["responses"]["DEFAULT_ERROR"];
+                /** @description needs the user role */
+                403: components["responses"]["DEFAULT_ERROR"];
                 default: components["responses"]["DEFAULT_ERROR"];
             };
         };
@@ -479,6 +523,10 @@ export interface paths {
                     };
                 };
                 400: components["responses"]["BAD_REQUEST"];
+                /** @description not logged in */
+                401: components["responses"]["DEFAULT_ERROR"];
+                /** @description needs the viewer role */
+                403: components["responses"]["DEFAULT_ERROR"];
                 default: components["responses"]["DEFAULT_ERROR"];
             };
         };
@@ -520,6 +568,10 @@ export interface paths {
                         "application/json": components["schemas"]["DagDetails"];
                     };
                 };
+                /** @description not logged in */
+                401: components["responses"]["DEFAULT_ERROR"];
+                /** @description needs the viewer role */
+                403: components["responses"]["DEFAULT_ERROR"];
                 default: components["responses"]["DEFAULT_ERROR"];
             };
         };
@@ -564,6 +616,10 @@ export interface paths {
                     };
                 };
                 400: components["responses"]["BAD_REQUEST"];
+                /** @description not logged in */
+                401: components["responses"]["DEFAULT_ERROR"];
+                /** @description needs the viewer role */
+                403: components["responses"]["DEFAULT_ERROR"];
                 default: components["responses"]["DEFAULT_ERROR"];
             };
         };
@@ -605,6 +661,10 @@ export interface paths {
                         "application/json": components["schemas"]["TaskCollection"];
                     };
                 };
+                /** @description not logged in */
+                401: components["responses"]["DEFAULT_ERROR"];
+                /** @description needs the viewer role */
+                403: components["responses"]["DEFAULT_ERROR"];
                 default: components["responses"]["DEFAULT_ERROR"];
             };
         };
@@ -648,6 +708,10 @@ export interface paths {
                         "application/json": components["schemas"]["Task"];
                     };
                 };
+                /** @description not logged in */
+                401: components["responses"]["DEFAULT_ERROR"];
+                /** @description needs the viewer role */
+                403: components["responses"]["DEFAULT_ERROR"];
                 default: components["responses"]["DEFAULT_ERROR"];
             };
         };
@@ -693,6 +757,10 @@ export interface paths {
                     };
                 };
                 400: components["responses"]["BAD_REQUEST"];
+                /** @description not logged in */
+                401: components["responses"]["DEFAULT_ERROR"];
+                /** @description needs the viewer role */
+                403: components["responses"]["DEFAULT_ERROR"];
                 default: components["responses"]["DEFAULT_ERROR"];
             };
         };
@@ -736,6 +804,62 @@ export interface paths {
                         "application/json": components["schemas"]["VersionDetail"];
                     };
                 };
+                /** @description not logged in */
+                401: components["responses"]["DEFAULT_ERROR"];
+                /** @description needs the viewer role */
+                403: components["responses"]["DEFAULT_ERROR"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/eventLogs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Who did what, when, to what, with which outcome and from where; newest first. */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: number;
+                    offset?: number;
+                    username?: string;
+                    event?: string;
+                    dag_id?: string;
+                    outcome?: "success" | "failed" | "denied";
+                    after?: string;
+                    before?: string;
+                    order_by?: "at" | "event" | "username" | "-at" | "-event" | "-username";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["EventLogCollection"];
+                    };
+                };
+                400: components["responses"]["BAD_REQUEST"];
+                /** @description not logged in */
+                401: components["responses"]["DEFAULT_ERROR"];
+                /** @description needs the admin role */
+                403: components["responses"]["DEFAULT_ERROR"];
                 default: components["responses"]["DEFAULT_ERROR"];
             };
         };
@@ -824,11 +948,472 @@ export interface paths {
                     };
                 };
                 400: components["responses"]["BAD_REQUEST"];
+                /** @description not logged in */
+                401: components["responses"]["DEFAULT_ERROR"];
+                /** @description needs the viewer role */
+                403: components["responses"]["DEFAULT_ERROR"];
                 default: components["responses"]["DEFAULT_ERROR"];
             };
         };
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tokens": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The caller's tokens (admins: ``?username=`` or ``?all=true``). */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description admins only */
+                    username?: string;
+                    /** @description admins only: everyone's */
+                    all?: boolean;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["TokenCollection"];
+                    };
+                };
+                400: components["responses"]["BAD_REQUEST"];
+                /** @description not logged in */
+                401: components["responses"]["DEFAULT_ERROR"];
+                /** @description needs the viewer role */
+                403: components["responses"]["DEFAULT_ERROR"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        /** Create a personal token; its text is in this response and nowhere else. */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["TokenBody"];
+                };
+            };
+            responses: {
+                /** @description Created */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["NewToken"];
+                    };
+                };
+                400: components["responses"]["BAD_REQUEST"];
+                /** @description not logged in */
+                401: components["responses"]["DEFAULT_ERROR"];
+                /** @description needs the viewer role */
+                403: components["responses"]["DEFAULT_ERROR"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tokens/{token_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                token_id: number;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Revoke a token (one's own; admins: anyone's). */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    token_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description No Content */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description not logged in */
+                401: components["responses"]["DEFAULT_ERROR"];
+                /** @description needs the viewer role */
+                403: components["responses"]["DEFAULT_ERROR"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/users": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every user with role and teams. */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["UserCollection"];
+                    };
+                };
+                /** @description not logged in */
+                401: components["responses"]["DEFAULT_ERROR"];
+                /** @description needs the admin role */
+                403: components["responses"]["DEFAULT_ERROR"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        /** Create a user (with a password, or token-only without one). */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["UserBody"];
+                };
+            };
+            responses: {
+                /** @description Created */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["User"];
+                    };
+                };
+                400: components["responses"]["BAD_REQUEST"];
+                /** @description not logged in */
+                401: components["responses"]["DEFAULT_ERROR"];
+                /** @description needs the admin role */
+                403: components["responses"]["DEFAULT_ERROR"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/users/{username}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                username: string;
+            };
+            cookie?: never;
+        };
+        /** One user. */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    username: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["User"];
+                    };
+                };
+                /** @description not logged in */
+                401: components["responses"]["DEFAULT_ERROR"];
+                /** @description needs the admin role */
+                403: components["responses"]["DEFAULT_ERROR"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        /** Delete a user with their sessions and tokens. */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    username: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description No Content */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description not logged in */
+                401: components["responses"]["DEFAULT_ERROR"];
+                /** @description needs the admin role */
+                403: components["responses"]["DEFAULT_ERROR"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        options?: never;
+        head?: never;
+        /** Change role, teams or password; the user's sessions end everywhere. */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    username: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["UserPatch"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["User"];
+                    };
+                };
+                400: components["responses"]["BAD_REQUEST"];
+                /** @description not logged in */
+                401: components["responses"]["DEFAULT_ERROR"];
+                /** @description needs the admin role */
+                403: components["responses"]["DEFAULT_ERROR"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        trace?: never;
+    };
+    "/auth/login": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Log in: sets an HttpOnly, SameSite session cookie checked on every request. */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["Credentials"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Me"];
+                    };
+                };
+                400: components["responses"]["BAD_REQUEST"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/auth/logout": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** End this browser session on every worker at once. */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description No Content */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description not logged in */
+                401: components["responses"]["DEFAULT_ERROR"];
+                /** @description needs the viewer role */
+                403: components["responses"]["DEFAULT_ERROR"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/auth/me": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Who the caller is: name, role, teams and how they authenticated. */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Me"];
+                    };
+                };
+                /** @description not logged in */
+                401: components["responses"]["DEFAULT_ERROR"];
+                /** @description needs the viewer role */
+                403: components["responses"]["DEFAULT_ERROR"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/auth/token": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Exchange a username and password for a bearer token (``Authorization: Bearer ...``). */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["Credentials"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["AccessToken"];
+                    };
+                };
+                400: components["responses"]["BAD_REQUEST"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
         delete?: never;
         options?: never;
         head?: never;
@@ -871,6 +1456,10 @@ export interface paths {
                     content?: never;
                 };
                 400: components["responses"]["BAD_REQUEST"];
+                /** @description not logged in */
+                401: components["responses"]["DEFAULT_ERROR"];
+                /** @description needs the viewer role */
+                403: components["responses"]["DEFAULT_ERROR"];
                 default: components["responses"]["DEFAULT_ERROR"];
             };
         };
@@ -917,6 +1506,10 @@ export interface paths {
                     };
                 };
                 400: components["responses"]["BAD_REQUEST"];
+                /** @description not logged in */
+                401: components["responses"]["DEFAULT_ERROR"];
+                /** @description needs the viewer role */
+                403: components["responses"]["DEFAULT_ERROR"];
                 default: components["responses"]["DEFAULT_ERROR"];
             };
         };
@@ -963,6 +1556,10 @@ export interface paths {
                     };
                 };
                 400: components["responses"]["BAD_REQUEST"];
+                /** @description not logged in */
+                401: components["responses"]["DEFAULT_ERROR"];
+                /** @description needs the viewer role */
+                403: components["responses"]["DEFAULT_ERROR"];
                 default: components["responses"]["DEFAULT_ERROR"];
             };
         };
@@ -978,6 +1575,12 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        AccessToken: {
+            access_token: string;
+            /** @description seconds */
+            expires_in: number;
+            token_type: string;
+        };
         Change: {
             dag_id: string | null;
             /** @enum {string} */
@@ -1016,6 +1619,10 @@ export interface components {
         };
         ClearedCollection: {
             task_instances: components["schemas"]["Cleared"][];
+        };
+        Credentials: {
+            password: string;
+            username: string;
         };
         Dag: {
             dag_id: string;
@@ -1090,6 +1697,24 @@ export interface components {
         DagPatch: {
             is_paused: boolean;
         };
+        EventLog: {
+            address: string | null;
+            /** Format: date-time */
+            at: string;
+            dag_id: string | null;
+            detail: {
+                [key: string]: unknown;
+            } | null;
+            event: string;
+            id: number;
+            outcome: string;
+            target: string | null;
+            username: string | null;
+        };
+        EventLogCollection: {
+            event_logs: components["schemas"]["EventLog"][];
+            total_entries: number;
+        };
         Grid: {
             dag_id: string;
             /** @description older runs exist */
@@ -1152,6 +1777,29 @@ export interface components {
             content: string;
             next_offset: number;
             offset: number;
+        };
+        Me: {
+            /** @enum {string} */
+            role: "viewer" | "user" | "op" | "admin";
+            teams: string[];
+            username: string;
+            /** @description session, token, or open (auth off) */
+            via: string;
+        };
+        NewToken: {
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            expires_at: string | null;
+            id: number;
+            /** Format: date-time */
+            last_used_at: string | null;
+            name: string;
+            /** @description the token's first characters */
+            prefix: string;
+            /** @description shown once; store it now */
+            token: string;
+            username: string;
         };
         Node: {
             group: string | null;
@@ -1338,6 +1986,30 @@ export interface components {
             /** @enum {string} */
             state: "success" | "failed";
         };
+        Token: {
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            expires_at: string | null;
+            id: number;
+            /** Format: date-time */
+            last_used_at: string | null;
+            name: string;
+            /** @description the token's first characters */
+            prefix: string;
+            username: string;
+        };
+        TokenBody: {
+            /** @description omit for a token that lasts until revoked */
+            expires_in_days?: number;
+            name: string;
+            /** @description admins only: whose token */
+            username?: string;
+        };
+        TokenCollection: {
+            tokens: components["schemas"]["Token"][];
+            total_entries: number;
+        };
         TriggerBody: {
             conf?: {
                 [key: string]: unknown;
@@ -1359,6 +2031,35 @@ export interface components {
             start_date: string | null;
             state: string | null;
             try_number: number;
+        };
+        User: {
+            /** Format: date-time */
+            created_at: string;
+            has_password: boolean;
+            /** Format: date-time */
+            last_login_at: string | null;
+            /** @enum {string} */
+            role: "viewer" | "user" | "op" | "admin";
+            teams: string[];
+            username: string;
+        };
+        UserBody: {
+            /** @description omit for a user that only uses API tokens */
+            password?: string;
+            /** @enum {string} */
+            role: "viewer" | "user" | "op" | "admin";
+            teams?: string[];
+            username: string;
+        };
+        UserCollection: {
+            total_entries: number;
+            users: components["schemas"]["User"][];
+        };
+        UserPatch: {
+            password?: string;
+            /** @enum {string} */
+            role?: "viewer" | "user" | "op" | "admin";
+            teams?: string[];
         };
         Version: {
             /** Format: date-time */

@@ -46,14 +46,14 @@ def readable_by() -> tuple[str, ...] | None:
     return g.identity.principals
 
 
-def required_role(endpoint: str) -> str:
-    view = current_app.view_functions[endpoint]
+def role_of(view: Callable, endpoint: str, method: str) -> str:
+    """The minimum role of ``endpoint`` (or PUBLIC): its mark, else by blueprint and method."""
     marked = getattr(view, "required_role", None)
     if marked is not None:
         return marked
-    if endpoint in PUBLIC_ENDPOINTS or request.blueprint in PUBLIC_BLUEPRINTS:
+    if endpoint in PUBLIC_ENDPOINTS or endpoint.split(".", 1)[0] in PUBLIC_BLUEPRINTS:
         return PUBLIC
-    return Role.VIEWER if request.method in READ_METHODS else Role.USER
+    return Role.VIEWER if method in READ_METHODS else Role.USER
 
 
 def _resolve() -> Identity | None:
@@ -91,7 +91,7 @@ def _guard():
     if not current_app.config["DAGKEEPER"].auth:
         g.identity, g.permission_key = OPEN, OPEN.permission_key
         return None
-    minimum = required_role(endpoint)
+    minimum = role_of(current_app.view_functions[endpoint], endpoint, request.method)
     if minimum == PUBLIC:  # answered alike for everyone: no credential is even read
         g.identity, g.permission_key = None, "public"
         return None
