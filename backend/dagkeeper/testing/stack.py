@@ -59,7 +59,8 @@ class Stack:
 
     def start(self, components: tuple[str, ...] = ("processor", "scheduler", "webserver")) -> Stack:
         self.cli("db", "migrate")
-        self.token = self.add_user("admin", "admin", self.admin_password)
+        if self.token is None:  # start() may run again (webserver after a prepare step)
+            self.token = self.add_user("admin", "admin", self.admin_password)
         commands = component_commands(f"127.0.0.1:{self.port}", self.workers)
         for name in components:
             self.supervisor.start(name, commands[name])
