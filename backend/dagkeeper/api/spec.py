@@ -16,6 +16,7 @@ from flask_smorest import Api
 from marshmallow import RAISE
 from webargs.flaskparser import FlaskParser
 
+from dagkeeper.accounts.sessions import COOKIE_NAME
 from dagkeeper.api import errors
 from dagkeeper.api.auth.guard import PUBLIC, role_of
 from dagkeeper.api.schemas.common import ProblemSchema
@@ -43,7 +44,7 @@ SECURITY_SCHEMES = {
     "sessionCookie": {
         "type": "apiKey",
         "in": "cookie",
-        "name": "dagkeeper_session",
+        "name": COOKIE_NAME,
         "description": "set by POST /auth/login (browsers)",
     },
 }
