@@ -164,6 +164,16 @@ def _auth(result: dict[str, Any]) -> list[str]:
             f" | {loads['token'][mode]['p50_ms']} ms | {cost[f'session_{mode}_ms']} /"
             f" {cost[f'token_{mode}_ms']} ms | < {result['target_ms']} ms |"
         )
+    timed, cost = result["in_process_ms"], result["in_process_cost"]
+    lines += ["", "In process (Flask test client, median per request):", ""]
+    lines += ["| | auth off | session cookie | bearer token | cost (session / token) |",
+              "|---|---|---|---|---|"]  # fmt: skip
+    for mode in ("cached", "uncached"):
+        lines.append(
+            f"| {mode} | {timed['off'][mode]} ms | {timed['session'][mode]} ms"
+            f" | {timed['token'][mode]} ms | {cost[f'session_{mode}_ms']} /"
+            f" {cost[f'token_{mode}_ms']} ms |"
+        )
     return [*lines, ""]
 
 

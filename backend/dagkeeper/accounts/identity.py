@@ -1,6 +1,6 @@
 """Who is asking: resolve a session cookie or a bearer token to a user, role and teams.
 
-Two indexed reads per request (the credential joined with its user, then the
+One indexed read per request (the credential joined with its user and the
 user's teams), so authentication stays well under a millisecond. The
 last-seen time of a session or token is written at most once a minute, so
 most requests write nothing.
@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from dagkeeper import db
@@ -58,15 +58,32 @@ def teams_of(session: Session, user_id: int) -> tuple[str, ...]:
     )
 
 
+def _teams_column():
+    """The user's teams as one comma-joined string, read with the credential (team names hold
+    no commas: see accounts.users.NAME)."""
+    return (
+        select(func.aggregate_strings(UserTeam.team, ","))
+        .where(UserTeam.user_id == User.id)
+        .correlate(User)
+        .scalar_subquery()
+        .label("teams")
+    )
+
+
+def _split(teams: str | None) -> tuple[str, ...]:
+    return tuple(sorted(teams.split(","))) if teams else ()
+
+
 def from_session_cookie(
     session: Session, cookie: str, now: datetime, settings: Settings
 ) -> Identity | None:
     id_hash = keyed_hash(cookie)
     row = session.execute(
-        select(UserSession.created_at, UserSession.last_seen_at, User.id, User.username, User.role)
+        select(UserSession.created_at, UserSession.last_seen_at, User.id, User.username, User.role,
+               _teams_column())
         .join(User, User.id == UserSession.user_id)
         .where(UserSession.id_hash == id_hash)
-    ).first()
+    ).first()  # fmt: skip
     if row is None:
         return None
     idle = (now - row.last_seen_at).total_seconds()
@@ -76,13 +93,13 @@ def from_session_cookie(
         return None
     if now - row.last_seen_at > TOUCH_EVERY:
         _touch(update(UserSession).where(UserSession.id_hash == id_hash), last_seen_at=now)
-    return Identity(row.id, row.username, row.role, teams_of(session, row.id), "session", id_hash)
+    return Identity(row.id, row.username, row.role, _split(row.teams), "session", id_hash)
 
 
 def from_bearer_token(session: Session, token: str, now: datetime) -> Identity | None:
     row = session.execute(
         select(ApiToken.id, ApiToken.expires_at, ApiToken.last_used_at, User.id.label("user_id"),
-               User.username, User.role)
+               User.username, User.role, _teams_column())
         .join(User, User.id == ApiToken.user_id)
         .where(ApiToken.token_hash == keyed_hash(token))
     ).first()  # fmt: skip
@@ -90,8 +107,7 @@ def from_bearer_token(session: Session, token: str, now: datetime) -> Identity |
         return None
     if row.last_used_at is None or now - row.last_used_at > TOUCH_EVERY:
         _touch(update(ApiToken).where(ApiToken.id == row.id), last_used_at=now)
-    teams = teams_of(session, row.user_id)
-    return Identity(row.user_id, row.username, row.role, teams, "token", str(row.id))
+    return Identity(row.user_id, row.username, row.role, _split(row.teams), "token", str(row.id))
 
 
 def _touch(statement, **values) -> None:
