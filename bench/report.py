@@ -149,12 +149,42 @@ def _browser(result: dict[str, Any]) -> list[str]:
     ]
 
 
+def _auth(result: dict[str, Any]) -> list[str]:
+    loads = result["loads"]
+    lines = [
+        f"### Cost of authentication ({result['dags']:,} DAGs, `{result['path']}`, SQLite, p50)",
+        "",
+        "| | auth off | session cookie | bearer token | cost (session / token) | target |",
+        "|---|---|---|---|---|---|",
+    ]
+    for mode in ("cached", "uncached"):
+        cost = result["cost_p50"]
+        lines.append(
+            f"| {mode} | {loads['off'][mode]['p50_ms']} ms | {loads['session'][mode]['p50_ms']} ms"
+            f" | {loads['token'][mode]['p50_ms']} ms | {cost[f'session_{mode}_ms']} /"
+            f" {cost[f'token_{mode}_ms']} ms | < {result['target_ms']} ms |"
+        )
+    timed, cost = result["in_process_ms"], result["in_process_cost"]
+    lines += ["", "In process (Flask test client, median per request):", ""]
+    lines += ["| | auth off | session cookie | bearer token | cost (session / token) |",
+              "|---|---|---|---|---|"]  # fmt: skip
+    for mode in ("cached", "uncached"):
+        lines.append(
+            f"| {mode} | {timed['off'][mode]} ms | {timed['session'][mode]} ms"
+            f" | {timed['token'][mode]} ms | {cost[f'session_{mode}_ms']} /"
+            f" {cost[f'token_{mode}_ms']} ms |"
+        )
+    return [*lines, ""]
+
+
 def markdown(results: dict[str, Any]) -> str:
     lines = [f"## Benchmarks ({results['started']}, {results['machine']['cpus']} cores)", ""]
     if "processor" in results:
         lines += _processor(results["processor"])
     if "api" in results:
         lines += _api(results["api"])
+    if "auth" in results:
+        lines += _auth(results["auth"])
     if "scheduler" in results:
         lines += _scheduler(results["scheduler"])
     if "browser" in results:

@@ -3,7 +3,8 @@
 Each backend's stack (processor --watch, scheduler, gunicorn with 4 workers)
 starts once per session and is torn down by PID, also on failure. On a failed
 test the page's screenshot and HTML and the server logs are saved under
-``e2e/artifacts/<test>/``.
+``e2e/artifacts/<test>/``. The suite runs logged in: every browser page
+starts with the stack admin's session cookie, and API reads send its token.
 """
 
 from __future__ import annotations
@@ -73,6 +74,16 @@ def stack(request, tmp_path_factory, pg_cluster):
         yield running
     finally:
         running.stop()
+
+
+@pytest.fixture
+def context(context, stack):
+    """Every page starts logged in as the stack's admin (tests that log in use new contexts)."""
+    if not hasattr(stack, "admin_cookie"):
+        stack.admin_cookie = stack.login()
+    cookie = {"name": "dagkeeper_session", "value": stack.admin_cookie, "url": stack.base_url}
+    context.add_cookies([cookie])
+    return context
 
 
 @pytest.hookimpl(wrapper=True)

@@ -32,11 +32,19 @@ class Settings:
     settle_seconds: float  # a file written without a close event must be quiet this long
     parallelism: int
     heartbeat_timeout: float
-    secret_key: str
+    secret_key: str | None  # None: the key ``db migrate`` stored in the database
     db_pool_size: int
     max_conf_bytes: int  # a trigger's conf, encoded as JSON
     allowed_hosts: tuple[str, ...]  # Host header names the web server answers; () = defaults
     secret_names: tuple[str, ...]  # extra name fragments whose values are masked
+
+    auth: bool  # off only for benchmarks and trusted single-user setups
+    session_idle_timeout: float  # seconds without a request before a login ends
+    session_max_age: float  # seconds after which a login ends however busy
+    access_token_ttl: float  # seconds an ``/auth/token`` token lives
+    login_max_failures_user: int  # failed logins per username per window
+    login_max_failures_address: int  # failed logins per client address per window
+    login_failure_window: float  # seconds
 
 
 def _names(name: str) -> tuple[str, ...]:
@@ -49,6 +57,22 @@ def _int(name: str, default: int) -> int:
 
 def _float(name: str, default: float) -> float:
     return float(os.environ.get(name, default))
+
+
+def masked_db_url(url: str) -> str:
+    """The database URL fit to print: any password replaced by ``***``."""
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).render_as_string(hide_password=True)
+
+
+def _switch(name: str, default: bool) -> bool:
+    value = os.environ.get(name, "").strip().lower()
+    if not value:
+        return default
+    if value not in ("on", "off", "1", "0", "true", "false"):
+        raise ValueError(f"{name} must be on or off, not {value!r}")
+    return value in ("on", "1", "true")
 
 
 def load_settings() -> Settings:
@@ -71,11 +95,18 @@ def load_settings() -> Settings:
         settle_seconds=_float("DAGKEEPER_SETTLE_SECONDS", 0.5),
         parallelism=_int("DAGKEEPER_PARALLELISM", 16),
         heartbeat_timeout=_float("DAGKEEPER_HEARTBEAT_TIMEOUT", 30.0),
-        secret_key=os.environ.get("DAGKEEPER_SECRET_KEY", "dagkeeper-dev-only-secret"),
+        secret_key=os.environ.get("DAGKEEPER_SECRET_KEY") or None,
         db_pool_size=_int("DAGKEEPER_DB_POOL_SIZE", 4),
         max_conf_bytes=_int("DAGKEEPER_MAX_CONF_BYTES", 64 * 1024),
         allowed_hosts=_names("DAGKEEPER_ALLOWED_HOSTS"),
         secret_names=_names("DAGKEEPER_SECRET_NAMES"),
+        auth=_switch("DAGKEEPER_AUTH", True),
+        session_idle_timeout=_float("DAGKEEPER_SESSION_IDLE_TIMEOUT", 3600.0),
+        session_max_age=_float("DAGKEEPER_SESSION_MAX_AGE", 86400.0),
+        access_token_ttl=_float("DAGKEEPER_ACCESS_TOKEN_TTL", 86400.0),
+        login_max_failures_user=_int("DAGKEEPER_LOGIN_MAX_FAILURES_USER", 5),
+        login_max_failures_address=_int("DAGKEEPER_LOGIN_MAX_FAILURES_ADDRESS", 20),
+        login_failure_window=_float("DAGKEEPER_LOGIN_FAILURE_WINDOW", 900.0),
     )
 
 

@@ -1,13 +1,19 @@
 import { Suspense } from "react";
-import { Link, Navigate, NavLink, Route, Routes } from "react-router";
+import { Link, Navigate, NavLink, Route, Routes, useLocation } from "react-router";
+import { useMe } from "./api/auth";
 import { useLive } from "./api/live";
 import { EmptyState } from "./components/EmptyState";
 import { Skeleton } from "./components/Skeleton";
+import { UserMenu } from "./components/UserMenu";
+import { AuditLog } from "./views/AuditLog/AuditLog";
 import { DagPage } from "./views/Dag/DagPage";
 import { DagList } from "./views/DagList/DagList";
 import { ImportErrors } from "./views/ImportErrors/ImportErrors";
+import { Login } from "./views/Login/Login";
+import { Tokens } from "./views/Tokens/Tokens";
 
 export function App() {
+  if (useLocation().pathname === "/login") return <Login />;
   return (
     <div className="app">
       <Header />
@@ -16,6 +22,8 @@ export function App() {
           <Routes>
             <Route path="/" element={<DagList />} />
             <Route path="/import-errors" element={<ImportErrors />} />
+            <Route path="/tokens" element={<Tokens />} />
+            <Route path="/audit-log" element={<AuditLog />} />
             <Route path="/dags/:dagId" element={<Navigate to="grid" replace />} />
             <Route path="/dags/:dagId/:tab" element={<DagPage />} />
             <Route
@@ -35,6 +43,7 @@ export function App() {
 
 function Header() {
   const live = useLive();
+  const me = useMe().data;
   return (
     <header className="header">
       <Link to="/" className="brand" aria-label="dagkeeper home">
@@ -51,6 +60,7 @@ function Header() {
           DAGs
         </NavLink>
         <NavLink to="/import-errors">Import errors</NavLink>
+        {me?.role === "admin" && <NavLink to="/audit-log">Audit log</NavLink>}
       </nav>
       <div className="header-right">
         {!live.connected && live.enabled && (
@@ -63,6 +73,7 @@ function Header() {
           <span className={live.enabled ? "live-dot on" : "live-dot"} aria-hidden />
           Live
         </label>
+        <UserMenu />
       </div>
     </header>
   );

@@ -40,6 +40,11 @@
  *   clear-confirm          clears for real
  *   mark-success-button / mark-failed-button
  *   rendered-fields, try-tab [data-try], log (the selected try's log text)
+ * Accounts
+ *   login-form, login-username, login-password, login-submit   the /login page
+ *   user-menu (its button shows the username), logout-button, tokens-link, audit-log-link
+ *   token-name, token-create, token-value (the new token, shown once), token-row
+ *   [data-token-name], token-revoke; audit-row [data-event][data-outcome]
  * Other views
  *   code-source, code-version; doc-md (Details); version-row [data-version]; run-row [data-run-id];
  *   import-error (one per failing file)
@@ -88,4 +93,18 @@ export const TID = {
   versionRevision: "version-revision",
   runRow: "run-row",
   importError: "import-error",
+  loginForm: "login-form",
+  loginUsername: "login-username",
+  loginPassword: "login-password",
+  loginSubmit: "login-submit",
+  userMenu: "user-menu",
+  logoutButton: "logout-button",
+  tokensLink: "tokens-link",
+  auditLogLink: "audit-log-link",
+  tokenName: "token-name",
+  tokenCreate: "token-create",
+  tokenValue: "token-value",
+  tokenRow: "token-row",
+  tokenRevoke: "token-revoke",
+  auditRow: "audit-row",
 } as const;

@@ -13,6 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from dagkeeper import db
+from dagkeeper.api.auth.audit import audit
 from dagkeeper.api.errors import abort
 from dagkeeper.api.lookups import get_dag_or_404, get_run_or_404
 from dagkeeper.api.request_cycle import end_reads, session
@@ -110,6 +111,8 @@ def trigger_run(body, dag_id: str):
                 abort(409, f"run {duplicate!r} already has this run_id or logical_date")
             s.add(run)
             record_change(s, [(dag_id, ChangeKind.RUN)])
+            audit(s, "trigger", target=run.run_id,
+                  detail={"conf": body["conf"], "note": body.get("note")})  # fmt: skip
     except IntegrityError:  # a concurrent trigger won the race
         abort(409, "a run with this run_id or logical_date already exists")
     return json_response(run_dict(run, version.version_number), status=201)
@@ -153,5 +156,6 @@ def patch_run(body, dag_id: str, run_id: str):
             if state in RunState.FINISHED:
                 _mark_task_instances(s, run, state)
             record_change(s, [(dag_id, ChangeKind.RUN)])
+            audit(s, "mark_run", target=run_id, detail={"state": state})
     end_reads()
     return json_response(run_dict(*get_run_or_404(dag_id, run_id)))

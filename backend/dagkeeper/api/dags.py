@@ -12,6 +12,8 @@ from typing import Any
 from sqlalchemy import func, select
 
 from dagkeeper import db
+from dagkeeper.api.auth import readable_by
+from dagkeeper.api.auth.audit import audit
 from dagkeeper.api.errors import not_found
 from dagkeeper.api.lookups import current_version_or_404, get_dag_or_404
 from dagkeeper.api.request_cycle import end_reads, session
@@ -68,6 +70,7 @@ def list_dags(args):
         paused=args.get("paused"),
         only_active=args["only_active"],
         has_import_errors=args.get("has_import_errors"),
+        readable_by=readable_by(),
     )
     s = session()
     total = queries.count_dags(s, filters)
@@ -98,6 +101,7 @@ def patch_dag(body, dag_id: str):
         if dag.is_paused != body["is_paused"]:
             dag.is_paused = body["is_paused"]
             record_change(s, [(dag_id, ChangeKind.DAG)])
+            audit(s, "pause" if body["is_paused"] else "unpause", target=dag_id)
     end_reads()
     return json_response(one_dag(get_dag_or_404(dag_id)))
 

@@ -9,7 +9,9 @@ validates this worker's response cache (:mod:`dagkeeper.api.response_cache`):
 a body is reused only while the token it was built under is still current, so
 no request is ever answered from a stale state (DESIGN.md invariant 1).
 A request with ``Cache-Control: no-cache`` skips the cache (benchmarks use it
-to measure the uncached path).
+to measure the uncached path). Both the ETag and the cache key include the
+caller's permission key (set by :mod:`dagkeeper.api.auth`), so a body built
+for an admin is never sent to a viewer (DESIGN.md invariant 8).
 """
 
 from __future__ import annotations
@@ -55,8 +57,13 @@ def _close_session(_error: BaseException | None) -> None:
     end_reads()
 
 
+def _cache_key() -> str:
+    """The request as cached: who may see what, and which path and query."""
+    return f"{g.get('permission_key', '')}|{request.full_path}"
+
+
 def token_etag(token: int) -> str:
-    digest = hashlib.blake2b(request.full_path.encode(), digest_size=8).hexdigest()
+    digest = hashlib.blake2b(_cache_key().encode(), digest_size=8).hexdigest()
     return f"{token}-{digest}"
 
 
@@ -85,7 +92,7 @@ def _check_request() -> Response | None:
 def _cached(token: int) -> Response | None:
     if request.cache_control.no_cache:
         return None
-    entry = _response_cache().get(request.full_path, token)
+    entry = _response_cache().get(_cache_key(), token)
     if entry is None:
         return None
     del g.cache_token  # a hit is not stored again
@@ -105,9 +112,7 @@ def _finish_response(response: Response) -> Response:
     token = g.pop("cache_token", None)
     cacheable = not (response.direct_passthrough or response.is_streamed)
     if token is not None and response.status_code == 200 and cacheable:
-        _response_cache().put(
-            request.full_path, Entry(token, response.get_data(), response.mimetype)
-        )
+        _response_cache().put(_cache_key(), Entry(token, response.get_data(), response.mimetype))
     return response
 
 

@@ -11,6 +11,7 @@ from flask import request
 from sqlalchemy import func, select
 
 from dagkeeper import db
+from dagkeeper.api.auth.audit import audit
 from dagkeeper.api.clear import ClearRequest, clear, unknown_runs
 from dagkeeper.api.errors import abort, not_found
 from dagkeeper.api.lookups import get_dag_or_404, get_run_or_404, get_ti_or_404
@@ -163,6 +164,8 @@ def patch_task_instance(body, dag_id: str, run_id: str, task_id: str):
             ti.next_try_at = None
             s.get(DagRun, ti.dag_run_id).reopen()
             record_change(s, [(dag_id, ChangeKind.RUN)])
+            audit(s, "mark_task_instance", target=f"{run_id}/{task_id}",
+                  detail={"state": body["state"]})  # fmt: skip
     end_reads()
     return json_response(ti_dict(get_ti_or_404(dag_id, run_id, task_id), run_id))
 
@@ -191,5 +194,8 @@ def clear_task_instances(body, dag_id: str):
         if unknown:  # raised inside the transaction: nothing is written
             messages = [f"unknown task {t!r}" for t in sorted(unknown)]
             abort(400, "task_ids names tasks the runs do not have", {"task_ids": messages})
+        if not clear_request.dry_run:
+            audit(s, "clear", target=",".join(body["dag_run_ids"])[:500],
+                  detail={**body, "cleared": len(cleared)})  # fmt: skip
     tis = [{"dag_id": dag_id, "run_id": r, "task_id": t, "state": st} for r, t, st in cleared]
     return json_response({"task_instances": tis})

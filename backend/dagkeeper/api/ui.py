@@ -13,6 +13,7 @@ import json
 from flask import current_app
 from sqlalchemy import select
 
+from dagkeeper.api.auth import readable_by
 from dagkeeper.api.errors import abort, not_found
 from dagkeeper.api.lookups import get_dag_or_404
 from dagkeeper.api.request_cycle import session
@@ -21,6 +22,7 @@ from dagkeeper.api.schemas import ui as schemas
 from dagkeeper.api.shapes import shape
 from dagkeeper.api.spec import Blueprint
 from dagkeeper.models import DagRun, DagVersion, queries
+from dagkeeper.models.access import hidden_dag_ids
 from dagkeeper.models.change import changes_since, current_token
 
 blp = Blueprint("ui", __name__, url_prefix="/ui", description="UI aggregates")
@@ -120,6 +122,8 @@ def changes(args):
     if token == since:
         return current_app.response_class(status=304)
     found, complete = changes_since(s, since, MAX_CHANGES) if since < token else ([], False)
+    hidden = hidden_dag_ids(s, [d for d, _ in found if d is not None], readable_by())
+    found = [(d, k) for d, k in found if d not in hidden]
     body = {
         "token": token,
         "changes": [{"dag_id": d, "kind": k} for d, k in found],

@@ -31,7 +31,10 @@ _AUTHORING_DIR = os.path.dirname(os.path.abspath(__file__)) + os.sep
 
 # Airflow DAG arguments accepted so that Airflow-style files load; they have
 # no effect here.
-_IGNORED_ARGUMENTS = frozenset({"owner_links", "access_control", "default_view", "orientation"})
+_IGNORED_ARGUMENTS = frozenset({"owner_links", "default_view", "orientation"})
+# Airflow 2 spelled the per-DAG permissions differently; both mean the same here.
+_PERMISSIONS = {"can_read": "can_read", "can_edit": "can_edit",
+                "can_dag_read": "can_read", "can_dag_edit": "can_edit"}  # fmt: skip
 
 
 def _caller_file() -> str:
@@ -75,6 +78,7 @@ class DAG:
         doc_md: str | None = None,
         max_active_runs: int = 16,
         max_active_tasks: int = 16,
+        access_control: dict[str, Any] | None = None,
         **airflow_arguments: Any,
     ):
         unknown = sorted(set(airflow_arguments) - _IGNORED_ARGUMENTS)
@@ -106,6 +110,7 @@ class DAG:
         self.doc_md = doc_md
         self.max_active_runs = _check_limit(dag_id, "max_active_runs", max_active_runs)
         self.max_active_tasks = _check_limit(dag_id, "max_active_tasks", max_active_tasks)
+        self.access_control = _check_access_control(dag_id, access_control)
         self.fileloc = _caller_file()
         self.task_dict: dict[str, BaseOperator] = {}
         self.task_group_dict: dict[str, TaskGroup] = {}
@@ -188,6 +193,27 @@ def _check_tags(dag_id: str, tags: Any) -> list[str]:
                 f"Invalid tag {tag!r} in DAG {dag_id!r}: tags are strings of 1 to 100 characters"
             )
     return tags
+
+
+def _check_access_control(dag_id: str, value: Any) -> dict[str, list[str]]:
+    """``{"role or team": {"can_read", "can_edit"}}`` (Airflow's ``{"DAGs": {...}}`` too)."""
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise DagDefinitionError(f"access_control of DAG {dag_id!r} must be a dict")
+    grants: dict[str, list[str]] = {}
+    for principal, permissions in value.items():
+        if isinstance(permissions, dict):  # Airflow 2.x: {"role": {"DAGs": {"can_read"}}}
+            permissions = permissions.get("DAGs", set())
+        if not isinstance(principal, str) or not 1 <= len(principal) <= 100:
+            raise DagDefinitionError(f"access_control of DAG {dag_id!r}: bad key {principal!r}")
+        if isinstance(permissions, str) or not all(p in _PERMISSIONS for p in permissions):
+            raise DagDefinitionError(
+                f"access_control of DAG {dag_id!r}: {principal!r} needs a set of"
+                " 'can_read' and/or 'can_edit'"
+            )
+        grants[principal] = sorted({_PERMISSIONS[p] for p in permissions})
+    return grants
 
 
 def _check_limit(dag_id: str, name: str, value: Any) -> int:

@@ -119,4 +119,6 @@ def serialize_dag(dag: DAG) -> dict[str, Any]:
         "tasks": [_task(t) for t in tasks],
         "task_groups": [_group(dag.task_group_dict[g]) for g in sorted(dag.task_group_dict)],
         "edges": [[t.task_id, down] for t in tasks for down in sorted(t.downstream_task_ids)],
+        # Only when declared, so documents (and version hashes) of other DAGs stay as they were.
+        **({"access_control": dag.access_control} if dag.access_control else {}),
     }

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 
 def register(subparsers) -> None:
     parser = subparsers.add_parser("webserver", help="serve the web API and UI with gunicorn")
@@ -13,11 +15,44 @@ def register(subparsers) -> None:
     parser.set_defaults(handler=run)
 
 
+LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1", "[::1]")
+
+
+def is_loopback(bind: str) -> bool:
+    """Whether only this machine can reach ``bind`` (host:port, [v6]:port or unix:path)."""
+    if bind.startswith("unix:"):
+        return True
+    host = bind.rsplit(":", 1)[0] if ":" in bind else bind
+    return host in LOOPBACK_HOSTS or host.startswith("127.")
+
+
+def refusal(bind: str) -> str | None:
+    """Why the web server must not start on ``bind`` with this configuration, or None."""
+    from dagkeeper.accounts.keys import weak_key_reason
+    from dagkeeper.config import load_settings
+
+    settings = load_settings()
+    if is_loopback(bind) or not settings.auth:
+        return None
+    reason = weak_key_reason(settings.secret_key)
+    if reason is None:
+        return None
+    return (
+        f"refusing to serve {bind} beyond this machine: {reason}. Set a random"
+        " DAGKEEPER_SECRET_KEY (32+ characters) for every process, or unset it to use"
+        " the key `dagkeeper db migrate` stored in the database."
+    )
+
+
 def run(args) -> int:
     # Imported here: the master must load only the API, never DAG-file machinery.
     from gunicorn.app.base import BaseApplication
 
     from dagkeeper.api import create_app, gunicorn_conf
+
+    if problem := refusal(args.bind):
+        print(f"dagkeeper webserver: {problem}", file=sys.stderr)
+        return 2
 
     class WebServer(BaseApplication):
         def load_config(self) -> None:

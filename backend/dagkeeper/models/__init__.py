@@ -4,9 +4,12 @@ One module per table group; the queries views need live in small named
 functions next to the models they read.
 """
 
+from dagkeeper.models.access import DagAccess
+from dagkeeper.models.auth import ApiToken, LoginAttempt, Role, Secret, User, UserSession, UserTeam
 from dagkeeper.models.base import Base, utcnow
 from dagkeeper.models.change import ChangeCounter, ChangeKind, ChangeLog, record_change
 from dagkeeper.models.dag import Dag, DagTag
+from dagkeeper.models.event_log import EventLog, Outcome, record_event
 from dagkeeper.models.log import TaskLog
 from dagkeeper.models.run import DagRun, RunState, RunType
 from dagkeeper.models.task_instance import (
@@ -23,5 +26,7 @@ __all__ = [
     "Base", "utcnow", "ChangeCounter", "ChangeKind", "ChangeLog", "record_change",
     "Dag", "DagTag", "TaskLog", "DagRun", "RunState", "RunType", "RenderedTaskFields",
     "TaskInstance", "TaskInstanceHistory", "TaskState", "DagCode", "DagFile",
-    "DagImportError", "DagVersion", "XCom", "archive_try",
+    "DagImportError", "DagVersion", "XCom", "archive_try", "DagAccess", "ApiToken",
+    "LoginAttempt", "Role", "Secret", "User", "UserSession", "UserTeam", "EventLog",
+    "Outcome", "record_event",
 ]  # fmt: skip

@@ -13,6 +13,7 @@ from datetime import datetime
 from sqlalchemy import ColumnElement, Row, and_, exists, func, or_, select
 from sqlalchemy.orm import Session
 
+from dagkeeper.models.access import readable
 from dagkeeper.models.dag import Dag, DagTag
 from dagkeeper.models.run import DagRun, RunType
 from dagkeeper.models.task_instance import TaskInstance
@@ -29,6 +30,7 @@ class DagFilters:
     paused: bool | None = None
     only_active: bool = True
     has_import_errors: bool | None = None
+    readable_by: Sequence[str] | None = None  # principals; None: every DAG
 
 
 def _latest_run_column(column) -> ColumnElement:
@@ -54,6 +56,8 @@ DAG_ORDERINGS = {
 
 def _dag_conditions(filters: DagFilters) -> list[ColumnElement[bool]]:
     conditions: list[ColumnElement[bool]] = []
+    if (visible := readable(Dag.dag_id, filters.readable_by)) is not None:
+        conditions.append(visible)
     if filters.only_active:
         conditions.append(Dag.is_active.is_(True))
     if filters.paused is not None:

@@ -29,6 +29,7 @@ from dagkeeper.models import (
     record_change,
     utcnow,
 )
+from dagkeeper.models.access import publish_grants
 from dagkeeper.next_run import last_interval, next_run, store_next_run, timetable_of
 from dagkeeper.processor.isolation import ImportFailure, ParsedDag, ParseResult
 from dagkeeper.processor.revision import Revision
@@ -236,6 +237,7 @@ def _upsert_dag(
     dag.has_import_errors = has_errors
     dag.last_parsed_at = now
     _apply_attributes(session, dag, document)
+    publish_grants(session, dag.dag_id, document.access_control)
     if not is_new:
         if current.dag_code_id != code.id:
             # Same DAG, edited source (a comment, say): show the code that is on disk.

@@ -135,6 +135,7 @@ class DagDocument:
     task_groups: dict[str, GroupDoc]
     edges: list[tuple[str, str]]
     relations: Relations = field(repr=False)
+    access_control: dict[str, list[str]] = field(default_factory=dict)  # role or team -> grants
 
     @property
     def upstream(self) -> dict[str, list[str]]:
@@ -191,4 +192,5 @@ def loads(
         task_groups={g["group_id"]: GroupDoc(**g) for g in raw["task_groups"]},
         edges=edges,
         relations=links,
+        access_control=raw.get("access_control", {}),
     )

@@ -15,6 +15,7 @@ TRIGGER_RULES = (
     "all_success", "all_failed", "all_done", "one_success", "one_failed",
     "none_failed", "none_skipped", "always",
 )  # fmt: skip
+PERMISSIONS = ("can_read", "can_edit")
 PARAM_TYPES = ("string", "integer", "number", "boolean", "array", "object", "null")
 
 Number = fields.Raw  # an int, or a float only where it is not whole (checked by the encoder)
@@ -101,6 +102,11 @@ class DagDocumentSchema(_Strict):
     task_groups = fields.List(fields.Nested(TaskGroupSchema), required=True)
     edges = fields.List(
         fields.List(fields.String(), validate=validate.Length(equal=2)), required=True
+    )
+    # {"role or team": ["can_edit", "can_read"]}; absent when the DAG declares none
+    access_control = fields.Dict(
+        keys=fields.String(validate=validate.Length(1, 100)),
+        values=fields.List(fields.String(validate=validate.OneOf(PERMISSIONS))),
     )
 
     @validates_schema

@@ -16,7 +16,7 @@ from dagkeeper.api.hardening import allowed_hosts
 from dagkeeper.migrate import migrate
 from dagkeeper.models import DagRun
 
-from .factories import document, param, publish, task
+from .factories import add_user, bearer, document, param, publish, task
 
 RUNS = "/api/v1/dags/etl/dagRuns"
 
@@ -104,7 +104,7 @@ def test_health_is_degraded_when_new_connections_cannot_write(db_url, tmp_path, 
         db_url = f"sqlite:///{folder / 'dagkeeper.db'}"
         migrate(db_url)
     database.configure(db_url)
-    client = create_app().test_client()
+    client = bearer(create_app(), add_user("health-admin", "admin"))
     assert client.get("/api/v1/health").json["status"] == "ok"
     with _new_connections_broken(db_url, tmp_path):
         assert client.get("/api/v1/dags").status_code == 200, "the pooled connection still reads"
