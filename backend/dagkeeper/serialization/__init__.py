@@ -14,10 +14,10 @@ from dagkeeper.serialization.document import (
     jsonable,
     loads,
 )
-from dagkeeper.serialization.schemas import FORMAT, TRIGGER_RULES
+from dagkeeper.serialization.schemas import FORMAT, TRIGGER_RULES, TriggerRule, WeightRule
 from dagkeeper.serialization.structure import build_structure
 
 __all__ = [
     "FORMAT", "TRIGGER_RULES", "DagDocument", "DocumentError", "GroupDoc", "TaskDoc",
-    "build_structure", "digest", "dumps", "jsonable", "loads",
+    "TriggerRule", "WeightRule", "build_structure", "digest", "dumps", "jsonable", "loads",
 ]  # fmt: skip

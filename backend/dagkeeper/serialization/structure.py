@@ -34,6 +34,13 @@ def depth_of_tasks(task_ids: list[str], edges: list[list[str]]) -> dict[str, int
     return depth
 
 
+def _role(task: dict[str, Any]) -> str | None:
+    """``setup`` or ``teardown`` for the tasks the graph and grid draw apart."""
+    if task.get("is_setup"):
+        return "setup"
+    return "teardown" if task.get("is_teardown") else None
+
+
 def build_structure(document: bytes) -> bytes:
     """Turn canonical document bytes into the canonical structure bytes the UI reads."""
     doc = json.loads(document)
@@ -74,12 +81,13 @@ def build_structure(document: bytes) -> bytes:
             nodes.append(
                 {
                     "id": ident,
-                    "label": task["label"],
+                    "label": task.get("display_name") or task["label"],
                     "operator": task["operator"],
                     "group": task["group"],
                     "trigger_rule": task["trigger_rule"],
                     "ui_color": task["ui_color"],
                     "ui_fgcolor": task["ui_fgcolor"],
+                    "role": _role(task),
                 }
             )
 
@@ -102,5 +110,6 @@ def build_structure(document: bytes) -> bytes:
             ],
             "roots": [{"type": k, "id": i} for k, i in children[None]],
             "edges": doc["edges"],
+            "edge_labels": doc.get("edge_labels", []),
         }
     )
