@@ -17,11 +17,11 @@ from dagkeeper.models.task_instance import (
     archive_try,
 )
 from dagkeeper.models.version import DagCode, DagFile, DagImportError, DagVersion
-from dagkeeper.models.xcom import XCom
+from dagkeeper.models.xcom import RETURN_KEY, XCom
 
 __all__ = [
     "Base", "utcnow", "ChangeCounter", "ChangeKind", "ChangeLog", "record_change",
     "Dag", "DagTag", "TaskLog", "DagRun", "RunState", "RunType", "RenderedTaskFields",
     "TaskInstance", "TaskInstanceHistory", "TaskState", "DagCode", "DagFile",
-    "DagImportError", "DagVersion", "XCom", "archive_try",
+    "DagImportError", "DagVersion", "RETURN_KEY", "XCom", "archive_try",
 ]  # fmt: skip

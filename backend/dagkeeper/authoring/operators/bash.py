@@ -19,6 +19,7 @@ class BashOperator(BaseOperator):
     """``env`` replaces the inherited environment unless ``append_env=True``, as in Airflow."""
 
     template_fields = ("bash_command", "env")
+    template_ext = (".sh", ".bash")  # a command ending so is a templated script file
     ui_color = "#f0ede4"
 
     def __init__(
