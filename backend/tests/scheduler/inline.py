@@ -7,6 +7,7 @@ so a semantics table needs no waiting and no timing.
 
 from __future__ import annotations
 
+import sys
 import textwrap
 from pathlib import Path
 
@@ -28,7 +29,14 @@ class InlineExecutor:
     def stop(self) -> None: ...
 
     def queue(self, key: TaskKey) -> None:
-        run_task_instance(key.dag_id, key.run_id, key.task_id, key.try_number)
+        # print() must reach file descriptor 1, which the runner sends to the task log, as in
+        # a runner process; pytest's capture replaces sys.stdout with an object of its own.
+        saved = sys.stdout, sys.stderr
+        sys.stdout, sys.stderr = sys.__stdout__, sys.__stderr__
+        try:
+            run_task_instance(key.dag_id, key.run_id, key.task_id, key.try_number)
+        finally:
+            sys.stdout, sys.stderr = saved
 
     def collect_exits(self) -> list:
         return []

@@ -16,7 +16,6 @@ import inspect
 import json
 import os
 import shutil
-import subprocess
 import sys
 import tempfile
 import textwrap
@@ -25,6 +24,7 @@ from typing import Any
 
 from dagkeeper.authoring.exceptions import DagDefinitionError, TaskFailed
 from dagkeeper.authoring.operators.python import PythonOperator
+from dagkeeper.authoring.operators.subprocesses import stream
 from dagkeeper.authoring.placeholders import resolve_all
 
 _SCRIPT = """\
@@ -171,19 +171,6 @@ def ensure_virtualenv(definition: dict[str, Any], cache: Path) -> Path:
 
 
 def _run(command: list[str]) -> None:
-    """Run ``command``, its output going to the task log as it arrives."""
-    process = subprocess.Popen(
-        command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-        text=True, errors="replace",
-    )  # fmt: skip
-    try:
-        assert process.stdout is not None
-        for line in process.stdout:
-            print(line.rstrip("\n"), flush=True)
-        code = process.wait()
-    finally:
-        if process.poll() is None:
-            process.kill()
-            process.wait()
+    code, _ = stream(command)
     if code != 0:
         raise TaskFailed(f"{Path(command[0]).name} {command[1]} ... exited with code {code}")
