@@ -173,8 +173,10 @@ class BaseOperator(DependencyMixin):
             )
         for number_name, number, least in (("priority_weight", priority_weight, None),
                                            ("pool_slots", pool_slots, 1)):  # fmt: skip
-            if isinstance(number, bool) or not isinstance(number, int) or (
-                least is not None and number < least
+            if (
+                isinstance(number, bool)
+                or not isinstance(number, int)
+                or (least is not None and number < least)
             ):
                 raise DagDefinitionError(
                     f"Invalid {number_name} {number!r} for task {self.task_id!r}: "
@@ -258,9 +260,7 @@ class BaseOperator(DependencyMixin):
         self.is_setup = True
         return self
 
-    def as_teardown(
-        self, setups: Any = None, on_failure_fail_dagrun: bool = False
-    ) -> BaseOperator:
+    def as_teardown(self, setups: Any = None, on_failure_fail_dagrun: bool = False) -> BaseOperator:
         """Mark this task as a teardown task of ``setups``: it runs once they are done.
 
         Its trigger rule becomes ``all_done_setup_success``: it runs whatever
@@ -324,7 +324,9 @@ def _callables(name: str, value: Any, task_id: str) -> list[Callable[..., Any]]:
     functions = list(value) if isinstance(value, list | tuple) else [value] if value else []
     for function in functions:
         if not callable(function):
-            raise DagDefinitionError(f"{name} of task {task_id!r} must be callable, got {function!r}")
+            raise DagDefinitionError(
+                f"{name} of task {task_id!r} must be callable, got {function!r}"
+            )
     return functions
 
 

@@ -21,10 +21,6 @@ class Unmapped:
     what: str  # "airflow.models.Variable", "import airflow"
 
 
-def _statements(groups: dict[str, list[str]]) -> list[tuple[str, list[str]]]:
-    return [(module, names) for module, names in groups.items() if names]
-
-
 def _render(statements: list[tuple[str, list[str]]], extra_lines: int) -> str:
     parts = [f"from {module} import {', '.join(names)}" for module, names in statements[:-1]]
     module, names = statements[-1]
@@ -43,17 +39,18 @@ def _replacement(node: ast.ImportFrom) -> tuple[str, list[Unmapped]]:
     """The new text of one ``from airflow... import ...`` and the names left unmapped."""
     module = node.module or ""
     groups: dict[str, list[str]] = defaultdict(list)
+    kept: list[str] = []  # the names we cannot map stay in an import from the peer's module
     unmapped: list[Unmapped] = []
     for alias in node.names:
         local = alias.asname or alias.name
         target = None if alias.name == "*" else target_of(module, alias.name)
         if target is None:
-            groups[module].append(_alias(alias.name, local))
+            kept.append(_alias(alias.name, local))
             unmapped.append(Unmapped(node.lineno, f"{module}.{alias.name}"))
         else:
             groups[target[0]].append(_alias(target[1], local))
     extra = (node.end_lineno or node.lineno) - node.lineno
-    return _render(_statements(groups), extra), unmapped
+    return _render([*groups.items(), *([(module, kept)] if kept else [])], extra), unmapped
 
 
 def convert_source(source: str) -> tuple[str, list[Unmapped]]:
@@ -66,7 +63,11 @@ def convert_source(source: str) -> tuple[str, list[Unmapped]]:
     edits: list[tuple[ast.stmt, str]] = []
     unmapped: list[Unmapped] = []
     for node in ast.walk(tree):
-        if isinstance(node, ast.ImportFrom) and node.level == 0 and is_peer_module(node.module or ""):
+        if (
+            isinstance(node, ast.ImportFrom)
+            and node.level == 0
+            and is_peer_module(node.module or "")
+        ):
             text, missing = _replacement(node)
             edits.append((node, text))
             unmapped += missing

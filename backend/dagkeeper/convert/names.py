@@ -37,7 +37,7 @@ PEER_NAMES: dict[str, tuple[str, str]] = {
 }  # fmt: skip
 
 # The peer's modules whose names we map; others (airflow.providers.amazon, ...) never map.
-PEER_MODULES = (
+PEER_MODULES = (  # "airflow" itself, then families (the module or any below it)
     "airflow", "airflow.sdk", "airflow.models", "airflow.operators",
     "airflow.providers.standard", "airflow.decorators", "airflow.utils", "airflow.exceptions",
     "airflow.task",
@@ -50,5 +50,7 @@ def is_peer_module(module: str) -> bool:
 
 def target_of(module: str, name: str) -> tuple[str, str] | None:
     """Our (module, name) for ``from module import name``; None when we have no equivalent."""
-    family = any(module == m or module.startswith(m + ".") for m in PEER_MODULES)
+    family = module == "airflow" or any(
+        module == m or module.startswith(m + ".") for m in PEER_MODULES[1:]
+    )
     return PEER_NAMES.get(name) if family else None

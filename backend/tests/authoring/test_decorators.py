@@ -19,7 +19,6 @@ class FakeTaskInstance:
         return self.values[task_ids] if key == "return_value" else self.values[(task_ids, key)]
 
 
-
 def test_task_call_creates_python_decorated_operator_and_returns_xcomarg():
     @task
     def extract():

@@ -26,7 +26,11 @@ def xcoms(run_pk_or_ti_id: int) -> dict[str, object]:
 
 
 def test_xcom_push_pull_by_key_multiple_outputs_and_keyed_xcomargs(sqlite_db, dags_folder):
-    run, states = run_dag_source(dags_folder, "xc", HEADER + """
+    run, states = run_dag_source(
+        dags_folder,
+        "xc",
+        HEADER
+        + """
 with DAG("xc", start_date=datetime(2024, 1, 1)):
     def push(ti):
         ti.xcom_push(key="order", value={"id": 7})
@@ -55,7 +59,8 @@ with DAG("xc", start_date=datetime(2024, 1, 1)):
     t = totals()
     result = pull(t["count"], XComArg(pusher, key="order"), t)
     silent()
-""")
+""",
+    )
     assert (run, set(states.values())) == ("success", {"success"})
     run_pk = task_instance_run("xc")
     assert xcoms(task_instance(run_pk, "pull").id) == {"return_value": 19}
@@ -73,9 +78,15 @@ def task_instance_run(dag_id: str) -> int:
         return session.scalar(select(DagRun.id).where(DagRun.dag_id == dag_id))
 
 
-def test_callbacks_run_with_the_context_and_cannot_change_the_state(sqlite_db, dags_folder, tmp_path):
+def test_callbacks_run_with_the_context_and_cannot_change_the_state(
+    sqlite_db, dags_folder, tmp_path
+):
     record = tmp_path / "calls.txt"
-    run, states = run_dag_source(dags_folder, "cb", HEADER + f"""
+    run, states = run_dag_source(
+        dags_folder,
+        "cb",
+        HEADER
+        + f"""
 RECORD = Path({str(record)!r})
 
 def note(what):
@@ -94,7 +105,8 @@ with DAG("cb", start_date=datetime(2024, 1, 1), default_args={{"on_failure_callb
     PythonOperator(task_id="ok", python_callable=lambda: 1, on_execute_callback=note("execute"),
                    on_success_callback=[note("success"), broken])
     PythonOperator(task_id="bad", python_callable=fail)
-""")
+""",
+    )
     assert states == {"ok": "success", "bad": "failed"}
     assert sorted(record.read_text().splitlines()) == [
         "execute ok NoneType", "failure bad TaskFailed", "success ok NoneType",
@@ -105,7 +117,11 @@ with DAG("cb", start_date=datetime(2024, 1, 1), default_args={{"on_failure_callb
 def test_template_files_native_rendering_macros_and_filters(sqlite_db, dags_folder):
     (dags_folder / "scripts").mkdir()
     (dags_folder / "scripts" / "greet.sh").write_text("echo {{ greeting | shout }} {{ ds }}\n")
-    run, states = run_dag_source(dags_folder, "tpl", HEADER + """
+    run, states = run_dag_source(
+        dags_folder,
+        "tpl",
+        HEADER
+        + """
 with DAG("tpl", start_date=datetime(2024, 1, 1), render_template_as_native_obj=True,
          user_defined_macros={"greeting": "hello"},
          user_defined_filters={"shout": lambda s: s.upper()},
@@ -117,14 +133,20 @@ with DAG("tpl", start_date=datetime(2024, 1, 1), render_template_as_native_obj=T
 
     PythonOperator(task_id="native", python_callable=check,
                    op_kwargs={"n": "{{ 1 + 1 }}", "items": "{{ [1, 2] }}"})
-""", logical_date=__import__("datetime").datetime(2024, 3, 1, tzinfo=__import__("datetime").UTC))
+""",
+        logical_date=__import__("datetime").datetime(2024, 3, 1, tzinfo=__import__("datetime").UTC),
+    )
     assert (run, states) == ("success", {"script": "success", "native": "success"})
     script = task_instance(task_instance_run("tpl"), "script")
     assert "HELLO 2024-03-01" in log_text(script.id, 1)
 
 
 def test_task_bash_task_group_and_a_virtualenv(sqlite_db, dags_folder, tmp_path):
-    run, states = run_dag_source(dags_folder, "tf", HEADER + f"""
+    run, states = run_dag_source(
+        dags_folder,
+        "tf",
+        HEADER
+        + f"""
 with DAG("tf", start_date=datetime(2024, 1, 1)):
     @task.bash
     def say(word):
@@ -148,7 +170,8 @@ with DAG("tf", start_date=datetime(2024, 1, 1)):
     twice("hi")
     twice("ho")
     first >> again_in_venv()
-""")
+""",
+    )
     assert run == "success", states
     assert set(states) == {"twice.say", "twice.again", "twice__1.say", "twice__1.again", "venv",
                            "again_in_venv"}  # fmt: skip
@@ -160,7 +183,9 @@ with DAG("tf", start_date=datetime(2024, 1, 1)):
 
 
 def test_retry_delay_grows_with_exponential_backoff(sqlite_db, dags_folder):
-    source = HEADER + """
+    source = (
+        HEADER
+        + """
 from datetime import timedelta
 def fail():
     raise TaskFailed("no")
@@ -169,6 +194,7 @@ with DAG("backoff", start_date=datetime(2024, 1, 1)):
     PythonOperator(task_id="t", python_callable=fail, retries=3, retry_delay=timedelta(seconds=100),
                    retry_exponential_backoff=True, max_retry_delay=timedelta(seconds=150))
 """
+    )
     from dagkeeper.authoring.loader import import_dag_file
 
     path = dags_folder / "backoff.py"

@@ -85,7 +85,9 @@ class ShortCircuitOperator(PythonOperator):
             return result
         print(f"Condition result is {result!r}: short-circuiting", flush=True)
         if self.ignore_downstream_trigger_rules:
-            skip_tasks(context, (t for t in descendants(self) if not self.dag.task_dict[t].is_teardown))
+            skip_tasks(
+                context, (t for t in descendants(self) if not self.dag.task_dict[t].is_teardown)
+            )
         else:
             skip_tasks(context, self.downstream_task_ids)
         return result

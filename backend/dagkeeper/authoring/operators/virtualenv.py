@@ -152,7 +152,9 @@ def ensure_virtualenv(definition: dict[str, Any], cache: Path) -> Path:
         return target
     cache.mkdir(parents=True, exist_ok=True)
     building = Path(tempfile.mkdtemp(prefix=f".{key}-", dir=cache))
-    print(f"Building a virtualenv for {definition['requirements'] or 'no requirements'}", flush=True)
+    print(
+        f"Building a virtualenv for {definition['requirements'] or 'no requirements'}", flush=True
+    )
     command = [definition["python"], "-m", "venv"]
     if definition["system_site_packages"]:
         command.append("--system-site-packages")
@@ -160,7 +162,13 @@ def ensure_virtualenv(definition: dict[str, Any], cache: Path) -> Path:
         command.append("--without-pip")
     _run([*command, str(building)])
     if definition["requirements"]:
-        pip = [str(building / "bin" / "python"), "-m", "pip", "install", "--disable-pip-version-check"]
+        pip = [
+            str(building / "bin" / "python"),
+            "-m",
+            "pip",
+            "install",
+            "--disable-pip-version-check",
+        ]
         _run([*pip, *definition["pip_install_options"], *definition["requirements"]])
     (building / "dagkeeper-venv.json").write_text(json.dumps(definition, indent=2))
     try:
