@@ -93,6 +93,8 @@ class Label(DependencyMixin):
         return self.upstream
 
     def set_downstream(self, other: Any, edge_modifier: Label | None = None) -> None:
+        if not self.upstream:
+            raise DagDefinitionError(f"Label({self.label!r}) must sit between two tasks")
         super().set_downstream(other, edge_modifier or self)
 
     def set_upstream(self, other: Any, edge_modifier: Label | None = None) -> None:
