@@ -67,6 +67,7 @@ export const TID = {
   graphGroup: "graph-group",
   graphCluster: "graph-cluster",
   graphEdge: "graph-edge",
+  graphEdgeLabel: "graph-edge-label",
   graphSvg: "graph-svg",
   graphFit: "graph-fit",
   runSelect: "run-select",

@@ -1158,6 +1158,11 @@ export interface components {
             id: string;
             label: string;
             operator: string;
+            /**
+             * @description setup or teardown task; absent in structures stored before
+             * @enum {string|null}
+             */
+            role?: "setup" | "teardown" | null;
             trigger_rule: string;
             ui_color: string;
             ui_fgcolor: string;
@@ -1256,6 +1261,8 @@ export interface components {
         };
         StructureBody: {
             dag_id: string;
+            /** @description [upstream, downstream, label] of the labelled edges */
+            edge_labels?: string[][];
             /** @description [upstream, downstream] task ids */
             edges: string[][];
             groups: components["schemas"]["Group"][];

@@ -1,7 +1,7 @@
 /** dagre, or d3-dag for big graphs, over a LayoutInput; runs inside layout.worker.ts (and in tests, in Node). */
 import dagre from "@dagrejs/dagre";
 import { largeLayout } from "./largeLayout";
-import type { LayoutClusterInput, LayoutInput, LayoutNodeInput } from "./layoutInput";
+import type { LayoutClusterInput, LayoutEdgeInput, LayoutInput, LayoutNodeInput } from "./layoutInput";
 
 interface Box {
   /** Centre, like dagre's. */
@@ -14,11 +14,7 @@ interface Box {
 export type PlacedNode = LayoutNodeInput & Box;
 export type PlacedCluster = LayoutClusterInput & Box;
 
-export interface PlacedEdge {
-  source: string;
-  target: string;
-  points: [number, number][];
-}
+export type PlacedEdge = LayoutEdgeInput & { points: [number, number][] };
 
 export interface LayoutResult {
   width: number;
