@@ -116,7 +116,7 @@ def warm_up() -> None:
     with db.read_session() as session:
         session.execute(_claim_query("", "", "")).first()
         session.get(TaskInstance, -1)
-        session.get(XCom, -1)
+        session.get(XCom, (-1, RETURN_KEY))
     db.engine().dispose()
 
 
