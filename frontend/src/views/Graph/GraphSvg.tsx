@@ -5,6 +5,7 @@ import { memo, useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { roleMark } from "../../lib/roles";
 import { TID } from "../../testids";
 import { type StateName, stateStyle } from "../../theme/states";
+import { LABEL_HEIGHT, labelWidth } from "./layoutInput";
 import type { LayoutResult } from "./runLayout";
 
 /** Below this zoom, labels are unreadable anyway; skipping them keeps 2,000 nodes cheap. */
@@ -169,7 +170,7 @@ const Edges = memo(function Edges({ layout }: { layout: LayoutResult }) {
         d: edgePath(edge.points) ?? "",
         dashed: edge.dashed ?? false,
         label: edge.label,
-        at: midpoint(edge.points),
+        at: edge.labelAt ?? midpoint(edge.points),
       })),
     [layout],
   );
@@ -188,7 +189,13 @@ const Edges = memo(function Edges({ layout }: { layout: LayoutResult }) {
         .filter((path) => path.label)
         .map((path) => (
           <g key={`label:${path.key}`} className="edge-label" transform={`translate(${path.at[0]},${path.at[1]})`}>
-            <rect x={-(path.label?.length ?? 0) * 3.3 - 5} y={-9} width={(path.label?.length ?? 0) * 6.6 + 10} height={17} rx={4} />
+            <rect
+              x={-labelWidth(path.label ?? "") / 2}
+              y={-LABEL_HEIGHT / 2 - 1}
+              width={labelWidth(path.label ?? "")}
+              height={LABEL_HEIGHT}
+              rx={4}
+            />
             <text textAnchor="middle" y={4} data-testid={TID.graphEdgeLabel} data-edge={path.name}>
               {path.label}
             </text>

@@ -47,6 +47,9 @@ export interface LayoutInput {
 }
 
 export const NODE_HEIGHT = 34;
+/** An edge label's box: the layout leaves room for it, the drawing fills it. */
+export const LABEL_HEIGHT = 17;
+export const labelWidth = (label: string) => label.length * 6.6 + 10;
 const CHAR_WIDTH = 7;
 
 export const taskKey = (id: string) => `t:${id}`;
