@@ -303,6 +303,27 @@ class BaseOperator(DependencyMixin):
     def leaves(self) -> list[BaseOperator]:
         return [self]
 
+    def __enter__(self) -> BaseOperator:
+        """``with teardown.as_teardown(setups=s):`` puts the tasks made inside between s and it."""
+        if not self.is_teardown:
+            raise DagDefinitionError(
+                f"Task {self.task_id!r} is not a teardown task: only "
+                "`with task.as_teardown(setups=...):` opens a setup/teardown scope"
+            )
+        self._tasks_before_scope = set(self.dag.task_dict)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        before = self._tasks_before_scope
+        inside = [t for task_id, t in self.dag.task_dict.items() if task_id not in before]
+        ids = {t.task_id for t in inside}
+        setups = [self.dag.task_dict[u] for u in sorted(self.upstream_task_ids)]
+        for task in inside:
+            if not task.upstream_task_ids & ids:
+                task.set_upstream([s for s in setups if s.is_setup])
+            if not task.downstream_task_ids & ids:
+                task.set_downstream(self)
+
     def __repr__(self) -> str:
         return f"<Task({type(self).__name__}): {self.task_id}>"
 

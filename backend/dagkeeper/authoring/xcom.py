@@ -48,6 +48,13 @@ class XComArg(DependencyMixin, Placeholder):
         self.operator.as_teardown(setups=setups, on_failure_fail_dagrun=on_failure_fail_dagrun)
         return self
 
+    def __enter__(self) -> XComArg:
+        self.operator.__enter__()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.operator.__exit__(*exc)
+
     def resolve(self, context: dict[str, Any]) -> Any:
         """The upstream task's XCom, via the runner's ``ti.xcom_pull``."""
         pull = getattr(context.get("ti"), "xcom_pull", None)

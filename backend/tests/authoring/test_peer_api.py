@@ -259,3 +259,22 @@ def test_documents_stored_before_the_new_fields_still_load():
         "default_pool",
         {},
     )
+
+
+def test_a_teardown_used_as_a_context_surrounds_the_tasks_made_inside():
+    @setup
+    def create():
+        return "c"
+
+    @teardown
+    def delete():
+        pass
+
+    with DAG("d") as d:
+        with delete().as_teardown(setups=create()):
+            a, b = EmptyOperator(task_id="a"), EmptyOperator(task_id="b")
+            a >> b
+        with pytest.raises(DagDefinitionError, match="not a teardown task"), a:
+            pass
+    assert d.get_task("a").upstream_task_ids == {"create"}
+    assert d.get_task("delete").upstream_task_ids == {"create", "b"}
