@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import pytest
 from playwright.sync_api import Page, expect
-from test_views import cell, node, trigger, wait_finished, wait_version
 
 from dagkeeper.convert import convert_source
+from test_views import cell, node, trigger, wait_finished, wait_version
 
 PEER_SOURCE = """
 import pendulum
@@ -71,6 +71,8 @@ def test_grid_shows_the_skipped_branch_and_the_setup_teardown_marks(stack, peer_
     page.goto(f"{stack.base_url}/dags/peer_branching/grid")
     expect(cell(page, "slow", peer_run)).to_have_attribute("data-state", "skipped")
     expect(cell(page, "fast", peer_run)).to_have_attribute("data-state", "success")
-    setup_label = page.locator('[data-testid="grid-row"][data-task-id="create_cluster"] [data-role]')
+    setup_label = page.locator(
+        '[data-testid="grid-row"][data-task-id="create_cluster"] [data-role]'
+    )
     expect(setup_label).to_have_attribute("data-role", "setup")
     expect(setup_label).to_have_text("↗ create_cluster")
