@@ -67,3 +67,15 @@ def test_is_paused_upon_creation_decides_the_new_dags_pause_flag(converted):
     with read_session() as session:
         paused = dict(session.execute(select(Dag.dag_id, Dag.is_paused)).all())
     assert paused == {dag_id: dag_id == "tutorial" for dag_id in EXPECTED}
+
+
+def test_the_shipped_examples_are_these_dags_converted(tmp_path):
+    """examples/dags/from_airflow is convert's output for peer_dags, kept equal by this test."""
+    from dagkeeper.config import REPO_ROOT
+
+    convert_path(PEER_DAGS, tmp_path)
+    shipped = REPO_ROOT / "examples" / "dags" / "from_airflow"
+    files = sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*") if p.is_file())
+    assert files == sorted(p.relative_to(shipped) for p in shipped.rglob("*") if p.is_file())
+    for name in files:
+        assert (tmp_path / name).read_text() == (shipped / name).read_text(), name
