@@ -68,6 +68,7 @@ export const TID = {
   graphCluster: "graph-cluster",
   graphEdge: "graph-edge",
   graphEdgeLabel: "graph-edge-label",
+  dagDisplayName: "dag-display-name",
   graphSvg: "graph-svg",
   graphFit: "graph-fit",
   runSelect: "run-select",

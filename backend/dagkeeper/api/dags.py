@@ -129,6 +129,8 @@ def get_dag_details(dag_id: str):
         task_count=version.task_count,
         hash=version.hash,
         last_parsed_at=iso(dag.last_parsed_at),
+        display_name=document.get("display_name"),
+        dagrun_timeout=document.get("dagrun_timeout"),
     )
     return json_response(details)
 
@@ -150,6 +152,16 @@ def task_dicts(version: DagVersion) -> list[dict[str, Any]]:
             "template_fields": t.template_fields,
             "ui_color": t.ui_color,
             "ui_fgcolor": t.ui_fgcolor,
+            "display_name": t.display_name,
+            "priority_weight": t.priority_weight,
+            "weight_rule": t.weight_rule,
+            "pool": t.pool,
+            "pool_slots": t.pool_slots,
+            "queue": t.queue,
+            "depends_on_past": t.depends_on_past,
+            "wait_for_downstream": t.wait_for_downstream,
+            "is_setup": t.is_setup,
+            "is_teardown": t.is_teardown,
             "upstream_task_ids": sorted(document.upstream[t.task_id]),
             "downstream_task_ids": sorted(document.downstream[t.task_id]),
         }

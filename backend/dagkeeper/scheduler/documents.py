@@ -64,10 +64,11 @@ def effective_weights(document: DagDocument, order: tuple[str, ...]) -> dict[str
             masks[t] = mask
         return masks
 
+    # Most weights are 1: count bits, then add the excess of the few heavier tasks.
+    heavier = [(1 << i, w - 1) for i, w in enumerate(weight_of) if w != 1]
+
     def total(mask: int) -> int:
-        if all(w == 1 for w in weight_of):
-            return mask.bit_count()
-        return sum(weight_of[i] for i in range(mask.bit_length()) if mask >> i & 1)
+        return mask.bit_count() + sum(excess for bit, excess in heavier if mask & bit)
 
     rules = {doc.weight_rule for doc in document.tasks.values()}
     below = reach(document.downstream, order[::-1]) if "downstream" in rules else {}

@@ -146,3 +146,42 @@ def test_structure_lists_tasks_in_tree_order_by_depth_then_id():
     ]  # fmt: skip
     assert structure["edges"] == json.loads(data)["edges"]
     assert build_structure(data) == build_structure(data)
+
+
+def test_the_peers_fields_round_trip_and_are_validated():
+    doc = document(
+        tasks=[task("extract", is_setup=True, priority_weight=4, weight_rule="upstream",
+                    pool="db", pool_slots=2, queue="q", executor_config={"cpu": 1},
+                    max_retry_delay=60),
+               task("load", is_teardown=True, on_failure_fail_dagrun=True,
+                    trigger_rule="all_done_setup_success")],
+        edge_labels=[["extract", "load", "then"]], display_name="ETL", dagrun_timeout=30,
+        is_paused_upon_creation=True,
+    )  # fmt: skip
+    loaded = loads(dumps(doc))
+    extract = loaded.tasks["extract"]
+    assert (extract.is_setup, extract.priority_weight, extract.weight_rule, extract.pool,
+            extract.pool_slots, extract.queue, extract.executor_config, extract.max_retry_delay) == (
+        True, 4, "upstream", "db", 2, "q", {"cpu": 1}, 60)  # fmt: skip
+    assert loaded.tasks["load"].on_failure_fail_dagrun
+    assert (loaded.edge_labels, loaded.display_name, loaded.dagrun_timeout) == (
+        {("extract", "load"): "then"}, "ETL", 30)  # fmt: skip
+    assert loaded.is_paused_upon_creation is True
+    structure = json.loads(build_structure(dumps(doc)))
+    assert structure["edge_labels"] == [["extract", "load", "then"]]
+    assert [n["role"] for n in structure["nodes"]] == ["setup", "teardown"]
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field"),
+    [
+        ({"edge_labels": [["load", "extract", "x"]]}, "edge_labels"),
+        ({"tasks": [task("extract", weight_rule="sideways"), task("load")]}, "tasks"),
+        ({"tasks": [task("extract", pool_slots=0), task("load")]}, "tasks"),
+        ({"tasks": [task("extract", trigger_rule="sometimes"), task("load")]}, "tasks"),
+    ],
+)
+def test_bad_values_of_the_peers_fields_are_rejected(overrides, field):
+    with pytest.raises(DocumentError) as error:
+        dumps(document(**overrides))
+    assert field in error.value.messages

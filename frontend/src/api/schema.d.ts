@@ -1048,10 +1048,14 @@ export interface components {
         DagDetails: {
             catchup: boolean;
             dag_id: string;
+            /** @description seconds */
+            dagrun_timeout: number | null;
             default_args: {
                 [key: string]: unknown;
             };
             description: string | null;
+            /** @description dag_display_name */
+            display_name: string | null;
             doc_md: string | null;
             /** Format: date-time */
             end_date: string | null;
@@ -1271,14 +1275,23 @@ export interface components {
             roots: components["schemas"]["Child"][];
         };
         Task: {
+            depends_on_past: boolean;
+            /** @description task_display_name */
+            display_name: string | null;
             doc_md: string | null;
             downstream_task_ids: string[];
             /** @description seconds */
             execution_timeout: number | null;
             group: string | null;
+            is_setup: boolean;
+            is_teardown: boolean;
             label: string;
             operator: string;
             owner: string;
+            pool: string;
+            pool_slots: number;
+            priority_weight: number;
+            queue: string | null;
             retries: number;
             /** @description seconds */
             retry_delay: number;
@@ -1288,6 +1301,8 @@ export interface components {
             ui_color: string;
             ui_fgcolor: string;
             upstream_task_ids: string[];
+            wait_for_downstream: boolean;
+            weight_rule: string;
         };
         TaskCollection: {
             tasks: components["schemas"]["Task"][];
