@@ -202,3 +202,54 @@ with DAG("backoff", start_date=datetime(2024, 1, 1)):
     (dag,) = import_dag_file(path)
     task = dag.get_task("t")
     assert [task.retry_delay_for(n) for n in (1, 2, 3)] == [100, 150, 150]
+
+
+def _wheel(folder, name: str = "dk_tiny", version: str = "1.0"):
+    """A minimal pure-Python wheel, so pip installs a requirement with no network."""
+    import base64
+    import hashlib
+    import zipfile
+
+    path = folder / f"{name}-{version}-py3-none-any.whl"
+    files = {
+        f"{name}.py": "ANSWER = 41\n",
+        f"{name}-{version}.dist-info/METADATA": f"Metadata-Version: 2.1\nName: {name}\nVersion: {version}\n",
+        f"{name}-{version}.dist-info/WHEEL": "Wheel-Version: 1.0\nGenerator: test\nRoot-Is-Purelib: true\nTag: py3-none-any\n",
+    }  # fmt: skip
+    record = [
+        f"{n},sha256={base64.urlsafe_b64encode(hashlib.sha256(c.encode()).digest()).rstrip(b'=').decode()},{len(c)}"
+        for n, c in files.items()
+    ]  # fmt: skip
+    files[f"{name}-{version}.dist-info/RECORD"] = (
+        "\n".join([*record, f"{name}-{version}.dist-info/RECORD,,"]) + "\n"
+    )
+    with zipfile.ZipFile(path, "w") as archive:
+        for n, c in files.items():
+            archive.writestr(n, c)
+    return path
+
+
+def test_a_virtualenv_with_requirements_is_built_once_and_reused(sqlite_db, dags_folder, tmp_path):
+    wheel = _wheel(tmp_path)
+    cache = tmp_path / "venvs"
+    run, states = run_dag_source(
+        dags_folder,
+        "reqs",
+        HEADER
+        + f"""
+with DAG("reqs", start_date=datetime(2024, 1, 1)):
+    @task.virtualenv(requirements=[{str(wheel)!r}], pip_install_options=["--no-index"],
+                     system_site_packages=False, venv_cache_path={str(cache)!r})
+    def answer(plus):
+        import dk_tiny
+        return dk_tiny.ANSWER + plus
+
+    answer(1) >> answer(2)
+""",
+    )
+    assert (run, states) == ("success", {"answer": "success", "answer__1": "success"})
+    run_pk = task_instance_run("reqs")
+    assert xcoms(task_instance(run_pk, "answer").id) == {"return_value": 42}
+    assert xcoms(task_instance(run_pk, "answer__1").id) == {"return_value": 43}
+    assert "Using the cached virtualenv" in log_text(task_instance(run_pk, "answer__1").id, 1)
+    assert len([p for p in cache.iterdir() if not p.name.startswith(".")]) == 1
