@@ -1,7 +1,9 @@
 """Clearing task instances: which ones, and what clearing writes.
 
 Upstream/downstream closures come from the edges of each run's own version,
-because a run executes the structure it was created with. Clearing archives
+because a run executes the structure it was created with. As in the peer,
+clearing a task also clears the setup tasks upstream of it and their
+teardowns, so the work runs again with its resources. Clearing archives
 the current try, resets the state so the scheduler considers the task again
 with its full retries, and puts a finished run back to running.
 """
@@ -46,6 +48,8 @@ class Graph:
     retries: dict[str, int]
     upstream: dict[str, list[str]]
     downstream: dict[str, list[str]]
+    setups: frozenset[str] = frozenset()
+    teardowns: frozenset[str] = frozenset()
 
     @classmethod
     def from_document(cls, document: str) -> Graph:
@@ -56,7 +60,9 @@ class Graph:
         for up, down in raw["edges"]:
             upstream[down].append(up)
             downstream[up].append(down)
-        return cls(retries, upstream, downstream)
+        setups = frozenset(t["task_id"] for t in raw["tasks"] if t.get("is_setup"))
+        teardowns = frozenset(t["task_id"] for t in raw["tasks"] if t.get("is_teardown"))
+        return cls(retries, upstream, downstream, setups, teardowns)
 
     def closure(self, start: Iterable[str], upstream: bool, downstream: bool) -> set[str]:
         chosen = {t for t in start if t in self.retries}
@@ -65,6 +71,9 @@ class Graph:
             result |= _reach(chosen, self.upstream)
         if downstream:
             result |= _reach(chosen, self.downstream)
+        if self.setups:
+            ours = {t for t in _reach(result, self.upstream) if t in self.setups}
+            result |= ours | {t for t in _reach(ours, self.downstream) if t in self.teardowns}
         return result
 
 
