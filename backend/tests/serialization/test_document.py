@@ -154,7 +154,7 @@ def test_the_peers_fields_round_trip_and_are_validated():
                     pool="db", pool_slots=2, queue="q", executor_config={"cpu": 1},
                     max_retry_delay=60),
                task("load", is_teardown=True, on_failure_fail_dagrun=True,
-                    trigger_rule="all_done_setup_success")],
+                    trigger_rule="all_done_setup_success", display_name="Load it")],
         edge_labels=[["extract", "load", "then"]], display_name="ETL", dagrun_timeout=30,
         is_paused_upon_creation=True,
     )  # fmt: skip
@@ -170,6 +170,7 @@ def test_the_peers_fields_round_trip_and_are_validated():
     structure = json.loads(build_structure(dumps(doc)))
     assert structure["edge_labels"] == [["extract", "load", "then"]]
     assert [n["role"] for n in structure["nodes"]] == ["setup", "teardown"]
+    assert [n["label"] for n in structure["nodes"]] == ["extract", "Load it"]  # display names
 
 
 @pytest.mark.parametrize(
