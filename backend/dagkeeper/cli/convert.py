@@ -29,7 +29,7 @@ def convert_command(args) -> int:
         return 2
     report = convert_path(args.source, args.destination)
     for path, problem in report.errors:
-        print(f"{path}:{problem} (not converted: Python cannot parse it)")
+        print(f"{path}:{problem} (not converted)")
     for path, unmapped in report.unmapped:
         print(f"{path}:{unmapped.line}: {unmapped.what} has no dagkeeper equivalent")
     print(

@@ -40,11 +40,15 @@ def convert_path(source: Path, destination: Path | None = None) -> Report:
                 dest.parent.mkdir(parents=True, exist_ok=True)
                 shutil.copy2(src, dest)
             continue
-        text = src.read_text(encoding="utf-8")
+        try:
+            text = src.read_text(encoding="utf-8")
+        except UnicodeDecodeError as exc:
+            report.errors.append((src, f"not UTF-8 text ({exc.reason} at byte {exc.start})"))
+            continue
         try:
             new_text, unmapped = convert_source(text)
         except SyntaxError as exc:
-            report.errors.append((src, f"line {exc.lineno}: {exc.msg}"))
+            report.errors.append((src, f"{exc.lineno}: {exc.msg}"))
             new_text, unmapped = text, []
         report.unmapped += [(src, u) for u in unmapped]
         if new_text != text or src != dest:

@@ -70,6 +70,7 @@ class TaskInstanceView:
     max_tries: int
     dag_run_id: int
     skips: set[str] = field(default_factory=set, compare=False)
+    map_index = -1  # tasks are not mapped here; the peer's unmapped index
 
     def xcom_push(self, key: str, value: Any) -> None:
         """Publish ``value`` (JSON) under ``key`` for tasks after this one, right away."""

@@ -99,11 +99,11 @@ def test_the_command_names_each_unmapped_name_and_exits_1(tmp_path):
     assert "x = 1" in (source / "sub" / "vars.py").read_text()  # the source is untouched
 
 
-@pytest.mark.parametrize(("content", "code"), [("def (:\n", 1), (None, 2)])
+@pytest.mark.parametrize(("content", "code"), [(b"def (:\n", 1), (b"x = '\xff'\n", 1), (None, 2)])
 def test_an_unparsable_or_missing_source_is_reported(tmp_path, content, code):
     path = tmp_path / "broken.py"
     if content is not None:
-        path.write_text(content)
+        path.write_bytes(content)
     result = _cli(path)
     assert result.returncode == code
     assert "broken.py" in result.stdout + result.stderr
