@@ -72,6 +72,8 @@ export const TID = {
   graphGroup: "graph-group",
   graphCluster: "graph-cluster",
   graphEdge: "graph-edge",
+  graphEdgeLabel: "graph-edge-label",
+  dagDisplayName: "dag-display-name",
   graphSvg: "graph-svg",
   graphFit: "graph-fit",
   runSelect: "run-select",

@@ -1,7 +1,9 @@
 """Clearing task instances: which ones, and what clearing writes.
 
 Upstream/downstream closures come from the edges of each run's own version,
-because a run executes the structure it was created with. Clearing archives
+because a run executes the structure it was created with. As in the peer,
+clearing a task also clears the setup tasks upstream of it and their
+teardowns, so the work runs again with its resources. Clearing archives
 the current try, resets the state so the scheduler considers the task again
 with its full retries, and puts a finished run back to running.
 """
@@ -43,13 +45,21 @@ class ClearRequest:
 def closure(
     document: DagDocument, start: Iterable[str], upstream: bool, downstream: bool
 ) -> set[str]:
-    """``start``'s tasks with, on request, everything up- or downstream of them."""
+    """``start``'s tasks with, on request, everything up- or downstream of them.
+
+    The setup tasks upstream of what is cleared come along, with their teardowns.
+    """
     chosen = {t for t in start if t in document.tasks}
     result = set(chosen)
     if upstream:
         result |= _reach(chosen, document.upstream)
     if downstream:
         result |= _reach(chosen, document.downstream)
+    tasks = document.tasks
+    setups = {t for t in _reach(result, document.upstream) if tasks[t].is_setup}
+    if setups:
+        teardowns = {t for t in _reach(setups, document.downstream) if tasks[t].is_teardown}
+        result |= setups | teardowns
     return result
 
 

@@ -41,6 +41,7 @@ dag_shape = shape(schemas.DagSchema, **DAG_SOURCES)
 details_shape = shape(
     schemas.DagDetailsSchema, **DAG_SOURCES,
     doc_md=GIVEN, params=GIVEN, default_args=GIVEN, task_count=GIVEN, hash=GIVEN,
+    display_name=GIVEN, dagrun_timeout=GIVEN,
 )  # fmt: skip
 
 
@@ -121,6 +122,8 @@ def get_dag_details(dag_id: str):
         default_args=mask_by_name(document.default_args),
         task_count=version.task_count,
         hash=version.hash,
+        display_name=document.display_name,
+        dagrun_timeout=document.dagrun_timeout,
     )
     return json_response(details)
 

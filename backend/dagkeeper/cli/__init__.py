@@ -12,7 +12,8 @@ import importlib
 import sys
 
 COMMAND_MODULES = (
-    "db", "dags", "scheduler", "tasks", "webserver", "standalone", "users", "tokens"
+    "db", "dags", "scheduler", "tasks", "webserver", "standalone", "users", "tokens",
+    "convert",
 )  # fmt: skip
 
 

@@ -20,13 +20,13 @@ from dagkeeper.models.task_instance import (
     archive_try,
 )
 from dagkeeper.models.version import DagCode, DagFile, DagImportError, DagVersion
-from dagkeeper.models.xcom import XCom
+from dagkeeper.models.xcom import RETURN_KEY, XCom
 
 __all__ = [
     "Base", "utcnow", "ChangeCounter", "ChangeKind", "ChangeLog", "record_change",
     "Dag", "DagTag", "TaskLog", "DagRun", "RunState", "RunType", "RenderedTaskFields",
     "TaskInstance", "TaskInstanceHistory", "TaskState", "DagCode", "DagFile",
-    "DagImportError", "DagVersion", "XCom", "archive_try", "DagAccess", "ApiToken",
+    "DagImportError", "DagVersion", "RETURN_KEY", "XCom", "archive_try", "DagAccess", "ApiToken",
     "LoginAttempt", "Role", "Secret", "User", "UserSession", "UserTeam", "EventLog",
     "Outcome", "record_event",
 ]  # fmt: skip

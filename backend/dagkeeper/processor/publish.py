@@ -188,7 +188,8 @@ def _publish_dags(
                 dag_id=item.dag_id,
                 fileloc=fileloc,
                 version_number=0,
-                is_paused=False,
+                # the DAG's is_paused_upon_creation decides, only when the row is created
+                is_paused=bool(loads(item.document, validate=False).is_paused_upon_creation),
                 created_at=now,
             )
             session.add(dag)

@@ -19,14 +19,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import delete, select, update
 
 from dagkeeper import db
+from dagkeeper.authoring.context import running
 from dagkeeper.authoring.exceptions import TaskSkipped
 from dagkeeper.authoring.loader import import_dag_file
 from dagkeeper.config import Settings, load_settings, private_environment_hidden
 from dagkeeper.masking import SecretValues
 from dagkeeper.models import (
+    RETURN_KEY,
     ChangeKind,
     DagCode,
     DagRun,
@@ -43,6 +45,8 @@ from dagkeeper.runner.context import (
     DagRunView,
     TaskInstanceView,
     build_context,
+    environment_for,
+    render,
     render_template_fields,
 )
 from dagkeeper.runner.logs import LogShipper, captured_output
@@ -68,8 +72,9 @@ class Claim:
 @dataclass(frozen=True)
 class Outcome:
     state: str  # success | skipped | failed
-    result: Any = None
+    xcoms: dict[str, Any] | None = None  # key -> value to publish on success
     retry_delay: float | None = None  # None: take it from the run's DAG version
+    skips: frozenset[str] = frozenset()  # tasks of the run a branch chose not to follow
 
 
 def run_task_instance(dag_id: str, run_id: str, task_id: str, try_number: int) -> int:
@@ -116,7 +121,7 @@ def warm_up() -> None:
     with db.read_session() as session:
         session.execute(_claim_query("", "", "")).first()
         session.get(TaskInstance, -1)
-        session.get(XCom, -1)
+        session.get(XCom, (-1, RETURN_KEY))
     db.engine().dispose()
 
 
@@ -135,6 +140,7 @@ def claim_try(dag_id: str, run_id: str, task_id: str, try_number: int) -> Claim 
         ti.end_date = ti.duration = None
         ti.hostname = HOSTNAME
         ti.pid = os.getpid()
+        session.execute(delete(XCom).where(XCom.task_instance_id == ti.id))  # a new try's own
         record_change(session, [(dag_id, ChangeKind.RUN)])
         return Claim(
             ti=TaskInstanceView(
@@ -195,28 +201,60 @@ def execute(claim: Claim, settings: Settings, secrets: SecretValues) -> Outcome:
     except TaskLoadError as exc:
         log.error("%s", exc)
         return Outcome(TaskState.FAILED)
+    context: dict[str, Any] = {"ti": ti, "task": task, "dag": dag}
     try:
         context = build_context(dag, task, claim.run, ti)
         secrets.add_secret_names(context["params"])
-        rendered = render_template_fields(task, context)
+        environment = environment_for(dag)
+        rendered = render_template_fields(task, context, environment)
         secrets.add_secret_names(rendered)  # e.g. an ``env`` field's API_TOKEN
         if task.template_fields:
             store_rendered(claim, secrets.redact_tree(jsonable(rendered)))
         seconds = task.execution_timeout_seconds
-        result = call_with_limit(
-            seconds, f"Task timed out after {seconds or 0:g} s", lambda: task.execute(context)
-        )
+        with running(context, lambda value, ctx: render(value, ctx, environment)):
+            _call_back(task, "on_execute_callback", context)
+            result = call_with_limit(
+                seconds, f"Task timed out after {seconds or 0:g} s", lambda: task.execute(context)
+            )
+        xcoms = _xcoms_of(task, result)
     except TaskSkipped as exc:
         log.info("Task skipped: %s", exc)
         return Outcome(TaskState.SKIPPED)
-    except TaskTimeout as exc:
-        log.error("%s", exc)
-        return Outcome(TaskState.FAILED, retry_delay=task.retry_delay_seconds)
-    except BaseException:
-        log.exception("Task failed")
-        return Outcome(TaskState.FAILED, retry_delay=task.retry_delay_seconds)
+    except BaseException as exc:
+        if isinstance(exc, TaskTimeout):
+            log.error("%s", exc)
+        else:
+            log.exception("Task failed")
+        retrying = ti.try_number < ti.max_tries
+        _call_back(task, "on_retry_callback" if retrying else "on_failure_callback",
+                   {**context, "exception": exc})  # fmt: skip
+        return Outcome(TaskState.FAILED, retry_delay=task.retry_delay_for(ti.try_number))
     log.info("Task succeeded")
-    return Outcome(TaskState.SUCCESS, result=result)
+    _call_back(task, "on_success_callback", context)
+    return Outcome(TaskState.SUCCESS, xcoms=xcoms, skips=frozenset(ti.skips))
+
+
+def _xcoms_of(task: Any, result: Any) -> dict[str, Any]:
+    """What a successful try publishes: its return value, and each key with multiple_outputs."""
+    if not task.do_xcom_push or result is None:
+        return {}
+    if task.multiple_outputs:
+        if not isinstance(result, dict) or not all(isinstance(k, str) for k in result):
+            raise TypeError(
+                f"multiple_outputs needs a dict with string keys; the task returned "
+                f"{type(result).__name__}"
+            )
+        return {**result, RETURN_KEY: result}
+    return {RETURN_KEY: result}
+
+
+def _call_back(task: Any, name: str, context: dict[str, Any]) -> None:
+    """Call the task's callbacks ``name``; a callback that raises is logged, never fatal."""
+    for callback in task.callbacks.get(name, ()):
+        try:
+            callback(context)
+        except Exception:
+            log.exception("%s %r raised; the task's state is unchanged", name, callback)
 
 
 def store_rendered(claim: Claim, rendered: dict[str, Any]) -> None:
@@ -257,9 +295,20 @@ def record_outcome(claim: Claim, outcome: Outcome, shipper: LogShipper) -> str |
         else:
             state = outcome.state
             finish_try(ti, state, now)
-            if outcome.result is not None:
+            for key, value in (outcome.xcoms or {}).items():
                 session.merge(
-                    XCom(task_instance_id=ti.id, value=json.dumps(jsonable(outcome.result)))
+                    XCom(task_instance_id=ti.id, key=key, value=json.dumps(jsonable(value)))
+                )
+            if outcome.skips:
+                session.execute(
+                    update(TaskInstance)
+                    .where(
+                        TaskInstance.dag_run_id == ti.dag_run_id,
+                        TaskInstance.task_id.in_(sorted(outcome.skips)),
+                        TaskInstance.state.is_(None),
+                    )
+                    .values(state=TaskState.SKIPPED, end_date=now, duration=0.0)
+                    .execution_options(synchronize_session=False)
                 )
         chunk = shipper.take_chunk()
         if chunk is not None:

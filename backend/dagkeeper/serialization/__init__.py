@@ -16,10 +16,10 @@ from dagkeeper.serialization.document import (
     loads,
 )
 from dagkeeper.serialization.graph import Relations
-from dagkeeper.serialization.schemas import FORMAT, TRIGGER_RULES
+from dagkeeper.serialization.schemas import FORMAT, TRIGGER_RULES, TriggerRule, WeightRule
 from dagkeeper.serialization.structure import build_structure
 
 __all__ = [
     "FORMAT", "TRIGGER_RULES", "DagDocument", "Derived", "DocumentError", "GroupDoc",
-    "Relations", "TaskDoc", "build_structure", "derive", "digest", "dumps", "jsonable", "loads",
+    "Relations", "TaskDoc", "TriggerRule", "WeightRule", "build_structure", "derive", "digest", "dumps", "jsonable", "loads",
 ]  # fmt: skip

@@ -61,6 +61,8 @@ def normalise(doc: dict[str, Any]) -> dict[str, Any]:
     doc["task_groups"] = sorted(doc["task_groups"], key=lambda g: g["group_id"])
     doc["edges"] = sorted({(u, d) for u, d in doc["edges"]})
     doc["edges"] = [list(e) for e in doc["edges"]]
+    if "edge_labels" in doc:
+        doc["edge_labels"] = sorted([list(e) for e in doc["edge_labels"]])
     return jsonable(doc)
 
 
@@ -101,6 +103,22 @@ class TaskDoc:
     template_values: dict[str, Any]
     ui_color: str
     ui_fgcolor: str
+    display_name: str | None = None
+    depends_on_past: bool = False
+    wait_for_downstream: bool = False
+    priority_weight: int = 1
+    weight_rule: str = "downstream"
+    pool: str = "default_pool"
+    pool_slots: int = 1
+    queue: str | None = None
+    executor_config: dict[str, Any] = field(default_factory=dict)
+    do_xcom_push: bool = True
+    multiple_outputs: bool = False
+    retry_exponential_backoff: bool = False
+    max_retry_delay: float | None = None
+    is_setup: bool = False
+    is_teardown: bool = False
+    on_failure_fail_dagrun: bool = False
 
 
 @dataclass(frozen=True)
@@ -136,6 +154,10 @@ class DagDocument:
     edges: list[tuple[str, str]]
     relations: Relations = field(repr=False)
     access_control: dict[str, list[str]] = field(default_factory=dict)  # role or team -> grants
+    display_name: str | None = None
+    dagrun_timeout: float | None = None
+    is_paused_upon_creation: bool | None = None
+    edge_labels: dict[tuple[str, str], str] = field(default_factory=dict)
 
     @property
     def upstream(self) -> dict[str, list[str]]:
@@ -193,4 +215,8 @@ def loads(
         edges=edges,
         relations=links,
         access_control=raw.get("access_control", {}),
+        display_name=raw.get("display_name"),
+        dagrun_timeout=raw.get("dagrun_timeout"),
+        is_paused_upon_creation=raw.get("is_paused_upon_creation"),
+        edge_labels={(u, d): label for u, d, label in raw.get("edge_labels", [])},
     )

@@ -10,8 +10,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from dagkeeper.serialization.document import DagDocument
+from dagkeeper.serialization.document import DagDocument, TaskDoc
 from dagkeeper.serialization.graph import depth_of_tasks
+
+
+def _role(task: TaskDoc) -> str | None:
+    """``setup`` or ``teardown`` for the tasks the graph and grid draw apart."""
+    if task.is_setup:
+        return "setup"
+    return "teardown" if task.is_teardown else None
 
 
 def build_structure(doc: DagDocument) -> dict[str, Any]:
@@ -52,12 +59,13 @@ def build_structure(doc: DagDocument) -> dict[str, Any]:
             nodes.append(
                 {
                     "id": ident,
-                    "label": task.label,
+                    "label": task.display_name or task.label,
                     "operator": task.operator,
                     "group": task.group,
                     "trigger_rule": task.trigger_rule,
                     "ui_color": task.ui_color,
                     "ui_fgcolor": task.ui_fgcolor,
+                    "role": _role(task),
                 }
             )
 
@@ -79,4 +87,5 @@ def build_structure(doc: DagDocument) -> dict[str, Any]:
         ],
         "roots": [{"type": k, "id": i} for k, i in children[None]],
         "edges": [list(e) for e in doc.edges],
+        "edge_labels": [[u, d, label] for (u, d), label in sorted(doc.edge_labels.items())],
     }

@@ -4,7 +4,15 @@ from datetime import UTC, datetime
 
 import pytest
 
-from dagkeeper.serialization import DocumentError, derive, digest, dumps, jsonable, loads
+from dagkeeper.serialization import (
+    DocumentError,
+    build_structure,
+    derive,
+    digest,
+    dumps,
+    jsonable,
+    loads,
+)
 
 
 def task(task_id, group=None, **extra):
@@ -171,3 +179,43 @@ def test_retry_delay_of_a_task_the_version_lacks_is_zero():
     parsed = loads(dumps(document()))
     assert parsed.retry_delay("load") == 300
     assert parsed.retry_delay("gone") == 0.0
+
+
+def test_the_peers_fields_round_trip_and_are_validated():
+    doc = document(
+        tasks=[task("extract", is_setup=True, priority_weight=4, weight_rule="upstream",
+                    pool="db", pool_slots=2, queue="q", executor_config={"cpu": 1},
+                    max_retry_delay=60),
+               task("load", is_teardown=True, on_failure_fail_dagrun=True,
+                    trigger_rule="all_done_setup_success", display_name="Load it")],
+        edge_labels=[["extract", "load", "then"]], display_name="ETL", dagrun_timeout=30,
+        is_paused_upon_creation=True,
+    )  # fmt: skip
+    loaded = loads(dumps(doc))
+    extract = loaded.tasks["extract"]
+    assert (extract.is_setup, extract.priority_weight, extract.weight_rule, extract.pool,
+            extract.pool_slots, extract.queue, extract.executor_config, extract.max_retry_delay) == (
+        True, 4, "upstream", "db", 2, "q", {"cpu": 1}, 60)  # fmt: skip
+    assert loaded.tasks["load"].on_failure_fail_dagrun
+    assert (loaded.edge_labels, loaded.display_name, loaded.dagrun_timeout) == (
+        {("extract", "load"): "then"}, "ETL", 30)  # fmt: skip
+    assert loaded.is_paused_upon_creation is True
+    structure = build_structure(loads(dumps(doc)))
+    assert structure["edge_labels"] == [["extract", "load", "then"]]
+    assert [n["role"] for n in structure["nodes"]] == ["setup", "teardown"]
+    assert [n["label"] for n in structure["nodes"]] == ["extract", "Load it"]  # display names
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field"),
+    [
+        ({"edge_labels": [["load", "extract", "x"]]}, "edge_labels"),
+        ({"tasks": [task("extract", weight_rule="sideways"), task("load")]}, "tasks"),
+        ({"tasks": [task("extract", pool_slots=0), task("load")]}, "tasks"),
+        ({"tasks": [task("extract", trigger_rule="sometimes"), task("load")]}, "tasks"),
+    ],
+)
+def test_bad_values_of_the_peers_fields_are_rejected(overrides, field):
+    with pytest.raises(DocumentError) as error:
+        dumps(document(**overrides))
+    assert field in error.value.messages

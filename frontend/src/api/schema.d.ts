@@ -1739,10 +1739,14 @@ export interface components {
         DagDetails: {
             catchup: boolean;
             dag_id: string;
+            /** @description seconds */
+            dagrun_timeout: number | null;
             default_args: {
                 [key: string]: unknown;
             };
             description: string | null;
+            /** @description dag_display_name */
+            display_name: string | null;
             doc_md: string | null;
             /** Format: date-time */
             end_date: string | null;
@@ -1890,6 +1894,11 @@ export interface components {
             id: string;
             label: string;
             operator: string;
+            /**
+             * @description setup or teardown task; absent in structures stored before
+             * @enum {string|null}
+             */
+            role?: "setup" | "teardown" | null;
             trigger_rule: string;
             ui_color: string;
             ui_fgcolor: string;
@@ -1988,6 +1997,8 @@ export interface components {
         };
         StructureBody: {
             dag_id: string;
+            /** @description [upstream, downstream, label] of the labelled edges */
+            edge_labels?: string[][];
             /** @description [upstream, downstream] task ids */
             edges: string[][];
             groups: components["schemas"]["Group"][];
@@ -1996,14 +2007,23 @@ export interface components {
             roots: components["schemas"]["Child"][];
         };
         Task: {
+            depends_on_past: boolean;
+            /** @description task_display_name */
+            display_name: string | null;
             doc_md: string | null;
             downstream_task_ids: string[];
             /** @description seconds */
             execution_timeout: number | null;
             group: string | null;
+            is_setup: boolean;
+            is_teardown: boolean;
             label: string;
             operator: string;
             owner: string;
+            pool: string;
+            pool_slots: number;
+            priority_weight: number;
+            queue: string | null;
             retries: number;
             /** @description seconds */
             retry_delay: number;
@@ -2013,6 +2033,8 @@ export interface components {
             ui_color: string;
             ui_fgcolor: string;
             upstream_task_ids: string[];
+            wait_for_downstream: boolean;
+            weight_rule: string;
         };
         TaskCollection: {
             tasks: components["schemas"]["Task"][];

@@ -97,6 +97,8 @@ class DagDetailsSchema(DagSchema):
     task_count = fields.Integer(**R)
     hash = fields.String(**R)
     last_parsed_at = nullable(fields.DateTime)
+    display_name = nullable(fields.String, metadata={"description": "dag_display_name"})
+    dagrun_timeout = nullable(fields.Float, metadata={"description": "seconds"})
 
 
 class TaskSchema(Strict):
@@ -113,6 +115,16 @@ class TaskSchema(Strict):
     template_fields = fields.List(fields.String(), **R)
     ui_color = fields.String(**R)
     ui_fgcolor = fields.String(**R)
+    display_name = nullable(fields.String, metadata={"description": "task_display_name"})
+    priority_weight = fields.Integer(**R)
+    weight_rule = fields.String(**R)
+    pool = fields.String(**R)
+    pool_slots = fields.Integer(**R)
+    queue = nullable(fields.String)
+    depends_on_past = fields.Boolean(**R)
+    wait_for_downstream = fields.Boolean(**R)
+    is_setup = fields.Boolean(**R)
+    is_teardown = fields.Boolean(**R)
     upstream_task_ids = fields.List(fields.String(), **R)
     downstream_task_ids = fields.List(fields.String(), **R)
 

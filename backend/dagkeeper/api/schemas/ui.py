@@ -22,6 +22,11 @@ class NodeSchema(Strict):
     trigger_rule = fields.String(**R)
     ui_color = fields.String(**R)
     ui_fgcolor = fields.String(**R)
+    role = fields.String(
+        allow_none=True,
+        validate=validate.OneOf(["setup", "teardown"]),
+        metadata={"description": "setup or teardown task; absent in structures stored before"},
+    )
 
 
 class ChildSchema(Strict):
@@ -48,6 +53,10 @@ class StructureBody(Strict):
         fields.List(fields.String(), validate=validate.Length(equal=2)),
         **R,
         metadata={"description": "[upstream, downstream] task ids"},
+    )
+    edge_labels = fields.List(
+        fields.List(fields.String(), validate=validate.Length(equal=3)),
+        metadata={"description": "[upstream, downstream, label] of the labelled edges"},
     )
 
 

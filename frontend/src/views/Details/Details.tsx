@@ -19,6 +19,12 @@ export default function Details({ dagId }: { dagId: string }) {
           <section className="card">
             <h3>Attributes</h3>
             <dl className="attributes">
+              {dag.display_name && (
+                <>
+                  <dt>Display name</dt>
+                  <dd data-testid={TID.dagDisplayName}>{dag.display_name}</dd>
+                </>
+              )}
               <dt>Description</dt>
               <dd>{dag.description ?? "—"}</dd>
               <dt>Schedule</dt>
@@ -37,6 +43,12 @@ export default function Details({ dagId }: { dagId: string }) {
               <dd>
                 {dag.max_active_runs} / {dag.max_active_tasks}
               </dd>
+              {dag.dagrun_timeout !== null && (
+                <>
+                  <dt>Run timeout</dt>
+                  <dd>{dag.dagrun_timeout} s</dd>
+                </>
+              )}
               <dt>Owners</dt>
               <dd>{dag.owners.join(", ") || "—"}</dd>
               <dt>Tags</dt>

@@ -19,6 +19,8 @@ export interface LayoutNodeInput {
   parent: string | null;
   /** For a collapsed group: how many tasks it hides. */
   taskCount?: number;
+  /** Setup and teardown tasks are drawn apart (an arrow before the label). */
+  role?: "setup" | "teardown" | null;
 }
 
 export interface LayoutClusterInput {
@@ -31,6 +33,10 @@ export interface LayoutClusterInput {
 export interface LayoutEdgeInput {
   source: string;
   target: string;
+  /** The edge's Label, when the DAG names it (only on edges between two visible tasks). */
+  label?: string;
+  /** A setup-to-teardown edge: it says which resources a teardown cleans up, not an order of work. */
+  dashed?: boolean;
 }
 
 export interface LayoutInput {
@@ -41,6 +47,9 @@ export interface LayoutInput {
 }
 
 export const NODE_HEIGHT = 34;
+/** An edge label's box: the layout leaves room for it, the drawing fills it. */
+export const LABEL_HEIGHT = 17;
+export const labelWidth = (label: string) => label.length * 6.6 + 10;
 const CHAR_WIDTH = 7;
 
 export const taskKey = (id: string) => `t:${id}`;
@@ -79,8 +88,19 @@ export function buildLayoutInput(structure: Structure, expanded: ReadonlySet<str
   const walk = (refs: Structure["roots"], parent: string | null) => {
     for (const ref of refs) {
       if (ref.type === "task") {
-        const label = tasks.get(ref.id)?.label ?? ref.id;
-        nodes.push({ key: taskKey(ref.id), type: "task", id: ref.id, label, width: nodeWidth(label), height: NODE_HEIGHT, parent });
+        const task = tasks.get(ref.id);
+        const label = task?.label ?? ref.id;
+        const role = task?.role ?? null;
+        nodes.push({
+          key: taskKey(ref.id),
+          type: "task",
+          id: ref.id,
+          label,
+          width: nodeWidth(label, role ? 16 : 0),
+          height: NODE_HEIGHT,
+          parent,
+          role,
+        });
         continue;
       }
       const group = groups.get(ref.id);
@@ -104,6 +124,7 @@ export function buildLayoutInput(structure: Structure, expanded: ReadonlySet<str
   };
   walk(structure.roots, null);
 
+  const labels = new Map((structure.edge_labels ?? []).map(([up, down, label]) => [`${up}\u0000${down}`, label]));
   const seen = new Set<string>();
   const edges: LayoutEdgeInput[] = [];
   for (const [up, down] of structure.edges) {
@@ -113,7 +134,12 @@ export function buildLayoutInput(structure: Structure, expanded: ReadonlySet<str
     const id = `${source}\u0000${target}`;
     if (seen.has(id)) continue;
     seen.add(id);
-    edges.push({ source, target });
+    const edge: LayoutEdgeInput = { source, target };
+    const direct = source === taskKey(up) && target === taskKey(down);
+    const label = direct ? labels.get(`${up}\u0000${down}`) : undefined;
+    if (label) edge.label = label;
+    if (direct && tasks.get(up)?.role === "setup" && tasks.get(down)?.role === "teardown") edge.dashed = true;
+    edges.push(edge);
   }
   return { direction, nodes, clusters, edges };
 }

@@ -6,6 +6,7 @@ import { ErrorPanel } from "../../components/ErrorPanel";
 import { Skeleton } from "../../components/Skeleton";
 import { StateLegend } from "../../components/StateLegend";
 import { formatDate, formatDuration } from "../../lib/format";
+import { roleMark } from "../../lib/roles";
 import { useOpenGroups } from "../../lib/useOpenGroups";
 import { intParam, useUrlState } from "../../lib/useSearchParam";
 import { TID } from "../../testids";
@@ -279,7 +280,10 @@ const GridRowView = memo(function GridRowView({ row, top, runs, decoded, selecte
             <span className="muted small"> ({row.taskIds.length})</span>
           </button>
         ) : (
-          <span className="ellipsis">{row.label}</span>
+          <span className={row.role ? `ellipsis task-${row.role}` : "ellipsis"} data-role={row.role ?? ""}>
+            {roleMark(row.role)}
+            {row.label}
+          </span>
         )}
       </div>
       {runs.map((run, c) => {

@@ -43,7 +43,7 @@ export function decodeGrid(grid: Pick<GridResponse, "task_ids" | "states" | "sta
 }
 
 export type GridRow =
-  | { kind: "task"; id: string; label: string; depth: number }
+  | { kind: "task"; id: string; label: string; depth: number; role?: "setup" | "teardown" | null }
   | { kind: "group"; id: string; label: string; depth: number; expanded: boolean; taskIds: string[] };
 
 /**
@@ -52,6 +52,7 @@ export type GridRow =
  */
 export function buildRows(structure: Structure, taskIds: readonly string[], expanded: ReadonlySet<string>): GridRow[] {
   const labels = new Map(structure.nodes.map((node) => [node.id, node.label]));
+  const roles = new Map(structure.nodes.map((node) => [node.id, node.role ?? null]));
   const groups = new Map(structure.groups.map((group) => [group.id, group]));
   const descendants = groupDescendants(structure);
   const rows: GridRow[] = [];
@@ -61,7 +62,7 @@ export function buildRows(structure: Structure, taskIds: readonly string[], expa
     for (const ref of refs) {
       if (ref.type === "task") {
         seen.add(ref.id);
-        rows.push({ kind: "task", id: ref.id, label: labels.get(ref.id) ?? ref.id, depth });
+        rows.push({ kind: "task", id: ref.id, label: labels.get(ref.id) ?? ref.id, depth, role: roles.get(ref.id) ?? null });
         continue;
       }
       const group = groups.get(ref.id);
