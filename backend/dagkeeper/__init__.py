@@ -7,7 +7,7 @@ authoring machinery by accident.
 
 from importlib import import_module
 
-__all__ = ["DAG", "dag", "task", "TaskGroup", "chain", "Param"]
+__all__ = ["DAG", "dag", "task", "TaskGroup", "chain", "Param", "Variable", "Connection", "BaseHook"]
 
 _AUTHORING = {
     "DAG": "dagkeeper.authoring.dag",
@@ -16,6 +16,10 @@ _AUTHORING = {
     "TaskGroup": "dagkeeper.authoring.taskgroup",
     "chain": "dagkeeper.authoring.baseoperator",
     "Param": "dagkeeper.authoring.params",
+    # run- and parse-time accessors that read the database (not authoring)
+    "Variable": "dagkeeper.sdk",
+    "Connection": "dagkeeper.sdk",
+    "BaseHook": "dagkeeper.sdk",
 }
 
 

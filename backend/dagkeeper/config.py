@@ -31,6 +31,8 @@ class Settings:
     heartbeat_timeout: float
     secret_key: str
     db_pool_size: int
+    fernet_key: str  # comma-separated; the first encrypts, any decrypts (key rotation)
+    default_pool_slots: int  # slots of ``default_pool`` when the database is created
 
 
 def _int(name: str, default: int) -> int:
@@ -58,4 +60,6 @@ def load_settings() -> Settings:
         heartbeat_timeout=_float("DAGKEEPER_HEARTBEAT_TIMEOUT", 30.0),
         secret_key=os.environ.get("DAGKEEPER_SECRET_KEY", "dagkeeper-dev-only-secret"),
         db_pool_size=_int("DAGKEEPER_DB_POOL_SIZE", 4),
+        fernet_key=os.environ.get("DAGKEEPER_FERNET_KEY", ""),
+        default_pool_slots=_int("DAGKEEPER_DEFAULT_POOL_SLOTS", 128),
     )

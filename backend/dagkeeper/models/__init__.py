@@ -6,8 +6,10 @@ functions next to the models they read.
 
 from dagkeeper.models.base import Base, utcnow
 from dagkeeper.models.change import ChangeCounter, ChangeKind, ChangeLog, record_change
+from dagkeeper.models.connection import Connection
 from dagkeeper.models.dag import Dag, DagTag
 from dagkeeper.models.log import TaskLog
+from dagkeeper.models.pool import DEFAULT_POOL, Pool
 from dagkeeper.models.run import DagRun, RunState, RunType
 from dagkeeper.models.task_instance import (
     RenderedTaskFields,
@@ -16,6 +18,7 @@ from dagkeeper.models.task_instance import (
     TaskState,
     archive_try,
 )
+from dagkeeper.models.variable import ParseVariableRead, Variable
 from dagkeeper.models.version import DagCode, DagFile, DagImportError, DagVersion
 from dagkeeper.models.xcom import XCom
 
@@ -24,4 +27,5 @@ __all__ = [
     "Dag", "DagTag", "TaskLog", "DagRun", "RunState", "RunType", "RenderedTaskFields",
     "TaskInstance", "TaskInstanceHistory", "TaskState", "DagCode", "DagFile",
     "DagImportError", "DagVersion", "XCom", "archive_try",
+    "Connection", "DEFAULT_POOL", "Pool", "ParseVariableRead", "Variable",
 ]  # fmt: skip

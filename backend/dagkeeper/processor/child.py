@@ -19,6 +19,7 @@ from typing import Any
 import dagkeeper
 from dagkeeper.authoring.loader import import_dag_file
 from dagkeeper.authoring.to_document import serialize_dag
+from dagkeeper.sdk.variable import recording_reads
 from dagkeeper.serialization import build_structure, dumps
 
 _DAGKEEPER_DIR = str(Path(dagkeeper.__file__).resolve().parent) + os.sep
@@ -34,10 +35,12 @@ def parse_in_child(path: str, folder: str, env: dict[str, str], memory_limit: in
     os.environ.update(env)
     if memory_limit > 0:
         resource.setrlimit(resource.RLIMIT_AS, (memory_limit, memory_limit))
-    try:
-        payload: dict[str, Any] = {"dags": _serialize_file(Path(path), folder)}
-    except BaseException as exc:  # noqa: B036 -- sys.exit and KeyboardInterrupt are import errors too
-        payload = {"error": describe_error(exc, Path(path), folder)}
+    with recording_reads() as variables:
+        try:
+            payload: dict[str, Any] = {"dags": _serialize_file(Path(path), folder)}
+        except BaseException as exc:  # noqa: B036 -- sys.exit and KeyboardInterrupt are import errors too
+            payload = {"error": describe_error(exc, Path(path), folder)}
+    payload["variables"] = sorted(set(variables))
     try:
         conn.send_bytes(pickle.dumps(payload, protocol=pickle.HIGHEST_PROTOCOL))
     finally:

@@ -58,6 +58,7 @@ class ParseResult:
     dags: list[ParsedDag] = field(default_factory=list)
     error: ImportFailure | None = None
     duration: float = 0.0
+    variables: list[str] = field(default_factory=list)  # Variable keys the file read
 
 
 class _Popen(popen_forkserver.Popen):
@@ -164,6 +165,7 @@ def _finish(child: _Child, folder: Path, payload: bytes | None, failure: str | N
     result = ParseResult(child.path, duration=time.monotonic() - child.started)
     if payload is not None:
         data = pickle.loads(payload)
+        result.variables = data.get("variables", [])
         if "error" in data:
             result.error = ImportFailure(data["error"]["message"], data["error"]["stacktrace"])
         else:

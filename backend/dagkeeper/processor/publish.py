@@ -30,6 +30,7 @@ from dagkeeper.models import (
     utcnow,
 )
 from dagkeeper.models.queries import last_scheduled_interval
+from dagkeeper.models.variable import record_parse_reads
 from dagkeeper.processor.isolation import ImportFailure, ParsedDag, ParseResult
 from dagkeeper.serialization import digest, loads
 from dagkeeper.timetables import DataInterval, timetable_for
@@ -85,6 +86,7 @@ def publish_file(folder: Path, path: Path, source: bytes, result: ParseResult) -
         if _set_import_error(session, fileloc, error, now):
             changes.append((None, ChangeKind.IMPORT_ERROR))
         _record_file(session, fileloc, content_hash(source), now, result.duration, dag_count)
+        record_parse_reads(session, fileloc, result.variables)
         if changes:
             record_change(session, changes)
     return publication
@@ -102,6 +104,7 @@ def forget_file(fileloc: str) -> list[str]:
         ).rowcount:
             changes.append((None, ChangeKind.IMPORT_ERROR))
         session.execute(delete(DagFile).where(DagFile.path == fileloc))
+        record_parse_reads(session, fileloc, ())
         if changes:
             record_change(session, changes)
         return [d.dag_id for d in dags]

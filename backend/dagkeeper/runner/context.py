@@ -19,6 +19,8 @@ from sqlalchemy import select
 
 from dagkeeper import db
 from dagkeeper.models import TaskInstance, XCom
+from dagkeeper.redaction import mask_secrets
+from dagkeeper.sdk.templates import ConnectionAccessor, VariableAccessor
 
 
 def ds_add(ds: str, days: int) -> str:
@@ -105,6 +107,8 @@ def build_context(dag: Any, task: Any, run: DagRunView, ti: TaskInstanceView) ->
         "params": params,
         "conf": run.conf,
         "macros": MACROS,
+        "var": VariableAccessor(),
+        "conn": ConnectionAccessor(),
     }
 
 
@@ -125,10 +129,11 @@ def render(value: Any, context: dict[str, Any]) -> Any:
 
 
 def render_template_fields(task: Any, context: dict[str, Any]) -> dict[str, Any]:
-    """Render the task's template fields in place; returns field -> rendered value."""
+    """Render the task's template fields in place; returns field -> rendered value, with
+    secrets masked (what is stored and shown, never what the task runs with)."""
     rendered = {}
     for name in task.template_fields:
         value = render(getattr(task, name), context)
         setattr(task, name, value)
-        rendered[name] = value
+        rendered[name] = mask_secrets(value, name)
     return rendered

@@ -22,6 +22,7 @@ from sqlalchemy import update
 
 from dagkeeper import db
 from dagkeeper.models import TaskInstance, TaskLog, TaskState, utcnow
+from dagkeeper.redaction import mask_secrets
 
 FLUSH_INTERVAL = 0.5
 FLUSH_SIZE = 4096
@@ -70,6 +71,7 @@ class LogShipper:
             self._buffer, self._size = [], 0
         if not text:
             return None
+        text = mask_secrets(text)  # connection passwords and secret variables the task read
         chunk = TaskLog(
             task_instance_id=self.ti_id,
             try_number=self.try_number,

@@ -100,6 +100,8 @@ class TaskDoc:
     template_values: dict[str, Any]
     ui_color: str
     ui_fgcolor: str
+    pool: str | None = None  # None: the default pool
+    pool_slots: int = 1
 
 
 @dataclass(frozen=True)

@@ -68,6 +68,8 @@ class TaskSchema(_Strict):
     )
     ui_color = fields.String(required=True)
     ui_fgcolor = fields.String(required=True)
+    pool = fields.String(allow_none=True, validate=validate.Length(1, 256))  # None: default
+    pool_slots = fields.Integer(validate=validate.Range(min=1))
 
 
 class TaskGroupSchema(_Strict):
