@@ -7,7 +7,17 @@ authoring machinery by accident.
 
 from importlib import import_module
 
-__all__ = ["DAG", "dag", "task", "TaskGroup", "chain", "Param", "Variable", "Connection", "BaseHook"]
+__all__ = [
+    "DAG",
+    "dag",
+    "task",
+    "TaskGroup",
+    "chain",
+    "Param",
+    "Variable",
+    "Connection",
+    "BaseHook",
+]
 
 _AUTHORING = {
     "DAG": "dagkeeper.authoring.dag",

@@ -19,15 +19,19 @@ from dagkeeper.config import load_settings
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
     from dagkeeper.api import (
+        connections,
         dag_runs,
         dags,
         debug,
         docs,
         health,
         import_errors,
+        pools,
         spa,
         task_instances,
         ui,
+        variables,
+        xcoms,
     )  # fmt: skip
 
     app = Flask(__name__, static_folder=None)
@@ -38,7 +42,10 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.config.update(config or {})
 
     api = DagkeeperApi(app)
-    for blueprint in (health, dags, dag_runs, task_instances, import_errors, ui):
+    for blueprint in (
+        health, dags, dag_runs, task_instances, xcoms, import_errors, ui,
+        variables, connections, pools,
+    ):  # fmt: skip
         api.register_blueprint(blueprint.blp)
     app.register_blueprint(docs.bp)
     if app.config["DEBUG_MODULES"]:

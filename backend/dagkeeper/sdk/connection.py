@@ -150,7 +150,9 @@ class BaseHook:
     """Base class of hooks: ``get_connection`` reads a connection by id."""
 
     def __init__(self, logger_name: str | None = None, **_kwargs: Any):
-        self.log = logging.getLogger(logger_name or f"{type(self).__module__}.{type(self).__name__}")
+        self.log = logging.getLogger(
+            logger_name or f"{type(self).__module__}.{type(self).__name__}"
+        )
 
     @classmethod
     def get_connection(cls, conn_id: str) -> Connection:

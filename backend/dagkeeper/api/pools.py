@@ -1,0 +1,111 @@
+"""``/api/v1/pools``: slot pools with their occupancy; list, create, read, update, delete.
+
+``default_pool`` can be resized but neither renamed nor deleted: tasks that
+name no pool use it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import func, select
+
+from dagkeeper.api.errors import abort
+from dagkeeper.api.request_cycle import session
+from dagkeeper.api.responses import json_response
+from dagkeeper.api.schemas import pools as schemas
+from dagkeeper.api.spec import Blueprint
+from dagkeeper.api.writes import apply, found_or_404, write_or_409
+from dagkeeper.models import DEFAULT_POOL, Pool
+from dagkeeper.models.pool import Occupancy, open_slots, pool_occupancy
+
+blp = Blueprint("pools", __name__, url_prefix="/api/v1/pools", description="Slot pools")
+COLUMNS = {"name": "pool", "slots": "slots", "description": "description"}
+ORDERINGS = {"name": Pool.pool, "slots": Pool.slots}
+
+
+def pool_dict(pool: Pool, occupancy: Occupancy) -> dict[str, Any]:
+    return {
+        "name": pool.pool,
+        "slots": pool.slots,
+        "description": pool.description,
+        "occupied_slots": occupancy.running + occupancy.queued,
+        "running_slots": occupancy.running,
+        "queued_slots": occupancy.queued,
+        "scheduled_slots": occupancy.scheduled,
+        "open_slots": open_slots(pool, occupancy),
+    }
+
+
+def _find(s, name: str) -> Pool:
+    return found_or_404(s.scalar(select(Pool).where(Pool.pool == name)), f"pool {name!r}")
+
+
+def _one(name: str, status: int = 200):
+    s = session()
+    pool = _find(s, name)
+    occupancy = pool_occupancy(s, [name]).get(name, Occupancy())
+    return json_response(pool_dict(pool, occupancy), status=status)
+
+
+@blp.route("")
+@blp.arguments(schemas.PoolQuery, location="query")
+@blp.response(200, schemas.PoolCollection)
+def list_pools(args):
+    """Pools by name, with running, queued and open slots."""
+    s = session()
+    column = ORDERINGS[args["order_by"].lstrip("-")]
+    ordering = column.desc() if args["order_by"].startswith("-") else column.asc()
+    total = s.scalar(select(func.count()).select_from(Pool))
+    page = list(
+        s.scalars(
+            select(Pool).order_by(ordering, Pool.pool).limit(args["limit"]).offset(args["offset"])
+        )
+    )
+    occupancy = pool_occupancy(s, [p.pool for p in page])
+    body = [pool_dict(p, occupancy.get(p.pool, Occupancy())) for p in page]
+    return json_response({"pools": body, "total_entries": total})
+
+
+@blp.route("", methods=["POST"])
+@blp.arguments(schemas.PoolBody)
+@blp.response(201, schemas.PoolSchema)
+def create_pool(body):
+    """Create a pool; its name must be new."""
+    with write_or_409(lambda: f"pool {body['name']!r}") as s:
+        if s.scalar(select(Pool.id).where(Pool.pool == body["name"])) is not None:
+            abort(409, f"pool {body['name']!r} already exists")
+        row = Pool()
+        apply(row, body, COLUMNS)
+        s.add(row)
+    return _one(body["name"], 201)
+
+
+@blp.route("/<pool_name>")
+@blp.response(200, schemas.PoolSchema)
+def get_pool(pool_name: str):
+    """One pool with its occupancy."""
+    return _one(pool_name)
+
+
+@blp.route("/<pool_name>", methods=["PATCH"])
+@blp.arguments(schemas.PoolPatch)
+@blp.response(200, schemas.PoolSchema)
+def patch_pool(body, pool_name: str):
+    """Resize, describe or rename a pool (tasks naming the old name then wait for it)."""
+    if pool_name == DEFAULT_POOL and body.get("name", DEFAULT_POOL) != DEFAULT_POOL:
+        abort(400, "default_pool cannot be renamed", {"name": ["default_pool keeps its name"]})
+    with write_or_409(lambda: f"pool {body.get('name')!r}") as s:
+        apply(_find(s, pool_name), body, COLUMNS)
+    return _one(body.get("name", pool_name))
+
+
+@blp.route("/<pool_name>", methods=["DELETE"])
+@blp.response(204)
+def delete_pool(pool_name: str):
+    """Delete a pool (not default_pool); its tasks wait until it exists again."""
+    if pool_name == DEFAULT_POOL:
+        abort(400, "default_pool cannot be deleted")
+    with write_or_409(lambda: f"pool {pool_name!r}") as s:
+        s.delete(_find(s, pool_name))
+    return "", 204
