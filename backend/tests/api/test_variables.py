@@ -79,9 +79,11 @@ def test_bad_variable_requests_are_refused_and_change_nothing(
     client, method, url, body, status, field
 ):
     client.post("/api/v1/variables", json={"key": "existing", "value": "kept"})
-    response = getattr(client, method)(url, json=body) if body is not None else getattr(
-        client, method
-    )(url)
+    response = (
+        getattr(client, method)(url, json=body)
+        if body is not None
+        else getattr(client, method)(url)
+    )
     assert response.status_code == status, response.json
     assert response.content_type == "application/problem+json"
     if field:
