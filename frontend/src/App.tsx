@@ -3,9 +3,12 @@ import { Link, Navigate, NavLink, Route, Routes } from "react-router";
 import { useLive } from "./api/live";
 import { EmptyState } from "./components/EmptyState";
 import { Skeleton } from "./components/Skeleton";
+import { Connections } from "./views/Connections/Connections";
 import { DagPage } from "./views/Dag/DagPage";
 import { DagList } from "./views/DagList/DagList";
 import { ImportErrors } from "./views/ImportErrors/ImportErrors";
+import { Pools } from "./views/Pools/Pools";
+import { Variables } from "./views/Variables/Variables";
 
 export function App() {
   return (
@@ -16,6 +19,9 @@ export function App() {
           <Routes>
             <Route path="/" element={<DagList />} />
             <Route path="/import-errors" element={<ImportErrors />} />
+            <Route path="/variables" element={<Variables />} />
+            <Route path="/connections" element={<Connections />} />
+            <Route path="/pools" element={<Pools />} />
             <Route path="/dags/:dagId" element={<Navigate to="grid" replace />} />
             <Route path="/dags/:dagId/:tab" element={<DagPage />} />
             <Route
@@ -51,6 +57,9 @@ function Header() {
           DAGs
         </NavLink>
         <NavLink to="/import-errors">Import errors</NavLink>
+        <NavLink to="/variables">Variables</NavLink>
+        <NavLink to="/connections">Connections</NavLink>
+        <NavLink to="/pools">Pools</NavLink>
       </nav>
       <div className="header-right">
         {!live.connected && live.enabled && (

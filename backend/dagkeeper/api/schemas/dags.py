@@ -72,7 +72,10 @@ class ParamSchema(Strict):
     default = fields.Raw(**R, allow_none=True)
     type = fields.Raw(
         **R, allow_none=True,
-        metadata={"description": 'a JSON-schema type name or a list of them (["null", "string"])'},
+        metadata={
+            "description": 'a JSON-schema type name or a list of them (["null", "string"])',
+            "oneOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}}],
+        },
     )  # fmt: skip
     description = nullable(fields.String)
     title = nullable(fields.String)
