@@ -1,7 +1,8 @@
 """``.../taskInstances/<task_id>/xcomEntries``: what a task instance handed to its downstream tasks.
 
-Values are sent as JSON, cut to a bounded size (a task may return megabytes),
-and values under secret-looking keys are masked.
+Values are sent as JSON, cut to a bounded size (a task may return megabytes);
+values under secret-looking keys, and any stored secret a value contains (a
+connection password a bash command echoed), are masked.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from dagkeeper.api.schemas import xcoms as schemas
 from dagkeeper.api.schemas.common import PageQuery
 from dagkeeper.api.spec import Blueprint
 from dagkeeper.models import TaskInstance, XCom
+from dagkeeper.models.connection import stored_secret_values
 from dagkeeper.redaction import mask_secrets
 
 blp = Blueprint(
@@ -37,17 +39,19 @@ def _entries(ti: TaskInstance) -> list[tuple[str, XCom]]:
     return sorted(((RETURN_VALUE, row) for row in rows), key=lambda entry: entry[0])
 
 
-def bounded(key: str, text: str) -> tuple[Any, bool]:
+def bounded(key: str, text: str, secrets: set[str]) -> tuple[Any, bool]:
     """The masked value, and whether it had to be cut to ``MAX_VALUE_CHARS``."""
-    value = mask_secrets(json.loads(text), key)
+    value = mask_secrets(json.loads(text), key, secrets)
     masked = json.dumps(value, ensure_ascii=False)
     if len(masked) <= MAX_VALUE_CHARS:
         return value, False
     return masked[:MAX_VALUE_CHARS], True
 
 
-def xcom_dict(ti: TaskInstance, run_id: str, key: str, row: XCom) -> dict[str, Any]:
-    value, truncated = bounded(key, row.value)
+def xcom_dict(
+    ti: TaskInstance, run_id: str, key: str, row: XCom, secrets: set[str]
+) -> dict[str, Any]:
+    value, truncated = bounded(key, row.value, secrets)
     return {
         "dag_id": ti.dag_id,
         "run_id": run_id,
@@ -67,7 +71,8 @@ def list_xcoms(args, dag_id: str, run_id: str, task_id: str):
     ti = get_ti_or_404(dag_id, run_id, task_id)
     entries = _entries(ti)
     page = entries[args["offset"] : args["offset"] + args["limit"]]
-    body = [xcom_dict(ti, run_id, key, row) for key, row in page]
+    secrets = stored_secret_values(session()) if page else set()
+    body = [xcom_dict(ti, run_id, key, row, secrets) for key, row in page]
     return json_response({"xcom_entries": body, "total_entries": len(entries)})
 
 
@@ -78,5 +83,5 @@ def get_xcom(dag_id: str, run_id: str, task_id: str, xcom_key: str):
     ti = get_ti_or_404(dag_id, run_id, task_id)
     for key, row in _entries(ti):
         if key == xcom_key:
-            return json_response(xcom_dict(ti, run_id, key, row))
+            return json_response(xcom_dict(ti, run_id, key, row, stored_secret_values(session())))
     not_found(f"XCom {xcom_key!r} of task instance {task_id!r}")

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Integer, String, Text
-from sqlalchemy.orm import Mapped, mapped_column
+import json
+
+from sqlalchemy import Integer, String, Text, select
+from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from dagkeeper.models.base import Base, utcnow
 from dagkeeper.models.encrypted import EncryptedText
+from dagkeeper.models.variable import Variable
+from dagkeeper.redaction import is_secret_key
 
 
 class Connection(Base):
@@ -25,3 +29,22 @@ class Connection(Base):
     port: Mapped[int | None] = mapped_column(Integer)
     extra: Mapped[str | None] = mapped_column(EncryptedText)  # a JSON object
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+def stored_secret_values(session: Session) -> set[str]:
+    """Every stored secret: connection passwords, secret-looking extra fields, and values of
+    variables with secret-looking keys, so what a task printed or returned can be masked."""
+    secrets: set[str] = set()
+    for password, extra in session.execute(select(Connection.password, Connection.extra)):
+        secrets.add(password or "")
+        try:
+            fields = json.loads(extra) if extra else {}
+        except ValueError:
+            fields = {}
+        if isinstance(fields, dict):
+            secrets |= {str(v) for k, v in fields.items() if is_secret_key(k) and v}
+    for key, value in session.execute(select(Variable.key, Variable.value)):
+        if is_secret_key(key):
+            secrets.add(value)
+    secrets.discard("")
+    return secrets

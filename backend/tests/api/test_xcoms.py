@@ -44,3 +44,14 @@ def test_missing_xcoms_and_task_instances_are_404(client, data):
     assert client.get(f"{BASE}/load/xcomEntries/return_value").status_code == 404
     assert client.get(f"{BASE}/nope/xcomEntries").status_code == 404
     assert client.get(f"{BASE}/load/xcomEntries?limit=-1").status_code == 400
+
+
+def test_a_stored_secret_inside_a_value_is_masked(client, data):
+    client.post(
+        "/api/v1/connections",
+        json={"connection_id": "db", "conn_type": "postgres", "password": "pw-in-output"},
+    )
+    client.post("/api/v1/variables", json={"key": "service_token", "value": "tok-in-output"})
+    _store("extract", "connected with pw-in-output and tok-in-output")
+    entry = client.get(f"{BASE}/extract/xcomEntries").json["xcom_entries"][0]
+    assert entry["value"] == "connected with *** and ***"
