@@ -8,20 +8,22 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import func, select
-
 from dagkeeper.api.errors import abort
 from dagkeeper.api.request_cycle import session
 from dagkeeper.api.responses import json_response
 from dagkeeper.api.schemas import pools as schemas
 from dagkeeper.api.spec import Blueprint
-from dagkeeper.api.writes import apply, found_or_404, write_or_409
+from dagkeeper.api.writes import NamedRows
 from dagkeeper.models import DEFAULT_POOL, Pool
 from dagkeeper.models.pool import Occupancy, open_slots, pool_occupancy
 
 blp = Blueprint("pools", __name__, url_prefix="/api/v1/pools", description="Slot pools")
-COLUMNS = {"name": "pool", "slots": "slots", "description": "description"}
-ORDERINGS = {"name": Pool.pool, "slots": Pool.slots}
+ROWS = NamedRows(
+    Pool, Pool.pool, "pool", "name",
+    columns={"name": "pool", "slots": "slots", "description": "description"},
+    orderings={"name": Pool.pool, "slots": Pool.slots},
+    renamable=True,
+)  # fmt: skip
 
 
 def pool_dict(pool: Pool, occupancy: Occupancy) -> dict[str, Any]:
@@ -37,13 +39,9 @@ def pool_dict(pool: Pool, occupancy: Occupancy) -> dict[str, Any]:
     }
 
 
-def _find(s, name: str) -> Pool:
-    return found_or_404(s.scalar(select(Pool).where(Pool.pool == name)), f"pool {name!r}")
-
-
 def _one(name: str, status: int = 200):
     s = session()
-    pool = _find(s, name)
+    pool = ROWS.find(s, name)
     occupancy = pool_occupancy(s, [name]).get(name, Occupancy())
     return json_response(pool_dict(pool, occupancy), status=status)
 
@@ -54,14 +52,7 @@ def _one(name: str, status: int = 200):
 def list_pools(args):
     """Pools by name, with running, queued and open slots."""
     s = session()
-    column = ORDERINGS[args["order_by"].lstrip("-")]
-    ordering = column.desc() if args["order_by"].startswith("-") else column.asc()
-    total = s.scalar(select(func.count()).select_from(Pool))
-    page = list(
-        s.scalars(
-            select(Pool).order_by(ordering, Pool.pool).limit(args["limit"]).offset(args["offset"])
-        )
-    )
+    total, page = ROWS.page(s, args)
     occupancy = pool_occupancy(s, [p.pool for p in page])
     body = [pool_dict(p, occupancy.get(p.pool, Occupancy())) for p in page]
     return json_response({"pools": body, "total_entries": total})
@@ -72,13 +63,7 @@ def list_pools(args):
 @blp.response(201, schemas.PoolSchema)
 def create_pool(body):
     """Create a pool; its name must be new."""
-    with write_or_409(lambda: f"pool {body['name']!r}") as s:
-        if s.scalar(select(Pool.id).where(Pool.pool == body["name"])) is not None:
-            abort(409, f"pool {body['name']!r} already exists")
-        row = Pool()
-        apply(row, body, COLUMNS)
-        s.add(row)
-    return _one(body["name"], 201)
+    return _one(ROWS.create(body), 201)
 
 
 @blp.route("/<pool_name>")
@@ -95,9 +80,7 @@ def patch_pool(body, pool_name: str):
     """Resize, describe or rename a pool (tasks naming the old name then wait for it)."""
     if pool_name == DEFAULT_POOL and body.get("name", DEFAULT_POOL) != DEFAULT_POOL:
         abort(400, "default_pool cannot be renamed", {"name": ["default_pool keeps its name"]})
-    with write_or_409(lambda: f"pool {body.get('name')!r}") as s:
-        apply(_find(s, pool_name), body, COLUMNS)
-    return _one(body.get("name", pool_name))
+    return _one(ROWS.update(pool_name, body))
 
 
 @blp.route("/<pool_name>", methods=["DELETE"])
@@ -106,6 +89,5 @@ def delete_pool(pool_name: str):
     """Delete a pool (not default_pool); its tasks wait until it exists again."""
     if pool_name == DEFAULT_POOL:
         abort(400, "default_pool cannot be deleted")
-    with write_or_409(lambda: f"pool {pool_name!r}") as s:
-        s.delete(_find(s, pool_name))
+    ROWS.delete(pool_name)
     return "", 204

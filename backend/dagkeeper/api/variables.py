@@ -9,19 +9,22 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
-from dagkeeper.api.errors import abort
 from dagkeeper.api.request_cycle import session
 from dagkeeper.api.responses import json_response
 from dagkeeper.api.schemas import variables as schemas
 from dagkeeper.api.spec import Blueprint
-from dagkeeper.api.writes import apply, found_or_404, same_as_path, write_or_409
+from dagkeeper.api.writes import NamedRows
 from dagkeeper.models import ParseVariableRead, Variable
 from dagkeeper.redaction import mask_secrets
 
 blp = Blueprint("variables", __name__, url_prefix="/api/v1/variables", description="Variables")
-COLUMNS = {"key": "key", "value": "value", "description": "description"}
+ROWS = NamedRows(
+    Variable, Variable.key, "variable", "key",
+    columns={"key": "key", "value": "value", "description": "description"},
+    orderings={"key": Variable.key},
+)  # fmt: skip
 
 
 def _readers(keys: list[str]) -> dict[str, list[str]]:
@@ -45,12 +48,8 @@ def variable_dict(variable: Variable, readers: list[str]) -> dict[str, Any]:
     }
 
 
-def _find(s, key: str) -> Variable:
-    return found_or_404(s.scalar(select(Variable).where(Variable.key == key)), f"variable {key!r}")
-
-
 def _one(key: str, status: int = 200):
-    variable = _find(session(), key)
+    variable = ROWS.find(session(), key)
     return json_response(variable_dict(variable, _readers([key])[key]), status=status)
 
 
@@ -59,12 +58,7 @@ def _one(key: str, status: int = 200):
 @blp.response(200, schemas.VariableCollection)
 def list_variables(args):
     """Variables by key."""
-    s = session()
-    ordering = Variable.key.desc() if args["order_by"] == "-key" else Variable.key.asc()
-    total = s.scalar(select(func.count()).select_from(Variable))
-    page = list(
-        s.scalars(select(Variable).order_by(ordering).limit(args["limit"]).offset(args["offset"]))
-    )
+    total, page = ROWS.page(session(), args)
     readers = _readers([v.key for v in page])
     body = [variable_dict(v, readers[v.key]) for v in page]
     return json_response({"variables": body, "total_entries": total})
@@ -75,11 +69,7 @@ def list_variables(args):
 @blp.response(201, schemas.VariableSchema)
 def create_variable(body):
     """Create a variable; its key must be new."""
-    with write_or_409(lambda: f"variable {body['key']!r}") as s:
-        if s.scalar(select(Variable.id).where(Variable.key == body["key"])) is not None:
-            abort(409, f"variable {body['key']!r} already exists")
-        s.add(Variable(**body))
-    return _one(body["key"], 201)
+    return _one(ROWS.create(body), 201)
 
 
 @blp.route("/<variable_key>")
@@ -94,16 +84,12 @@ def get_variable(variable_key: str):
 @blp.response(200, schemas.VariableSchema)
 def patch_variable(body, variable_key: str):
     """Change a variable's value or description (fields left out keep theirs)."""
-    same_as_path(body, "key", variable_key)
-    with write_or_409(lambda: f"variable {variable_key!r}") as s:
-        apply(_find(s, variable_key), body, COLUMNS)
-    return _one(variable_key)
+    return _one(ROWS.update(variable_key, body))
 
 
 @blp.route("/<variable_key>", methods=["DELETE"])
 @blp.response(204)
 def delete_variable(variable_key: str):
     """Delete a variable."""
-    with write_or_409(lambda: f"variable {variable_key!r}") as s:
-        s.delete(_find(s, variable_key))
+    ROWS.delete(variable_key)
     return "", 204

@@ -1,12 +1,19 @@
-"""What the create/update/delete endpoints of stored settings (variables, connections, pools)
-share: a unique name taken twice is a 409, a body naming another resource than its path is a 400."""
+"""Rows users manage by a unique name (variables, connections, pools): how the API pages, finds,
+creates, changes and deletes them.
+
+A name taken twice is a 409 (also when a concurrent request wins the race), a missing one a 404,
+a body naming another row than its path a 400; every write is one transaction, so a refused
+request changes nothing.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import Any
 
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -15,30 +22,73 @@ from dagkeeper.api.errors import abort, not_found
 from dagkeeper.api.request_cycle import end_reads
 
 
-@contextmanager
-def write_or_409(what: Callable[[], str]) -> Iterator[Session]:
-    """A write transaction in which a unique-constraint clash becomes ``409 <what> exists``."""
-    try:
-        with db.transaction() as session:
-            yield session
-    except IntegrityError:
-        abort(409, f"{what()} already exists")
-    end_reads()
+@dataclass(frozen=True)
+class NamedRows:
+    model: type
+    name: Any  # the unique name column, e.g. Variable.key
+    noun: str  # what a message calls one row: "variable"
+    name_field: str  # the request body field holding the name: "key"
+    columns: dict[str, str]  # request body field -> model attribute
+    orderings: dict[str, Any]  # order_by key -> column
+    renamable: bool = False  # a PATCH may give the row another name
 
+    def what(self, name: str) -> str:
+        return f"{self.noun} {name!r}"
 
-def found_or_404(row: Any, what: str) -> Any:
-    if row is None:
-        not_found(what)
-    return row
+    def find(self, session: Session, name: str) -> Any:
+        row = session.scalar(select(self.model).where(self.name == name))
+        if row is None:
+            not_found(self.what(name))
+        return row
 
+    def page(self, session: Session, args: dict[str, Any]) -> tuple[int, list[Any]]:
+        """The total and one page of rows, in the ``order_by`` the query asked for."""
+        column = self.orderings[args["order_by"].lstrip("-")]
+        ordering = column.desc() if args["order_by"].startswith("-") else column.asc()
+        total = session.scalar(select(func.count()).select_from(self.model))
+        rows = session.scalars(
+            select(self.model)
+            .order_by(ordering, self.name)
+            .limit(args["limit"])
+            .offset(args["offset"])
+        )
+        return total, list(rows)
 
-def same_as_path(body: dict[str, Any], field: str, path_value: str) -> None:
-    if field in body and body[field] != path_value:
-        abort(400, f"{field} in the body differs from the path", {field: ["must equal the path's"]})
+    def create(self, body: dict[str, Any]) -> str:
+        """Insert a row from the body; returns its name."""
+        name = body[self.name_field]
+        with self._write(name) as session:
+            if session.scalar(select(self.model).where(self.name == name)) is not None:
+                abort(409, f"{self.what(name)} already exists")
+            row = self.model()
+            self._apply(row, body)
+            session.add(row)
+        return name
 
+    def update(self, name: str, body: dict[str, Any]) -> str:
+        """Change the fields the body gives; returns the row's name afterwards."""
+        new_name = body.get(self.name_field, name)
+        if new_name != name and not self.renamable:
+            errors = {self.name_field: ["must equal the name in the path"]}
+            abort(400, f"{self.name_field} in the body differs from the path", errors)
+        with self._write(new_name) as session:
+            self._apply(self.find(session, name), body)
+        return new_name
 
-def apply(row: Any, body: dict[str, Any], columns: dict[str, str]) -> None:
-    """Copy the body's fields onto the row (``columns``: body field -> attribute)."""
-    for field, attribute in columns.items():
-        if field in body:
-            setattr(row, attribute, body[field])
+    def delete(self, name: str) -> None:
+        with self._write(name) as session:
+            session.delete(self.find(session, name))
+
+    def _apply(self, row: Any, body: dict[str, Any]) -> None:
+        for field, attribute in self.columns.items():
+            if field in body:
+                setattr(row, attribute, body[field])
+
+    @contextmanager
+    def _write(self, name: str) -> Iterator[Session]:
+        try:
+            with db.transaction() as session:
+                yield session
+        except IntegrityError:  # a concurrent request took the name first
+            abort(409, f"{self.what(name)} already exists")
+        end_reads()
