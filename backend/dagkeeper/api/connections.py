@@ -9,11 +9,11 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from dagkeeper.api.named_rows import NamedRows
 from dagkeeper.api.request_cycle import session
 from dagkeeper.api.responses import json_response
 from dagkeeper.api.schemas import connections as schemas
 from dagkeeper.api.spec import Blueprint
-from dagkeeper.api.writes import NamedRows
 from dagkeeper.models import Connection
 from dagkeeper.redaction import mask_secrets
 

@@ -9,11 +9,11 @@ from __future__ import annotations
 from typing import Any
 
 from dagkeeper.api.errors import abort
+from dagkeeper.api.named_rows import NamedRows
 from dagkeeper.api.request_cycle import session
 from dagkeeper.api.responses import json_response
 from dagkeeper.api.schemas import pools as schemas
 from dagkeeper.api.spec import Blueprint
-from dagkeeper.api.writes import NamedRows
 from dagkeeper.models import DEFAULT_POOL, Pool
 from dagkeeper.models.pool import Occupancy, open_slots, pool_occupancy
 

@@ -11,11 +11,11 @@ from typing import Any
 
 from sqlalchemy import select
 
+from dagkeeper.api.named_rows import NamedRows
 from dagkeeper.api.request_cycle import session
 from dagkeeper.api.responses import json_response
 from dagkeeper.api.schemas import variables as schemas
 from dagkeeper.api.spec import Blueprint
-from dagkeeper.api.writes import NamedRows
 from dagkeeper.models import ParseVariableRead, Variable
 from dagkeeper.redaction import mask_secrets
 
