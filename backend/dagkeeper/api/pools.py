@@ -66,14 +66,14 @@ def create_pool(body):
     return _one(ROWS.create(body), 201)
 
 
-@blp.route("/<pool_name>")
+@blp.route("/<path:pool_name>")
 @blp.response(200, schemas.PoolSchema)
 def get_pool(pool_name: str):
     """One pool with its occupancy."""
     return _one(pool_name)
 
 
-@blp.route("/<pool_name>", methods=["PATCH"])
+@blp.route("/<path:pool_name>", methods=["PATCH"])
 @blp.arguments(schemas.PoolPatch)
 @blp.response(200, schemas.PoolSchema)
 def patch_pool(body, pool_name: str):
@@ -83,7 +83,7 @@ def patch_pool(body, pool_name: str):
     return _one(ROWS.update(pool_name, body))
 
 
-@blp.route("/<pool_name>", methods=["DELETE"])
+@blp.route("/<path:pool_name>", methods=["DELETE"])
 @blp.response(204)
 def delete_pool(pool_name: str):
     """Delete a pool (not default_pool); its tasks wait until it exists again."""

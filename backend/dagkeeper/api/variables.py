@@ -72,14 +72,14 @@ def create_variable(body):
     return _one(ROWS.create(body), 201)
 
 
-@blp.route("/<variable_key>")
+@blp.route("/<path:variable_key>")
 @blp.response(200, schemas.VariableSchema)
 def get_variable(variable_key: str):
     """One variable."""
     return _one(variable_key)
 
 
-@blp.route("/<variable_key>", methods=["PATCH"])
+@blp.route("/<path:variable_key>", methods=["PATCH"])
 @blp.arguments(schemas.VariablePatch)
 @blp.response(200, schemas.VariableSchema)
 def patch_variable(body, variable_key: str):
@@ -87,7 +87,7 @@ def patch_variable(body, variable_key: str):
     return _one(ROWS.update(variable_key, body))
 
 
-@blp.route("/<variable_key>", methods=["DELETE"])
+@blp.route("/<path:variable_key>", methods=["DELETE"])
 @blp.response(204)
 def delete_variable(variable_key: str):
     """Delete a variable."""

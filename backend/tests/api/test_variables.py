@@ -90,3 +90,11 @@ def test_bad_variable_requests_are_refused_and_change_nothing(
         assert field in response.json["errors"]
     assert client.get("/api/v1/variables/existing").json["value"] == "kept"
     assert client.get("/api/v1/variables").json["total_entries"] == 1
+
+
+def test_a_key_with_slashes_and_spaces_is_reachable_by_its_path(client):
+    assert (
+        client.post("/api/v1/variables", json={"key": "team/a b", "value": "x"}).status_code == 201
+    )
+    assert client.get("/api/v1/variables/team/a%20b").json["value"] == "x"
+    assert client.delete("/api/v1/variables/team/a%20b").status_code == 204
