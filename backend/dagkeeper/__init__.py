@@ -23,6 +23,10 @@ _AUTHORING = {
     "get_current_context": "dagkeeper.authoring.context",
     "TriggerRule": "dagkeeper.serialization.schemas",
     "WeightRule": "dagkeeper.serialization.schemas",
+    # run- and parse-time accessors that read the database (not authoring)
+    "Variable": "dagkeeper.sdk",
+    "Connection": "dagkeeper.sdk",
+    "BaseHook": "dagkeeper.sdk",
 }
 
 __all__ = list(_AUTHORING)

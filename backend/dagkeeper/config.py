@@ -45,6 +45,8 @@ class Settings:
     login_max_failures_user: int  # failed logins per username per window
     login_max_failures_address: int  # failed logins per client address per window
     login_failure_window: float  # seconds
+    fernet_key: str  # comma-separated; the first encrypts, any decrypts (key rotation)
+    default_pool_slots: int  # slots of ``default_pool`` when the database is created
 
 
 def _names(name: str) -> tuple[str, ...]:
@@ -107,12 +109,16 @@ def load_settings() -> Settings:
         login_max_failures_user=_int("DAGKEEPER_LOGIN_MAX_FAILURES_USER", 5),
         login_max_failures_address=_int("DAGKEEPER_LOGIN_MAX_FAILURES_ADDRESS", 20),
         login_failure_window=_float("DAGKEEPER_LOGIN_FAILURE_WINDOW", 900.0),
+        fernet_key=os.environ.get("DAGKEEPER_FERNET_KEY", ""),
+        default_pool_slots=_int("DAGKEEPER_DEFAULT_POOL_SLOTS", 128),
     )
 
 
 # The only DAGKEEPER_* variables a parse or task child process sees: user code
 # has no business with the database URL, the signing key or broker credentials.
 CHILD_VISIBLE = frozenset({"DAGKEEPER_HOME", "DAGKEEPER_DAGS_FOLDER", "DAGKEEPER_SECRET_NAMES"})
+# Variable and connection overrides are meant for DAG code (``Variable.get`` reads them).
+USER_PREFIXES = ("DAGKEEPER_VAR_", "DAGKEEPER_CONN_")
 
 
 def child_environment(environ: dict[str, str] | None = None) -> dict[str, str]:
@@ -121,7 +127,9 @@ def child_environment(environ: dict[str, str] | None = None) -> dict[str, str]:
     return {
         name: value
         for name, value in source.items()
-        if not name.startswith("DAGKEEPER_") or name in CHILD_VISIBLE
+        if not name.startswith("DAGKEEPER_")
+        or name in CHILD_VISIBLE
+        or name.startswith(USER_PREFIXES)
     }
 
 

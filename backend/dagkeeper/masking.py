@@ -8,7 +8,8 @@ as in Airflow's secrets masker. Two ways of hiding follow from that:
   rendered fields): the value under a secret name becomes ``***``;
 * by value, for free text (task logs, rendered strings): the runner collects
   the values that secret names held (environment, conf, params) and replaces
-  every occurrence of them.
+  every occurrence of them; so does every process for the connection passwords
+  and secret variables it handed out (:func:`remember_secret`).
 
 Imported by the runner and the API alike, so it depends on nothing of ours
 but the configuration.
@@ -110,6 +111,9 @@ class SecretValues:
         for value in environ.values():
             self.add(URL_PASSWORD.findall(value))
 
+    def values(self) -> list[str]:
+        return sorted(self._values)
+
     def redact(self, text: str) -> str:
         if not self._values:
             return text
@@ -130,3 +134,32 @@ class SecretValues:
         if isinstance(value, list | tuple):
             return [self._redact_strings(item) for item in value]
         return value
+
+
+_HANDED_OUT = SecretValues()  # connection passwords and secret variables this process read
+
+
+def process_secrets() -> SecretValues:
+    """The secret values this process knows of; the runner adds the task's own to them."""
+    return _HANDED_OUT
+
+
+def remember_secret(value: Any) -> None:
+    """Mask ``value`` (every leaf of a dict/list) wherever it appears later in this process."""
+    _HANDED_OUT.add(value)
+
+
+def mask_secrets(value: Any, key: str | None = None, secrets: Iterable[str] = ()) -> Any:
+    """``value`` kept under ``key`` (a variable key, a field name), fit to show.
+
+    Wholly masked when ``key`` looks secret; otherwise masked by name inside and
+    every string redacted of the secrets this process handed out and of ``secrets``
+    (stored ones the caller knows of, e.g. connection passwords for the web API).
+    """
+    if key is not None and looks_secret(key) and value not in (None, ""):
+        return MASK
+    known = _HANDED_OUT
+    if secrets:
+        known = SecretValues()
+        known.add([*_HANDED_OUT.values(), *secrets])
+    return known.redact_tree(value)

@@ -6,11 +6,14 @@ import { EmptyState } from "./components/EmptyState";
 import { Skeleton } from "./components/Skeleton";
 import { UserMenu } from "./components/UserMenu";
 import { AuditLog } from "./views/AuditLog/AuditLog";
+import { Connections } from "./views/Connections/Connections";
 import { DagPage } from "./views/Dag/DagPage";
 import { DagList } from "./views/DagList/DagList";
 import { ImportErrors } from "./views/ImportErrors/ImportErrors";
 import { Login } from "./views/Login/Login";
+import { Pools } from "./views/Pools/Pools";
 import { Tokens } from "./views/Tokens/Tokens";
+import { Variables } from "./views/Variables/Variables";
 
 export function App() {
   if (useLocation().pathname === "/login") return <Login />;
@@ -24,6 +27,9 @@ export function App() {
             <Route path="/import-errors" element={<ImportErrors />} />
             <Route path="/tokens" element={<Tokens />} />
             <Route path="/audit-log" element={<AuditLog />} />
+            <Route path="/variables" element={<Variables />} />
+            <Route path="/connections" element={<Connections />} />
+            <Route path="/pools" element={<Pools />} />
             <Route path="/dags/:dagId" element={<Navigate to="grid" replace />} />
             <Route path="/dags/:dagId/:tab" element={<DagPage />} />
             <Route
@@ -61,6 +67,9 @@ function Header() {
         </NavLink>
         <NavLink to="/import-errors">Import errors</NavLink>
         {me?.role === "admin" && <NavLink to="/audit-log">Audit log</NavLink>}
+        <NavLink to="/variables">Variables</NavLink>
+        <NavLink to="/connections">Connections</NavLink>
+        <NavLink to="/pools">Pools</NavLink>
       </nav>
       <div className="header-right">
         {!live.connected && live.enabled && (

@@ -15,7 +15,7 @@
  * DAG page `/dags/:dagId/<tab>`
  *   trigger-button         opens the trigger dialog (also one per DAG list row)
  *   trigger-submit         the dialog's submit; param fields are [data-param=<name>], their
- *                          messages field-error
+ *                          messages field-error, their description_md param-doc
  * Grid
  *   grid-cell              [data-task-id][data-run-id][data-state]: one task instance; data-state is
  *                          the state name ("success", "none" = no status) or "" when the run has no
@@ -48,6 +48,11 @@
  * Other views
  *   code-source, code-version; doc-md (Details); version-row [data-version]; run-row [data-run-id];
  *   import-error (one per failing file)
+ *   xcoms (the drawer's XCom section), xcom-entry [data-key]
+ * Variables, connections, pools (`/variables`, `/connections`, `/pools`)
+ *   managed-row [data-id]  one item; its cells [data-slots=running|queued|open|...] on pools
+ *   managed-add, managed-edit, managed-delete, managed-confirm (delete), managed-save (form);
+ *   form fields are [data-field=<name>], their messages field-error
  */
 export const TID = {
   dagList: "dag-list",
@@ -61,6 +66,7 @@ export const TID = {
   triggerButton: "trigger-button",
   triggerSubmit: "trigger-submit",
   fieldError: "field-error",
+  paramDoc: "param-doc",
   gridCell: "grid-cell",
   gridGroupCell: "grid-group-cell",
   gridRow: "grid-row",
@@ -109,4 +115,12 @@ export const TID = {
   tokenRow: "token-row",
   tokenRevoke: "token-revoke",
   auditRow: "audit-row",
+  xcoms: "xcoms",
+  xcomEntry: "xcom-entry",
+  managedRow: "managed-row",
+  managedAdd: "managed-add",
+  managedEdit: "managed-edit",
+  managedDelete: "managed-delete",
+  managedConfirm: "managed-confirm",
+  managedSave: "managed-save",
 } as const;

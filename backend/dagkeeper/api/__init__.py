@@ -19,6 +19,7 @@ from dagkeeper.config import load_settings
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
     from dagkeeper.api import (
+        connections,
         dag_runs,
         dags,
         debug,
@@ -27,11 +28,14 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         health,
         import_errors,
         login,
+        pools,
         spa,
         task_instances,
         tokens,
         ui,
         users,
+        variables,
+        xcoms,
     )  # fmt: skip
 
     app = Flask(__name__, static_folder=None)
@@ -44,8 +48,10 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.config.update(config or {})
 
     api = DagkeeperApi(app)
-    for blueprint in (health, dags, dag_runs, task_instances, import_errors, ui, login, users,
-                      tokens, event_logs):  # fmt: skip
+    for blueprint in (
+        health, dags, dag_runs, task_instances, xcoms, import_errors, ui, login, users,
+        tokens, event_logs, variables, connections, pools,
+    ):  # fmt: skip
         api.register_blueprint(blueprint.blp)
     app.register_blueprint(docs.bp)
     if app.config["DEBUG_MODULES"]:

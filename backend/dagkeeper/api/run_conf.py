@@ -1,6 +1,6 @@
 """Validate a trigger's run ``conf`` against the DAG's stored params (no DAG file needed).
 
-The rules (type, enum, minimum/maximum) are serialization's one param check;
+The rules (type or type list, format, enum, minimum/maximum) are serialization's one param check;
 this adds required-without-default and words messages keyed ``conf.<param>``.
 Keys the DAG does not declare pass through, as in Airflow; defaults are not
 merged here (the runner merges them).
@@ -14,6 +14,7 @@ from dagkeeper.serialization.params import param_problems
 
 MESSAGES = {
     "type": "must be of type {}",
+    "format": "must be {}",
     "enum": "must be one of {}",
     "minimum": "must be at least {}",
     "maximum": "must be at most {}",

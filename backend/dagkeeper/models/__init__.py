@@ -8,9 +8,11 @@ from dagkeeper.models.access import DagAccess
 from dagkeeper.models.auth import ApiToken, LoginAttempt, Role, Secret, User, UserSession, UserTeam
 from dagkeeper.models.base import Base, utcnow
 from dagkeeper.models.change import ChangeCounter, ChangeKind, ChangeLog, record_change
+from dagkeeper.models.connection import Connection
 from dagkeeper.models.dag import Dag, DagTag
 from dagkeeper.models.event_log import EventLog, Outcome, record_event
 from dagkeeper.models.log import TaskLog
+from dagkeeper.models.pool import DEFAULT_POOL, Pool
 from dagkeeper.models.run import DagRun, RunState, RunType
 from dagkeeper.models.task_instance import (
     RenderedTaskFields,
@@ -19,6 +21,7 @@ from dagkeeper.models.task_instance import (
     TaskState,
     archive_try,
 )
+from dagkeeper.models.variable import ParseVariableRead, Variable
 from dagkeeper.models.version import DagCode, DagFile, DagImportError, DagVersion
 from dagkeeper.models.xcom import RETURN_KEY, XCom
 
@@ -29,4 +32,5 @@ __all__ = [
     "DagImportError", "DagVersion", "RETURN_KEY", "XCom", "archive_try", "DagAccess", "ApiToken",
     "LoginAttempt", "Role", "Secret", "User", "UserSession", "UserTeam", "EventLog",
     "Outcome", "record_event",
+    "Connection", "DEFAULT_POOL", "Pool", "ParseVariableRead", "Variable",
 ]  # fmt: skip

@@ -27,7 +27,9 @@ from multiprocessing import context, forkserver, popen_forkserver, reduction, sp
 from multiprocessing.connection import wait
 from pathlib import Path
 
+from dagkeeper import db
 from dagkeeper.config import child_environment, load_settings
+from dagkeeper.models.encrypted import process_keys
 
 PRELOAD = [
     "dagkeeper.authoring",
@@ -57,6 +59,7 @@ class ParseResult:
     dags: list[ParsedDag] = field(default_factory=list)
     error: ImportFailure | None = None
     duration: float = 0.0
+    variables: list[str] = field(default_factory=list)  # Variable keys the file read
 
 
 class _Popen(popen_forkserver.Popen):
@@ -135,6 +138,8 @@ def _start(path: Path, folder: Path, timeout: float) -> _Child:
             child_environment(),
             load_settings().parse_memory_limit_mb * 1024**2,
             sender,
+            db.engine().url.render_as_string(hide_password=False),
+            process_keys(),
         ),
         name=f"dagkeeper-parse:{path.name}",
         daemon=True,
@@ -163,6 +168,7 @@ def _finish(child: _Child, folder: Path, payload: bytes | None, failure: str | N
     result = ParseResult(child.path, duration=time.monotonic() - child.started)
     if payload is not None:
         data = pickle.loads(payload)
+        result.variables = data.get("variables", [])
         if "error" in data:
             result.error = ImportFailure(data["error"]["message"], data["error"]["stacktrace"])
         else:

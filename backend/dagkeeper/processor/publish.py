@@ -30,6 +30,7 @@ from dagkeeper.models import (
     utcnow,
 )
 from dagkeeper.models.access import publish_grants
+from dagkeeper.models.variable import record_parse_reads
 from dagkeeper.next_run import last_interval, next_run, store_next_run, timetable_of
 from dagkeeper.processor.isolation import ImportFailure, ParsedDag, ParseResult
 from dagkeeper.processor.revision import Revision
@@ -133,6 +134,7 @@ def publish_file(
         if _set_import_error(session, fileloc, error, now):
             changes.append((None, ChangeKind.IMPORT_ERROR))
         _record_file(session, fileloc, content_hash(source), now, result.duration, dag_count)
+        record_parse_reads(session, fileloc, result.variables)
     session.flush()  # the next file of the batch queries what this one changed
     return publication
 
@@ -146,6 +148,7 @@ def _forget(session: Session, fileloc: str, changes: list[tuple[str | None, str]
     if session.execute(delete(DagImportError).where(DagImportError.fileloc == fileloc)).rowcount:
         changes.append((None, ChangeKind.IMPORT_ERROR))
     session.execute(delete(DagFile).where(DagFile.path == fileloc))
+    record_parse_reads(session, fileloc, ())
     session.flush()
     return [d.dag_id for d in dags]
 

@@ -25,6 +25,7 @@ from sqlalchemy import select
 
 from dagkeeper import db
 from dagkeeper.models import RETURN_KEY, TaskInstance, XCom
+from dagkeeper.sdk.templates import ConnectionAccessor, VariableAccessor
 from dagkeeper.serialization import jsonable
 
 
@@ -145,6 +146,8 @@ def build_context(dag: Any, task: Any, run: DagRunView, ti: TaskInstanceView) ->
         "params": params,
         "conf": run.conf,
         "macros": MACROS,
+        "var": VariableAccessor(),
+        "conn": ConnectionAccessor(),
     }
 
 

@@ -26,7 +26,7 @@ from dagkeeper.authoring.context import running
 from dagkeeper.authoring.exceptions import TaskSkipped
 from dagkeeper.authoring.loader import import_dag_file
 from dagkeeper.config import Settings, load_settings, private_environment_hidden
-from dagkeeper.masking import SecretValues
+from dagkeeper.masking import SecretValues, process_secrets
 from dagkeeper.models import (
     RETURN_KEY,
     ChangeKind,
@@ -87,7 +87,7 @@ def run_task_instance(dag_id: str, run_id: str, task_id: str, try_number: int) -
             file=sys.stderr,
         )
         return 0
-    secrets = SecretValues()
+    secrets = process_secrets()  # also what Variable/Connection reads hand out, as they do
     secrets.add_environment(os.environ)
     secrets.add_secret_names(claim.run.conf)
     heartbeat = max(0.2, min(5.0, settings.heartbeat_timeout / 3))

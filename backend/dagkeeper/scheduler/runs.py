@@ -20,7 +20,15 @@ from datetime import datetime
 from sqlalchemy import func, insert, or_, select
 from sqlalchemy.orm import Session
 
-from dagkeeper.models import ChangeKind, Dag, DagRun, RunState, RunType, TaskInstance
+from dagkeeper.models import (
+    DEFAULT_POOL,
+    ChangeKind,
+    Dag,
+    DagRun,
+    RunState,
+    RunType,
+    TaskInstance,
+)
 from dagkeeper.next_run import last_interval, next_run, store_next_run, timetable_of
 from dagkeeper.scheduler.documents import DocumentCache
 from dagkeeper.timetables import NextRun
@@ -193,6 +201,8 @@ def _create_task_instances(session: Session, documents: DocumentCache, run: DagR
             "try_number": 0,
             "max_tries": task.retries + 1,
             "state": None,
+            "pool": task.pool or DEFAULT_POOL,
+            "pool_slots": task.pool_slots,
         }
         for task in doc.tasks.values()
         if task.task_id not in existing

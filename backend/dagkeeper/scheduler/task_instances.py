@@ -29,6 +29,7 @@ from sqlalchemy.orm import Session
 
 from dagkeeper.executors import TaskKey
 from dagkeeper.models import ChangeKind, Dag, DagRun, RunState, TaskInstance, TaskState
+from dagkeeper.models.pool import free_pool_slots
 from dagkeeper.scheduler.documents import DocumentCache
 from dagkeeper.scheduler.trigger_rules import DONE, Decision, decide, run_state_from_leaves
 
@@ -93,12 +94,15 @@ def plan_task_instances(
             TaskInstance.state,
             TaskInstance.try_number,
             TaskInstance.next_try_at,
+            TaskInstance.pool,
+            TaskInstance.pool_slots,
         ).where(TaskInstance.dag_run_id.in_([r.id for r in runs]))
     ):
         tis_by_run[row.dag_run_id][row.task_id] = row
 
     active_per_dag: dict[str, int] = defaultdict(int)
     ready: list[tuple[int, TaskKey]] = []  # (effective priority weight, key)
+    pool_needs: dict[int, tuple[str, int]] = {}  # ti id -> (pool, slots) of ready ones
     for run in runs:
         cached = documents.get(session, run.dag_version_id)
         tis = tis_by_run.get(run.id, {})
@@ -150,12 +154,15 @@ def plan_task_instances(
             elif state == TaskState.SCHEDULED:
                 key = TaskKey(ti.id, ti.try_number, run.dag_id, run.run_id, task_id)
                 ready.append((cached.weights[task_id], key))
+                pool_needs[ti.id] = (ti.pool, ti.pool_slots)
         if all(s in DONE for s in states.values()):
             leaves = [states[t] for t in cached.leaves if t in states]
             plan.finished_runs.append((run.id, run_state_from_leaves(leaves)))
             plan.touched.add(run.dag_id)
     ready.sort(key=lambda item: -item[0])  # stable: runs and task order break ties
-    plan.to_queue = _choose(session, [key for _, key in ready], active_per_dag, free_slots)
+    plan.to_queue = _choose(
+        session, [key for _, key in ready], active_per_dag, free_slots, pool_needs
+    )
     return plan
 
 
@@ -204,11 +211,17 @@ _PAST_OK = (TaskState.SUCCESS, TaskState.SKIPPED)
 
 
 def _choose(
-    session: Session, ready: list[TaskKey], active_per_dag: dict[str, int], free_slots: int
+    session: Session,
+    ready: list[TaskKey],
+    active_per_dag: dict[str, int],
+    free_slots: int,
+    pool_needs: dict[int, tuple[str, int]],
 ) -> list[TaskKey]:
-    """The ready task instances that fit in parallelism and each DAG's max_active_tasks."""
+    """The ready task instances that fit in parallelism, each DAG's max_active_tasks and
+    their pool's open slots (a task naming a pool that does not exist waits for it)."""
     if free_slots <= 0 or not ready:
         return []
+    pool_slots = free_pool_slots(session)
     limits = dict(
         session.execute(
             select(Dag.dag_id, Dag.max_active_tasks).where(
@@ -222,6 +235,10 @@ def _choose(
             break
         if active_per_dag[key.dag_id] >= limits.get(key.dag_id, 16):
             continue
+        pool, slots = pool_needs[key.ti_id]
+        if pool_slots.get(pool, 0) < slots:
+            continue
+        pool_slots[pool] -= slots
         active_per_dag[key.dag_id] += 1
         chosen.append(key)
     return chosen

@@ -8,7 +8,9 @@ each words the problems for its reader.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
+from datetime import date, datetime, time
 from typing import Any
 
 TYPES: dict[str, tuple[type, ...]] = {
@@ -28,16 +30,46 @@ def _type_ok(value: Any, expected: str) -> bool:
     return isinstance(value, TYPES[expected])
 
 
+def _email(text: str) -> None:
+    if not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", text):
+        raise ValueError(text)
+
+
+# The ``format`` keywords a trigger form offers an input for: parser and what to say.
+FORMATS = {
+    "date": (date.fromisoformat, "a date (YYYY-MM-DD)"),
+    "date-time": (datetime.fromisoformat, "a date and time (ISO 8601)"),
+    "time": (time.fromisoformat, "a time (HH:MM or HH:MM:SS)"),
+    "email": (_email, "an email address"),
+}
+
+
+def _format_ok(value: Any, name: str | None) -> bool:
+    if not isinstance(value, str) or name not in FORMATS:
+        return True
+    try:
+        FORMATS[name][0](value)
+    except ValueError:
+        return False
+    return True
+
+
 def param_problems(value: Any, param: Mapping[str, Any]) -> list[tuple[str, Any]]:
     """``(rule, limit)`` for every rule of ``param`` that ``value`` breaks.
 
-    Rules are ``type``, ``enum``, ``minimum`` and ``maximum``; a value of the
-    wrong type is only reported as such.
+    Rules are ``type`` (one name or a list, as in JSON schema), ``format``,
+    ``enum``, ``minimum`` and ``maximum``; a value of the wrong type is only
+    reported as such, and nothing else applies to an allowed null.
     """
     expected = param.get("type")
-    if expected and not _type_ok(value, expected):
-        return [("type", expected)]
+    allowed = expected if isinstance(expected, list) else [expected] if expected else []
+    if allowed and not any(_type_ok(value, name) for name in allowed):
+        return [("type", " or ".join(allowed))]
+    if value is None:
+        return []
     problems: list[tuple[str, Any]] = []
+    if not _format_ok(value, param.get("format")):
+        problems.append(("format", FORMATS[param["format"]][1]))
     if param.get("enum") is not None and value not in param["enum"]:
         problems.append(("enum", param["enum"]))
     is_number = isinstance(value, int | float) and not isinstance(value, bool)

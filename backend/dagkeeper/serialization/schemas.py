@@ -68,9 +68,28 @@ class ScheduleSchema(_Strict):
             raise ValidationError(f"a {kind} schedule needs an expression", "expression")
 
 
+def param_type_problem(value) -> str | None:
+    """What is wrong with a JSON-schema ``type``: one name, or a list of distinct names such as
+    ``["null", "string"]``; None when nothing is."""
+    names = value if isinstance(value, list) else [value]
+    if not names or len(set(map(str, names))) != len(names):
+        return "must be a type name or a non-empty list of distinct type names"
+    if any(name not in PARAM_TYPES for name in names):
+        return f"valid types are {', '.join(PARAM_TYPES)}"
+    return None
+
+
+def _check_param_type(value) -> None:
+    problem = param_type_problem(value)
+    if problem:
+        raise ValidationError(problem)
+
+
 class ParamSchema(_Strict):
+    """Optional keywords (``description_md`` and after) are left out of a document when unset."""
+
     default = fields.Raw(required=True, allow_none=True)
-    type = fields.String(required=True, allow_none=True, validate=validate.OneOf(PARAM_TYPES))
+    type = fields.Raw(required=True, allow_none=True, validate=_check_param_type)
     description = fields.String(required=True, allow_none=True)
     title = fields.String(required=True, allow_none=True)
     enum = fields.List(fields.Raw(allow_none=True), required=True, allow_none=True)
@@ -78,6 +97,10 @@ class ParamSchema(_Strict):
     maximum = Number(required=True, allow_none=True)
     required = fields.Boolean(required=True)
     position = fields.Integer(required=True, validate=validate.Range(min=0))  # declared order
+    description_md = fields.String()
+    examples = fields.List(fields.Raw(allow_none=True))
+    values_display = fields.Dict(keys=fields.String(), values=fields.String())
+    format = fields.String(validate=validate.Length(1, 50))
 
 
 class TaskSchema(_Strict):
@@ -103,7 +126,7 @@ class TaskSchema(_Strict):
     wait_for_downstream = fields.Boolean()
     priority_weight = fields.Integer()
     weight_rule = fields.String(validate=validate.OneOf(WEIGHT_RULES))
-    pool = fields.String()
+    pool = fields.String(validate=validate.Length(1, 256))
     pool_slots = fields.Integer(validate=validate.Range(min=1))
     queue = fields.String(allow_none=True)
     executor_config = fields.Dict(keys=fields.String(), values=fields.Raw(allow_none=True))

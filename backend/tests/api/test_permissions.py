@@ -8,6 +8,7 @@ line; :func:`test_every_endpoint_is_in_the_table` fails until you do.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,7 +18,7 @@ from dagkeeper import db
 from dagkeeper.accounts.tokens import issue_token
 from dagkeeper.accounts.users import find_user
 from dagkeeper.api.auth import PUBLIC
-from dagkeeper.models import Role
+from dagkeeper.models import Connection, Pool, Role, Variable
 
 from .factories import add_user, bearer, grant, standard_dataset
 
@@ -105,6 +106,23 @@ ENDPOINTS = [
     E("POST", "/api/v1/tokens", VIEWER, 201, {"name": "ci"}),
     E("DELETE", "/api/v1/tokens/{own_token}", VIEWER, 204),
     E("GET", "/api/v1/eventLogs", ADMIN),
+    E("GET", f"{TI}/load/xcomEntries", VIEWER, guarded=True),
+    E("GET", f"{TI}/load/xcomEntries/missing", VIEWER, 404, guarded=True),
+    E("GET", "/api/v1/variables", OP),
+    E("POST", "/api/v1/variables", OP, 201, {"key": "v_{caller}", "value": "x"}),
+    E("GET", "/api/v1/variables/existing", OP),
+    E("PATCH", "/api/v1/variables/existing", OP, body={"value": "y"}),
+    E("DELETE", "/api/v1/variables/missing", OP, 404),
+    E("GET", "/api/v1/connections", OP),
+    E("POST", "/api/v1/connections", OP, 201, {"connection_id": "c_{caller}", "conn_type": "http"}),
+    E("GET", "/api/v1/connections/existing", OP),
+    E("PATCH", "/api/v1/connections/existing", OP, body={"host": "example.org"}),
+    E("DELETE", "/api/v1/connections/missing", OP, 404),
+    E("GET", "/api/v1/pools", VIEWER),
+    E("POST", "/api/v1/pools", OP, 201, {"name": "p_{caller}", "slots": 2}),
+    E("GET", "/api/v1/pools/existing", VIEWER),
+    E("PATCH", "/api/v1/pools/existing", OP, body={"slots": 3}),
+    E("DELETE", "/api/v1/pools/missing", OP, 404),
 ]  # fmt: skip
 
 
@@ -115,6 +133,9 @@ def _setup(endpoint: E) -> dict[str, str | None]:
     if endpoint.body is CREDENTIALS:
         add_user("pw-user", VIEWER, password=PASSWORD)  # hashing costs 0.1 s: only when used
     add_user("victim", VIEWER)
+    with db.transaction() as s:  # one of each row the operational endpoints manage
+        s.add_all([Variable(key="existing", value="x"), Pool(pool="existing", slots=1),
+                   Connection(conn_id="existing", conn_type="http")])  # fmt: skip
     tokens: dict[str, str | None] = {"anonymous": None}
     for caller, spec in CALLERS.items():
         if spec is not None:
@@ -135,8 +156,9 @@ def test_each_caller_gets_the_status_its_role_and_grants_allow(app, endpoint):
     # Refusals first: a write that succeeds changes what the next caller finds.
     for caller in sorted(CALLERS, key=lambda c: endpoint.expected(c) < 400):
         path = endpoint.path.replace("{own_token}", _own_token(caller))
+        body = json.loads(json.dumps(endpoint.body).replace("{caller}", caller))
         with bearer(app, tokens[caller]).open(
-            path, method=endpoint.method, json=endpoint.body
+            path, method=endpoint.method, json=body
         ) as response:  # closed here: file responses (the SPA shell) hold an open file
             seen[caller], wanted[caller] = response.status_code, endpoint.expected(caller)
     assert seen == wanted

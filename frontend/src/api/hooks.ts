@@ -19,6 +19,7 @@ import type {
   TaskInstanceCollection,
   TaskInstanceDetail,
   TriggerRequest,
+  XComCollection,
 } from "./types";
 
 const enc = encodeURIComponent;
@@ -118,6 +119,14 @@ export function useTaskInstance(dagId: string, runId: string, taskId: string) {
     queryKey: keys.dagTopic(dagId, "ti", runId, taskId),
     queryFn: ({ signal }) => request<TaskInstanceDetail>(`${runPath(dagId, runId)}/taskInstances/${enc(taskId)}`, { signal }),
     placeholderData: keepPreviousData,
+  });
+}
+
+/** The task instance's XComs; under the "ti" topic so a run change refetches them. */
+export function useXComs(dagId: string, runId: string, taskId: string) {
+  return useQuery({
+    queryKey: keys.dagTopic(dagId, "ti", runId, taskId, "xcoms"),
+    queryFn: ({ signal }) => request<XComCollection>(`${runPath(dagId, runId)}/taskInstances/${enc(taskId)}/xcomEntries`, { signal }),
   });
 }
 

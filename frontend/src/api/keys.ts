@@ -14,4 +14,6 @@ export const keys = {
   dagTopic: (dagId: string, topic: DagTopic, ...rest: unknown[]) => ["dag", dagId, topic, ...rest] as const,
   importErrors: (params?: object) => (params ? (["importErrors", params] as const) : (["importErrors"] as const)),
   health: () => ["health"] as const,
+  /** Variables, connections and pools: stored settings, refetched after each write and on focus. */
+  managed: (resource: string, ...rest: unknown[]) => ["managed", resource, ...rest] as const,
 };

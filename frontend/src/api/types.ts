@@ -49,5 +49,13 @@ export type Change = S["Change"];
 export type ChangeKind = Change["kind"];
 export type ChangesResponse = S["Changes"];
 export type Health = S["Health"];
+export type Variable = S["Variable"];
+export type VariableCollection = S["VariableCollection"];
+export type Connection = S["Connection"];
+export type ConnectionCollection = S["ConnectionCollection"];
+export type Pool = S["Pool"];
+export type PoolCollection = S["PoolCollection"];
+export type XCom = S["XCom"];
+export type XComCollection = S["XComCollection"];
 /** The problem+json body; `detail`/`type` may be absent when the error did not come from our API. */
 export type Problem = Omit<S["Problem"], "detail" | "type"> & Partial<Pick<S["Problem"], "detail" | "type">>;

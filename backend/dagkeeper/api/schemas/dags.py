@@ -74,8 +74,16 @@ class DagCollection(Strict):
 
 
 class ParamSchema(Strict):
+    """A DAG param; the keywords from ``description_md`` on are present only when set."""
+
     default = fields.Raw(**R, allow_none=True)
-    type = nullable(fields.String)
+    type = fields.Raw(
+        **R, allow_none=True,
+        metadata={
+            "description": 'a JSON-schema type name or a list of them (["null", "string"])',
+            "oneOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}}],
+        },
+    )  # fmt: skip
     description = nullable(fields.String)
     title = nullable(fields.String)
     enum = nullable(fields.List, fields.Raw(allow_none=True))
@@ -83,6 +91,12 @@ class ParamSchema(Strict):
     maximum = nullable(fields.Float)
     required = fields.Boolean(**R)
     position = fields.Integer(**R)
+    description_md = fields.String(metadata={"description": "Markdown shown with the field"})
+    examples = fields.List(fields.Raw(allow_none=True), metadata={"description": "suggestions"})
+    values_display = fields.Dict(
+        keys=fields.String(), values=fields.String(), metadata={"description": "enum labels"}
+    )
+    format = fields.String(metadata={"description": "date, date-time, time, email, multiline"})
 
 
 class DagDetailsSchema(DagSchema):

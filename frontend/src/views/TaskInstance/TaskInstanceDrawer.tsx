@@ -11,6 +11,7 @@ import { formatDate, formatDuration } from "../../lib/format";
 import { intParam, useUrlState } from "../../lib/useSearchParam";
 import { TID } from "../../testids";
 import { useLogTail } from "./useLogTail";
+import { XComs } from "./XComs";
 
 /** A task instance: attributes, rendered templates, tries, the selected try's log and actions. */
 export function TaskInstanceDrawer({
@@ -79,6 +80,7 @@ function TaskInstanceBody({ dagId, ti }: { dagId: string; ti: TaskInstanceDetail
           </dl>
         </details>
       )}
+      {ti.try_number > 0 && <XComs dagId={dagId} runId={ti.run_id} taskId={ti.task_id} />}
       <h3>Tries</h3>
       {ti.tries.length === 0 ? (
         <p className="muted small">Not started yet.</p>
