@@ -57,4 +57,5 @@ def shape(schema: type[Schema], **sources: Any) -> Dump:
     params = ", ".join(["obj", "/", *(["*", *given] if given else [])])
     code = f"def dump({params}):\n    return {{" + ", ".join(items) + "}\n"
     exec(compile(code, f"<shape of {schema.__name__}>", "exec"), scope)  # noqa: S102
-    return scope["dump"]
+    dump: Dump = scope["dump"]
+    return dump

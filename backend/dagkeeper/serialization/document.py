@@ -61,7 +61,8 @@ def normalise(doc: dict[str, Any]) -> dict[str, Any]:
     doc["task_groups"] = sorted(doc["task_groups"], key=lambda g: g["group_id"])
     doc["edges"] = sorted({(u, d) for u, d in doc["edges"]})
     doc["edges"] = [list(e) for e in doc["edges"]]
-    return jsonable(doc)
+    normalised: dict[str, Any] = jsonable(doc)
+    return normalised
 
 
 class DocumentError(ValueError):
