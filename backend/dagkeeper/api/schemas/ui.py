@@ -61,6 +61,9 @@ class StructureSchema(Strict):
 class GridQuery(Strict):
     limit = fields.Integer(load_default=25, validate=validate.Range(min=1, max=1000))
     before = fields.String(metadata={"description": "run_id: only runs older than this one"})
+    run_id = fields.String(
+        metadata={"description": "only this run, rows in its own version's tree order"}
+    )
 
 
 class GridRunSchema(Strict):

@@ -4,7 +4,7 @@ import { type ZoomBehavior, type ZoomTransform, zoom, zoomIdentity } from "d3-zo
 import { memo, useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { TID } from "../../testids";
 import { type StateName, stateStyle } from "../../theme/states";
-import type { LayoutResult } from "./runLayout";
+import type { LayoutResult } from "./graphLayout";
 
 /** Below this zoom, labels are unreadable anyway; skipping them keeps 2,000 nodes cheap. */
 const LABEL_MIN_SCALE = 0.45;
