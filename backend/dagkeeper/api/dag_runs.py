@@ -7,7 +7,6 @@ scheduler starts it. The web server never runs tasks.
 from __future__ import annotations
 
 import json
-from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -42,13 +41,10 @@ blp = Blueprint(
 )
 
 
-run_shape = shape(
+# run_dict(run, version_number)
+run_dict = shape(
     schemas.RunSchema, conf=lambda run: mask_by_name(json.loads(run.conf)), version_number=GIVEN
 )
-
-
-def run_dict(run: DagRun, version_number: int) -> dict[str, Any]:
-    return run_shape(run, version_number=version_number)
 
 
 @blp.route("")

@@ -45,19 +45,20 @@ details_shape = shape(
 )  # fmt: skip
 
 
-def dag_dict(dag, tags: list[str], runs: list, dump=dag_shape, **given) -> dict[str, Any]:
+def dag_dict(dag, tags: list[str], runs: list) -> dict[str, Any]:
     """``dag`` is a Dag or a row of its columns (the list reads plain rows)."""
     recent = [run_brief(r) for r in runs]
-    latest = recent[-1] if recent else None
-    return dump(dag, tags=tags, recent_runs=recent, latest_run=latest, **given)
+    return dag_shape(dag, tags=tags, latest_run=recent[-1] if recent else None, recent_runs=recent)
 
 
 def one_dag(dag: Dag, dump=dag_shape, **given) -> dict[str, Any]:
+    """One DAG as in the list; ``dump`` and ``given``: a wider shape and its extra values."""
     s = session()
-    return dag_dict(
-        dag, queries.tags_of(s, [dag.dag_id])[dag.dag_id],
-        queries.recent_runs_of(s, [dag.dag_id])[dag.dag_id], dump, **given,
-    )  # fmt: skip
+    recent = [run_brief(r) for r in queries.recent_runs_of(s, [dag.dag_id])[dag.dag_id]]
+    tags = queries.tags_of(s, [dag.dag_id])[dag.dag_id]
+    return dump(
+        dag, tags=tags, latest_run=recent[-1] if recent else None, recent_runs=recent, **given
+    )
 
 
 @blp.route("")

@@ -24,11 +24,11 @@ Dump = Callable[..., dict[str, Any]]
 
 
 def shape(schema: type[Schema], **sources: Any) -> Dump:
-    """``shape(Schema, name=source, ...)`` -> ``dump(obj, *, given...)``: the schema's fields.
+    """``shape(Schema, name=source, ...)`` -> ``dump(obj, given...)``: the schema's fields.
 
     A field's source is the attribute of the same name by default (passed
     through ``iso`` for date-times), another attribute's name (a ``str``), a
-    callable of the object, or :data:`GIVEN` (a keyword argument of ``dump``).
+    callable of the object, or :data:`GIVEN` (an argument of ``dump``, in schema order).
     A nested field needs a source.
     """
     declared = schema().fields
@@ -54,7 +54,8 @@ def shape(schema: type[Schema], **sources: Any) -> Dump:
         else:
             value = f"obj.{source}"
         items.append(f"{name!r}: {value}")
-    params = ", ".join(["obj", "/", *(["*", *given] if given else [])])
+    params = ", ".join(["obj", "/", *given])
     code = f"def dump({params}):\n    return {{" + ", ".join(items) + "}\n"
     exec(compile(code, f"<shape of {schema.__name__}>", "exec"), scope)  # noqa: S102
-    return scope["dump"]
+    dump: Dump = scope["dump"]
+    return dump

@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 import json
 from contextlib import nullcontext
-from typing import Any
 
 from flask import request
 from sqlalchemy import func, select
@@ -41,12 +40,8 @@ TI_PATH = "/dagRuns/<run_id>/taskInstances/<task_id>"
 MAX_LOG_CHARS = schemas.MAX_LOG_CHARS
 
 
-ti_shape = shape(schemas.TaskInstanceSchema, run_id=GIVEN)
+ti_dict = shape(schemas.TaskInstanceSchema, run_id=GIVEN)  # ti_dict(ti, run_id)
 try_dict = shape(schemas.TrySchema)
-
-
-def ti_dict(ti: TaskInstance, run_id: str) -> dict[str, Any]:
-    return ti_shape(ti, run_id=run_id)
 
 
 @blp.route("/dagRuns/<run_id>/taskInstances")

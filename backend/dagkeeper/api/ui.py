@@ -75,7 +75,13 @@ def structure(args, dag_id: str):
 @blp.arguments(schemas.GridQuery, location="query")
 @blp.response(200, schemas.GridSchema)
 def grid(args, dag_id: str):
-    """The newest runs and, per task in tree order, one state character per run."""
+    """The newest runs and, per task in tree order, one state character per run.
+
+    With ``run_id``, only that run, its rows in the tree order of the version it ran
+    with (what the graph colours a chosen run's structure from).
+    """
+    if "before" in args and "run_id" in args:
+        abort(400, "give before or run_id, not both", {"run_id": ["conflicts with before"]})
     dag = get_dag_or_404(dag_id)
     s = session()
     before = None
@@ -87,8 +93,13 @@ def grid(args, dag_id: str):
         )
         if before is None:
             not_found(f"run {args['before']!r} of DAG {dag_id!r}")
-    runs, has_more = queries.grid_runs(s, dag_id, args["limit"], before)
-    order = s.scalar(select(DagVersion.task_order).where(DagVersion.id == dag.current_version_id))
+    runs, has_more = queries.grid_runs(s, dag_id, args["limit"], before, args.get("run_id"))
+    version_id, version_number = dag.current_version_id, dag.version_number
+    if "run_id" in args:
+        if not runs:
+            not_found(f"run {args['run_id']!r} of DAG {dag_id!r}")
+        version_id, version_number = runs[0].dag_version_id, runs[0].version_number
+    order = s.scalar(select(DagVersion.task_order).where(DagVersion.id == version_id))
     task_ids = json.loads(order) if order else []
     width = len(runs)
     column = {run.id: i for i, run in enumerate(runs)}
@@ -100,7 +111,7 @@ def grid(args, dag_id: str):
             cells[start + column[dag_run_id]] = CODE_OF_STATE.get(state, DASH)
     body = {
         "dag_id": dag_id,
-        "version_number": dag.version_number,
+        "version_number": version_number,
         "runs": [grid_run(r) for r in runs],
         "has_more": has_more,
         "task_ids": task_ids,

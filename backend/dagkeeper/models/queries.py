@@ -230,12 +230,14 @@ def get_task_instance(
 
 
 def grid_runs(
-    session: Session, dag_id: str, limit: int, before: datetime | None
+    session: Session, dag_id: str, limit: int, before: datetime | None, run_id: str | None = None
 ) -> tuple[list[Row], bool]:
-    """The newest ``limit`` runs (optionally older than ``before``), oldest first."""
+    """The newest ``limit`` runs (optionally older than ``before``, or just ``run_id``), oldest first."""
     conditions = [DagRun.dag_id == dag_id]
     if before is not None:
         conditions.append(DagRun.logical_date < before)
+    if run_id is not None:
+        conditions.append(DagRun.run_id == run_id)
     rows = session.execute(
         select(
             DagRun.id,
@@ -245,6 +247,7 @@ def grid_runs(
             DagRun.logical_date,
             DagRun.start_date,
             DagRun.end_date,
+            DagRun.dag_version_id,
             DagVersion.version_number,
         )
         .join(DagVersion, DagVersion.id == DagRun.dag_version_id)

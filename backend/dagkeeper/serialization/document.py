@@ -63,7 +63,8 @@ def normalise(doc: dict[str, Any]) -> dict[str, Any]:
     doc["edges"] = [list(e) for e in doc["edges"]]
     if "edge_labels" in doc:
         doc["edge_labels"] = sorted([list(e) for e in doc["edge_labels"]])
-    return jsonable(doc)
+    normalised: dict[str, Any] = jsonable(doc)
+    return normalised
 
 
 class DocumentError(ValueError):

@@ -7,6 +7,7 @@ bytes back into the plain typed objects of :mod:`dagkeeper.serialization.documen
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import Any
 
 from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
 
@@ -60,7 +61,7 @@ class ScheduleSchema(_Strict):
     seconds = fields.Integer(required=True, allow_none=True)
 
     @validates_schema
-    def _consistent(self, data, **_):
+    def _consistent(self, data: dict[str, Any], **_: Any) -> None:
         kind = data["kind"]
         if kind == "timedelta" and not data.get("seconds"):
             raise ValidationError("a timedelta schedule needs positive seconds", "seconds")
@@ -185,7 +186,7 @@ class DagDocumentSchema(_Strict):
     )  # [upstream, downstream, label]
 
     @validates_schema
-    def _references(self, data, **_):
+    def _references(self, data: dict[str, Any], **_: Any) -> None:
         """Edges and group memberships must name tasks and groups that exist."""
         task_ids = {t["task_id"] for t in data["tasks"]}
         group_ids = {g["group_id"] for g in data["task_groups"]}

@@ -2245,13 +2245,19 @@ export interface paths {
             };
             cookie?: never;
         };
-        /** The newest runs and, per task in tree order, one state character per run. */
+        /**
+         * The newest runs and, per task in tree order, one state character per run.
+         * @description With ``run_id``, only that run, its rows in the tree order of the version it ran
+         *     with (what the graph colours a chosen run's structure from).
+         */
         get: {
             parameters: {
                 query?: {
                     limit?: number;
                     /** @description run_id: only runs older than this one */
                     before?: string;
+                    /** @description only this run, rows in its own version's tree order */
+                    run_id?: string;
                 };
                 header?: never;
                 path: {

@@ -70,6 +70,9 @@ class StructureSchema(Strict):
 class GridQuery(Strict):
     limit = query_int(1, 1000, load_default=25)
     before = fields.String(metadata={"description": "run_id: only runs older than this one"})
+    run_id = fields.String(
+        metadata={"description": "only this run, rows in its own version's tree order"}
+    )
 
 
 class GridRunSchema(Strict):

@@ -5,8 +5,8 @@ import { memo, useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { roleMark } from "../../lib/roles";
 import { TID } from "../../testids";
 import { type StateName, stateStyle } from "../../theme/states";
+import type { LayoutResult } from "./graphLayout";
 import { LABEL_HEIGHT, labelWidth } from "./layoutInput";
-import type { LayoutResult } from "./runLayout";
 
 /** Below this zoom, labels are unreadable anyway; skipping them keeps 2,000 nodes cheap. */
 const LABEL_MIN_SCALE = 0.45;

@@ -3,6 +3,7 @@ import { useGrid, useStructure } from "../../api/hooks";
 import type { GridResponse, Structure } from "../../api/types";
 import { EmptyState } from "../../components/EmptyState";
 import { ErrorPanel } from "../../components/ErrorPanel";
+import { GroupToggles } from "../../components/GroupToggles";
 import { Skeleton } from "../../components/Skeleton";
 import { StateLegend } from "../../components/StateLegend";
 import { formatDate, formatDuration } from "../../lib/format";
@@ -175,21 +176,11 @@ function GridTable({ grid, structure, stale }: { dagId: string; grid: GridRespon
 
   return (
     <div className="grid-frame">
-      <div className="grid-actions small">
-        {structure.groups.length > 0 && (
-          <>
-            <button type="button" className="link-button" onClick={() => setAll(true)}>
-              expand all
-            </button>
-            <button type="button" className="link-button" onClick={() => setAll(false)}>
-              collapse all
-            </button>
-          </>
-        )}
+      <GroupToggles hasGroups={structure.groups.length > 0} setAll={setAll}>
         <span className="muted">
           {grid.task_ids.length.toLocaleString()} tasks · {grid.runs.length} runs · ↑↓←→ to move
         </span>
-      </div>
+      </GroupToggles>
       <div
         ref={scroller}
         className={stale ? "grid-scroll loading" : "grid-scroll"}

@@ -1,4 +1,4 @@
-/** dagre, or d3-dag for big graphs, over a LayoutInput; runs inside layout.worker.ts (and in tests, in Node). */
+/** Places a graph: dagre, or d3-dag for big graphs, over a LayoutInput; runs inside layout.worker.ts (and in tests, in Node). */
 import dagre from "@dagrejs/dagre";
 import { largeLayout } from "./largeLayout";
 import {
@@ -40,7 +40,7 @@ export interface LayoutResult {
 const DAGRE_MAX_NODES = 400;
 const DAGRE_MAX_EDGES = 1200;
 
-export function runLayout(input: LayoutInput): LayoutResult {
+export function layOutGraph(input: LayoutInput): LayoutResult {
   if (input.nodes.length > DAGRE_MAX_NODES || input.edges.length > DAGRE_MAX_EDGES) return largeLayout(input);
   return dagreLayout(input);
 }
