@@ -69,7 +69,7 @@ class ScheduleSchema(_Strict):
             raise ValidationError(f"a {kind} schedule needs an expression", "expression")
 
 
-def param_type_problem(value) -> str | None:
+def param_type_problem(value: Any) -> str | None:
     """What is wrong with a JSON-schema ``type``: one name, or a list of distinct names such as
     ``["null", "string"]``; None when nothing is."""
     names = value if isinstance(value, list) else [value]
@@ -80,7 +80,7 @@ def param_type_problem(value) -> str | None:
     return None
 
 
-def _check_param_type(value) -> None:
+def _check_param_type(value: Any) -> None:
     problem = param_type_problem(value)
     if problem:
         raise ValidationError(problem)
