@@ -88,6 +88,7 @@ class Scanner:
         self.root: Path | None = None
         self._read: dict[Path, tuple[FileState, str]] = {}
         self._missing_since: dict[str, float] = {}
+        self._not_before: dict[Path, float] = {}  # files that would hide DAGs wait till then
 
     def run(
         self,
@@ -137,15 +138,18 @@ class Scanner:
         batch, freed = self._complete_results(root, results, to_parse, gone, outcome)
         if freed:
             # DAG ids were released: files that failed only because another file
-            # owned one of them may take them over, in the same transaction.
+            # owned one of them, or that lost one to a file that is gone now, may
+            # take them over, in the same transaction.
             busy = {root / loc for loc, what in outcome.items() if what != "unchanged"}
-            retry = self._files_with_errors(root, exclude=busy)
+            retry = self._files_to_retry(root, exclude=busy)
             retried = self._parse(root, retry, None)
             more, _ = self._complete_results(root, retried, retry, [], outcome)
             batch += more
-        if os.path.realpath(self.folder) != str(root):
-            # Swapped while this pass read the old revision: publish none of it.
-            self.waiting |= {*outcome, *gone}
+        swapped = os.path.realpath(self.folder) != str(root)
+        if swapped or (trusted and "waiting" in outcome.values()):
+            # Swapped again while this pass read the old revision, or part of a new
+            # revision could not be read: publish none of it, and read it all again.
+            self.root = None
             batch, gone = [], []
         summary = ScanSummary(deleted=len(gone))
         for publication in publish_batch(root, batch, gone, revision):
@@ -192,6 +196,8 @@ class Scanner:
         """The file's bytes and stat if it changed, None if unchanged; raises _Waiting."""
         if self.tracker is not None and self.tracker.is_writing(path):
             raise _Waiting
+        if time.monotonic() < self._not_before.get(path, 0.0):
+            raise _Waiting
         before = FileState.of(path)
         if before is None:
             raise _Waiting  # vanished meanwhile; the next pass decides
@@ -199,7 +205,7 @@ class Scanner:
         if not force and cached is not None and cached == (before, known_hash):
             return None
         proved = trusted or (self.tracker is not None and self.tracker.proved_complete(path))
-        if before.quiet_for() < (EVENT_LAG if proved else self.settle):
+        if not trusted and before.quiet_for() < (EVENT_LAG if proved else self.settle):
             raise _Waiting
         try:
             source = path.read_bytes()
@@ -243,13 +249,16 @@ class Scanner:
             dropped = (
                 set() if result.error else owned.get(loc, set()) - {d.dag_id for d in result.dags}
             )
-            if self._changed_since(result.path, before) or (
-                dropped and before.quiet_for() < self.settle
-            ):
-                # Changed since it was read, or it hides DAGs and may be a truncated
-                # file still being written: look again once it settled.
+            if self._changed_since(result.path, before):
                 outcome[loc] = "waiting"
                 continue
+            if dropped and before.quiet_for() < self.settle:
+                # It hides DAGs and may be a truncated file still being written:
+                # look again once it was quiet for the settle window.
+                self._not_before[result.path] = time.monotonic() + self.settle - before.quiet_for()
+                outcome[loc] = "waiting"
+                continue
+            self._not_before.pop(result.path, None)
             outcome[loc] = "parsed"
             freed |= bool(dropped)
             batch.append((result.path, source, result))
@@ -274,13 +283,21 @@ class Scanner:
                 owned.setdefault(fileloc, set()).add(dag_id)
         return owned
 
-    def _files_with_errors(
+    def _files_to_retry(
         self, root: Path, exclude: set[Path]
     ) -> dict[Path, tuple[bytes, FileState]]:
+        """Files with import errors, and files that define more DAGs than they own."""
+        owned = (
+            select(func.count())
+            .select_from(Dag)
+            .where(Dag.fileloc == DagFile.path, Dag.is_active)
+            .scalar_subquery()
+        )
         with read_session() as session:
-            filelocs = session.scalars(select(DagImportError.fileloc)).all()
+            filelocs = set(session.scalars(select(DagImportError.fileloc)))
+            filelocs |= set(session.scalars(select(DagFile.path).where(DagFile.dag_count > owned)))
         retry = {}
-        for loc in filelocs:
+        for loc in sorted(filelocs):
             path = root / loc
             if path in exclude or not path.is_file():
                 continue
@@ -309,9 +326,9 @@ def scan(
     locs = None if only is None else [_fileloc(scanner.folder, Path(p)) for p in only]
     summary = scanner.run(locs, force=force, progress=progress)
     deadline = time.monotonic() + ONE_SHOT_PATIENCE
-    while scanner.waiting and time.monotonic() < deadline:
+    while (scanner.waiting or scanner.root is None) and time.monotonic() < deadline:
         time.sleep(max(0.05, scanner.settle / 4))
-        again = scanner.run([], force=force, progress=progress)
+        again = scanner.run(None if scanner.root is None else [], force=force, progress=progress)
         summary.parsed += again.parsed
         summary.unchanged += again.unchanged
         summary.waiting = again.waiting

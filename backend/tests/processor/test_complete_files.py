@@ -13,6 +13,7 @@ import time
 import pytest
 
 from dagkeeper.processor.watch import watch
+from dagkeeper.testing.writers import write_in_place
 
 from .helpers import dag_source, dags, versions, write
 
@@ -64,23 +65,6 @@ class Sampler:
     def __exit__(self, *exc):
         self.stop.set()
         self.thread.join()
-
-
-def write_in_place(path, text: str, pauses: list[float]) -> None:
-    """Truncate, then write whole lines in ``len(pauses) + 1`` chunks, pausing in between.
-
-    Each chunk ends a line, so every prefix is valid Python: the imports alone
-    (no DAG at all), then the DAG with only its first tasks.
-    """
-    lines = text.splitlines(keepends=True)
-    cuts = [4 + (len(lines) - 4) * n // len(pauses) for n in range(len(pauses))] + [len(lines)]
-    with open(path, "w") as f:
-        start = 0
-        for cut, pause in zip(cuts, [*pauses, 0.0], strict=True):
-            f.write("".join(lines[start:cut]))
-            f.flush()
-            time.sleep(pause)
-            start = cut
 
 
 def test_in_place_writes_never_hide_the_dag_or_publish_half_a_file(watching):
