@@ -11,7 +11,9 @@ import threading
 import time
 
 import pytest
+from watchdog.observers.api import BaseObserver, EventEmitter
 
+from dagkeeper.processor import watch as watch_module
 from dagkeeper.processor.watch import watch
 from dagkeeper.testing.writers import write_in_place
 
@@ -95,3 +97,30 @@ def test_file_that_stays_empty_removes_its_dags_after_the_settle_window(watching
     path.write_text("")
     wait_for(lambda: not dags()["emptied"][1])
     assert dags()["emptied"] == ("emptied.py", False, False, 1)
+
+
+class _NoEvents(EventEmitter):
+    """A file system that reports nothing (an NFS mount, a full event queue)."""
+
+    def queue_events(self, timeout: float) -> None:
+        time.sleep(timeout)
+
+
+def test_periodic_rescan_keeps_a_folder_without_events_in_step(db, dags_folder, monkeypatch):
+    monkeypatch.setattr(watch_module, "Observer", lambda: BaseObserver(_NoEvents))
+    path = write(dags_folder, "quiet.py", dag_source("quiet"))
+    stop = threading.Event()
+    thread = threading.Thread(
+        target=watch, args=(dags_folder,), kwargs={"rescan_interval": 0.5, "stop": stop}
+    )
+    thread.start()
+    try:
+        wait_for(lambda: "quiet" in dags())
+        write_in_place(path, dag_source("quiet", tasks=TASKS), [0.1])
+        wait_for(lambda: versions("quiet")[-1][2] == len(TASKS))
+        path.unlink()
+        wait_for(lambda: not dags()["quiet"][1])
+    finally:
+        stop.set()
+        thread.join(20)
+    assert [count for _, _, count in versions("quiet")] == [2, len(TASKS)]
