@@ -89,6 +89,7 @@ class Scanner:
         self._read: dict[Path, tuple[FileState, str]] = {}
         self._missing_since: dict[str, float] = {}
         self._not_before: dict[Path, float] = {}  # files that would hide DAGs wait till then
+        self._retry: set[str] = set()  # to parse again even if unchanged: a DAG id was freed
 
     def run(
         self,
@@ -126,7 +127,9 @@ class Scanner:
         for loc, path in present.items():
             self._missing_since.pop(loc, None)
             try:
-                read = self._read_complete(path, known.get(loc), force=force, trusted=trusted)
+                read = self._read_complete(
+                    path, known.get(loc), force=force or loc in self._retry, trusted=trusted
+                )
             except _Waiting:
                 outcome[loc] = "waiting"
                 continue
@@ -199,6 +202,8 @@ class Scanner:
         if time.monotonic() < self._not_before.get(path, 0.0):
             raise _Waiting
         before = FileState.of(path)
+        if before is None and trusted:
+            return None  # a broken link in a swapped-in revision: no file to read
         if before is None:
             raise _Waiting  # vanished meanwhile; the next pass decides
         cached = self._read.get(path)
@@ -210,6 +215,8 @@ class Scanner:
         try:
             source = path.read_bytes()
         except OSError:
+            if trusted:
+                return None  # unreadable: keep what was published, never block the swap
             raise _Waiting from None
         if FileState.of(path) != before:
             raise _Waiting  # changed while it was read
@@ -259,6 +266,7 @@ class Scanner:
                 outcome[loc] = "waiting"
                 continue
             self._not_before.pop(result.path, None)
+            self._retry.discard(loc)
             outcome[loc] = "parsed"
             freed |= bool(dropped)
             batch.append((result.path, source, result))
@@ -304,6 +312,8 @@ class Scanner:
             try:
                 read = self._read_complete(path, None, force=True, trusted=False)
             except _Waiting:
+                self._retry.add(loc)  # still being written: parse it once it is complete
+                self.waiting.add(loc)
                 continue
             if read is not None:
                 retry[path] = read

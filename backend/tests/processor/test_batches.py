@@ -19,8 +19,7 @@ from dagkeeper.processor.scan import Scanner, scan
 from dagkeeper.processor.watch import watch
 from dagkeeper.testing.writers import swap_symlink
 
-from .helpers import dag_source, dags, import_errors, token, versions, write
-from .test_complete_files import wait_for
+from .helpers import dag_source, dags, import_errors, token, versions, wait_for, write
 
 OTHER = dag_source("other").split("\n\n", 1)[1]  # a second DAG, to append to a file
 

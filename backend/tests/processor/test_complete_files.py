@@ -17,18 +17,9 @@ from dagkeeper.processor import watch as watch_module
 from dagkeeper.processor.watch import watch
 from dagkeeper.testing.writers import write_in_place
 
-from .helpers import dag_source, dags, versions, write
+from .helpers import dag_source, dags, versions, wait_for, write
 
 TASKS = tuple(f"t{i}" for i in range(10))
-
-
-def wait_for(condition, seconds: float = 20.0):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if condition():
-            return
-        time.sleep(0.02)
-    raise AssertionError("condition not met before the deadline")
 
 
 @pytest.fixture
