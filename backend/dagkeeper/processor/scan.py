@@ -86,9 +86,9 @@ class Scanner:
         self.defer_deletes = defer_deletes
         self.waiting: set[str] = set()  # filelocs to look at again
         self.root: Path | None = None
-        self._read: dict[Path, tuple[FileState, str]] = {}
+        self._read: dict[str, tuple[FileState, str]] = {}  # path -> stat, hash it vouches for
         self._missing_since: dict[str, float] = {}
-        self._not_before: dict[Path, float] = {}  # files that would hide DAGs wait till then
+        self._not_before: dict[str, float] = {}  # files that would hide DAGs wait till then
         self._retry: set[str] = set()  # to parse again even if unchanged: a DAG id was freed
 
     def run(
@@ -112,19 +112,21 @@ class Scanner:
             self.root, self._read = root, {}
         known = self._known(None if only is None else {*only, *self.waiting})
         if only is None:
-            present = {relative_fileloc(root, p): p for p in find_dag_files(root)}
+            locs = find_dag_files(root)
         else:
-            candidates = {*only, *self.waiting}
-            present = {
-                loc: root / loc
-                for loc in sorted(candidates)
-                if (root / loc).is_file() and is_dag_file(root, root / loc)
-            }
+            candidates = sorted({*only, *self.waiting})
+            locs = [
+                loc
+                for loc in candidates
+                if os.path.isfile(root / loc) and is_dag_file(root, root / loc)
+            ]
+        top = str(root)
+        present = {loc: f"{top}/{loc}" for loc in locs}
         self.waiting = set()
         outcome: dict[str, str] = {}
         gone = self._gone(set(known) - set(present), deferred=self.defer_deletes and not trusted)
         to_parse: dict[Path, tuple[bytes, FileState]] = {}
-        for loc, path in present.items():
+        for loc, path in present.items():  # plain strings: this loop runs per file
             self._missing_since.pop(loc, None)
             try:
                 read = self._read_complete(
@@ -136,7 +138,7 @@ class Scanner:
             if read is None:
                 outcome[loc] = "unchanged"
             else:
-                to_parse[path] = read
+                to_parse[Path(path)] = read
         results = self._parse(root, to_parse, progress)
         batch, freed = self._complete_results(root, results, to_parse, gone, outcome)
         if freed:
@@ -175,8 +177,8 @@ class Scanner:
         query = select(DagFile.path, DagFile.content_hash)
         if only is not None:
             query = query.where(DagFile.path.in_(sorted(only)))
-        with read_session() as session:
-            return dict(session.execute(query).all())
+        with read_session() as session:  # Core rows, not ORM ones: this reads every file
+            return dict(session.connection().execute(query).all())
 
     def _gone(self, missing: set[str], *, deferred: bool) -> list[str]:
         """The missing files that count as deleted now; the others wait."""
@@ -194,7 +196,7 @@ class Scanner:
         return gone
 
     def _read_complete(
-        self, path: Path, known_hash: str | None, *, force: bool, trusted: bool
+        self, path: str, known_hash: str | None, *, force: bool, trusted: bool
     ) -> tuple[bytes, FileState] | None:
         """The file's bytes and stat if it changed, None if unchanged; raises _Waiting."""
         if self.tracker is not None and self.tracker.is_writing(path):
@@ -213,7 +215,8 @@ class Scanner:
         if not trusted and before.quiet_for() < (EVENT_LAG if proved else self.settle):
             raise _Waiting
         try:
-            source = path.read_bytes()
+            with open(path, "rb") as f:
+                source = f.read()
         except OSError:
             if trusted:
                 return None  # unreadable: keep what was published, never block the swap
@@ -256,23 +259,24 @@ class Scanner:
             dropped = (
                 set() if result.error else owned.get(loc, set()) - {d.dag_id for d in result.dags}
             )
-            if self._changed_since(result.path, before):
+            if self._changed_since(str(result.path), before):
                 outcome[loc] = "waiting"
                 continue
             if dropped and before.quiet_for() < self.settle:
                 # It hides DAGs and may be a truncated file still being written:
                 # look again once it was quiet for the settle window.
-                self._not_before[result.path] = time.monotonic() + self.settle - before.quiet_for()
+                wait = self.settle - before.quiet_for()
+                self._not_before[str(result.path)] = time.monotonic() + wait
                 outcome[loc] = "waiting"
                 continue
-            self._not_before.pop(result.path, None)
+            self._not_before.pop(str(result.path), None)
             self._retry.discard(loc)
             outcome[loc] = "parsed"
             freed |= bool(dropped)
             batch.append((result.path, source, result))
         return batch, freed
 
-    def _changed_since(self, path: Path, before: FileState) -> bool:
+    def _changed_since(self, path: str, before: FileState) -> bool:
         writing = self.tracker is not None and self.tracker.is_writing(path)
         return writing or FileState.of(path) != before
 
@@ -310,7 +314,7 @@ class Scanner:
             if path in exclude or not path.is_file():
                 continue
             try:
-                read = self._read_complete(path, None, force=True, trusted=False)
+                read = self._read_complete(str(path), None, force=True, trusted=False)
             except _Waiting:
                 self._retry.add(loc)  # still being written: parse it once it is complete
                 self.waiting.add(loc)

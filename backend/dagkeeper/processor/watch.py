@@ -58,9 +58,9 @@ class _Collector(FileSystemEventHandler):
                 self.events.put(FULL)
             elif path.suffix == ".py" and not event.is_directory:
                 if kind in ("created", "modified"):
-                    self.tracker.written(path)
+                    self.tracker.written(str(path))
                 elif kind == "closed" or (kind == "moved" and number == 1):
-                    self.tracker.finished(path)  # closed by its writer, or renamed in whole
+                    self.tracker.finished(str(path))  # closed by its writer, or renamed in whole
                 self.events.put(path)
 
 
