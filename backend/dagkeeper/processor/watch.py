@@ -34,7 +34,7 @@ from dagkeeper.processor.settle import WriteTracker
 
 DEBOUNCE = 0.05  # seconds of quiet before a batch of events is processed
 MAX_DELAY = 0.5  # never hold a batch longer than this, even under a stream of events
-RECHECK = 0.05  # how often files still being written (and the folder's link) are looked at
+RECHECK = 0.05  # how often the folder's link, and files still being written, are looked at
 FULL = Path("/")  # marker: the next batch needs a full pass
 
 log = logging.getLogger(__name__)
@@ -120,8 +120,7 @@ def watch(
         next_full = time.monotonic() + rescan_interval
         while not stop.is_set():
             swapped = Path(os.path.realpath(folder)) != scanner.root
-            wait = RECHECK if scanner.waiting else 0.2
-            batch = None if swapped else _next_batch(events, timeout=min(wait, _left(next_full)))
+            batch = None if swapped else _next_batch(events, timeout=min(RECHECK, _left(next_full)))
             try:
                 if swapped and os.path.isdir(folder):
                     observer.follow(Path(os.path.realpath(folder)))
