@@ -58,15 +58,19 @@ def pg_cluster():
     cluster.stop()
 
 
+def database_for(backend: str, tmp_path_factory, pg_cluster) -> str:
+    """A fresh, empty database URL on ``backend`` (skips the PostgreSQL leg when disabled)."""
+    if backend == "postgresql":
+        if pg_cluster is None:
+            pytest.skip("PostgreSQL leg disabled by DAGKEEPER_TEST_PG=0")
+        return pg_cluster.create_database()
+    return f"sqlite:///{tmp_path_factory.mktemp('sqlite') / 'dagkeeper.db'}"
+
+
 @pytest.fixture(scope="session", params=BACKENDS)
 def stack(request, tmp_path_factory, pg_cluster):
     """The running stack for one backend, shared by every test of that backend."""
-    if request.param == "postgresql":
-        if pg_cluster is None:
-            pytest.skip("PostgreSQL leg disabled by DAGKEEPER_TEST_PG=0")
-        db_url = pg_cluster.create_database()
-    else:
-        db_url = f"sqlite:///{tmp_path_factory.mktemp('sqlite') / 'dagkeeper.db'}"
+    db_url = database_for(request.param, tmp_path_factory, pg_cluster)
     root = tmp_path_factory.mktemp(f"stack-{request.param}")
     running = Stack(root, db_url, workers=4)
     try:

@@ -71,6 +71,8 @@ def publish_batch(
     DAG missing, twice, or a mix of two revisions. ``folder`` is the real folder
     the batch was read from.
     """
+    if not parsed and not gone:
+        return []
     now = utcnow()
     changes: list[tuple[str | None, str]] = []
     with transaction() as session:

@@ -86,8 +86,10 @@ class Scanner:
         self.defer_deletes = defer_deletes
         self.waiting: set[str] = set()  # filelocs to look at again
         self.root: Path | None = None
-        self._read: dict[Path, tuple[FileState, str]] = {}
+        self._read: dict[str, tuple[FileState, str]] = {}  # path -> stat, hash it vouches for
         self._missing_since: dict[str, float] = {}
+        self._not_before: dict[str, float] = {}  # files that would hide DAGs wait till then
+        self._retry: set[str] = set()  # to parse again even if unchanged: a DAG id was freed
 
     def run(
         self,
@@ -110,42 +112,49 @@ class Scanner:
             self.root, self._read = root, {}
         known = self._known(None if only is None else {*only, *self.waiting})
         if only is None:
-            present = {relative_fileloc(root, p): p for p in find_dag_files(root)}
+            locs = find_dag_files(root)
         else:
-            candidates = {*only, *self.waiting}
-            present = {
-                loc: root / loc
-                for loc in sorted(candidates)
-                if (root / loc).is_file() and is_dag_file(root, root / loc)
-            }
+            candidates = sorted({*only, *self.waiting})
+            locs = [
+                loc
+                for loc in candidates
+                if os.path.isfile(root / loc) and is_dag_file(root, root / loc)
+            ]
+        top = str(root)
+        present = {loc: f"{top}/{loc}" for loc in locs}
         self.waiting = set()
         outcome: dict[str, str] = {}
         gone = self._gone(set(known) - set(present), deferred=self.defer_deletes and not trusted)
         to_parse: dict[Path, tuple[bytes, FileState]] = {}
-        for loc, path in present.items():
+        for loc, path in present.items():  # plain strings: this loop runs per file
             self._missing_since.pop(loc, None)
             try:
-                read = self._read_complete(path, known.get(loc), force=force, trusted=trusted)
+                read = self._read_complete(
+                    path, known.get(loc), force=force or loc in self._retry, trusted=trusted
+                )
             except _Waiting:
                 outcome[loc] = "waiting"
                 continue
             if read is None:
                 outcome[loc] = "unchanged"
             else:
-                to_parse[path] = read
+                to_parse[Path(path)] = read
         results = self._parse(root, to_parse, progress)
         batch, freed = self._complete_results(root, results, to_parse, gone, outcome)
         if freed:
             # DAG ids were released: files that failed only because another file
-            # owned one of them may take them over, in the same transaction.
+            # owned one of them, or that lost one to a file that is gone now, may
+            # take them over, in the same transaction.
             busy = {root / loc for loc, what in outcome.items() if what != "unchanged"}
-            retry = self._files_with_errors(root, exclude=busy)
+            retry = self._files_to_retry(root, exclude=busy)
             retried = self._parse(root, retry, None)
             more, _ = self._complete_results(root, retried, retry, [], outcome)
             batch += more
-        if os.path.realpath(self.folder) != str(root):
-            # Swapped while this pass read the old revision: publish none of it.
-            self.waiting |= {*outcome, *gone}
+        swapped = os.path.realpath(self.folder) != str(root)
+        if swapped or (trusted and "waiting" in outcome.values()):
+            # Swapped again while this pass read the old revision, or part of a new
+            # revision could not be read: publish none of it, and read it all again.
+            self.root = None
             batch, gone = [], []
         summary = ScanSummary(deleted=len(gone))
         for publication in publish_batch(root, batch, gone, revision):
@@ -168,8 +177,8 @@ class Scanner:
         query = select(DagFile.path, DagFile.content_hash)
         if only is not None:
             query = query.where(DagFile.path.in_(sorted(only)))
-        with read_session() as session:
-            return dict(session.execute(query).all())
+        with read_session() as session:  # Core rows, not ORM ones: this reads every file
+            return dict(session.connection().execute(query).all())
 
     def _gone(self, missing: set[str], *, deferred: bool) -> list[str]:
         """The missing files that count as deleted now; the others wait."""
@@ -187,23 +196,30 @@ class Scanner:
         return gone
 
     def _read_complete(
-        self, path: Path, known_hash: str | None, *, force: bool, trusted: bool
+        self, path: str, known_hash: str | None, *, force: bool, trusted: bool
     ) -> tuple[bytes, FileState] | None:
         """The file's bytes and stat if it changed, None if unchanged; raises _Waiting."""
         if self.tracker is not None and self.tracker.is_writing(path):
             raise _Waiting
+        if time.monotonic() < self._not_before.get(path, 0.0):
+            raise _Waiting
         before = FileState.of(path)
+        if before is None and trusted:
+            return None  # a broken link in a swapped-in revision: no file to read
         if before is None:
             raise _Waiting  # vanished meanwhile; the next pass decides
         cached = self._read.get(path)
         if not force and cached is not None and cached == (before, known_hash):
             return None
         proved = trusted or (self.tracker is not None and self.tracker.proved_complete(path))
-        if before.quiet_for() < (EVENT_LAG if proved else self.settle):
+        if not trusted and before.quiet_for() < (EVENT_LAG if proved else self.settle):
             raise _Waiting
         try:
-            source = path.read_bytes()
+            with open(path, "rb") as f:
+                source = f.read()
         except OSError:
+            if trusted:
+                return None  # unreadable: keep what was published, never block the swap
             raise _Waiting from None
         if FileState.of(path) != before:
             raise _Waiting  # changed while it was read
@@ -243,19 +259,24 @@ class Scanner:
             dropped = (
                 set() if result.error else owned.get(loc, set()) - {d.dag_id for d in result.dags}
             )
-            if self._changed_since(result.path, before) or (
-                dropped and before.quiet_for() < self.settle
-            ):
-                # Changed since it was read, or it hides DAGs and may be a truncated
-                # file still being written: look again once it settled.
+            if self._changed_since(str(result.path), before):
                 outcome[loc] = "waiting"
                 continue
+            if dropped and before.quiet_for() < self.settle:
+                # It hides DAGs and may be a truncated file still being written:
+                # look again once it was quiet for the settle window.
+                wait = self.settle - before.quiet_for()
+                self._not_before[str(result.path)] = time.monotonic() + wait
+                outcome[loc] = "waiting"
+                continue
+            self._not_before.pop(str(result.path), None)
+            self._retry.discard(loc)
             outcome[loc] = "parsed"
             freed |= bool(dropped)
             batch.append((result.path, source, result))
         return batch, freed
 
-    def _changed_since(self, path: Path, before: FileState) -> bool:
+    def _changed_since(self, path: str, before: FileState) -> bool:
         writing = self.tracker is not None and self.tracker.is_writing(path)
         return writing or FileState.of(path) != before
 
@@ -274,19 +295,29 @@ class Scanner:
                 owned.setdefault(fileloc, set()).add(dag_id)
         return owned
 
-    def _files_with_errors(
+    def _files_to_retry(
         self, root: Path, exclude: set[Path]
     ) -> dict[Path, tuple[bytes, FileState]]:
+        """Files with import errors, and files that define more DAGs than they own."""
+        owned = (
+            select(func.count())
+            .select_from(Dag)
+            .where(Dag.fileloc == DagFile.path, Dag.is_active)
+            .scalar_subquery()
+        )
         with read_session() as session:
-            filelocs = session.scalars(select(DagImportError.fileloc)).all()
+            filelocs = set(session.scalars(select(DagImportError.fileloc)))
+            filelocs |= set(session.scalars(select(DagFile.path).where(DagFile.dag_count > owned)))
         retry = {}
-        for loc in filelocs:
+        for loc in sorted(filelocs):
             path = root / loc
             if path in exclude or not path.is_file():
                 continue
             try:
-                read = self._read_complete(path, None, force=True, trusted=False)
+                read = self._read_complete(str(path), None, force=True, trusted=False)
             except _Waiting:
+                self._retry.add(loc)  # still being written: parse it once it is complete
+                self.waiting.add(loc)
                 continue
             if read is not None:
                 retry[path] = read
@@ -309,9 +340,9 @@ def scan(
     locs = None if only is None else [_fileloc(scanner.folder, Path(p)) for p in only]
     summary = scanner.run(locs, force=force, progress=progress)
     deadline = time.monotonic() + ONE_SHOT_PATIENCE
-    while scanner.waiting and time.monotonic() < deadline:
+    while (scanner.waiting or scanner.root is None) and time.monotonic() < deadline:
         time.sleep(max(0.05, scanner.settle / 4))
-        again = scanner.run([], force=force, progress=progress)
+        again = scanner.run(None if scanner.root is None else [], force=force, progress=progress)
         summary.parsed += again.parsed
         summary.unchanged += again.unchanged
         summary.waiting = again.waiting

@@ -35,7 +35,7 @@ class FileState:
     inode: int
 
     @classmethod
-    def of(cls, path: Path) -> FileState | None:
+    def of(cls, path: str | Path) -> FileState | None:
         try:
             st = os.stat(path)
         except OSError:
@@ -56,20 +56,20 @@ class WriteTracker:
     def __init__(self, settle: float):
         self.settle = settle
         self._lock = threading.Lock()
-        self._writing: dict[Path, float] = {}  # path -> time of a write not yet closed
-        self._closed: set[Path] = set()  # paths whose writer closed (or that were renamed in)
+        self._writing: dict[str, float] = {}  # path -> time of a write not yet closed
+        self._closed: set[str] = set()  # paths whose writer closed (or that were renamed in)
 
-    def written(self, path: Path) -> None:
+    def written(self, path: str) -> None:
         with self._lock:
             self._writing[path] = time.monotonic()
             self._closed.discard(path)
 
-    def finished(self, path: Path) -> None:
+    def finished(self, path: str) -> None:
         with self._lock:
             self._writing.pop(path, None)
             self._closed.add(path)
 
-    def is_writing(self, path: Path) -> bool:
+    def is_writing(self, path: str) -> bool:
         """A write to ``path`` was seen and no close yet (a lost close expires)."""
         with self._lock:
             since = self._writing.get(path)
@@ -78,6 +78,6 @@ class WriteTracker:
                 since = None
             return since is not None
 
-    def proved_complete(self, path: Path) -> bool:
+    def proved_complete(self, path: str) -> bool:
         with self._lock:
             return path in self._closed

@@ -34,7 +34,7 @@ from dagkeeper.processor.settle import WriteTracker
 
 DEBOUNCE = 0.05  # seconds of quiet before a batch of events is processed
 MAX_DELAY = 0.5  # never hold a batch longer than this, even under a stream of events
-RECHECK = 0.05  # how often files still being written (and the folder's link) are looked at
+RECHECK = 0.05  # how often the folder's link, and files still being written, are looked at
 FULL = Path("/")  # marker: the next batch needs a full pass
 
 log = logging.getLogger(__name__)
@@ -58,9 +58,9 @@ class _Collector(FileSystemEventHandler):
                 self.events.put(FULL)
             elif path.suffix == ".py" and not event.is_directory:
                 if kind in ("created", "modified"):
-                    self.tracker.written(path)
+                    self.tracker.written(str(path))
                 elif kind == "closed" or (kind == "moved" and number == 1):
-                    self.tracker.finished(path)  # closed by its writer, or renamed in whole
+                    self.tracker.finished(str(path))  # closed by its writer, or renamed in whole
                 self.events.put(path)
 
 
@@ -120,8 +120,7 @@ def watch(
         next_full = time.monotonic() + rescan_interval
         while not stop.is_set():
             swapped = Path(os.path.realpath(folder)) != scanner.root
-            wait = RECHECK if scanner.waiting else 0.2
-            batch = None if swapped else _next_batch(events, timeout=min(wait, _left(next_full)))
+            batch = None if swapped else _next_batch(events, timeout=min(RECHECK, _left(next_full)))
             try:
                 if swapped and os.path.isdir(folder):
                     observer.follow(Path(os.path.realpath(folder)))

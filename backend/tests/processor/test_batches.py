@@ -8,17 +8,18 @@ from __future__ import annotations
 
 import subprocess
 import threading
+import time
 
 from sqlalchemy import select, update
 
 from dagkeeper.db import read_session, transaction
 from dagkeeper.models import Dag, DagVersion
 from dagkeeper.processor.revision import read_revision
-from dagkeeper.processor.scan import scan
+from dagkeeper.processor.scan import Scanner, scan
 from dagkeeper.processor.watch import watch
+from dagkeeper.testing.writers import swap_symlink
 
-from .helpers import dag_source, dags, import_errors, token, versions, write
-from .test_complete_files import wait_for
+from .helpers import dag_source, dags, import_errors, token, versions, wait_for, write
 
 OTHER = dag_source("other").split("\n\n", 1)[1]  # a second DAG, to append to a file
 
@@ -61,6 +62,27 @@ def test_dag_moved_in_two_saves_is_handed_over_without_a_gap(db, dags_folder):
     assert (summary.files, summary.parsed, summary.unchanged) == (2, 2, 0)
 
 
+def test_restored_file_takes_its_dag_back_when_the_file_that_took_it_goes(
+    db, dags_folder, monkeypatch
+):
+    """A checkout deletes and re-creates a file (same bytes) while another file briefly
+    defines its DAG; when that other file goes, the DAG returns to the restored file."""
+    monkeypatch.setenv("DAGKEEPER_SETTLE_SECONDS", "0.2")
+    scanner = Scanner(dags_folder, defer_deletes=True)
+    original = write(dags_folder, "a.py", dag_source("mover"))
+    scanner.run()
+    original.unlink()
+    interim = write(dags_folder, "b.py", dag_source("mover"))
+    time.sleep(0.25)
+    scanner.run()
+    assert dags()["mover"] == ("b.py", True, False, 1)
+    write(dags_folder, "a.py", dag_source("mover"))
+    interim.unlink()
+    while scanner.run().deleted == 0:
+        time.sleep(0.05)
+    assert dags()["mover"] == ("a.py", True, False, 1)
+
+
 def test_scan_counts_add_up_when_a_freed_dag_is_retried(db, dags_folder):
     write(dags_folder, "a_owner.py", dag_source("shared"))
     write(dags_folder, "c_plain.py", dag_source("plain"))
@@ -95,12 +117,6 @@ def _revision(repo, name: str, files: dict[str, str]):
     return tree, commit
 
 
-def _swap(link, target) -> None:
-    new = link.with_name(link.name + ".new")
-    new.symlink_to(target)
-    new.replace(link)  # rename(2): readers see the old link or the new one
-
-
 def test_swapped_revision_is_picked_up_whole_and_recorded(db, tmp_path, monkeypatch):
     repo = tmp_path / "repo"
     repo.mkdir()
@@ -125,7 +141,7 @@ def test_swapped_revision_is_picked_up_whole_and_recorded(db, tmp_path, monkeypa
     try:
         wait_for(lambda: sum(d[1] for d in dags().values()) == 6)
         before = token()
-        _swap(link, tree_b)
+        swap_symlink(link, tree_b)
         wait_for(lambda: "rev_new" in dags())
         assert token() == before + 1  # the whole revision in one transaction
     finally:

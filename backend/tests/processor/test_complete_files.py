@@ -11,21 +11,15 @@ import threading
 import time
 
 import pytest
+from watchdog.observers.api import BaseObserver, EventEmitter
 
+from dagkeeper.processor import watch as watch_module
 from dagkeeper.processor.watch import watch
+from dagkeeper.testing.writers import write_in_place
 
-from .helpers import dag_source, dags, versions, write
+from .helpers import dag_source, dags, versions, wait_for, write
 
 TASKS = tuple(f"t{i}" for i in range(10))
-
-
-def wait_for(condition, seconds: float = 20.0):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if condition():
-            return
-        time.sleep(0.02)
-    raise AssertionError("condition not met before the deadline")
 
 
 @pytest.fixture
@@ -66,23 +60,6 @@ class Sampler:
         self.thread.join()
 
 
-def write_in_place(path, text: str, pauses: list[float]) -> None:
-    """Truncate, then write whole lines in ``len(pauses) + 1`` chunks, pausing in between.
-
-    Each chunk ends a line, so every prefix is valid Python: the imports alone
-    (no DAG at all), then the DAG with only its first tasks.
-    """
-    lines = text.splitlines(keepends=True)
-    cuts = [4 + (len(lines) - 4) * n // len(pauses) for n in range(len(pauses))] + [len(lines)]
-    with open(path, "w") as f:
-        start = 0
-        for cut, pause in zip(cuts, [*pauses, 0.0], strict=True):
-            f.write("".join(lines[start:cut]))
-            f.flush()
-            time.sleep(pause)
-            start = cut
-
-
 def test_in_place_writes_never_hide_the_dag_or_publish_half_a_file(watching):
     path = write(watching, "inplace.py", dag_source("inplace", tasks=TASKS))
     wait_for(lambda: "inplace" in dags())
@@ -111,3 +88,30 @@ def test_file_that_stays_empty_removes_its_dags_after_the_settle_window(watching
     path.write_text("")
     wait_for(lambda: not dags()["emptied"][1])
     assert dags()["emptied"] == ("emptied.py", False, False, 1)
+
+
+class _NoEvents(EventEmitter):
+    """A file system that reports nothing (an NFS mount, a full event queue)."""
+
+    def queue_events(self, timeout: float) -> None:
+        time.sleep(timeout)
+
+
+def test_periodic_rescan_keeps_a_folder_without_events_in_step(db, dags_folder, monkeypatch):
+    monkeypatch.setattr(watch_module, "Observer", lambda: BaseObserver(_NoEvents))
+    path = write(dags_folder, "quiet.py", dag_source("quiet"))
+    stop = threading.Event()
+    thread = threading.Thread(
+        target=watch, args=(dags_folder,), kwargs={"rescan_interval": 0.5, "stop": stop}
+    )
+    thread.start()
+    try:
+        wait_for(lambda: "quiet" in dags())
+        write_in_place(path, dag_source("quiet", tasks=TASKS), [0.1])
+        wait_for(lambda: versions("quiet")[-1][2] == len(TASKS))
+        path.unlink()
+        wait_for(lambda: not dags()["quiet"][1])
+    finally:
+        stop.set()
+        thread.join(20)
+    assert [count for _, _, count in versions("quiet")] == [2, len(TASKS)]
