@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import http.client
 import json
+import os
 import socket
 import threading
+import time
 from contextlib import ExitStack
 from datetime import timedelta
 
@@ -28,6 +30,7 @@ def test_idle_connections_do_not_keep_other_clients_waiting(db):
     with webserver(workers=2) as server, ExitStack() as held:
         idle = [held.enter_context(socket.create_connection((server.host, server.port)))
                 for _ in range(IDLE_SOCKETS)]  # fmt: skip
+        _wait_until_accepted(server.port, IDLE_SOCKETS)
         kept_alive = held.enter_context(socket.create_connection((server.host, server.port)))
         kept_alive.sendall(b"GET /api/v1/dags HTTP/1.1\r\nHost: localhost\r\n\r\n")
         assert kept_alive.recv(12).startswith(b"HTTP/1.1 200")  # then it stays open, silent
@@ -37,6 +40,19 @@ def test_idle_connections_do_not_keep_other_clients_waiting(db):
             assert connection.getresponse().status == 200
             connection.close()
         assert len(idle) == IDLE_SOCKETS
+
+
+def _wait_until_accepted(port: int, count: int) -> None:
+    """Until the server's workers hold ``count`` connections (before that the kernel queues them)."""
+    while True:
+        accepted = [
+            c for c in psutil.net_connections("tcp")
+            if c.laddr and c.laddr.port == port and c.status == psutil.CONN_ESTABLISHED
+            and c.pid not in (None, os.getpid())
+        ]  # fmt: skip
+        if len(accepted) >= count:
+            return
+        time.sleep(0.05)
 
 
 def _add_big_runs(count: int, conf_bytes: int) -> None:
