@@ -149,12 +149,40 @@ def _browser(result: dict[str, Any]) -> list[str]:
     ]
 
 
+def _worker_model(results: list[dict[str, Any]]) -> list[str]:
+    lines = [
+        "### Web worker model, before and after issue 14 (`python -m bench --only worker_model`)",
+        "",
+        "4 sync workers (before) vs 4 threaded workers x 4 threads (after), same data, same run. "
+        "Stale reads: reads that missed the write just made (16 concurrent per write, 20 writes).",
+        "",
+        "| endpoint | backend | model | cached p50 / p99 | req/s | uncached p50 / p99 | req/s "
+        "| stale reads |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for result in results:
+        for model, measured in result["models"].items():
+            for name, load in measured["endpoints"].items():
+                lines.append(
+                    f"| {name} | {result['backend']} | {model} | {_load(load['cached'])} "
+                    f"| {_load(load['uncached'])} | {measured['stale_reads']} |"
+                )
+            idle = measured["with_idle_sockets"]["dag_details"]
+            lines.append(
+                f"| dag_details, 40 idle sockets held | {result['backend']} | {model} "
+                f"| {_load(idle)} | | | |"
+            )
+    return [*lines, ""]
+
+
 def markdown(results: dict[str, Any]) -> str:
     lines = [f"## Benchmarks ({results['started']}, {results['machine']['cpus']} cores)", ""]
     if "processor" in results:
         lines += _processor(results["processor"])
     if "api" in results:
         lines += _api(results["api"])
+    if "worker_model" in results:
+        lines += _worker_model(results["worker_model"])
     if "scheduler" in results:
         lines += _scheduler(results["scheduler"])
     if "browser" in results:
