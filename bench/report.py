@@ -182,6 +182,31 @@ def _auth(result: dict[str, Any]) -> list[str]:
             f" | {timed['token'][mode]} ms | {cost[f'session_{mode}_ms']} /"
             f" {cost[f'token_{mode}_ms']} ms |"
         )
+
+
+def _worker_model(results: list[dict[str, Any]]) -> list[str]:
+    lines = [
+        "### Web worker model, before and after issue 14 (`python -m bench --only worker_model`)",
+        "",
+        "4 sync workers (before) vs 4 threaded workers x 4 threads (after), same data, same run. "
+        "Stale reads: reads that missed the write just made (16 concurrent per write, 20 writes).",
+        "",
+        "| endpoint | backend | model | cached p50 / p99 | req/s | uncached p50 / p99 | req/s "
+        "| stale reads |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for result in results:
+        for model, measured in result["models"].items():
+            for name, load in measured["endpoints"].items():
+                lines.append(
+                    f"| {name} | {result['backend']} | {model} | {_load(load['cached'])} "
+                    f"| {_load(load['uncached'])} | {measured['stale_reads']} |"
+                )
+            idle = measured["with_idle_sockets"]["dag_details"]
+            lines.append(
+                f"| dag_details, 40 idle sockets held | {result['backend']} | {model} "
+                f"| {_load(idle)} | | | |"
+            )
     return [*lines, ""]
 
 
@@ -193,6 +218,8 @@ def markdown(results: dict[str, Any]) -> str:
         lines += _api(results["api"])
     if "auth" in results:
         lines += _auth(results["auth"])
+    if "worker_model" in results:
+        lines += _worker_model(results["worker_model"])
     if "scheduler" in results:
         lines += _scheduler(results["scheduler"])
     if "browser" in results:

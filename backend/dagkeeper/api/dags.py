@@ -19,7 +19,7 @@ from dagkeeper.api.lookups import current_version_or_404, get_dag_or_404
 from dagkeeper.api.request_cycle import end_reads, session
 from dagkeeper.api.responses import json_response
 from dagkeeper.api.schemas import dags as schemas
-from dagkeeper.api.schemas.common import MAX_INT
+from dagkeeper.api.schemas.common import MAX_INT32
 from dagkeeper.api.shapes import GIVEN, shape
 from dagkeeper.api.spec import Blueprint
 from dagkeeper.masking import mask_by_name, mask_params
@@ -200,7 +200,7 @@ def list_versions(args, dag_id: str):
     return json_response({"versions": [version_dict(r) for r in rows], "total_entries": total})
 
 
-@blp.route(f"/<dag_id>/versions/<int(max={MAX_INT}):version_number>")
+@blp.route(f"/<dag_id>/versions/<int(max={MAX_INT32}):version_number>")
 @blp.response(200, schemas.VersionDetailSchema)
 def get_version(dag_id: str, version_number: int):
     """One version with its stored document (secret-named params and default_args masked)."""

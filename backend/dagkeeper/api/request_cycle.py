@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+from collections.abc import Callable
 
 from flask import Flask, Response, current_app, g, request
 from sqlalchemy.orm import Session
@@ -51,6 +52,20 @@ def end_reads() -> None:
     opened = g.pop("db_session", None)
     if opened is not None:
         opened.close()
+
+
+def hand_over_session() -> Callable[[], None]:
+    """Keep this request's read session open past teardown; returns its close (for streaming).
+
+    A streamed body is read from the session after the view returned, when
+    teardown has already run.
+    """
+    opened = g.pop("db_session", None)
+    return opened.close if opened is not None else _nothing
+
+
+def _nothing() -> None:
+    pass
 
 
 def _close_session(_error: BaseException | None) -> None:

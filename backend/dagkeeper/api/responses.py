@@ -22,11 +22,13 @@ from __future__ import annotations
 import json
 import math
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime
 from typing import Any
 
-from flask import Response, current_app, stream_with_context
+from flask import Response, current_app
+
+from dagkeeper.api.request_cycle import hand_over_session
 
 STREAM_AFTER = 1024 * 1024  # a body larger than this is streamed, never held whole
 SURROGATE = re.compile("[\ud800-\udfff]")
@@ -87,7 +89,7 @@ def collection_response(key: str, items: Iterable[Any], total: int) -> Response:
         parts.append(encode(item))
         size += len(parts[-1])
         if size > STREAM_AFTER:
-            body = stream_with_context(_stream(key, parts, items, total))
+            body = _stream(key, parts, items, total, hand_over_session())
             return current_app.response_class(body, mimetype="application/json")
     return current_app.response_class(_whole(key, parts, total), mimetype="application/json")
 
@@ -96,9 +98,15 @@ def _whole(key: str, parts: list[bytes], total: int) -> bytes:
     return b"".join((b'{"%s":[' % key.encode(), b",".join(parts), b'],"total_entries":%d}' % total))
 
 
-def _stream(key: str, parts: list[bytes], rest: Iterator[Any], total: int) -> Iterator[bytes]:
-    yield b'{"%s":[' % key.encode() + b",".join(parts)
-    parts.clear()
-    for item in rest:
-        yield b"," + encode(item)
-    yield b'],"total_entries":%d}' % total
+def _stream(
+    key: str, parts: list[bytes], rest: Iterator[Any], total: int, close: Callable[[], None]
+) -> Iterator[bytes]:
+    """The rest of the body, read from the request's session, which it closes at the end."""
+    try:
+        yield b'{"%s":[' % key.encode() + b",".join(parts)
+        parts.clear()
+        for item in rest:
+            yield b"," + encode(item)
+        yield b'],"total_entries":%d}' % total
+    finally:
+        close()

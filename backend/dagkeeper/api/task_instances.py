@@ -17,7 +17,7 @@ from dagkeeper.api.lookups import get_dag_or_404, get_run_or_404, get_ti_or_404
 from dagkeeper.api.request_cycle import end_reads, not_modified, session
 from dagkeeper.api.responses import json_response
 from dagkeeper.api.schemas import task_instances as schemas
-from dagkeeper.api.schemas.common import MAX_INT, PageQuery
+from dagkeeper.api.schemas.common import MAX_INT32, PageQuery
 from dagkeeper.api.shapes import GIVEN, shape
 from dagkeeper.api.spec import Blueprint
 from dagkeeper.masking import mask_by_name
@@ -90,7 +90,7 @@ def _try_is_over(ti: TaskInstance, try_number: int) -> bool:
     return ti.state in (*TaskState.FINISHED, TaskState.UP_FOR_RETRY)
 
 
-@blp.route(f"{TI_PATH}/logs/<int(max={MAX_INT}):try_number>")
+@blp.route(f"{TI_PATH}/logs/<int(max={MAX_INT32}):try_number>")
 @blp.arguments(schemas.LogQuery, location="query")
 @blp.response(200, schemas.LogSchema)
 def get_log(args, dag_id: str, run_id: str, task_id: str, try_number: int):

@@ -10,6 +10,9 @@ def register(subparsers) -> None:
     parser.add_argument("--workers", "-w", type=int, default=4, help="worker processes (4)")
     parser.add_argument("--bind", "-b", default="127.0.0.1:8080", help="address (127.0.0.1:8080)")
     parser.add_argument("--threads", type=int, default=4, help="threads per worker (4)")
+    parser.add_argument(
+        "--worker-class", help="gunicorn worker class (default: dagkeeper's threaded worker)"
+    )
     parser.add_argument("--timeout", "-t", type=int, default=30, help="worker timeout seconds (30)")
     parser.add_argument("--access-log", metavar="FILE", help='access log file ("-": stdout)')
     parser.set_defaults(handler=run)
@@ -62,6 +65,8 @@ def run(args) -> int:
             self.cfg.set("workers", args.workers)
             self.cfg.set("bind", [args.bind])
             self.cfg.set("threads", args.threads)
+            if args.worker_class:
+                self.cfg.set("worker_class", args.worker_class)
             self.cfg.set("timeout", args.timeout)
             if args.access_log:
                 self.cfg.set("accesslog", args.access_log)

@@ -23,6 +23,7 @@ RUN = f"{RUNS}/scheduled__2024-01-02T00:00:00%2B00:00"
 TI = f"{RUN}/taskInstances/transform.clean"
 CLEAR = "/api/v1/dags/etl/clearTaskInstances"
 BIG = 2**63
+BIG32 = 2**31  # version and try numbers are 32-bit columns on PostgreSQL
 
 
 @dataclasses.dataclass(frozen=True)
@@ -100,7 +101,12 @@ CASES = [
     Case("GET", f"{RUNS}?offset={BIG}", None, 400, "offset"),
     Case("GET", f"/api/v1/dags/etl/versions?offset={BIG}", None, 400, "offset"),
     Case("GET", f"/api/v1/dags/etl/source?version={BIG}", None, 400, "version"),
+    Case("GET", f"/api/v1/dags/etl/source?version={BIG32}", None, 400, "version"),
     Case("GET", f"/api/v1/dags/etl/versions/{BIG}", None, 404),
+    Case("GET", f"/api/v1/dags/etl/versions/{BIG32}", None, 404),
+    Case("GET", f"{TI}/logs/{BIG32}", None, 404),
+    Case("GET", f"{TI}/logs/1?offset={BIG32 - 1}", None, 400, "offset"),
+    Case("GET", f"/ui/structure/etl?version={BIG32}", None, 400, "version"),
     Case("GET", f"{TI}/logs/{BIG}", None, 404),
     Case("GET", f"{TI}/logs/1?offset={BIG - 1}", None, 400, "offset"),
     Case("GET", f"/ui/structure/etl?version={BIG}", None, 400, "version"),

@@ -143,3 +143,18 @@ def test_a_driver_error_while_the_database_answers_is_a_500_not_a_retry(app, cli
     response = client.get("/api/v1/refused")
     assert response.status_code == 500, "the database answers: a client retry cannot help"
     assert response.content_type == "application/problem+json"
+
+
+def test_the_conf_limit_is_configurable(client, data, monkeypatch):
+    monkeypatch.setenv("DAGKEEPER_MAX_CONF_BYTES", "100")
+    small = client.post(RUNS, json={"conf": {"target": "x" * 200}, "run_id": "small"})
+    assert small.status_code == 400 and "is over 100 bytes" in small.json["errors"]["conf"][0]
+    monkeypatch.setenv("DAGKEEPER_MAX_CONF_BYTES", str(256 * 1024))
+    large = client.post(RUNS, json={"conf": {"target": "x" * 200_000}, "run_id": "large"})
+    assert large.status_code == 201
+
+
+def test_any_host_may_be_allowed_explicitly(db, monkeypatch):
+    monkeypatch.setenv("DAGKEEPER_ALLOWED_HOSTS", "*")
+    client = create_app().test_client()
+    assert client.get("/api/v1/health", headers={"Host": "anything.example"}).status_code == 200

@@ -1,7 +1,8 @@
 """Pieces every resource's schemas share: strictness, bounded values, paging, problems.
 
-Every integer a client sends is bounded below 2**63 (both databases store
-64-bit integers; a larger value must be a 400, not a driver error), every date
+Every integer a client sends is bounded by the column it is compared with
+(2**63 for 64-bit ones, 2**31 for 32-bit ones such as version numbers): a
+larger value must be a 400, not a driver error on PostgreSQL; every date
 is converted to UTC here (an offset that overflows is a 400), and run ids follow
 one documented pattern.
 """
@@ -14,6 +15,7 @@ from marshmallow import RAISE, Schema, ValidationError, fields, validate
 
 MAX_LIMIT = 1000
 MAX_INT = 2**63 - 1
+MAX_INT32 = 2**31 - 1  # version and try numbers, log offsets: 32-bit columns
 # Dates outside these bounds are refused: schedule arithmetic near year 1 or
 # 9999 overflows Python's datetime.
 EARLIEST = datetime(1000, 1, 1, tzinfo=UTC)
@@ -27,11 +29,6 @@ class Strict(Schema):
 
     class Meta:
         unknown = RAISE
-
-
-def bounded_int(minimum: int = 0, maximum: int = MAX_INT, **kwargs) -> fields.Integer:
-    """An integer in ``[minimum, maximum]``; ``strict``: JSON ``1.0`` or ``true`` is refused."""
-    return fields.Integer(strict=True, validate=validate.Range(min=minimum, max=maximum), **kwargs)
 
 
 def query_int(minimum: int = 0, maximum: int = MAX_INT, **kwargs) -> fields.Integer:

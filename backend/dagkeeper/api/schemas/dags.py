@@ -5,6 +5,7 @@ from __future__ import annotations
 from marshmallow import fields
 
 from dagkeeper.api.schemas.common import (
+    MAX_INT32,
     PageQuery,
     Strict,
     json_bool,
@@ -31,7 +32,7 @@ class DagPatch(Strict):
 
 
 class VersionQuery(Strict):
-    version = query_int(1)
+    version = query_int(1, MAX_INT32)
 
 
 class ScheduleSchema(Strict):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from marshmallow import fields, validate
 
-from dagkeeper.api.schemas.common import MAX_INT, Strict, id_list, json_bool, nullable, query_int
+from dagkeeper.api.schemas.common import MAX_INT32, Strict, id_list, json_bool, nullable, query_int
 
 R = {"required": True}
 MAX_LOG_CHARS = 1_000_000  # one log response at most; readers page on with next_offset
@@ -50,7 +50,7 @@ class TaskInstanceDetailSchema(TaskInstanceSchema):
 
 
 class LogQuery(Strict):
-    offset = query_int(maximum=MAX_INT - MAX_LOG_CHARS, load_default=0)
+    offset = query_int(maximum=MAX_INT32 - MAX_LOG_CHARS, load_default=0)
 
 
 class LogSchema(Strict):

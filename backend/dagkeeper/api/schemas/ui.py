@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from marshmallow import fields, validate
 
-from dagkeeper.api.schemas.common import Strict, nullable, query_int
+from dagkeeper.api.schemas.common import MAX_INT32, Strict, nullable, query_int
 
 R = {"required": True}
 
 
 class StructureQuery(Strict):
-    version = query_int(1)
+    version = query_int(1, MAX_INT32)
     run_id = fields.String(metadata={"description": "the structure the run was created with"})
 
 
