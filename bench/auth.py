@@ -24,6 +24,7 @@ from pathlib import Path
 from bench.generate import generate
 from bench.load import wrk
 from dagkeeper import db
+from dagkeeper.accounts.sessions import COOKIE_NAME
 from dagkeeper.config import load_settings
 from dagkeeper.supervisor import Supervisor, component_commands
 from dagkeeper.testing.pg import free_port
@@ -58,14 +59,15 @@ def in_process(db_url: str, token: str, cookie: str, requests: int) -> dict:
 
     db.configure(db_url)
     try:
-        apps = {
-            "off": (create_app({"DAGKEEPER": replace(load_settings(), auth=False)}), {}),
-            "session": (create_app(), {"Cookie": f"dagkeeper_session={cookie}"}),
-            "token": (create_app(), {"Authorization": f"Bearer {token}"}),
+        clients = {
+            "off": create_app({"DAGKEEPER": replace(load_settings(), auth=False)}).test_client(),
+            "session": create_app().test_client(),
+            "token": create_app().test_client(),
         }
+        clients["session"].set_cookie(COOKIE_NAME, cookie)
         result: dict[str, dict[str, float]] = {}
-        for name, (app, headers) in apps.items():
-            client = app.test_client()
+        for name, client in clients.items():
+            headers = {"Authorization": f"Bearer {token}"} if name == "token" else {}
             result[name] = {}
             for mode, extra in (("cached", {}), ("uncached", {"Cache-Control": "no-cache"})):
                 samples = []
@@ -93,7 +95,7 @@ def run(dag_count: int = 1000, seconds: int = 20, quick: bool = False) -> dict:
         open_server, open_base = _open_server(stack)
         try:
             session_id = stack.login()
-            cookie = {"Cookie": f"dagkeeper_session={session_id}"}
+            cookie = {"Cookie": f"{COOKIE_NAME}={session_id}"}
             token = {"Authorization": f"Bearer {stack.token}"}
             variants = {
                 "off": (open_base, {}),
