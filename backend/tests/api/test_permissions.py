@@ -134,10 +134,9 @@ def test_each_caller_gets_the_status_its_role_and_grants_allow(app, endpoint):
     # Refusals first: a write that succeeds changes what the next caller finds.
     for caller in sorted(CALLERS, key=lambda c: endpoint.expected(c) < 400):
         path = endpoint.path.replace("{own_token}", _own_token(caller))
-        response = bearer(app, tokens[caller]).open(
-            path, method=endpoint.method, json=endpoint.body
-        )
-        seen[caller], wanted[caller] = response.status_code, endpoint.expected(caller)
+        client = bearer(app, tokens[caller])
+        with client.open(path, method=endpoint.method, json=endpoint.body) as response:
+            seen[caller], wanted[caller] = response.status_code, endpoint.expected(caller)
     assert seen == wanted
 
 
