@@ -60,7 +60,11 @@ function Header() {
           DAGs
         </NavLink>
         <NavLink to="/import-errors">Import errors</NavLink>
-        {me?.role === "admin" && <NavLink to="/audit-log">Audit log</NavLink>}
+        {me?.role === "admin" && (
+          <NavLink to="/audit-log" className="wide-only">
+            Audit log
+          </NavLink>
+        )}
       </nav>
       <div className="header-right">
         {!live.connected && live.enabled && (
