@@ -24,6 +24,7 @@ from pathlib import Path
 from bench.generate import generate
 from bench.load import wrk
 from dagkeeper import db
+from dagkeeper.accounts.sessions import COOKIE_NAME
 from dagkeeper.config import load_settings
 from dagkeeper.supervisor import Supervisor, component_commands
 from dagkeeper.testing.pg import free_port
@@ -52,29 +53,35 @@ def _open_server(stack: Stack) -> tuple[Supervisor, str]:
     return supervisor, base
 
 
-def in_process(db_url: str, token: str, cookie: str, requests: int) -> dict:
-    """Median milliseconds per request through the app itself, per variant and cache mode."""
+def in_process(db_url: str, tokens: dict[str, str], cookie: str, requests: int) -> dict:
+    """Median milliseconds per request through the app itself, per variant and cache mode.
+
+    ``tokens``: an admin's (sees every DAG) and a viewer's (the list is filtered by grants).
+    """
     from dagkeeper.api import create_app
 
     db.configure(db_url)
     try:
-        apps = {
-            "off": (create_app({"DAGKEEPER": replace(load_settings(), auth=False)}), {}),
-            "session": (create_app(), {"Cookie": f"dagkeeper_session={cookie}"}),
-            "token": (create_app(), {"Authorization": f"Bearer {token}"}),
+        clients = {
+            "off": create_app({"DAGKEEPER": replace(load_settings(), auth=False)}).test_client(),
+            "session": create_app().test_client(),
+            "token": create_app().test_client(),
+            "viewer_token": create_app().test_client(),
         }
-        result: dict[str, dict[str, float]] = {}
-        for name, (app, headers) in apps.items():
-            client = app.test_client()
-            result[name] = {}
-            for mode, extra in (("cached", {}), ("uncached", {"Cache-Control": "no-cache"})):
-                samples = []
-                for _ in range(requests):
+        clients["session"].set_cookie(COOKIE_NAME, cookie)
+        headers = {"off": {}, "session": {}}
+        headers.update({name: {"Authorization": f"Bearer {tokens[name]}"} for name in tokens})
+        result: dict[str, dict[str, float]] = {name: {} for name in clients}
+        for mode, extra in (("cached", {}), ("uncached", {"Cache-Control": "no-cache"})):
+            samples: dict[str, list[float]] = {name: [] for name in clients}
+            for _ in range(requests):  # interleaved, so a busy machine slows every variant alike
+                for name, client in clients.items():
                     started = time.perf_counter()
-                    response = client.get(PATH, headers={**headers, **extra})
-                    samples.append((time.perf_counter() - started) * 1000)
-                    assert response.status_code == 200, response.status_code
-                result[name][mode] = round(statistics.median(samples), 3)
+                    response = client.get(PATH, headers={**headers[name], **extra})
+                    samples[name].append((time.perf_counter() - started) * 1000)
+                    assert response.status_code == 200, (name, response.status_code)
+            for name, values in samples.items():
+                result[name][mode] = round(statistics.median(values), 3)
         return result
     finally:
         db.dispose()
@@ -90,10 +97,11 @@ def run(dag_count: int = 1000, seconds: int = 20, quick: bool = False) -> dict:
         generate(stack.dags_folder, n_small=dag_count, big=False, groups=False, seed=13)
         stack.cli("dags", "parse")
         stack.start(components=("webserver",))
+        viewer = stack.add_user("bench_viewer", "viewer", "bench-viewer-password", ("bench",))
         open_server, open_base = _open_server(stack)
         try:
             session_id = stack.login()
-            cookie = {"Cookie": f"dagkeeper_session={session_id}"}
+            cookie = {"Cookie": f"{COOKIE_NAME}={session_id}"}
             token = {"Authorization": f"Bearer {stack.token}"}
             variants = {
                 "off": (open_base, {}),
@@ -114,7 +122,8 @@ def run(dag_count: int = 1000, seconds: int = 20, quick: bool = False) -> dict:
         finally:
             open_server.stop()
             stack.stop()
-        timed = in_process(stack.db_url, stack.token, session_id, 300 if quick else 2000)
+        tokens = {"token": stack.token, "viewer_token": viewer}
+        timed = in_process(stack.db_url, tokens, session_id, 300 if quick else 2000)
     costs = {
         f"{name}_{mode}_ms": round(loads[name][mode]["p50_ms"] - loads["off"][mode]["p50_ms"], 3)
         for name in ("session", "token")
@@ -122,7 +131,7 @@ def run(dag_count: int = 1000, seconds: int = 20, quick: bool = False) -> dict:
     }
     in_process_costs = {
         f"{name}_{mode}_ms": round(timed[name][mode] - timed["off"][mode], 3)
-        for name in ("session", "token")
+        for name in ("session", "token", "viewer_token")
         for mode in ("cached", "uncached")
     }
     return {"auth": {"dags": dag_count, "path": PATH, "loads": loads, "cost_p50": costs,

@@ -174,13 +174,14 @@ def _auth(result: dict[str, Any]) -> list[str]:
         )
     timed, cost = result["in_process_ms"], result["in_process_cost"]
     lines += ["", "In process (Flask test client, median per request):", ""]
-    lines += ["| | auth off | session cookie | bearer token | cost (session / token) |",
-              "|---|---|---|---|---|"]  # fmt: skip
+    lines += ["| | auth off | session (admin) | token (admin) | token (viewer in a team)"
+              " | cost (session / token / viewer) |", "|---|---|---|---|---|---|"]  # fmt: skip
     for mode in ("cached", "uncached"):
         lines.append(
             f"| {mode} | {timed['off'][mode]} ms | {timed['session'][mode]} ms"
-            f" | {timed['token'][mode]} ms | {cost[f'session_{mode}_ms']} /"
-            f" {cost[f'token_{mode}_ms']} ms |"
+            f" | {timed['token'][mode]} ms | {timed['viewer_token'][mode]} ms"
+            f" | {cost[f'session_{mode}_ms']} / {cost[f'token_{mode}_ms']} /"
+            f" {cost[f'viewer_token_{mode}_ms']} ms |"
         )
 
 

@@ -66,10 +66,24 @@ function Header() {
           DAGs
         </NavLink>
         <NavLink to="/import-errors">Import errors</NavLink>
-        {me?.role === "admin" && <NavLink to="/audit-log">Audit log</NavLink>}
-        <NavLink to="/variables">Variables</NavLink>
-        <NavLink to="/connections">Connections</NavLink>
-        <NavLink to="/pools">Pools</NavLink>
+        {me?.role === "admin" && (
+          <NavLink to="/audit-log" className="wide-only">
+            Audit log
+          </NavLink>
+        )}
+        {(me?.role === "op" || me?.role === "admin") && (
+          <>
+            <NavLink to="/variables" className="wide-only">
+              Variables
+            </NavLink>
+            <NavLink to="/connections" className="wide-only">
+              Connections
+            </NavLink>
+          </>
+        )}
+        <NavLink to="/pools" className="wide-only">
+          Pools
+        </NavLink>
       </nav>
       <div className="header-right">
         {!live.connected && live.enabled && (

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.orm import Session
 
 from dagkeeper import db
@@ -74,16 +74,27 @@ def _split(teams: str | None) -> tuple[str, ...]:
     return tuple(sorted(teams.split(","))) if teams else ()
 
 
+# Built once: on the hot path only the bound hash changes (building a statement costs more
+# than running it).
+_SESSION_QUERY = (
+    select(UserSession.created_at, UserSession.last_seen_at, User.id, User.username, User.role,
+           _teams_column())
+    .join(User, User.id == UserSession.user_id)
+    .where(UserSession.id_hash == bindparam("id_hash"))
+)  # fmt: skip
+_TOKEN_QUERY = (
+    select(ApiToken.id, ApiToken.expires_at, ApiToken.last_used_at, User.id.label("user_id"),
+           User.username, User.role, _teams_column())
+    .join(User, User.id == ApiToken.user_id)
+    .where(ApiToken.token_hash == bindparam("token_hash"))
+)  # fmt: skip
+
+
 def from_session_cookie(
     session: Session, cookie: str, now: datetime, settings: Settings
 ) -> Identity | None:
     id_hash = keyed_hash(cookie)
-    row = session.execute(
-        select(UserSession.created_at, UserSession.last_seen_at, User.id, User.username, User.role,
-               _teams_column())
-        .join(User, User.id == UserSession.user_id)
-        .where(UserSession.id_hash == id_hash)
-    ).first()  # fmt: skip
+    row = session.connection().execute(_SESSION_QUERY, {"id_hash": id_hash}).first()
     if row is None:
         return None
     idle = (now - row.last_seen_at).total_seconds()
@@ -97,12 +108,7 @@ def from_session_cookie(
 
 
 def from_bearer_token(session: Session, token: str, now: datetime) -> Identity | None:
-    row = session.execute(
-        select(ApiToken.id, ApiToken.expires_at, ApiToken.last_used_at, User.id.label("user_id"),
-               User.username, User.role, _teams_column())
-        .join(User, User.id == ApiToken.user_id)
-        .where(ApiToken.token_hash == keyed_hash(token))
-    ).first()  # fmt: skip
+    row = session.connection().execute(_TOKEN_QUERY, {"token_hash": keyed_hash(token)}).first()
     if row is None or (row.expires_at is not None and row.expires_at <= now):
         return None
     if row.last_used_at is None or now - row.last_used_at > TOUCH_EVERY:

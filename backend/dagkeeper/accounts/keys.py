@@ -26,17 +26,20 @@ _keys: dict[str, bytes] = {}  # per database URL: a process may talk to several 
 
 
 def secret_key() -> bytes:
-    configured = load_settings().secret_key
-    if configured:
-        return configured.encode()
+    """This process's key for the database it talks to, read once (it never changes)."""
     url = str(db.engine().url)
-    if url not in _keys:
-        with db.read_session() as session:
-            stored = session.scalar(select(Secret.value).where(Secret.name == "secret_key"))
-        if stored is None:
-            raise RuntimeError("no secret key: run `dagkeeper db migrate`")
-        _keys[url] = stored.encode()
-    return _keys[url]
+    key = _keys.get(url)
+    if key is None:
+        key = _keys[url] = (load_settings().secret_key or _stored_key()).encode()
+    return key
+
+
+def _stored_key() -> str:
+    with db.read_session() as session:
+        stored = session.scalar(select(Secret.value).where(Secret.name == "secret_key"))
+    if stored is None:
+        raise RuntimeError("no secret key: run `dagkeeper db migrate`")
+    return stored
 
 
 def keyed_hash(value: str) -> str:

@@ -16,14 +16,20 @@ TOKEN_PREFIX = "dkp_"
 def issue_token(
     session: Session, user_id: int, name: str, expires_at: datetime | None = None
 ) -> tuple[ApiToken, str]:
-    """Store a new token; returns the row and the token text (shown to the user once)."""
+    """Store a new token; returns the row and the token text (shown to the user once).
+
+    The user's expired tokens go at the same time, so scripts that log in on
+    every run do not pile up rows.
+    """
+    now = utcnow()
+    session.execute(delete(ApiToken).where(ApiToken.user_id == user_id, ApiToken.expires_at <= now))
     text = new_secret(TOKEN_PREFIX)
     row = ApiToken(
         user_id=user_id,
         name=name,
         token_hash=keyed_hash(text),
         prefix=text[:12],
-        created_at=utcnow(),
+        created_at=now,
         expires_at=expires_at,
     )
     session.add(row)

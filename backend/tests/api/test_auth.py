@@ -116,6 +116,9 @@ def test_auth_token_returns_a_bearer_token_that_expires(app, anonymous, viewer, 
         s.execute(update(ApiToken).values(expires_at=utcnow() - timedelta(seconds=1)))
     assert bearer(app, token).get("/api/v1/dags").status_code == 401
     assert bearer(app, "dkp_not-a-token").get("/api/v1/dags").status_code == 401
+    anonymous.post("/auth/token", json={"username": "vera", "password": PASSWORD})
+    with db.read_session() as s:  # the expired one was dropped when the new one was issued
+        assert len(s.scalars(select(ApiToken)).all()) == 1
 
 
 def test_personal_tokens_are_shown_once_listed_without_text_and_revoked(app, db, data):

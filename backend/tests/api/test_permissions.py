@@ -157,9 +157,8 @@ def test_each_caller_gets_the_status_its_role_and_grants_allow(app, endpoint):
     for caller in sorted(CALLERS, key=lambda c: endpoint.expected(c) < 400):
         path = endpoint.path.replace("{own_token}", _own_token(caller))
         body = json.loads(json.dumps(endpoint.body).replace("{caller}", caller))
-        with bearer(app, tokens[caller]).open(
-            path, method=endpoint.method, json=body
-        ) as response:  # closed here: file responses (the SPA shell) hold an open file
+        client = bearer(app, tokens[caller])
+        with client.open(path, method=endpoint.method, json=body) as response:
             seen[caller], wanted[caller] = response.status_code, endpoint.expected(caller)
     assert seen == wanted
 

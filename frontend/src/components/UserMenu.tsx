@@ -13,8 +13,20 @@ export function UserMenu() {
   const close = () => setOpen(false);
   return (
     <div className="user-menu">
-      <button type="button" className="button" aria-expanded={open} onClick={() => setOpen(!open)} data-testid={TID.userMenu}>
-        {me.username} <span className="muted small">{me.role}</span>
+      <button
+        type="button"
+        className="button"
+        aria-expanded={open}
+        aria-label={`Account: ${me.username} (${me.role})`}
+        onClick={() => setOpen(!open)}
+        data-testid={TID.userMenu}
+      >
+        <span className="avatar" aria-hidden>
+          {me.username.slice(0, 1).toUpperCase()}
+        </span>
+        <span className="who">
+          {me.username} <span className="muted small">{me.role}</span>
+        </span>
       </button>
       {open && (
         <div className="menu card" role="menu">

@@ -5,7 +5,7 @@ import { ApiError } from "../../api/client";
 import { TID } from "../../testids";
 
 /** Only same-site paths: `next=https://elsewhere` must not turn the login into a redirector. */
-function safeNext(next: string | null): string {
+export function safeNext(next: string | null): string {
   return next?.startsWith("/") && !next.startsWith("//") ? next : "/";
 }
 
