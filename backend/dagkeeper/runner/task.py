@@ -49,7 +49,7 @@ from dagkeeper.runner.context import (
 )
 from dagkeeper.runner.logs import LogShipper, captured_output
 from dagkeeper.runner.timeouts import TaskTimeout, call_with_limit
-from dagkeeper.serialization import jsonable
+from dagkeeper.serialization import jsonable, loads
 from dagkeeper.try_outcomes import HOSTNAME, fail_or_retry, finish_try
 
 log = logging.getLogger("dagkeeper.task")
@@ -261,8 +261,8 @@ def store_rendered(claim: Claim, rendered: dict[str, Any]) -> None:
 
 def _document_retry_delay(session, claim: Claim) -> float:
     text = session.scalar(select(DagVersion.document).where(DagVersion.id == claim.dag_version_id))
-    tasks = json.loads(text)["tasks"] if text else []
-    return next((t["retry_delay"] for t in tasks if t["task_id"] == claim.ti.task_id), 0.0)
+    task = loads(text, validate=False).tasks.get(claim.ti.task_id) if text else None
+    return task.retry_delay_after(claim.ti.try_number) if task is not None else 0.0
 
 
 def record_outcome(claim: Claim, outcome: Outcome, shipper: LogShipper) -> str | None:

@@ -86,6 +86,21 @@ def digest(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+MAX_BACKOFF = 86400.0  # the peer's cap on an exponential retry delay when none is set
+
+
+def retry_delay_after(base: float, exponential: bool, cap: float | None, try_number: int) -> float:
+    """Seconds before the next try after try ``try_number`` failed.
+
+    With exponential backoff the delay doubles each try, up to ``cap``
+    (``max_retry_delay``, one day when unset). The runner and the scheduler's
+    heartbeat check both use this, so a try ends the same way whoever ends it.
+    """
+    if not exponential:
+        return base
+    return min(base * 2 ** max(try_number - 1, 0), cap or MAX_BACKOFF)
+
+
 @dataclass(frozen=True)
 class TaskDoc:
     task_id: str
@@ -118,6 +133,11 @@ class TaskDoc:
     is_setup: bool = False
     is_teardown: bool = False
     on_failure_fail_dagrun: bool = False
+
+    def retry_delay_after(self, try_number: int) -> float:
+        return retry_delay_after(
+            self.retry_delay, self.retry_exponential_backoff, self.max_retry_delay, try_number
+        )
 
 
 @dataclass(frozen=True)

@@ -186,3 +186,12 @@ def test_bad_values_of_the_peers_fields_are_rejected(overrides, field):
     with pytest.raises(DocumentError) as error:
         dumps(document(**overrides))
     assert field in error.value.messages
+
+
+def test_a_task_documents_retry_delay_grows_with_exponential_backoff():
+    plain = loads(dumps(document(tasks=[task("extract", retry_delay=10), task("load")])))
+    assert [plain.tasks["extract"].retry_delay_after(n) for n in (1, 2, 3)] == [10, 10, 10]
+    doc = document(tasks=[task("extract", retry_delay=10, retry_exponential_backoff=True,
+                               max_retry_delay=30), task("load")])  # fmt: skip
+    backoff = loads(dumps(doc)).tasks["extract"]
+    assert [backoff.retry_delay_after(n) for n in (1, 2, 3, 4)] == [10, 20, 30, 30]
