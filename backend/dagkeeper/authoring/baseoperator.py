@@ -19,6 +19,7 @@ from dagkeeper.authoring.naming import check_full_id, check_label
 from dagkeeper.authoring.params import Param, as_params
 from dagkeeper.authoring.relations import DependencyMixin
 from dagkeeper.serialization import TRIGGER_RULES, TriggerRule
+from dagkeeper.serialization.document import retry_delay_after
 from dagkeeper.serialization.schemas import WEIGHT_RULES
 
 if TYPE_CHECKING:
@@ -243,15 +244,11 @@ class BaseOperator(DependencyMixin):
         return XComArg(self)
 
     def retry_delay_for(self, try_number: int) -> float:
-        """Seconds before the next try after try ``try_number`` fails.
-
-        With ``retry_exponential_backoff`` the delay doubles each try, capped
-        by ``max_retry_delay`` (one day when unset, the peer's cap).
-        """
-        if not self.retry_exponential_backoff:
-            return self.retry_delay_seconds
-        cap = self.max_retry_delay_seconds or 86400.0
-        return min(self.retry_delay_seconds * 2 ** max(try_number - 1, 0), cap)
+        """Seconds before the next try after try ``try_number`` fails (see ``retry_delay_after``)."""
+        return retry_delay_after(
+            self.retry_delay_seconds, self.retry_exponential_backoff,
+            self.max_retry_delay_seconds, try_number,
+        )  # fmt: skip
 
     def as_setup(self) -> BaseOperator:
         """Mark this task as a setup task (it prepares what work and teardown tasks use)."""

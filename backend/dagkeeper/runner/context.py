@@ -24,7 +24,7 @@ import jinja2.nativetypes
 from sqlalchemy import select
 
 from dagkeeper import db
-from dagkeeper.models import RETURN_KEY, TaskInstance, XCom
+from dagkeeper.models import RETURN_KEY, DagRun, TaskInstance, XCom
 from dagkeeper.sdk.templates import ConnectionAccessor, VariableAccessor
 from dagkeeper.serialization import jsonable
 
@@ -88,30 +88,42 @@ class TaskInstanceView:
         key: str = RETURN_KEY,
         map_indexes: int | list[int] | None = None,
         default: Any = None,
+        include_prior_dates: bool = False,
         **_ignored: Any,
     ) -> Any:
         """The XCom ``key`` of ``task_ids`` in this run (a list for a list of ids).
 
         ``task_ids=None`` means this task, as in the peer's current version.
         Tasks are not mapped here, so only ``map_indexes`` None or -1 match.
+        With ``include_prior_dates``, a task with no such XCom in this run
+        gives its latest one from the DAG's runs with an earlier logical date.
         """
         ids = self.task_id if task_ids is None else task_ids
         wanted = [ids] if isinstance(ids, str) else list(ids)
         indexes = [map_indexes] if isinstance(map_indexes, int) else map_indexes
         found: dict[str, str] = {}
         if indexes is None or -1 in indexes:
+            this_run = select(DagRun.logical_date).where(DagRun.id == self.dag_run_id)
+            runs = (
+                DagRun.logical_date <= this_run.scalar_subquery()
+                if include_prior_dates
+                else DagRun.id == self.dag_run_id
+            )
             with db.read_session() as session:
-                found = dict(
-                    session.execute(
-                        select(TaskInstance.task_id, XCom.value)
-                        .join(XCom, XCom.task_instance_id == TaskInstance.id)
-                        .where(
-                            TaskInstance.dag_run_id == self.dag_run_id,
-                            TaskInstance.task_id.in_(wanted),
-                            XCom.key == key,
-                        )
-                    ).all()
-                )
+                rows = session.execute(
+                    select(TaskInstance.task_id, XCom.value)
+                    .join(XCom, XCom.task_instance_id == TaskInstance.id)
+                    .join(DagRun, DagRun.id == TaskInstance.dag_run_id)
+                    .where(
+                        DagRun.dag_id == self.dag_id,
+                        runs,
+                        TaskInstance.task_id.in_(wanted),
+                        XCom.key == key,
+                    )
+                    .order_by(DagRun.logical_date.desc())
+                ).all()
+            for task_id, value in rows:
+                found.setdefault(task_id, value)  # the latest run's first
         values = [json.loads(found[t]) if t in found else default for t in wanted]
         return values[0] if isinstance(ids, str) else values
 

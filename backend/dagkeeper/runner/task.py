@@ -286,7 +286,9 @@ def record_outcome(claim: Claim, outcome: Outcome, shipper: LogShipper) -> str |
             delay = outcome.retry_delay
             if delay is None:
                 document = queries.document_of(session, claim.dag_version_id)
-                delay = document.retry_delay(claim.ti.task_id) if document else 0.0
+                delay = (
+                    document.retry_delay(claim.ti.task_id, claim.ti.try_number) if document else 0.0
+                )
             state = fail_or_retry(session, ti, delay, now)
             follow_up = (
                 f"next try at {ti.next_try_at.isoformat()}" if ti.next_try_at else "no tries left"

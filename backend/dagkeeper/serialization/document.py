@@ -88,6 +88,21 @@ def digest(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+MAX_BACKOFF = 86400.0  # the peer's cap on an exponential retry delay when none is set
+
+
+def retry_delay_after(base: float, exponential: bool, cap: float | None, try_number: int) -> float:
+    """Seconds before the next try after try ``try_number`` failed.
+
+    With exponential backoff the delay doubles each try, up to ``cap``
+    (``max_retry_delay``, one day when unset). The runner and the scheduler's
+    heartbeat check both use this, so a try ends the same way whoever ends it.
+    """
+    if not exponential:
+        return base
+    return float(min(base * 2 ** max(try_number - 1, 0), cap or MAX_BACKOFF))
+
+
 @dataclass(frozen=True)
 class TaskDoc:
     task_id: str
@@ -120,6 +135,11 @@ class TaskDoc:
     is_setup: bool = False
     is_teardown: bool = False
     on_failure_fail_dagrun: bool = False
+
+    def retry_delay_after(self, try_number: int) -> float:
+        return retry_delay_after(
+            self.retry_delay, self.retry_exponential_backoff, self.max_retry_delay, try_number
+        )
 
 
 @dataclass(frozen=True)
@@ -168,10 +188,11 @@ class DagDocument:
     def downstream(self) -> dict[str, list[str]]:
         return self.relations.downstream
 
-    def retry_delay(self, task_id: str) -> float:
-        """Seconds before a failed try of ``task_id`` is retried (0 for a task this version lacks)."""
+    def retry_delay(self, task_id: str, try_number: int) -> float:
+        """Seconds before failed try ``try_number`` of ``task_id`` is retried (backoff included;
+        0 for a task this version lacks)."""
         task = self.tasks.get(task_id)
-        return task.retry_delay if task is not None else 0.0
+        return task.retry_delay_after(try_number) if task is not None else 0.0
 
 
 def _date(text: str | None) -> datetime | None:

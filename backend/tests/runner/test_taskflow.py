@@ -253,3 +253,32 @@ with DAG("reqs", start_date=datetime(2024, 1, 1)):
     assert xcoms(task_instance(run_pk, "answer__1").id) == {"return_value": 43}
     assert "Using the cached virtualenv" in log_text(task_instance(run_pk, "answer__1").id, 1)
     assert len([p for p in cache.iterdir() if not p.name.startswith(".")]) == 1
+
+
+def test_xcom_pull_with_include_prior_dates_reads_earlier_runs(sqlite_db, dags_folder):
+    from datetime import UTC, datetime
+
+    from scheduler.factories import trigger
+    from scheduler.inline import run_to_end
+
+    source = (
+        HEADER
+        + """
+with DAG("prior", start_date=datetime(2024, 1, 1)):
+    def first_run_only(ti, dag_run):
+        if dag_run.run_id == "r1":
+            ti.xcom_push(key="seen", value=dag_run.run_id)
+
+    def read(ti):
+        return [ti.xcom_pull(task_ids="push", key="seen"),
+                ti.xcom_pull(task_ids="push", key="seen", include_prior_dates=True)]
+
+    PythonOperator(task_id="push", python_callable=first_run_only) >> PythonOperator(
+        task_id="read", python_callable=read)
+"""
+    )
+    run_dag_source(dags_folder, "prior", source, run_id="r1",
+                   logical_date=datetime(2024, 1, 1, tzinfo=UTC))  # fmt: skip
+    second = trigger("prior", "r2", logical_date=datetime(2024, 1, 2, tzinfo=UTC))
+    assert run_to_end(second) == "success"
+    assert xcoms(task_instance(second, "read").id) == {"return_value": [None, "r1"]}

@@ -57,6 +57,18 @@ CASES = {
         {"b1": S, "b2": S, "x": S, "y": S, "z": K, "w": K},
         S,
     ),
+    "branch_to_a_task_group": (
+        """
+        from dagkeeper import TaskGroup
+        b = BranchPythonOperator(task_id="b", python_callable=lambda: "grp")
+        with TaskGroup("grp") as grp:
+            EmptyOperator(task_id="first") >> EmptyOperator(task_id="second")
+        other = EmptyOperator(task_id="other")
+        b >> [grp, other]
+        """,
+        {"b": S, "grp.first": S, "grp.second": S, "other": K},
+        S,
+    ),
     "short_circuit_skips_everything_after_it": (
         """
         sc = ShortCircuitOperator(task_id="sc", python_callable=lambda: 0)

@@ -177,8 +177,8 @@ def test_derived_task_order_is_the_structure_tree_order_and_relations_read_back_
 
 def test_retry_delay_of_a_task_the_version_lacks_is_zero():
     parsed = loads(dumps(document()))
-    assert parsed.retry_delay("load") == 300
-    assert parsed.retry_delay("gone") == 0.0
+    assert parsed.retry_delay("load", 1) == 300
+    assert parsed.retry_delay("gone", 1) == 0.0
 
 
 def test_the_peers_fields_round_trip_and_are_validated():
@@ -219,3 +219,12 @@ def test_bad_values_of_the_peers_fields_are_rejected(overrides, field):
     with pytest.raises(DocumentError) as error:
         dumps(document(**overrides))
     assert field in error.value.messages
+
+
+def test_a_task_documents_retry_delay_grows_with_exponential_backoff():
+    plain = loads(dumps(document(tasks=[task("extract", retry_delay=10), task("load")])))
+    assert [plain.tasks["extract"].retry_delay_after(n) for n in (1, 2, 3)] == [10, 10, 10]
+    doc = document(tasks=[task("extract", retry_delay=10, retry_exponential_backoff=True,
+                               max_retry_delay=30), task("load")])  # fmt: skip
+    backoff = loads(dumps(doc)).tasks["extract"]
+    assert [backoff.retry_delay_after(n) for n in (1, 2, 3, 4)] == [10, 20, 30, 30]
