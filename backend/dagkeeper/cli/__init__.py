@@ -11,7 +11,9 @@ import argparse
 import importlib
 import sys
 
-COMMAND_MODULES = ("db", "dags", "scheduler", "tasks", "webserver", "standalone")
+COMMAND_MODULES = (
+    "db", "dags", "scheduler", "tasks", "webserver", "standalone", "variables", "connections", "pools",
+)  # fmt: skip
 
 
 def build_parser() -> argparse.ArgumentParser:
