@@ -13,7 +13,7 @@ import sys
 
 COMMAND_MODULES = (
     "db", "dags", "scheduler", "tasks", "webserver", "standalone", "users", "tokens",
-    "convert",
+    "convert", "variables", "connections", "pools",
 )  # fmt: skip
 
 
