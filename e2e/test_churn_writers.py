@@ -32,9 +32,6 @@ from test_churn import Observations, Truth, read_structure, verdict
 SECONDS = float(os.environ.get("E2E_WRITERS_SECONDS", "20"))
 READERS = 8
 CHECKOUT_FILES = 1000
-# On PostgreSQL the first publication of 1,000 files took over 300 s on this 2-core machine
-# after the session-2 merges (issue 11 is open for it); its leg checks out 300 until fixed.
-CHECKOUT_FILES_PG = 300
 
 
 @dataclass
@@ -302,8 +299,8 @@ def test_symlink_swaps_show_exactly_one_revision(synced, page: Page):
     expect(page.get_by_test_id("version-revision").first).to_contain_text("rev-")
 
 
-def test_checkout_of_a_thousand_files_never_flaps(synced, request):
-    files = CHECKOUT_FILES_PG if "postgresql" in request.node.callspec.id else CHECKOUT_FILES
+def test_checkout_of_a_thousand_files_never_flaps(synced):
+    files = CHECKOUT_FILES
     folder = synced.path("checkout")
     folder.mkdir()
     truth, obs = Truth(), Observations()

@@ -22,6 +22,7 @@ from sqlalchemy.pool import NullPool
 _engine: Engine | None = None
 _read_sessions: sessionmaker[Session] | None = None
 _write_sessions: sessionmaker[Session] | None = None
+_deferred: tuple[str, int] | None = None  # set by configure_on_first_use
 
 
 # A probe waits less than a request would: a store that cannot take a write
@@ -71,6 +72,8 @@ def configure(url: str | None = None, pool_size: int | None = None) -> Engine:
     global _engine, _read_sessions, _write_sessions
     from dagkeeper.config import load_settings
 
+    if url is None and _deferred is not None:
+        url, pool_size = _deferred
     settings = load_settings()
     if _engine is not None:
         _engine.dispose()
@@ -80,6 +83,18 @@ def configure(url: str | None = None, pool_size: int | None = None) -> Engine:
         _engine.execution_options(sqlite_immediate=True), expire_on_commit=False
     )
     return _engine
+
+
+def configure_on_first_use(url: str, pool_size: int) -> None:
+    """Create the engine for ``url`` only when a session is first asked for.
+
+    A parse child rarely touches the database (only a parse-time ``Variable``
+    read does), and building a PostgreSQL engine imports the driver: hundreds
+    of milliseconds that every one of thousands of children would pay.
+    """
+    global _deferred
+    dispose(after_fork=True)
+    _deferred = (url, pool_size)
 
 
 def probe_write() -> None:

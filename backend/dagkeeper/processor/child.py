@@ -42,7 +42,7 @@ def parse_in_child(
     _silence_output()
     # Parse-time Variable reads use the processor's database and cipher, handed over as
     # arguments: the DAG file's environment has neither (nor is the forkserver's current).
-    db.configure(db_url, pool_size=1)
+    db.configure_on_first_use(db_url, pool_size=1)
     adopt_keys(keys)
     os.environ.clear()
     os.environ.update(env)

@@ -140,16 +140,20 @@ class Scanner:
             else:
                 to_parse[Path(path)] = read
         results = self._parse(root, to_parse, progress)
-        batch, freed = self._complete_results(root, results, to_parse, gone, outcome)
-        if freed:
+        batch, freeing = self._complete_results(root, results, to_parse, gone, outcome)
+        if freeing:
             # DAG ids were released: files that failed only because another file
             # owned one of them, or that lost one to a file that is gone now, may
             # take them over, in the same transaction.
-            busy = {root / loc for loc, what in outcome.items() if what != "unchanged"}
-            retry = self._files_to_retry(root, exclude=busy)
+            retry, unreadable = self._files_to_retry(root, outcome)
             retried = self._parse(root, retry, None)
             more, _ = self._complete_results(root, retried, retry, [], outcome)
-            batch += more
+            if unreadable:
+                # A file that may take a released id is being written: releasing it
+                # now would hide the DAG until that file is read. Release it later.
+                batch, gone = self._hold_back(batch, gone, freeing, outcome)
+            else:
+                batch += more
         swapped = os.path.realpath(self.folder) != str(root)
         if swapped or (trusted and "waiting" in outcome.values()):
             # Swapped again while this pass read the old revision, or part of a new
@@ -247,11 +251,12 @@ class Scanner:
         sources: dict[Path, tuple[bytes, FileState]],
         gone: list[str],
         outcome: dict[str, str],
-    ) -> tuple[list[tuple[Path, bytes, ParseResult]], bool]:
-        """The results safe to publish, and whether publishing them frees DAG ids."""
+    ) -> tuple[list[tuple[Path, bytes, ParseResult]], set[str]]:
+        """The results safe to publish, and the files (gone or parsed) whose
+        publication frees DAG ids."""
         results = list(results)
         owned = self._active_dags({relative_fileloc(root, r.path) for r in results} | set(gone))
-        freed = any(owned.get(loc) for loc in gone)
+        freeing = {loc for loc in gone if owned.get(loc)}
         batch = []
         for result in results:
             loc = relative_fileloc(root, result.path)
@@ -272,9 +277,33 @@ class Scanner:
             self._not_before.pop(str(result.path), None)
             self._retry.discard(loc)
             outcome[loc] = "parsed"
-            freed |= bool(dropped)
+            if dropped:
+                freeing.add(loc)
             batch.append((result.path, source, result))
-        return batch, freed
+        return batch, freeing
+
+    def _hold_back(
+        self,
+        batch: list[tuple[Path, bytes, ParseResult]],
+        gone: list[str],
+        freeing: set[str],
+        outcome: dict[str, str],
+    ) -> tuple[list[tuple[Path, bytes, ParseResult]], list[str]]:
+        """The batch and gone files without those that free DAG ids: they wait a pass."""
+        root = self.root
+        assert root is not None
+        kept = []
+        for entry in batch:
+            loc = relative_fileloc(root, entry[0])
+            if loc in freeing:
+                outcome[loc] = "waiting"
+            else:
+                kept.append(entry)
+        now = time.monotonic()
+        for loc in freeing.intersection(gone):
+            self._missing_since[loc] = now - self.settle  # gone already: counts at once
+            self.waiting.add(loc)
+        return kept, [loc for loc in gone if loc not in freeing]
 
     def _changed_since(self, path: str, before: FileState) -> bool:
         writing = self.tracker is not None and self.tracker.is_writing(path)
@@ -296,9 +325,11 @@ class Scanner:
         return owned
 
     def _files_to_retry(
-        self, root: Path, exclude: set[Path]
-    ) -> dict[Path, tuple[bytes, FileState]]:
-        """Files with import errors, and files that define more DAGs than they own."""
+        self, root: Path, outcome: dict[str, str]
+    ) -> tuple[dict[Path, tuple[bytes, FileState]], bool]:
+        """Files with import errors, and files that define more DAGs than they own,
+        that this pass has not read yet; and whether any of them (or of those the pass
+        left waiting) cannot be read now."""
         owned = (
             select(func.count())
             .select_from(Dag)
@@ -309,19 +340,23 @@ class Scanner:
             filelocs = set(session.scalars(select(DagImportError.fileloc)))
             filelocs |= set(session.scalars(select(DagFile.path).where(DagFile.dag_count > owned)))
         retry = {}
+        unreadable = False
         for loc in sorted(filelocs):
             path = root / loc
-            if path in exclude or not path.is_file():
+            if outcome.get(loc) == "waiting":
+                unreadable = True
+            if outcome.get(loc, "unchanged") != "unchanged" or not path.is_file():
                 continue
             try:
                 read = self._read_complete(str(path), None, force=True, trusted=False)
             except _Waiting:
                 self._retry.add(loc)  # still being written: parse it once it is complete
                 self.waiting.add(loc)
+                unreadable = True
                 continue
             if read is not None:
                 retry[path] = read
-        return retry
+        return retry, unreadable
 
 
 def scan(

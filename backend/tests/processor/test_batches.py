@@ -16,6 +16,7 @@ from dagkeeper.db import read_session, transaction
 from dagkeeper.models import Dag, DagVersion
 from dagkeeper.processor.revision import read_revision
 from dagkeeper.processor.scan import Scanner, scan
+from dagkeeper.processor.settle import WriteTracker
 from dagkeeper.processor.watch import watch
 from dagkeeper.testing.writers import swap_symlink
 
@@ -182,3 +183,31 @@ def test_symlinked_sub_folder_is_scanned(db, dags_folder, tmp_path):
     (elsewhere / "loop").symlink_to(elsewhere)  # a link loop must not make the walk endless
     scan(dags_folder)
     assert dags() == {"team_dag": ("team/team.py", True, False, 1)}
+
+
+def test_owner_emptied_while_the_claiming_file_is_written_keeps_the_dag(
+    db, dags_folder, monkeypatch
+):
+    """A DAG moves a.py -> b.py; a.py is emptied while b.py is being written again (a
+    second move, an editor's save). a.py must not drop the DAG before b.py can take it."""
+    monkeypatch.setenv("DAGKEEPER_SETTLE_SECONDS", "0.2")
+    tracker = WriteTracker(0.2)
+    scanner = Scanner(dags_folder, tracker=tracker, defer_deletes=True)
+    write(dags_folder, "a.py", dag_source("mover"))
+    time.sleep(0.25)
+    scanner.run()
+    claims = write(dags_folder, "b.py", dag_source("mover"))
+    time.sleep(0.25)
+    scanner.run()
+    assert dags()["mover"][:2] == ("a.py", True)
+    assert "b.py" in import_errors()
+    write(dags_folder, "a.py", "# moved elsewhere\n")
+    tracker.written(str(claims))  # b.py is open for writing again
+    time.sleep(0.25)
+    scanner.run()
+    assert dags()["mover"][:2] == ("a.py", True)  # held: its new home cannot be read yet
+    tracker.finished(str(claims))
+    time.sleep(0.05)
+    scanner.run()
+    assert dags()["mover"][:2] == ("b.py", True)
+    assert import_errors() == {}

@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import sys
 
+from sqlalchemy import select
+
 from dagkeeper.authoring.loader import MODULE_PREFIX
+from dagkeeper.db import read_session
+from dagkeeper.models import Dag
 from dagkeeper.processor.isolation import parse_files
 from dagkeeper.processor.scan import scan
 
@@ -73,3 +77,21 @@ def test_process_killed_by_a_signal_is_reported(dags_folder):
     )
     (result,) = parse_files([path], folder=dags_folder, workers=1, timeout=30)
     assert result.error.message == "killed.py: killed by signal 9 (SIGKILL)"
+
+
+def test_child_that_reads_no_variable_never_builds_a_database_engine(db, dags_folder):
+    """Building a PostgreSQL engine imports the driver: ~50 ms that each of thousands of
+    children paid (a 1,000-file checkout took minutes) though only a parse-time Variable
+    read needs one. The DAG writes what its child saw into its description."""
+    probe = (
+        "from dagkeeper import db as _db\n"
+        "dag.description = f'engine built: {_db._engine is not None}'\n"
+    )
+    write(dags_folder, "probe.py", dag_source("probe", extra=probe))
+    scan(dags_folder)
+    assert _description("probe") == "engine built: False"
+
+
+def _description(dag_id: str) -> str:
+    with read_session() as session:
+        return session.scalar(select(Dag.description).where(Dag.dag_id == dag_id))
