@@ -4,7 +4,8 @@ The process's stdout and stderr file descriptors are redirected into a pipe
 (so output of child processes and C code is caught too, not just Python's
 ``print``); a reader thread decodes it into a buffer that a shipper thread
 writes out as chunks every half second or every 4 KB. The same thread
-refreshes the try's heartbeat.
+refreshes the try's heartbeat, and notices when the heartbeat finds the row
+no longer running at this try (cleared, marked): the try is *fenced*.
 """
 
 from __future__ import annotations
@@ -42,6 +43,8 @@ class LogShipper:
         self._wake = threading.Event()
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._ship, name="log-shipper", daemon=True)
+        self.fenced = threading.Event()  # the row moved on: this try must stop
+        self.last_beat = time.monotonic()  # when the last heartbeat that landed was taken
 
     def write(self, text: str) -> None:
         if not text:
@@ -80,31 +83,32 @@ class LogShipper:
         return chunk
 
     def _ship(self) -> None:
-        last_beat = time.monotonic()
+        last_sent = time.monotonic()
         while not self._stop.is_set():
             self._wake.wait(FLUSH_INTERVAL)
             self._wake.clear()
             if self._stop.is_set():
                 return
-            beat = time.monotonic() - last_beat >= self.heartbeat_interval
+            due = time.monotonic() - last_sent >= self.heartbeat_interval
             try:
-                self._flush(beat)
+                self._flush(due)
             except Exception:  # a busy database must not kill the task; retry next round
                 logging.getLogger(__name__).exception("could not write the task log")
                 continue
-            if beat:
-                last_beat = time.monotonic()
+            if due:
+                last_sent = time.monotonic()
 
     def _flush(self, heartbeat: bool) -> None:
         chunk = self.take_chunk()
         if chunk is None and not heartbeat:
             return
+        taken = time.monotonic()
         try:
             with db.transaction() as session:
                 if chunk is not None:
                     session.add(chunk)
                 if heartbeat:
-                    session.execute(
+                    renewed = session.execute(
                         update(TaskInstance)
                         .where(
                             TaskInstance.id == self.ti_id,
@@ -116,10 +120,15 @@ class LogShipper:
                     )
         except Exception:
             if chunk is not None:
-                self._put_back(chunk)
+                self.put_back(chunk)
             raise
+        if heartbeat:
+            if renewed.rowcount:
+                self.last_beat = taken
+            else:
+                self.fenced.set()
 
-    def _put_back(self, chunk: TaskLog) -> None:
+    def put_back(self, chunk: TaskLog) -> None:
         """Return an unwritten chunk to the front of the buffer, keeping offsets gap-free."""
         with self._lock:
             self._buffer.insert(0, chunk.content)

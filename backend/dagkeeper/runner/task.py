@@ -1,11 +1,15 @@
 """Run one try: claim it, load its DAG file, render, execute, record the outcome.
 
 The try is claimed atomically (queued at this try number -> running), so a
-request that arrives twice or late is a harmless no-op. Whatever happens in
-between -- a broken or vanished DAG file, a template error, an exception, a
-timeout -- ends as a recorded state with the reason in the try's log; the
-runner never leaves a try running behind it unless its process is killed,
-and then the scheduler's exit and heartbeat checks finish it.
+request that arrives twice or late is a harmless no-op. The task's code runs
+in a child process (:mod:`.task_process`) while this process heartbeats:
+when the row stops being "running at this try" (a clear, a mark) or the
+heartbeat cannot be renewed for half the scheduler's timeout, the task is
+killed, so try N+1 never overlaps try N, and a fenced try writes no outcome.
+Whatever else happens -- a broken or vanished DAG file, a template error, an
+exception, a timeout -- ends as a recorded state with the reason in the
+try's log. The runner releases the try (``last_heartbeat_at`` back to NULL)
+only once its task process is gone; the scheduler starts no next try before.
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ import json
 import logging
 import os
 import sys
+import time
 import traceback
 from dataclasses import dataclass
 from pathlib import Path
@@ -44,6 +49,7 @@ from dagkeeper.runner.context import (
     render_template_fields,
 )
 from dagkeeper.runner.logs import LogShipper, captured_output
+from dagkeeper.runner.task_process import TaskProcess
 from dagkeeper.runner.timeouts import TaskTimeout, call_with_limit
 from dagkeeper.serialization import jsonable
 from dagkeeper.try_outcomes import HOSTNAME, fail_or_retry, finish_try
@@ -65,9 +71,23 @@ class Claim:
 
 @dataclass(frozen=True)
 class Outcome:
-    state: str  # success | skipped | failed
-    result: Any = None
+    state: str  # success | skipped | failed | fenced (the row moved on: record nothing)
+    result: Any = None  # JSON data
     retry_delay: float | None = None  # None: take it from the run's DAG version
+
+
+FENCED = "fenced"
+SELF_KILL_AFTER = 0.5  # of the heartbeat timeout without a renewed heartbeat
+CHECK_INTERVAL = 0.1  # seconds between looks at the fence while the task runs
+
+
+def heartbeat_interval(timeout: float) -> float:
+    return max(0.2, min(5.0, timeout / 3))
+
+
+def kill_grace(timeout: float) -> float:
+    """SIGTERM to SIGKILL; short enough that the kill ends well before the scheduler's timeout."""
+    return max(0.2, min(5.0, timeout / 10))
 
 
 def run_task_instance(dag_id: str, run_id: str, task_id: str, try_number: int) -> int:
@@ -80,13 +100,48 @@ def run_task_instance(dag_id: str, run_id: str, task_id: str, try_number: int) -
             file=sys.stderr,
         )
         return 0
-    heartbeat = max(0.2, min(5.0, settings.heartbeat_timeout / 3))
-    shipper = LogShipper(claim.ti.id, try_number, heartbeat).start()
+    interval = heartbeat_interval(settings.heartbeat_timeout)
+    shipper = LogShipper(claim.ti.id, try_number, interval).start()
     with captured_output(shipper.write):
-        outcome = execute(claim, settings)
+        outcome = supervise(claim, settings, shipper)
     shipper.stop()
-    state = record_outcome(claim, outcome, shipper)
+    state = record_outcome_patiently(claim, outcome, shipper, settings.heartbeat_timeout)
     return 0 if state in (TaskState.SUCCESS, TaskState.SKIPPED) else 1
+
+
+def supervise(claim: Claim, settings: Settings, shipper: LogShipper) -> Outcome:
+    """Run the task in a child; stop it if the try is fenced or its heartbeat lapses."""
+    timeout = settings.heartbeat_timeout
+    task = TaskProcess(lambda: _as_json(execute(claim, settings)))
+    while not task.wait(CHECK_INTERVAL):
+        if shipper.fenced.is_set():
+            log.warning("This try was cleared or marked meanwhile: stopping its task")
+            task.kill(kill_grace(timeout))
+            return Outcome(FENCED)
+        silent = time.monotonic() - shipper.last_beat
+        if silent > timeout * SELF_KILL_AFTER:
+            log.error(
+                "No heartbeat could be recorded for %.1f s: stopping the task so that no "
+                "other try can overlap it",
+                silent,
+            )
+            task.kill(kill_grace(timeout))
+            return Outcome(TaskState.FAILED)
+    result = task.result()
+    if result is None:
+        code = task.exit_code or 0
+        how = f"was killed by signal {-code}" if code < 0 else f"exited with code {code}"
+        log.error("The task process %s before reporting an outcome", how)
+        return Outcome(TaskState.FAILED)
+    return Outcome(**result)
+
+
+def _as_json(outcome: Outcome) -> dict[str, Any]:
+    return {
+        "state": outcome.state,
+        "result": jsonable(outcome.result),
+        "retry_delay": outcome.retry_delay,
+    }
 
 
 def _claim_query(dag_id: str, run_id: str, task_id: str):
@@ -227,37 +282,69 @@ def _document_retry_delay(session, claim: Claim) -> float:
     return next((t["retry_delay"] for t in tasks if t["task_id"] == claim.ti.task_id), 0.0)
 
 
+def record_outcome_patiently(
+    claim: Claim, outcome: Outcome, shipper: LogShipper, patience: float
+) -> str | None:
+    """:func:`record_outcome`, retried while the database is unreachable for up to ``patience`` s.
+
+    If it never comes back, the scheduler's heartbeat check ends the try.
+    """
+    deadline = time.monotonic() + patience
+    while True:
+        try:
+            return record_outcome(claim, outcome, shipper)
+        except Exception:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(1.0)
+
+
 def record_outcome(claim: Claim, outcome: Outcome, shipper: LogShipper) -> str | None:
-    """Write the try's final state, its return value and the rest of its log, in one transaction."""
+    """Write the try's final state, its return value and the rest of its log, in one transaction.
+
+    The task process is gone by now, so the try is released in the same
+    transaction, whether its outcome is recorded or not.
+    """
     now = utcnow()
-    with db.transaction() as session:
-        ti = session.get(TaskInstance, claim.ti.id, with_for_update=True)
-        if ti is None:
-            return None
-        if ti.state != TaskState.RUNNING or ti.try_number != claim.ti.try_number:
-            shipper.write(
-                f"[dagkeeper runner] the task instance became {ti.state} (try {ti.try_number}) "
-                f"while this try ran; its outcome ({outcome.state}) is not recorded\n"
-            )
-            state = None
-        elif outcome.state == TaskState.FAILED:
-            delay = outcome.retry_delay
-            if delay is None:
-                delay = _document_retry_delay(session, claim)
-            state = fail_or_retry(session, ti, delay, now)
-            follow_up = (
-                f"next try at {ti.next_try_at.isoformat()}" if ti.next_try_at else "no tries left"
-            )
-            shipper.write(f"[dagkeeper runner] marked {state} ({follow_up})\n")
-        else:
-            state = outcome.state
-            finish_try(ti, state, now)
-            if outcome.result is not None:
-                session.merge(
-                    XCom(task_instance_id=ti.id, value=json.dumps(jsonable(outcome.result)))
-                )
-        chunk = shipper.take_chunk()
+    chunk = None
+    try:
+        with db.transaction() as session:
+            ti = session.get(TaskInstance, claim.ti.id, with_for_update=True)
+            if ti is None:
+                return None
+            state = _write_outcome(session, ti, claim, outcome, shipper, now)
+            chunk = shipper.take_chunk()
+            if chunk is not None:
+                session.add(chunk)
+            record_change(session, [(claim.ti.dag_id, ChangeKind.RUN)])
+    except Exception:
         if chunk is not None:
-            session.add(chunk)
-        record_change(session, [(claim.ti.dag_id, ChangeKind.RUN)])
+            shipper.put_back(chunk)
+        raise
     return state
+
+
+def _write_outcome(session, ti: TaskInstance, claim: Claim, outcome: Outcome, shipper, now):
+    if ti.try_number == claim.ti.try_number:
+        ti.last_heartbeat_at = None  # released: no process of this try is left
+    if ti.state != TaskState.RUNNING or ti.try_number != claim.ti.try_number:
+        reason = "it was stopped" if outcome.state == FENCED else f"it ended {outcome.state}"
+        shipper.write(
+            f"[dagkeeper runner] the task instance became {ti.state} (try {ti.try_number}) "
+            f"while this try ran; {reason} and no outcome is recorded\n"
+        )
+        return None
+    if outcome.state == TaskState.FAILED:
+        delay = outcome.retry_delay
+        if delay is None:
+            delay = _document_retry_delay(session, claim)
+        state = fail_or_retry(session, ti, delay, now)
+        follow_up = (
+            f"next try at {ti.next_try_at.isoformat()}" if ti.next_try_at else "no tries left"
+        )
+        shipper.write(f"[dagkeeper runner] marked {state} ({follow_up})\n")
+        return state
+    finish_try(ti, outcome.state, now)
+    if outcome.result is not None:
+        session.merge(XCom(task_instance_id=ti.id, value=json.dumps(outcome.result)))
+    return outcome.state
