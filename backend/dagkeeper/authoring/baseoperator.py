@@ -106,6 +106,7 @@ class BaseOperator(DependencyMixin):
         ui_color: str | None = None,
         ui_fgcolor: str | None = None,
         params: dict[str, Any] | None = None,
+        queue: str | None = None,
         **unknown: Any,
     ):
         name = type(self).__name__
@@ -128,6 +129,12 @@ class BaseOperator(DependencyMixin):
                 f"Unknown trigger rule {trigger_rule!r} for task {self.task_id!r}; "
                 f"valid trigger rules are: {', '.join(TRIGGER_RULES)}"
             )
+        if queue is not None and (not isinstance(queue, str) or not 1 <= len(queue) <= 256):
+            raise DagDefinitionError(
+                f"Invalid queue {queue!r} for task {self.task_id!r}: must be a name of 1-256 "
+                "characters"
+            )
+        self.queue = queue  # None: the default queue of the deployment (DAGKEEPER_DEFAULT_QUEUE)
         self.owner = owner
         self.retries = retries
         self.retry_delay = retry_delay

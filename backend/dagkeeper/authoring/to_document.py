@@ -78,6 +78,8 @@ def _task(task: BaseOperator) -> dict[str, Any]:
         "template_values": template_values,
         "ui_color": task.ui_color,
         "ui_fgcolor": task.ui_fgcolor,
+        # only when set, so documents (and their hashes) of DAGs that name no queue don't change
+        **({"queue": task.queue} if task.queue is not None else {}),
     }
 
 

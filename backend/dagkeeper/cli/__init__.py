@@ -11,7 +11,7 @@ import argparse
 import importlib
 import sys
 
-COMMAND_MODULES = ("db", "dags", "scheduler", "tasks", "webserver", "standalone")
+COMMAND_MODULES = ("db", "dags", "scheduler", "tasks", "webserver", "standalone", "worker")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -17,11 +17,12 @@ from dagkeeper.models.task_instance import (
     archive_try,
 )
 from dagkeeper.models.version import DagCode, DagFile, DagImportError, DagVersion
+from dagkeeper.models.worker import Worker
 from dagkeeper.models.xcom import XCom
 
 __all__ = [
     "Base", "utcnow", "ChangeCounter", "ChangeKind", "ChangeLog", "record_change",
     "Dag", "DagTag", "TaskLog", "DagRun", "RunState", "RunType", "RenderedTaskFields",
     "TaskInstance", "TaskInstanceHistory", "TaskState", "DagCode", "DagFile",
-    "DagImportError", "DagVersion", "XCom", "archive_try",
+    "DagImportError", "DagVersion", "Worker", "XCom", "archive_try",
 ]  # fmt: skip

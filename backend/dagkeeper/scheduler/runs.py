@@ -20,6 +20,7 @@ from datetime import datetime
 from sqlalchemy import func, insert, or_, select
 from sqlalchemy.orm import Session
 
+from dagkeeper.config import load_settings
 from dagkeeper.models import ChangeKind, Dag, DagRun, RunState, RunType, TaskInstance
 from dagkeeper.models.queries import last_scheduled_interval
 from dagkeeper.scheduler.documents import DocumentCache
@@ -207,6 +208,7 @@ def start_queued_runs(
 
 def _create_task_instances(session: Session, documents: DocumentCache, run: DagRun) -> None:
     doc = documents.get(session, run.dag_version_id).document
+    default_queue = load_settings().default_queue
     existing = set(
         session.scalars(select(TaskInstance.task_id).where(TaskInstance.dag_run_id == run.id))
     )
@@ -219,6 +221,7 @@ def _create_task_instances(session: Session, documents: DocumentCache, run: DagR
             "try_number": 0,
             "max_tries": task.retries + 1,
             "state": None,
+            "queue": task.queue or default_queue,
         }
         for task in doc.tasks.values()
         if task.task_id not in existing

@@ -100,6 +100,7 @@ class TaskDoc:
     template_values: dict[str, Any]
     ui_color: str
     ui_fgcolor: str
+    queue: str | None = None  # None: the deployment's default queue
 
 
 @dataclass(frozen=True)

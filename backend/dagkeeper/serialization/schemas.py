@@ -68,6 +68,7 @@ class TaskSchema(_Strict):
     )
     ui_color = fields.String(required=True)
     ui_fgcolor = fields.String(required=True)
+    queue = fields.String(allow_none=True, validate=validate.Length(1, 256))  # absent: default
 
 
 class TaskGroupSchema(_Strict):
