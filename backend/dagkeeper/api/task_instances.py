@@ -52,6 +52,7 @@ def ti_dict(ti: TaskInstance, run_id: str) -> dict[str, Any]:
         "queued_at": iso(ti.queued_at),
         "hostname": ti.hostname,
         "pid": ti.pid,
+        "queue": ti.queue,
         "operator": ti.operator,
     }
 
@@ -64,6 +65,8 @@ def try_dict(t: TaskInstance | TaskInstanceHistory) -> dict[str, Any]:
         "end_date": iso(t.end_date),
         "duration": t.duration,
         "hostname": t.hostname,
+        "pid": t.pid,
+        "queue": t.queue,
     }
 
 

@@ -7,12 +7,15 @@ worker on any host shows the same list.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Integer, String, Text
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import Integer, String, Text, func, select
+from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from dagkeeper.models.base import Base, utcnow
+from dagkeeper.models.run import DagRun
+from dagkeeper.models.task_instance import TaskInstance, TaskState
 
 
 class Worker(Base):
@@ -25,3 +28,40 @@ class Worker(Base):
     started_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_heartbeat_at: Mapped[datetime] = mapped_column(default=utcnow)
     stopped_at: Mapped[datetime | None]  # set on a clean shutdown
+
+
+@dataclass(frozen=True)
+class RunningTry:
+    dag_id: str
+    run_id: str
+    task_id: str
+    try_number: int
+    start_date: datetime | None
+
+
+def worker_page(
+    session: Session, limit: int, offset: int
+) -> tuple[int, list[tuple[Worker, list[RunningTry]]]]:
+    """Workers by host name, each with the tries running on it (as their runners recorded)."""
+    total = session.scalar(select(func.count()).select_from(Worker))
+    workers = list(
+        session.scalars(select(Worker).order_by(Worker.hostname).limit(limit).offset(offset))
+    )
+    running: dict[str, list[RunningTry]] = {w.hostname: [] for w in workers}
+    if workers:
+        rows = session.execute(
+            select(
+                TaskInstance.hostname,
+                TaskInstance.dag_id,
+                DagRun.run_id,
+                TaskInstance.task_id,
+                TaskInstance.try_number,
+                TaskInstance.start_date,
+            )
+            .join(DagRun, DagRun.id == TaskInstance.dag_run_id)
+            .where(TaskInstance.state == TaskState.RUNNING, TaskInstance.hostname.in_(running))
+            .order_by(TaskInstance.start_date, TaskInstance.id)
+        )
+        for hostname, *fields in rows:
+            running[hostname].append(RunningTry(*fields))
+    return total, [(w, running[w.hostname]) for w in workers]
