@@ -26,6 +26,7 @@ from dagkeeper.models import TaskInstance, TaskLog, TaskState, utcnow
 
 FLUSH_INTERVAL = 0.5
 FLUSH_SIZE = 4096
+STOP_WAIT = 10.0
 LOG_FORMAT = "[%(asctime)s] {%(name)s} %(levelname)s - %(message)s"
 
 
@@ -64,7 +65,7 @@ class LogShipper:
         """Stop the thread; what is still buffered goes out with :meth:`take_chunk`."""
         self._stop.set()
         self._wake.set()
-        self._thread.join()
+        self._thread.join(timeout=STOP_WAIT)  # it may hang on an unreachable database
 
     def take_chunk(self) -> TaskLog | None:
         """The buffered text as the next chunk (the caller adds it to its transaction)."""
