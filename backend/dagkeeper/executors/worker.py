@@ -86,7 +86,9 @@ def run_worker(settings: Settings, hostname: str, concurrency: int, queues: list
     @app.task(name=TASK_NAME, acks_late=True, ignore_result=True)
     def run_try(*key) -> None:
         exit = zygote.run(TaskKey(*key))
-        if exit is not None and exit.exit_code < 0:
+        if exit is None:
+            log.info("duplicate delivery of %s: already running here", key)
+        elif exit.exit_code < 0:
             log.warning("the runner of %s was killed by signal %d", key, -exit.exit_code)
 
     @signals.worker_ready.connect(weak=False)

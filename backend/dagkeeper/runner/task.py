@@ -101,18 +101,18 @@ def run_task_instance(dag_id: str, run_id: str, task_id: str, try_number: int) -
         )
         return 0
     interval = heartbeat_interval(settings.heartbeat_timeout)
-    shipper = LogShipper(claim.ti.id, try_number, interval).start()
+    shipper = LogShipper(claim.ti.id, try_number, interval)
     with captured_output(shipper.write):
-        outcome = supervise(claim, settings, shipper)
+        task = TaskProcess(lambda: _as_json(execute(claim, settings)))
+        shipper.start()
+        outcome = supervise(task, shipper, settings.heartbeat_timeout)
     shipper.stop()
     state = record_outcome_patiently(claim, outcome, shipper, settings.heartbeat_timeout)
     return 0 if state in (TaskState.SUCCESS, TaskState.SKIPPED) else 1
 
 
-def supervise(claim: Claim, settings: Settings, shipper: LogShipper) -> Outcome:
-    """Run the task in a child; stop it if the try is fenced or its heartbeat lapses."""
-    timeout = settings.heartbeat_timeout
-    task = TaskProcess(lambda: _as_json(execute(claim, settings)))
+def supervise(task: TaskProcess, shipper: LogShipper, timeout: float) -> Outcome:
+    """Wait for the task's process; stop it if the try is fenced or its heartbeat lapses."""
     while not task.wait(CHECK_INTERVAL):
         if shipper.fenced.is_set():
             log.warning("This try was cleared or marked meanwhile: stopping its task")

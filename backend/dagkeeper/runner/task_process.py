@@ -25,15 +25,20 @@ from typing import Any
 from dagkeeper import db
 
 PR_SET_PDEATHSIG = 1
+_LIBC = ctypes.CDLL(None, use_errno=True)  # loaded here: a forked child must not dlopen
 
 
 def _die_with_parent() -> None:
-    with contextlib.suppress(OSError, AttributeError):
-        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    with contextlib.suppress(AttributeError):
+        _LIBC.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
 
 
 class TaskProcess:
-    """One forked child running ``work()``; its JSON-able return value comes back."""
+    """One forked child running ``work()``; its JSON-able return value comes back.
+
+    Fork it before any other thread of the runner talks to the database, so
+    the child inherits no lock or connection in use.
+    """
 
     def __init__(self, work: Callable[[], dict[str, Any]]):
         db.engine().dispose()  # no pooled connection crosses the fork
