@@ -6,6 +6,7 @@ import { Skeleton } from "./components/Skeleton";
 import { DagPage } from "./views/Dag/DagPage";
 import { DagList } from "./views/DagList/DagList";
 import { ImportErrors } from "./views/ImportErrors/ImportErrors";
+import { Workers } from "./views/Workers/Workers";
 
 export function App() {
   return (
@@ -16,6 +17,7 @@ export function App() {
           <Routes>
             <Route path="/" element={<DagList />} />
             <Route path="/import-errors" element={<ImportErrors />} />
+            <Route path="/workers" element={<Workers />} />
             <Route path="/dags/:dagId" element={<Navigate to="grid" replace />} />
             <Route path="/dags/:dagId/:tab" element={<DagPage />} />
             <Route
@@ -51,6 +53,7 @@ function Header() {
           DAGs
         </NavLink>
         <NavLink to="/import-errors">Import errors</NavLink>
+        <NavLink to="/workers">Workers</NavLink>
       </nav>
       <div className="header-right">
         {!live.connected && live.enabled && (

@@ -42,7 +42,7 @@
  *   rendered-fields, try-tab [data-try], log (the selected try's log text)
  * Other views
  *   code-source, code-version; doc-md (Details); version-row [data-version]; run-row [data-run-id];
- *   import-error (one per failing file)
+ *   import-error (one per failing file); worker-row [data-hostname][data-state] (Workers page)
  */
 export const TID = {
   dagList: "dag-list",
@@ -87,4 +87,5 @@ export const TID = {
   versionRow: "version-row",
   runRow: "run-row",
   importError: "import-error",
+  workerRow: "worker-row",
 } as const;

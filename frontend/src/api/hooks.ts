@@ -19,6 +19,7 @@ import type {
   TaskInstanceCollection,
   TaskInstanceDetail,
   TriggerRequest,
+  WorkerCollection,
 } from "./types";
 
 const enc = encodeURIComponent;
@@ -145,6 +146,16 @@ export function useImportErrors(params: { limit: number; offset: number }) {
     queryKey: keys.importErrors(params),
     queryFn: ({ signal }) => request<ImportErrorCollection>(`/api/v1/importErrors${queryString(params)}`, { signal }),
     placeholderData: keepPreviousData,
+  });
+}
+
+/** Workers heartbeat without moving the change token, so this list polls on its own. */
+export function useWorkers(params: { limit: number; offset: number }) {
+  return useQuery({
+    queryKey: keys.workers(params),
+    queryFn: ({ signal }) => request<WorkerCollection>(`/api/v1/workers${queryString(params)}`, { signal }),
+    placeholderData: keepPreviousData,
+    refetchInterval: 5000,
   });
 }
 
