@@ -41,7 +41,7 @@ run: venv frontend migrate ## set up and start everything with the example DAGs 
 	$(BIN)/dagkeeper dags parse
 	$(BIN)/dagkeeper standalone
 
-system-deps: ## install Chromium and PostgreSQL from Debian if missing
+system-deps: ## install Chromium, PostgreSQL and Redis from Debian if missing
 	scripts/install-system-deps.sh
 
 lint: $(VENV)/.dev ## ruff, formatting and the architecture contract
@@ -50,7 +50,10 @@ lint: $(VENV)/.dev ## ruff, formatting and the architecture contract
 	cd backend && ../$(BIN)/lint-imports
 
 test-backend: $(VENV)/.dev system-deps ## backend tests on SQLite and PostgreSQL
-	cd backend && ../$(BIN)/pytest -q -n 2 -p no:cacheprovider
+	cd backend && ../$(BIN)/pytest -q -n 2 -p no:cacheprovider -m "not distributed"
+
+test-distributed: $(VENV)/.dev system-deps ## Celery workers on separate hosts (namespaces; root)
+	cd backend && ../$(BIN)/pytest -q -p no:cacheprovider -m distributed tests/distributed
 
 test-frontend: frontend/node_modules/.stamp ## lint, type-check and unit-test the frontend
 	cd frontend && npm run --silent lint && npm run --silent typecheck && npm run --silent test
@@ -58,7 +61,7 @@ test-frontend: frontend/node_modules/.stamp ## lint, type-check and unit-test th
 test-e2e: $(VENV)/.dev system-deps frontend ## browser tests against the real stack
 	$(BIN)/pytest -q -p no:cacheprovider e2e
 
-test: lint test-backend test-frontend test-e2e ## everything CI runs
+test: lint test-backend test-distributed test-frontend test-e2e ## everything CI runs
 
 bench: $(VENV)/.dev frontend ## the benchmark suite; writes bench/results/
 	scripts/install-system-deps.sh --bench
@@ -67,4 +70,4 @@ bench: $(VENV)/.dev frontend ## the benchmark suite; writes bench/results/
 clean: ## remove the venv, build output and local database
 	rm -rf $(VENV) var frontend/node_modules backend/dagkeeper/api/static
 
-.PHONY: help venv frontend migrate run system-deps lint test-backend test-frontend test-e2e test bench clean
+.PHONY: help venv frontend migrate run system-deps lint test-backend test-distributed test-frontend test-e2e test bench clean
