@@ -119,13 +119,19 @@ def test_broker_redelivery_of_long_tasks_is_harmless(hosts, ground):
     assert "is not queued at try 1: nothing to do" in logs or "already running here" in logs
 
 
-def test_a_scheduler_killed_and_restarted_loses_and_repeats_nothing(hosts, ground):
-    publish_fanout(hosts, ground, width=10, seconds=1)
-    hosts.worker("worker-a", concurrency=2, queues="default,only_a")
-    hosts.worker("worker-b", concurrency=2)
+def with_queued_tries(hosts, ground, width: int, seconds: float, concurrency: int):
+    """Two workers busy with a fan-out run while at least four tries wait queued in Redis."""
+    publish_fanout(hosts, ground, width=width, seconds=seconds)
+    hosts.worker("worker-a", concurrency=concurrency, queues="default,only_a")
+    hosts.worker("worker-b", concurrency=concurrency)
     scheduler = hosts.scheduler()
     run_pk = trigger("fan", "r1")
     wait_for(lambda: sum(s == "queued" for s, _, _ in states(run_pk).values()) >= 4, timeout=90)
+    return run_pk, scheduler
+
+
+def test_a_scheduler_killed_and_restarted_loses_and_repeats_nothing(hosts, ground):
+    run_pk, scheduler = with_queued_tries(hosts, ground, width=10, seconds=1, concurrency=2)
     hosts.kill(scheduler)
     hosts.scheduler()
     assert wait_for(lambda: finished(run_pk), timeout=120) == "success"
@@ -134,12 +140,7 @@ def test_a_scheduler_killed_and_restarted_loses_and_repeats_nothing(hosts, groun
 
 
 def test_a_redis_restart_loses_queued_messages_and_the_database_recovers_them(hosts, ground):
-    publish_fanout(hosts, ground, width=8, seconds=1.5)
-    hosts.worker("worker-a", concurrency=1, queues="default,only_a")
-    hosts.worker("worker-b", concurrency=1)
-    hosts.scheduler()
-    run_pk = trigger("fan", "r1")
-    wait_for(lambda: sum(s == "queued" for s, _, _ in states(run_pk).values()) >= 4, timeout=90)
+    run_pk, _ = with_queued_tries(hosts, ground, width=8, seconds=1.5, concurrency=1)
     hosts.redis.kill()  # no persistence: every queued message is gone
     hosts.redis.start()
     assert wait_for(lambda: finished(run_pk), timeout=150) == "success"

@@ -12,6 +12,7 @@ import subprocess
 import sys
 import textwrap
 import threading
+from contextlib import contextmanager
 
 import pytest
 from ground_truth import GroundTruth
@@ -76,12 +77,18 @@ def released(run_pk: int, task_id: str) -> bool:
     return task_instance(run_pk, task_id).last_heartbeat_at is None
 
 
-def test_clearing_a_running_task_stops_try_1_before_try_2_starts(db, ground):
-    client = create_app({"TESTING": True}).test_client()
+@contextmanager
+def slow_task_started(ground: GroundTruth):
+    """A scheduler running run r1, whose task "slow" started try 1; and an API client."""
     run_pk = trigger("cancel", "r1")
     with running_scheduler():
         slow = running(run_pk, "slow")
         wait_for(lambda: started(ground, "slow", 1))
+        yield create_app({"TESTING": True}).test_client(), run_pk, slow
+
+
+def test_clearing_a_running_task_stops_try_1_before_try_2_starts(db, ground):
+    with slow_task_started(ground) as (client, run_pk, slow):
         response = client.post(
             "/api/v1/dags/cancel/clearTaskInstances",
             json={"dag_run_ids": ["r1"], "task_ids": ["slow"]},
@@ -98,11 +105,7 @@ def test_clearing_a_running_task_stops_try_1_before_try_2_starts(db, ground):
 
 @pytest.mark.parametrize("state", ["success", "failed"])
 def test_marking_a_running_task_stops_it_before_anything_downstream_starts(db, ground, state):
-    client = create_app({"TESTING": True}).test_client()
-    run_pk = trigger("cancel", "r1")
-    with running_scheduler():
-        slow = running(run_pk, "slow")
-        wait_for(lambda: started(ground, "slow", 1))
+    with slow_task_started(ground) as (client, run_pk, slow):
         path = "/api/v1/dags/cancel/dagRuns/r1/taskInstances/slow"
         assert client.patch(path, json={"state": state}).status_code == 200
         wait_for(lambda: released(run_pk, "slow"), timeout=30)
@@ -116,11 +119,7 @@ def test_marking_a_running_task_stops_it_before_anything_downstream_starts(db, g
 
 
 def test_marking_a_running_run_failed_stops_its_running_task(db, ground):
-    client = create_app({"TESTING": True}).test_client()
-    run_pk = trigger("cancel", "r1")
-    with running_scheduler():
-        slow = running(run_pk, "slow")
-        wait_for(lambda: started(ground, "slow", 1))
+    with slow_task_started(ground) as (client, run_pk, slow):
         patch = client.patch("/api/v1/dags/cancel/dagRuns/r1", json={"state": "failed"})
         assert patch.status_code == 200
         wait_for(lambda: released(run_pk, "slow"), timeout=30)
