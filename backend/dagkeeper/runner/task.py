@@ -82,7 +82,8 @@ CHECK_INTERVAL = 0.1  # seconds between looks at the fence while the task runs
 
 
 def heartbeat_interval(timeout: float) -> float:
-    return max(0.2, min(5.0, timeout / 3))
+    """Several beats fit in the self-kill window, so one slow write does not stop a task."""
+    return max(0.2, min(5.0, timeout / 6))
 
 
 def kill_grace(timeout: float) -> float:

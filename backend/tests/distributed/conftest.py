@@ -26,7 +26,7 @@ pytestmark = pytest.mark.distributed
 
 SETTINGS = {
     "DAGKEEPER_EXECUTOR": "celery",
-    "DAGKEEPER_HEARTBEAT_TIMEOUT": "4",  # runners beat every 1.3 s and stop their task after 2 s
+    "DAGKEEPER_HEARTBEAT_TIMEOUT": "6",  # runners beat every second, stop their task after 3 s
     "DAGKEEPER_QUEUED_RESEND_AFTER": "3",
     "DAGKEEPER_WORKER_HEARTBEAT": "1",
     "DAGKEEPER_PARALLELISM": "32",

@@ -52,7 +52,7 @@ with DAG("cancel", start_date=datetime(2024, 1, 1)):
     slow >> after
 """
 
-HEARTBEAT_TIMEOUT = "3"  # runners look at their row every second
+HEARTBEAT_TIMEOUT = "6"  # runners look at their row every second
 
 
 @pytest.fixture
