@@ -1,7 +1,7 @@
 """workers, task queues, and the runner lease on task instances
 
 Revision ID: 0015a
-Revises: 0001
+Revises: 0016b
 """
 
 import sqlalchemy as sa
@@ -10,7 +10,7 @@ from alembic import op
 import dagkeeper.models.base
 
 revision = "0015a"
-down_revision = "0001"
+down_revision = "0016b"
 branch_labels = None
 depends_on = None
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from dagkeeper.api.auth import readable_by
 from dagkeeper.api.request_cycle import session
 from dagkeeper.api.responses import iso, json_response
 from dagkeeper.api.schemas.common import PageQuery
@@ -34,7 +35,7 @@ def _state(worker: Worker, lost_before) -> str:
 def list_workers(args):
     """Every worker that ever registered, by host name, with the tries running on it."""
     lost_before = utcnow() - timedelta(seconds=LOST_AFTER_BEATS * load_settings().worker_heartbeat)
-    total, page = worker_page(session(), args["limit"], args["offset"])
+    total, page = worker_page(session(), args["limit"], args["offset"], readable_by())
     workers = [
         {
             "hostname": w.hostname,

@@ -27,7 +27,7 @@ def register(subparsers) -> None:
 
 
 def run(args) -> int:
-    from dagkeeper.config import load_settings
+    from dagkeeper.config import load_settings, masked_db_url
     from dagkeeper.executors import executor_for
     from dagkeeper.scheduler.loop import Scheduler
 
@@ -40,8 +40,8 @@ def run(args) -> int:
         signal.signal(signum, lambda *_: stop.set())
     executor = executor_for(settings, args.parallelism)
     print(
-        f"dagkeeper scheduler: database {settings.db_url}, {settings.executor} executor, "
-        f"parallelism {executor.parallelism}",
+        f"dagkeeper scheduler: database {masked_db_url(settings.db_url)}, "
+        f"{settings.executor} executor, parallelism {executor.parallelism}",
         flush=True,
     )
     Scheduler(executor, settings).run(stop)

@@ -55,6 +55,8 @@ class TaskInstance(_TryFields, Base):
     # Set while a runner of the current try may be alive (claim to release): no next
     # try is queued before it is NULL again or older than the heartbeat timeout.
     last_heartbeat_at: Mapped[datetime | None] = mapped_column(index=True)
+    pool: Mapped[str] = mapped_column(String(256), default="default_pool")  # see models.pool
+    pool_slots: Mapped[int] = mapped_column(Integer, default=1)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
     __table_args__ = (

@@ -7,12 +7,14 @@ worker on any host shows the same list.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import Integer, String, Text, func, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
+from dagkeeper.models.access import readable
 from dagkeeper.models.base import Base, utcnow
 from dagkeeper.models.run import DagRun
 from dagkeeper.models.task_instance import TaskInstance, TaskState
@@ -40,9 +42,12 @@ class RunningTry:
 
 
 def worker_page(
-    session: Session, limit: int, offset: int
+    session: Session, limit: int, offset: int, principals: Sequence[str] | None = None
 ) -> tuple[int, list[tuple[Worker, list[RunningTry]]]]:
-    """Workers by host name, each with the tries running on it (as their runners recorded)."""
+    """Workers by host name, each with the tries running on it (as their runners recorded).
+
+    Only tries of DAGs ``principals`` may read are listed (None: every DAG).
+    """
     total = session.scalar(select(func.count()).select_from(Worker))
     workers = list(
         session.scalars(select(Worker).order_by(Worker.hostname).limit(limit).offset(offset))
@@ -60,6 +65,7 @@ def worker_page(
             )
             .join(DagRun, DagRun.id == TaskInstance.dag_run_id)
             .where(TaskInstance.state == TaskState.RUNNING, TaskInstance.hostname.in_(running))
+            .where(*filter(None, [readable(TaskInstance.dag_id, principals)]))
             .order_by(TaskInstance.start_date, TaskInstance.id)
         )
         for hostname, *fields in rows:

@@ -7,8 +7,8 @@ whichever host runs it. Nothing is counted in executor memory, so several
 schedulers and a restarted one agree.
 
 A limit is a name per try (its DAG, its queue) and a capacity per name;
-pools (their own issue) add one more: the pool's name per try from the
-document, and its slots from the pool table, via :meth:`Slots.add_limit`.
+pools add one more (see :mod:`.task_instances`): the pool's name per try,
+its open slots from the pool table, and the try's ``pool_slots`` as its size.
 """
 
 from __future__ import annotations
@@ -38,6 +38,7 @@ class _Limit:
     name_of: Callable[[TaskKey], str]
     capacity: Callable[[str], int | None]  # None: unlimited
     used: Counter
+    size: Callable[[TaskKey], int]  # slots one try takes (a pool's pool_slots; else 1)
 
 
 class Slots:
@@ -48,9 +49,13 @@ class Slots:
         self._limits: list[_Limit] = []
 
     def add_limit(
-        self, name_of: Callable[[TaskKey], str], capacity: Callable[[str], int | None], used
+        self,
+        name_of: Callable[[TaskKey], str],
+        capacity: Callable[[str], int | None],
+        used,
+        size: Callable[[TaskKey], int] = lambda key: 1,
     ) -> None:
-        self._limits.append(_Limit(name_of, capacity, Counter(used)))
+        self._limits.append(_Limit(name_of, capacity, Counter(used), size))
 
     def take(self, key: TaskKey) -> bool:
         if self.free <= 0:
@@ -58,10 +63,10 @@ class Slots:
         names = [limit.name_of(key) for limit in self._limits]
         for limit, name in zip(self._limits, names, strict=True):
             capacity = limit.capacity(name)
-            if capacity is not None and limit.used[name] >= capacity:
+            if capacity is not None and limit.used[name] + limit.size(key) > capacity:
                 return False
         for limit, name in zip(self._limits, names, strict=True):
-            limit.used[name] += 1
+            limit.used[name] += limit.size(key)
         self.free -= 1
         return True
 

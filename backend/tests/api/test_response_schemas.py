@@ -6,7 +6,7 @@ what the frontend's generated types promise.
 
 from __future__ import annotations
 
-from dagkeeper.api.schemas import dag_runs, dags, health, import_errors, task_instances, ui
+from dagkeeper.api.schemas import auth, dag_runs, dags, health, import_errors, task_instances, ui
 from dagkeeper.api.schemas import workers as worker_schemas
 
 RUN = "scheduled__2024-01-02T00:00:00%2B00:00"
@@ -32,6 +32,11 @@ CASES = [
     ("/ui/structure/etl", ui.StructureSchema),
     ("/ui/grid/etl", ui.GridSchema),
     ("/ui/changes?since=0", ui.ChangesSchema),
+    ("/auth/me", auth.Me),
+    ("/api/v1/users", auth.UserCollection),
+    ("/api/v1/users/test-admin", auth.UserSchema),
+    ("/api/v1/tokens", auth.TokenCollection),
+    ("/api/v1/eventLogs", auth.EventLogCollection),
 ]
 
 
@@ -53,5 +58,11 @@ def test_write_responses_match_their_schemas(client, data):
     assert task_instances.ClearedCollection().validate(cleared.json) == {}
     paused = client.patch("/api/v1/dags/etl", json={"is_paused": True})
     assert dags.DagSchema().validate(paused.json) == {}
+    token = client.post("/api/v1/tokens", json={"name": "ci", "expires_in_days": 3})
+    assert auth.NewToken().validate(token.json) == {}
+    user = client.post("/api/v1/users", json={"username": "u", "role": "user", "teams": ["t"]})
+    assert auth.UserSchema().validate(user.json) == {}
+    events = client.get("/api/v1/eventLogs").json  # now with details of every kind
+    assert auth.EventLogCollection().validate(events) == {} and events["total_entries"] == 6
     problem = client.get("/api/v1/dags/nope").json
     assert set(problem) == {"type", "title", "status", "detail"}

@@ -1,18 +1,20 @@
 import { useCallback, useEffect, useMemo } from "react";
-import { useDagRuns, useStructure, useTaskInstances } from "../../api/hooks";
-import type { Structure } from "../../api/types";
+import { useDagRuns, useGrid, useStructure } from "../../api/hooks";
+import type { GridResponse, Structure } from "../../api/types";
 import { EmptyState } from "../../components/EmptyState";
 import { ErrorPanel } from "../../components/ErrorPanel";
+import { GroupToggles } from "../../components/GroupToggles";
 import { Skeleton } from "../../components/Skeleton";
 import { StateLegend } from "../../components/StateLegend";
 import { formatDate } from "../../lib/format";
+import { groupDescendants } from "../../lib/structureTree";
 import { useOpenGroups } from "../../lib/useOpenGroups";
 import { useUrlState } from "../../lib/useSearchParam";
 import { TID } from "../../testids";
-import { mostUrgent, type StateName, stateName } from "../../theme/states";
-import { groupDescendants } from "../Grid/gridModel";
+import type { StateName } from "../../theme/states";
+import { decodeGrid, mostUrgentCell } from "../Grid/gridModel";
 import { GraphSvg } from "./GraphSvg";
-import { buildLayoutInput, type Direction, layoutKey } from "./layoutInput";
+import { buildLayoutInput, type Direction, groupKey, layoutKey, taskKey } from "./layoutInput";
 import { useLayout } from "./useLayout";
 
 /** The DAG drawn as a graph, coloured by the task states of the selected run. */
@@ -24,7 +26,8 @@ export default function Graph({ dagId }: { dagId: string }) {
   // A run the user chose is drawn with the structure of the version it ran with. By default the
   // current version is drawn (a just-edited DAG shows its new tasks), coloured by the latest run.
   const structure = useStructure(dagId, chosenRun);
-  const tis = useTaskInstances(dagId, runId);
+  // Node colours come from the grid's one-character-per-task encoding of that run.
+  const states = useGrid(dagId, 1, null, chosenRun);
   const direction: Direction = params.get("dir") === "TB" ? "TB" : "LR";
 
   if (structure.isError && !structure.data) return <ErrorPanel error={structure.error} onRetry={() => void structure.refetch()} />;
@@ -55,8 +58,8 @@ export default function Graph({ dagId }: { dagId: string }) {
         <span className="muted small" title="The version of the DAG this run ran with" data-testid={TID.graphVersion}>
           v{structure.data.version_number}
         </span>
-        {tis.isError && (
-          <span className="field-error" title={String(tis.error)}>
+        {states.isError && (
+          <span className="field-error" title={String(states.error)}>
             task states unavailable
           </span>
         )}
@@ -84,7 +87,7 @@ export default function Graph({ dagId }: { dagId: string }) {
           structure={structure.data.structure}
           hash={structure.data.hash}
           direction={direction}
-          states={tis.data?.task_instances}
+          states={states.data}
           selected={params.get("task_id")}
           onSelect={(taskId) => runId && update({ run_id: runId, task_id: taskId, panel: null, try: null })}
         />
@@ -106,7 +109,7 @@ function GraphCanvas({
   structure: Structure;
   hash: string;
   direction: Direction;
-  states: { task_id: string; state: string | null }[] | undefined;
+  states: GridResponse | undefined;
   selected: string | null;
   onSelect: (taskId: string) => void;
 }) {
@@ -118,13 +121,16 @@ function GraphCanvas({
   const layout = useLayout(key, build);
 
   const nodeStates = useMemo(() => {
-    const byTask = new Map<string, StateName>();
-    for (const ti of states ?? []) byTask.set(ti.task_id, stateName(ti.state));
     const out = new Map<string, StateName>();
-    for (const [taskId, state] of byTask) out.set(`t:${taskId}`, state);
+    if (!states) return out;
+    const decoded = decodeGrid(states);
+    for (const taskId of states.task_ids) {
+      const cell = decoded.cell(taskId, 0);
+      if (cell) out.set(taskKey(taskId), cell);
+    }
     for (const [groupId, tasks] of groupDescendants(structure)) {
-      const found = tasks.map((t) => byTask.get(t)).filter((s): s is StateName => !!s);
-      if (found.length) out.set(`g:${groupId}`, mostUrgent(found));
+      const cell = mostUrgentCell(decoded, tasks, 0);
+      if (cell) out.set(groupKey(groupId), cell);
     }
     return out;
   }, [states, structure]);
@@ -139,22 +145,12 @@ function GraphCanvas({
   if (layout.error) return <ErrorPanel error={new Error(`Layout failed: ${layout.error}`)} />;
   return (
     <div className="graph-frame">
-      <div className="graph-actions small">
-        {structure.groups.length > 0 && (
-          <>
-            <button type="button" className="link-button" onClick={() => setAll(true)}>
-              expand all groups
-            </button>
-            <button type="button" className="link-button" onClick={() => setAll(false)}>
-              collapse all
-            </button>
-          </>
-        )}
+      <GroupToggles hasGroups={structure.groups.length > 0} setAll={setAll}>
         <span className="muted">
           {structure.nodes.length.toLocaleString()} tasks · {structure.edges.length.toLocaleString()} edges
         </span>
         {layout.pending && <span className="muted">laying out…</span>}
-      </div>
+      </GroupToggles>
       {layout.layout ? (
         <GraphSvg
           layout={layout.layout}

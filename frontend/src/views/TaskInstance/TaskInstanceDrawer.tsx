@@ -1,4 +1,5 @@
 import { useEffect, useRef, useState } from "react";
+import { useAllowed } from "../../api/auth";
 import { useClearTaskInstances, useSetTaskInstanceState, useTaskInstance } from "../../api/hooks";
 import type { ClearResult, TaskInstanceDetail } from "../../api/types";
 import { Drawer } from "../../components/Drawer";
@@ -10,6 +11,7 @@ import { formatDate, formatDuration } from "../../lib/format";
 import { intParam, useUrlState } from "../../lib/useSearchParam";
 import { TID } from "../../testids";
 import { useLogTail } from "./useLogTail";
+import { XComs } from "./XComs";
 
 /** A task instance: attributes, rendered templates, tries, the selected try's log and actions. */
 export function TaskInstanceDrawer({
@@ -80,6 +82,7 @@ function TaskInstanceBody({ dagId, ti }: { dagId: string; ti: TaskInstanceDetail
           </dl>
         </details>
       )}
+      {ti.try_number > 0 && <XComs dagId={dagId} runId={ti.run_id} taskId={ti.task_id} />}
       <h3>Tries</h3>
       {ti.tries.length === 0 ? (
         <p className="muted small">Not started yet.</p>
@@ -144,6 +147,7 @@ function TaskActions({ dagId, ti }: { dagId: string; ti: TaskInstanceDetail }) {
   const [preview, setPreview] = useState<ClearResult | null>(null);
   const clear = useClearTaskInstances(dagId);
   const mark = useSetTaskInstanceState(dagId);
+  const edit = useAllowed("user");
   const body = { task_ids: [ti.task_id], dag_run_ids: [ti.run_id], ...options };
 
   const option = (key: keyof typeof options, label: string) => (
@@ -158,7 +162,8 @@ function TaskActions({ dagId, ti }: { dagId: string; ti: TaskInstanceDetail }) {
         <button
           type="button"
           className="button"
-          disabled={clear.isPending}
+          disabled={clear.isPending || !edit.allowed}
+          title={edit.reason || undefined}
           onClick={() => clear.mutate({ ...body, dry_run: true }, { onSuccess: setPreview })}
           data-testid={TID.clearButton}
         >
@@ -167,7 +172,8 @@ function TaskActions({ dagId, ti }: { dagId: string; ti: TaskInstanceDetail }) {
         <button
           type="button"
           className="button"
-          disabled={mark.isPending || ti.state === "success"}
+          disabled={mark.isPending || ti.state === "success" || !edit.allowed}
+          title={edit.reason || undefined}
           onClick={() => mark.mutate({ runId: ti.run_id, taskId: ti.task_id, state: "success" })}
           data-testid={TID.markSuccess}
         >
@@ -176,7 +182,8 @@ function TaskActions({ dagId, ti }: { dagId: string; ti: TaskInstanceDetail }) {
         <button
           type="button"
           className="button danger"
-          disabled={mark.isPending || ti.state === "failed"}
+          disabled={mark.isPending || ti.state === "failed" || !edit.allowed}
+          title={edit.reason || undefined}
           onClick={() => mark.mutate({ runId: ti.run_id, taskId: ti.task_id, state: "failed" })}
           data-testid={TID.markFailed}
         >

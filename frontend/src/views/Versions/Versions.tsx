@@ -5,6 +5,19 @@ import { QueryView } from "../../components/QueryView";
 import { formatDate } from "../../lib/format";
 import { TID } from "../../testids";
 
+/** Which checkout of the DAG folder a version was read from: the swapped-in folder and its commit. */
+function Revision({ revision, commit }: { revision: string | null; commit: string | null }) {
+  if (!revision && !commit) return <span className="muted">-</span>;
+  const folder = revision?.split("/").filter(Boolean).pop();
+  return (
+    <span title={[revision, commit].filter(Boolean).join("\n")}>
+      {folder}
+      {folder && commit ? " " : ""}
+      {commit ? <code>{commit.slice(0, 12)}</code> : null}
+    </span>
+  );
+}
+
 /** Immutable versions of the DAG: a new one for every change of its canonical document. */
 export function Versions({ dagId }: { dagId: string }) {
   const versions = useVersions(dagId);
@@ -22,6 +35,7 @@ export function Versions({ dagId }: { dagId: string }) {
                   <th>Created</th>
                   <th>Tasks</th>
                   <th>Hash</th>
+                  <th>Revision</th>
                   <th />
                 </tr>
               </thead>
@@ -35,6 +49,9 @@ export function Versions({ dagId }: { dagId: string }) {
                       <code className="small" title={version.hash}>
                         {version.hash.slice(0, 12)}
                       </code>
+                    </td>
+                    <td className="small" data-testid={TID.versionRevision}>
+                      <Revision revision={version.revision} commit={version.git_commit} />
                     </td>
                     <td className="small">
                       <Link to={`/dags/${encodeURIComponent(dagId)}/code?version=${version.version_number}`}>code</Link>
