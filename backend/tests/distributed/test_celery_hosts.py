@@ -10,6 +10,7 @@ from __future__ import annotations
 import textwrap
 
 import pytest
+from api.factories import add_user, bearer
 from ground_truth import GroundTruth
 from scheduler.factories import finished, log_text, task_instance, trigger, wait_for
 from sqlalchemy import func, select
@@ -81,7 +82,7 @@ def test_a_lost_worker_host_gets_its_tries_retried_exactly_as_configured(hosts, 
     run_pk = trigger("fan", "r1")
     wait_for(lambda: "pinned" in running_on(run_pk, "worker-a") and
              len(running_on(run_pk, "worker-a")) >= 2, timeout=90)  # fmt: skip
-    client = create_app({"TESTING": True}).test_client()
+    client = bearer(create_app({"TESTING": True}), add_user(f"op-{run_pk}", "op"))
     alive = {w["hostname"]: w for w in client.get("/api/v1/workers").get_json()["workers"]}
     assert {h: w["state"] for h, w in alive.items()} == {"worker-a": "alive", "worker-b": "alive"}
     assert alive["worker-a"]["queues"] == ["default", "only_a"]
@@ -155,7 +156,7 @@ def test_clearing_a_try_running_on_another_host_stops_it_before_the_next_try(hos
     run_pk = trigger("fan", "r1")
     wait_for(lambda: running_on(run_pk, "worker-a") == {"t0", "pinned"}, timeout=90)
     wait_for(lambda: (1, "start") in ground.of("t0") and (1, "start") in ground.of("pinned"))
-    client = create_app({"TESTING": True}).test_client()
+    client = bearer(create_app({"TESTING": True}), add_user(f"op-{run_pk}", "op"))
     cleared = client.post(
         "/api/v1/dags/fan/clearTaskInstances", json={"dag_run_ids": ["r1"], "task_ids": ["t0"]}
     )

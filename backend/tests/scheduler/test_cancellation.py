@@ -15,6 +15,7 @@ import threading
 from contextlib import contextmanager
 
 import pytest
+from api.factories import add_user, bearer
 from ground_truth import GroundTruth
 from sqlalchemy import text, update
 
@@ -84,7 +85,7 @@ def slow_task_started(ground: GroundTruth):
     with running_scheduler():
         slow = running(run_pk, "slow")
         wait_for(lambda: started(ground, "slow", 1))
-        yield create_app({"TESTING": True}).test_client(), run_pk, slow
+        yield bearer(create_app({"TESTING": True}), add_user("canceller", "user")), run_pk, slow
 
 
 def test_clearing_a_running_task_stops_try_1_before_try_2_starts(db, ground):
