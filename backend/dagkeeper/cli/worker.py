@@ -29,7 +29,7 @@ def register(subparsers) -> None:
 def run(args) -> int:
     import logging
 
-    from dagkeeper.config import load_settings
+    from dagkeeper.config import load_settings, masked_db_url
     from dagkeeper.executors.worker import run_worker
 
     logging.basicConfig(
@@ -39,7 +39,7 @@ def run(args) -> int:
     queues = args.queues or [settings.default_queue]
     print(
         f"dagkeeper worker {args.hostname}: queues {','.join(queues)}, concurrency "
-        f"{args.concurrency}, broker {settings.celery_broker_url}",
+        f"{args.concurrency}, broker {masked_db_url(settings.celery_broker_url)}",
         flush=True,
     )
     run_worker(settings, args.hostname, args.concurrency, queues)

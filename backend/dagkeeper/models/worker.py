@@ -65,7 +65,7 @@ def worker_page(
             )
             .join(DagRun, DagRun.id == TaskInstance.dag_run_id)
             .where(TaskInstance.state == TaskState.RUNNING, TaskInstance.hostname.in_(running))
-            .where(*filter(None, [readable(TaskInstance.dag_id, principals)]))
+            .where(*[c for c in [readable(TaskInstance.dag_id, principals)] if c is not None])
             .order_by(TaskInstance.start_date, TaskInstance.id)
         )
         for hostname, *fields in rows:

@@ -8,6 +8,8 @@ from dagkeeper import db
 from dagkeeper.api.schemas.workers import WorkerCollection
 from dagkeeper.models import DagRun, TaskInstance, Worker, utcnow
 
+from .factories import add_user, bearer, grant
+
 
 def add_workers() -> None:
     now = utcnow()
@@ -55,3 +57,14 @@ def test_bad_paging_is_a_problem_naming_the_field(client, data):
     assert response.status_code == 400
     assert response.content_type == "application/problem+json"
     assert "limit" in str(response.get_json()["errors"])
+
+
+def test_running_tries_of_a_dag_the_caller_may_not_read_are_left_out(app, client, data):
+    add_workers()
+    with db.transaction() as s:
+        grant(s, "reports", "finance")
+    outsider = bearer(app, add_user("out", "viewer", teams=["marketing"]))
+    insider = bearer(app, add_user("in", "viewer", teams=["finance"]))
+    for caller, shown in ((outsider, []), (insider, ["transform"]), (client, ["transform"])):
+        workers = {w["hostname"]: w for w in caller.get("/api/v1/workers").get_json()["workers"]}
+        assert [t["task_id"] for t in workers["host-a"]["running"]] == shown
