@@ -14,6 +14,7 @@ import { Login } from "./views/Login/Login";
 import { Pools } from "./views/Pools/Pools";
 import { Tokens } from "./views/Tokens/Tokens";
 import { Variables } from "./views/Variables/Variables";
+import { Workers } from "./views/Workers/Workers";
 
 export function App() {
   if (useLocation().pathname === "/login") return <Login />;
@@ -25,6 +26,7 @@ export function App() {
           <Routes>
             <Route path="/" element={<DagList />} />
             <Route path="/import-errors" element={<ImportErrors />} />
+            <Route path="/workers" element={<Workers />} />
             <Route path="/tokens" element={<Tokens />} />
             <Route path="/audit-log" element={<AuditLog />} />
             <Route path="/variables" element={<Variables />} />
@@ -66,6 +68,7 @@ function Header() {
           DAGs
         </NavLink>
         <NavLink to="/import-errors">Import errors</NavLink>
+        <NavLink to="/workers">Workers</NavLink>
         {me?.role === "admin" && (
           <NavLink to="/audit-log" className="wide-only">
             Audit log

@@ -47,7 +47,7 @@
  *   [data-token-name], token-revoke; audit-row [data-event][data-outcome]
  * Other views
  *   code-source, code-version; doc-md (Details); version-row [data-version]; run-row [data-run-id];
- *   import-error (one per failing file)
+ *   import-error (one per failing file); worker-row [data-hostname][data-state] (Workers page)
  *   xcoms (the drawer's XCom section), xcom-entry [data-key]
  * Variables, connections, pools (`/variables`, `/connections`, `/pools`)
  *   managed-row [data-id]  one item; its cells [data-slots=running|queued|open|...] on pools
@@ -101,6 +101,7 @@ export const TID = {
   versionRevision: "version-revision",
   runRow: "run-row",
   importError: "import-error",
+  workerRow: "worker-row",
   loginForm: "login-form",
   loginUsername: "login-username",
   loginPassword: "login-password",

@@ -35,6 +35,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         ui,
         users,
         variables,
+        workers,
         xcoms,
     )  # fmt: skip
 
@@ -50,7 +51,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     api = DagkeeperApi(app)
     for blueprint in (
         health, dags, dag_runs, task_instances, xcoms, import_errors, ui, login, users,
-        tokens, event_logs, variables, connections, pools,
+        tokens, event_logs, variables, connections, pools, workers,
     ):  # fmt: skip
         api.register_blueprint(blueprint.blp)
     app.register_blueprint(docs.bp)

@@ -94,6 +94,7 @@ ENDPOINTS = [
     E("POST", "/api/v1/dags/etl/clearTaskInstances", USER, body={"dag_run_ids": [RUN]},
       guarded=True),
     E("GET", "/api/v1/importErrors", VIEWER),
+    E("GET", "/api/v1/workers", VIEWER),
     E("GET", "/ui/structure/etl", VIEWER, guarded=True),
     E("GET", "/ui/grid/etl", VIEWER, guarded=True),
     E("GET", "/ui/changes?since=0", VIEWER),

@@ -7,6 +7,7 @@ what the frontend's generated types promise.
 from __future__ import annotations
 
 from dagkeeper.api.schemas import auth, dag_runs, dags, health, import_errors, task_instances, ui
+from dagkeeper.api.schemas import workers as worker_schemas
 
 RUN = "scheduled__2024-01-02T00:00:00%2B00:00"
 TI = f"/api/v1/dags/etl/dagRuns/{RUN}/taskInstances"
@@ -27,6 +28,7 @@ CASES = [
     (f"{TI}/transform.clean", task_instances.TaskInstanceDetailSchema),
     (f"{TI}/transform.clean/logs/1", task_instances.LogSchema),
     ("/api/v1/importErrors", import_errors.ImportErrorCollection),
+    ("/api/v1/workers", worker_schemas.WorkerCollection),
     ("/ui/structure/etl", ui.StructureSchema),
     ("/ui/grid/etl", ui.GridSchema),
     ("/ui/changes?since=0", ui.ChangesSchema),

@@ -2010,6 +2010,52 @@ export interface paths {
         };
         trace?: never;
     };
+    "/api/v1/workers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every worker that ever registered, by host name, with the tries running on it. */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: number;
+                    offset?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WorkerCollection"];
+                    };
+                };
+                400: components["responses"]["BAD_REQUEST"];
+                /** @description not logged in */
+                401: components["responses"]["DEFAULT_ERROR"];
+                /** @description needs the viewer role */
+                403: components["responses"]["DEFAULT_ERROR"];
+                503: components["responses"]["SERVICE_UNAVAILABLE"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/auth/login": {
         parameters: {
             query?: never;
@@ -2746,6 +2792,14 @@ export interface components {
             /** @enum {string} */
             state: "success" | "failed" | "queued";
         };
+        RunningTry: {
+            dag_id: string;
+            run_id: string;
+            /** Format: date-time */
+            start_date: string | null;
+            task_id: string;
+            try_number: number;
+        };
         Schedule: {
             expression: string | null;
             kind: string;
@@ -2819,6 +2873,8 @@ export interface components {
             max_tries: number;
             operator: string | null;
             pid: number | null;
+            /** @description the workers' queue it is sent to */
+            queue: string | null;
             /** Format: date-time */
             queued_at: string | null;
             run_id: string;
@@ -2842,6 +2898,8 @@ export interface components {
             max_tries: number;
             operator: string | null;
             pid: number | null;
+            /** @description the workers' queue it is sent to */
+            queue: string | null;
             /** Format: date-time */
             queued_at: string | null;
             /** @description field -> rendered value, for the current try */
@@ -2903,6 +2961,8 @@ export interface components {
             /** Format: date-time */
             end_date: string | null;
             hostname: string | null;
+            pid: number | null;
+            queue: string | null;
             /** Format: date-time */
             start_date: string | null;
             state: string | null;
@@ -2989,6 +3049,28 @@ export interface components {
             revision: string | null;
             task_count: number;
             version_number: number;
+        };
+        Worker: {
+            concurrency: number;
+            hostname: string;
+            /** Format: date-time */
+            last_heartbeat_at: string;
+            pid: number;
+            queues: string[];
+            running: components["schemas"]["RunningTry"][];
+            /** Format: date-time */
+            started_at: string;
+            /**
+             * @description lost: no heartbeat for three intervals, and not stopped
+             * @enum {string}
+             */
+            state: "alive" | "lost" | "stopped";
+            /** Format: date-time */
+            stopped_at: string | null;
+        };
+        WorkerCollection: {
+            total_entries: number;
+            workers: components["schemas"]["Worker"][];
         };
         XCom: {
             dag_id: string;

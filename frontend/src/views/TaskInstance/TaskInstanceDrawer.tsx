@@ -64,6 +64,8 @@ function TaskInstanceBody({ dagId, ti }: { dagId: string; ti: TaskInstanceDetail
         <dd>
           {ti.hostname ?? "—"} {ti.pid ? `/ ${ti.pid}` : ""}
         </dd>
+        <dt>Queue</dt>
+        <dd>{ti.queue ?? "—"}</dd>
       </dl>
       {ti.rendered_fields && Object.keys(ti.rendered_fields).length > 0 && (
         <details className="section" open data-testid={TID.renderedFields}>
@@ -96,7 +98,14 @@ function TaskInstanceBody({ dagId, ti }: { dagId: string; ti: TaskInstanceDetail
               aria-selected={attempt.try_number === selectedTry}
               className={attempt.try_number === selectedTry ? "try active" : "try"}
               onClick={() => update({ try: attempt.try_number === latestTry ? null : attempt.try_number })}
-              title={`${formatDate(attempt.start_date)} · ${formatDuration(attempt.duration)} · ${attempt.hostname ?? ""}`}
+              title={[
+                formatDate(attempt.start_date),
+                formatDuration(attempt.duration),
+                attempt.hostname && `${attempt.hostname}${attempt.pid ? ` / ${attempt.pid}` : ""}`,
+                attempt.queue && `queue ${attempt.queue}`,
+              ]
+                .filter(Boolean)
+                .join(" · ")}
             >
               #{attempt.try_number} <StateBadge state={attempt.state} />
             </button>
