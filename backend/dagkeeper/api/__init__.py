@@ -22,6 +22,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         dag_runs,
         dags,
         debug,
+        diff,
         docs,
         health,
         import_errors,
@@ -38,7 +39,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.config.update(config or {})
 
     api = DagkeeperApi(app)
-    for blueprint in (health, dags, dag_runs, task_instances, import_errors, ui):
+    for blueprint in (health, dags, dag_runs, task_instances, import_errors, ui, diff):
         api.register_blueprint(blueprint.blp)
     app.register_blueprint(docs.bp)
     if app.config["DEBUG_MODULES"]:
