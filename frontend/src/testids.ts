@@ -43,6 +43,13 @@
  * Other views
  *   code-source, code-version; doc-md (Details); version-row [data-version]; run-row [data-run-id];
  *   import-error (one per failing file)
+ * Comparison (graph `?compare=N`, versions `?from=N&to=M`)
+ *   compare-select         the graph's "compare with version" select
+ *   compare-panel          the list of changes beside the graph; compare-item [data-mark][data-kind]
+ *                          [data-task-id] one change (click zooms to it); graph-node/graph-edge carry
+ *                          data-diff="added|removed|changed|inner" while comparing
+ *   structure-diff         the versions view's structure summary; code-diff [data-mode] the code diff,
+ *                          its lines diff-line [data-diff="added|removed|context"]
  */
 export const TID = {
   dagList: "dag-list",
@@ -87,4 +94,10 @@ export const TID = {
   versionRow: "version-row",
   runRow: "run-row",
   importError: "import-error",
+  compareSelect: "compare-select",
+  comparePanel: "compare-panel",
+  compareItem: "compare-item",
+  structureDiff: "structure-diff",
+  codeDiff: "code-diff",
+  diffLine: "diff-line",
 } as const;

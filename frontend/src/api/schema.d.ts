@@ -882,6 +882,55 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/ui/diff/{dag_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                dag_id: string;
+            };
+            cookie?: never;
+        };
+        /** Tasks and edges added, removed and changed from ``from`` (or ``from_run``) to ``to``. */
+        get: {
+            parameters: {
+                query?: {
+                    from?: number;
+                    to?: number;
+                    /** @description compare the version this run ran with */
+                    from_run?: string;
+                    /** @description compare the version this run ran with */
+                    to_run?: string;
+                };
+                header?: never;
+                path: {
+                    dag_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Diff"];
+                    };
+                };
+                400: components["responses"]["BAD_REQUEST"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/ui/grid/{dag_id}": {
         parameters: {
             query?: never;
@@ -982,6 +1031,11 @@ export interface components {
             dag_id: string | null;
             /** @enum {string} */
             kind: "dag" | "run" | "import_error";
+        };
+        ChangedTask: {
+            /** @description attributes that differ */
+            fields: string[];
+            task_id: string;
         };
         Changes: {
             changes: components["schemas"]["Change"][];
@@ -1089,6 +1143,21 @@ export interface components {
         };
         DagPatch: {
             is_paused: boolean;
+        };
+        Diff: {
+            /** @description DAG-level attributes that differ */
+            dag_fields: string[];
+            dag_id: string;
+            edges: components["schemas"]["EdgeDiff"];
+            from_version: number;
+            tasks: components["schemas"]["TaskDiff"];
+            to_version: number;
+        };
+        EdgeDiff: {
+            /** @description [upstream, downstream] */
+            added: string[][];
+            /** @description [upstream, downstream] */
+            removed: string[][];
         };
         Grid: {
             dag_id: string;
@@ -1285,6 +1354,11 @@ export interface components {
         TaskCollection: {
             tasks: components["schemas"]["Task"][];
             total_entries: number;
+        };
+        TaskDiff: {
+            added: string[];
+            changed: components["schemas"]["ChangedTask"][];
+            removed: string[];
         };
         TaskInstance: {
             dag_id: string;

@@ -44,3 +44,4 @@ export type ChangesResponse = S["Changes"];
 export type Health = S["Health"];
 /** The problem+json body; `detail`/`type` may be absent when the error did not come from our API. */
 export type Problem = Omit<S["Problem"], "detail" | "type"> & Partial<Pick<S["Problem"], "detail" | "type">>;
+export type StructureDiff = S["Diff"];

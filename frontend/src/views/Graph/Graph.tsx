@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useMemo } from "react";
-import { useDagRuns, useStructure, useTaskInstances } from "../../api/hooks";
+import { useDagRuns, useStructure, useTaskInstances, useVersions } from "../../api/hooks";
 import type { Structure } from "../../api/types";
 import { EmptyState } from "../../components/EmptyState";
 import { ErrorPanel } from "../../components/ErrorPanel";
@@ -10,9 +10,11 @@ import { useOpenGroups } from "../../lib/useOpenGroups";
 import { useUrlState } from "../../lib/useSearchParam";
 import { TID } from "../../testids";
 import { mostUrgent, type StateName, stateName } from "../../theme/states";
+import { ComparePanel } from "../Compare/ComparePanel";
+import { useComparison } from "../Compare/useComparison";
 import { groupDescendants } from "../Grid/gridModel";
 import { GraphSvg } from "./GraphSvg";
-import { buildLayoutInput, type Direction, layoutKey } from "./layoutInput";
+import { buildLayoutInput, type Direction, layoutKey, visibleKeys } from "./layoutInput";
 import { useLayout } from "./useLayout";
 
 /** The DAG drawn as a graph, coloured by the task states of the selected run. */
@@ -26,6 +28,10 @@ export default function Graph({ dagId }: { dagId: string }) {
   const structure = useStructure(dagId, chosenRun);
   const tis = useTaskInstances(dagId, runId);
   const direction: Direction = params.get("dir") === "TB" ? "TB" : "LR";
+  const compareFrom = Number(params.get("compare")) || null;
+  const compare = useComparison(dagId, compareFrom, structure.data);
+  const versions = useVersions(dagId);
+  const focus = params.get("focus");
 
   if (structure.isError && !structure.data) return <ErrorPanel error={structure.error} onRetry={() => void structure.refetch()} />;
   if (!structure.data || (runs.isLoading && !chosenRun)) return <Skeleton rows={10} />;
@@ -74,20 +80,44 @@ export default function Graph({ dagId }: { dagId: string }) {
             </button>
           ))}
         </div>
+        <label className="small">
+          Compare with{" "}
+          <select
+            value={compareFrom ?? ""}
+            onChange={(event) => update({ compare: event.target.value || null, focus: null })}
+            data-testid={TID.compareSelect}
+          >
+            <option value="">nothing</option>
+            {compareFrom && !versions.data?.versions.some((v) => v.version_number === compareFrom) && (
+              <option value={compareFrom}>v{compareFrom}</option>
+            )}
+            {versions.data?.versions.map((v) => (
+              <option key={v.version_number} value={v.version_number}>
+                v{v.version_number}
+              </option>
+            ))}
+          </select>
+        </label>
+        {compare.error && <span className="field-error">{String(compare.error)}</span>}
         <StateLegend />
       </div>
       {structure.data.structure.nodes.length === 0 ? (
         <EmptyState title="This DAG has no tasks." />
       ) : (
-        <GraphCanvas
-          key={structure.data.dag_id}
-          structure={structure.data.structure}
-          hash={structure.data.hash}
-          direction={direction}
-          states={tis.data?.task_instances}
-          selected={params.get("task_id")}
-          onSelect={(taskId) => runId && update({ run_id: runId, task_id: taskId, panel: null, try: null })}
-        />
+        <div className={compare.diff ? "graph-compare" : "graph-single"}>
+          <GraphCanvas
+            key={structure.data.dag_id}
+            structure={compare.comparison?.structure ?? structure.data.structure}
+            hash={compare.hash ?? structure.data.hash}
+            direction={direction}
+            states={tis.data?.task_instances}
+            selected={params.get("task_id")}
+            onSelect={(taskId) => runId && update({ run_id: runId, task_id: taskId, panel: null, try: null })}
+            marks={compare.comparison?.marks}
+            focus={focus}
+          />
+          {compare.diff && <ComparePanel diff={compare.diff} focus={focus} onFocus={(taskId) => update({ focus: taskId })} />}
+        </div>
       )}
     </div>
   );
@@ -102,6 +132,8 @@ function GraphCanvas({
   states,
   selected,
   onSelect,
+  marks,
+  focus,
 }: {
   structure: Structure;
   hash: string;
@@ -109,10 +141,22 @@ function GraphCanvas({
   states: { task_id: string; state: string | null }[] | undefined;
   selected: string | null;
   onSelect: (taskId: string) => void;
+  marks?: ReadonlyMap<string, string>;
+  /** A task to open the groups of, zoom to and highlight. */
+  focus?: string | null;
 }) {
   // Big DAGs open with groups collapsed (fewer nodes); small ones show everything.
   const groupIds = useMemo(() => structure.groups.map((group) => group.id), [structure]);
-  const { open: expanded, toggle: toggleGroup, setAll } = useOpenGroups(groupIds, structure.nodes.length <= 200);
+  const { open: expanded, toggle: toggleGroup, setAll, reveal } = useOpenGroups(groupIds, structure.nodes.length <= 200);
+  useEffect(() => {
+    const group = focus ? structure.nodes.find((node) => node.id === focus)?.group : null;
+    if (!group) return;
+    const parentOf = new Map(structure.groups.map((g) => [g.id, g.parent]));
+    const ancestors = [];
+    for (let id: string | null = group; id; id = parentOf.get(id) ?? null) ancestors.push(id);
+    reveal(ancestors);
+  }, [focus, structure, reveal]);
+  const focusKey = useMemo(() => (focus ? (visibleKeys(structure, expanded).get(focus) ?? null) : null), [focus, structure, expanded]);
   const key = layoutKey(hash, direction, expanded);
   const build = useCallback(() => buildLayoutInput(structure, expanded, direction), [structure, expanded, direction]);
   const layout = useLayout(key, build);
@@ -162,6 +206,8 @@ function GraphCanvas({
           selected={selected ? `t:${selected}` : null}
           onSelectTask={onSelect}
           onToggleGroup={toggleGroup}
+          marks={marks}
+          focus={focusKey}
         />
       ) : (
         <div className="graph-placeholder">

@@ -22,13 +22,21 @@ interface Props {
   selected: string | null;
   onSelectTask: (taskId: string) => void;
   onToggleGroup: (groupId: string) => void;
+  /** Optional overlay classes (a comparison): node key or "source>target" edge key to a mark. */
+  marks?: ReadonlyMap<string, string>;
+  /** A node key to zoom to and highlight (find a task, a change in the comparison list). */
+  focus?: string | null;
 }
+
+const NO_MARKS: ReadonlyMap<string, string> = new Map();
+/** The scale a focused node is shown at, at least: its label must be readable. */
+const FOCUS_SCALE = 1.1;
 
 /**
  * React draws nodes and edges; d3-zoom only reports a transform, applied to one <g>. The layers
  * are memoised, so zooming or panning re-renders nothing but that transform.
  */
-export function GraphSvg({ layout, states, selected, onSelectTask, onToggleGroup }: Props) {
+export function GraphSvg({ layout, states, selected, onSelectTask, onToggleGroup, marks = NO_MARKS, focus = null }: Props) {
   const svg = useRef<SVGSVGElement>(null);
   const behavior = useRef<ZoomBehavior<SVGSVGElement, unknown> | null>(null);
   const [transform, setTransform] = useState<ZoomTransform>(zoomIdentity);
@@ -72,6 +80,16 @@ export function GraphSvg({ layout, states, selected, onSelectTask, onToggleGroup
     fitted.current = shape;
   }, [layout, fitView]);
 
+  // Zoom to the focused node once it is laid out (it may be in a group opened for it just now).
+  const focusNode = focus ? layout.nodes.find((node) => node.key === focus) : undefined;
+  useEffect(() => {
+    const element = svg.current;
+    if (!element || !behavior.current || !focusNode) return;
+    const { clientWidth: w, clientHeight: h } = element;
+    const next = zoomIdentity.translate(w / 2 - focusNode.x * FOCUS_SCALE, h / 2 - focusNode.y * FOCUS_SCALE).scale(FOCUS_SCALE);
+    select(element).call(behavior.current.transform, next);
+  }, [focusNode]);
+
   const zoomBy = (factor: number) => svg.current && behavior.current && select(svg.current).call(behavior.current.scaleBy, factor);
   const showLabels = transform.k >= LABEL_MIN_SCALE;
 
@@ -109,8 +127,8 @@ export function GraphSvg({ layout, states, selected, onSelectTask, onToggleGroup
         {/* biome-ignore lint/a11y/noStaticElementInteractions: one delegated handler for every node; the grid is the keyboard path to task instances */}
         <g transform={transform.toString()} onClick={onClick}>
           <Clusters layout={layout} />
-          <Edges layout={layout} />
-          <Nodes layout={layout} states={states} selected={selected} showLabels={showLabels} />
+          <Edges layout={layout} marks={marks} />
+          <Nodes layout={layout} states={states} selected={selected} showLabels={showLabels} marks={marks} focus={focus} />
         </g>
       </svg>
     </div>
@@ -151,20 +169,28 @@ function endName(key: string) {
   return key.startsWith("g:") ? `group:${key.slice(2)}` : key.slice(2);
 }
 
-const Edges = memo(function Edges({ layout }: { layout: LayoutResult }) {
+const Edges = memo(function Edges({ layout, marks }: { layout: LayoutResult; marks: ReadonlyMap<string, string> }) {
   const paths = useMemo(
     () =>
       layout.edges.map((edge) => ({
         key: `${edge.source}>${edge.target}`,
         name: `${endName(edge.source)}->${endName(edge.target)}`,
         d: edgePath(edge.points) ?? "",
+        mark: marks.get(`${edge.source}>${edge.target}`),
       })),
-    [layout],
+    [layout, marks],
   );
   return (
     <g className="edges">
       {paths.map((path) => (
-        <path key={path.key} d={path.d} data-testid={TID.graphEdge} data-edge={path.name} />
+        <path
+          key={path.key}
+          d={path.d}
+          data-testid={TID.graphEdge}
+          data-edge={path.name}
+          className={path.mark ? `diff-${path.mark}` : undefined}
+          data-diff={path.mark}
+        />
       ))}
     </g>
   );
@@ -175,11 +201,15 @@ const Nodes = memo(function Nodes({
   states,
   selected,
   showLabels,
+  marks,
+  focus,
 }: {
   layout: LayoutResult;
   states: Map<string, StateName>;
   selected: string | null;
   showLabels: boolean;
+  marks: ReadonlyMap<string, string>;
+  focus: string | null;
 }) {
   return (
     <g className="nodes">
@@ -187,7 +217,14 @@ const Nodes = memo(function Nodes({
         const state = states.get(node.key) ?? null;
         const style = stateStyle(state);
         const isGroup = node.type === "group";
-        const classes = ["node", isGroup ? "node-group" : "", node.key === selected ? "selected" : ""].join(" ");
+        const mark = marks.get(node.key);
+        const classes = [
+          "node",
+          isGroup ? "node-group" : "",
+          node.key === selected ? "selected" : "",
+          mark ? `diff-${mark}` : "",
+          node.key === focus ? "focused" : "",
+        ].join(" ");
         return (
           <g
             key={node.key}
@@ -195,6 +232,7 @@ const Nodes = memo(function Nodes({
             data-testid={isGroup ? TID.graphGroup : TID.graphNode}
             {...(isGroup ? { "data-group-id": node.id } : { "data-task-id": node.id })}
             data-state={state ?? ""}
+            data-diff={mark}
             className={classes}
             transform={`translate(${node.x - node.width / 2},${node.y - node.height / 2})`}
           >
