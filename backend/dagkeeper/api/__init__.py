@@ -25,6 +25,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         diff,
         docs,
         health,
+        home,
         import_errors,
         spa,
         task_instances,
@@ -39,7 +40,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.config.update(config or {})
 
     api = DagkeeperApi(app)
-    for blueprint in (health, dags, dag_runs, task_instances, import_errors, ui, diff):
+    for blueprint in (health, dags, dag_runs, task_instances, import_errors, ui, diff, home):
         api.register_blueprint(blueprint.blp)
     app.register_blueprint(docs.bp)
     if app.config["DEBUG_MODULES"]:

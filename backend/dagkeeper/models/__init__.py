@@ -6,6 +6,7 @@ functions next to the models they read.
 
 from dagkeeper.models.base import Base, utcnow
 from dagkeeper.models.change import ChangeCounter, ChangeKind, ChangeLog, record_change
+from dagkeeper.models.component import ComponentHeartbeat, ParseRequest
 from dagkeeper.models.dag import Dag, DagTag
 from dagkeeper.models.log import TaskLog
 from dagkeeper.models.run import DagRun, RunState, RunType
@@ -23,5 +24,5 @@ __all__ = [
     "Base", "utcnow", "ChangeCounter", "ChangeKind", "ChangeLog", "record_change",
     "Dag", "DagTag", "TaskLog", "DagRun", "RunState", "RunType", "RenderedTaskFields",
     "TaskInstance", "TaskInstanceHistory", "TaskState", "DagCode", "DagFile",
-    "DagImportError", "DagVersion", "XCom", "archive_try",
+    "DagImportError", "DagVersion", "XCom", "archive_try", "ComponentHeartbeat", "ParseRequest",
 ]  # fmt: skip

@@ -4,7 +4,9 @@ File-system events (watchdog) are collected and debounced (an editor's save
 is often several events) and then only the touched files are processed. A
 full pass every ``rescan_interval`` seconds catches whatever events missed
 (network file systems, a full event queue). A change to a ``.dagkeeperignore``
-file or to a directory triggers a full pass.
+file or to a directory triggers a full pass. Every second the loop also takes
+the "reparse now" requests users made in the UI, and its beacon tells the
+database the processor is alive.
 """
 
 from __future__ import annotations
@@ -18,7 +20,9 @@ from pathlib import Path
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 
+from dagkeeper.beacon import Beacon
 from dagkeeper.processor.files import IGNORE_FILE
+from dagkeeper.processor.requests import POLL_INTERVAL, take_requested
 from dagkeeper.processor.scan import ScanSummary, scan
 
 DEBOUNCE = 0.1  # seconds of quiet before a batch of events is processed
@@ -73,11 +77,20 @@ def watch(
     observer = Observer()
     observer.schedule(_Collector(events), str(folder), recursive=True)
     observer.start()
+    beacon = Beacon("processor")
     try:
+        beacon.maybe_beat()
         report = on_pass or (lambda summary: None)
         report(scan(folder))
         next_full = time.monotonic() + rescan_interval
+        next_requests = 0.0
         while not stop.is_set():
+            beacon.maybe_beat()
+            if time.monotonic() >= next_requests:
+                next_requests = time.monotonic() + POLL_INTERVAL
+                requested = take_requested(folder)
+                if requested:
+                    report(scan(folder, force=True, only=requested))
             batch = _next_batch(events, timeout=min(0.2, max(0.0, next_full - time.monotonic())))
             if time.monotonic() >= next_full or (batch and FULL in batch):
                 report(scan(folder))

@@ -6,7 +6,16 @@ what the frontend's generated types promise.
 
 from __future__ import annotations
 
-from dagkeeper.api.schemas import dag_runs, dags, diff, health, import_errors, task_instances, ui
+from dagkeeper.api.schemas import (
+    dag_runs,
+    dags,
+    diff,
+    health,
+    home,
+    import_errors,
+    task_instances,
+    ui,
+)  # fmt: skip
 
 RUN = "scheduled__2024-01-02T00:00:00%2B00:00"
 TI = f"/api/v1/dags/etl/dagRuns/{RUN}/taskInstances"
@@ -31,6 +40,7 @@ CASES = [
     ("/ui/grid/etl", ui.GridSchema),
     ("/ui/changes?since=0", ui.ChangesSchema),
     ("/ui/diff/etl?from=1&to=1", diff.DiffSchema),
+    ("/ui/home", home.HomeSchema),
 ]
 
 
