@@ -1,4 +1,4 @@
-import { Suspense } from "react";
+import { lazy, Suspense } from "react";
 import { Link, Navigate, NavLink, Route, Routes } from "react-router";
 import { useLive } from "./api/live";
 import { EmptyState } from "./components/EmptyState";
@@ -6,6 +6,8 @@ import { Skeleton } from "./components/Skeleton";
 import { DagPage } from "./views/Dag/DagPage";
 import { DagList } from "./views/DagList/DagList";
 import { ImportErrors } from "./views/ImportErrors/ImportErrors";
+
+const Home = lazy(() => import("./views/Home/Home"));
 
 export function App() {
   return (
@@ -15,6 +17,7 @@ export function App() {
         <Suspense fallback={<Skeleton rows={8} />}>
           <Routes>
             <Route path="/" element={<DagList />} />
+            <Route path="/home" element={<Home />} />
             <Route path="/import-errors" element={<ImportErrors />} />
             <Route path="/dags/:dagId" element={<Navigate to="grid" replace />} />
             <Route path="/dags/:dagId/:tab" element={<DagPage />} />
@@ -47,6 +50,7 @@ function Header() {
         dagkeeper
       </Link>
       <nav className="nav">
+        <NavLink to="/home">Home</NavLink>
         <NavLink to="/" end>
           DAGs
         </NavLink>

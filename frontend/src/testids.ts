@@ -50,6 +50,10 @@
  *                          data-diff="added|removed|changed|inner" while comparing
  *   structure-diff         the versions view's structure summary; code-diff [data-mode] the code diff,
  *                          its lines diff-line [data-diff="added|removed|context"]
+ * Home `/home`
+ *   home-health            the components card; home-component [data-kind][data-healthy="true|false"]
+ *   home-runs, home-tasks  counts by state (li[data-state]); home-import-errors; home-slowest,
+ *                          home-failing: tables of DAGs (tr[data-dag-id])
  */
 export const TID = {
   dagList: "dag-list",
@@ -100,4 +104,11 @@ export const TID = {
   structureDiff: "structure-diff",
   codeDiff: "code-diff",
   diffLine: "diff-line",
+  homeHealth: "home-health",
+  homeComponent: "home-component",
+  homeRuns: "home-runs",
+  homeTasks: "home-tasks",
+  homeImportErrors: "home-import-errors",
+  homeSlowest: "home-slowest",
+  homeFailing: "home-failing",
 } as const;

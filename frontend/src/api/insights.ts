@@ -5,7 +5,7 @@
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { queryString, request } from "./client";
 import { keys } from "./keys";
-import type { StructureDiff, StructureResponse } from "./types";
+import type { HomeResponse, StructureDiff, StructureResponse } from "./types";
 
 const enc = encodeURIComponent;
 
@@ -35,5 +35,15 @@ export function useVersionStructure(dagId: string, version: number | null) {
     queryFn: ({ signal }) => request<StructureResponse>(`/ui/structure/${enc(dagId)}${queryString({ version })}`, { signal }),
     enabled: version !== null,
     staleTime: Number.POSITIVE_INFINITY,
+  });
+}
+
+/** Heartbeats move without the change feed, so the home page also polls at their pace. */
+export function useHome(hours: number) {
+  return useQuery({
+    queryKey: keys.home(hours),
+    queryFn: ({ signal }) => request<HomeResponse>(`/ui/home${queryString({ hours })}`, { signal }),
+    placeholderData: keepPreviousData,
+    refetchInterval: (query) => (query.state.data?.heartbeat_interval ?? 5) * 1000,
   });
 }

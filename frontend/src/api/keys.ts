@@ -14,4 +14,5 @@ export const keys = {
   dagTopic: (dagId: string, topic: DagTopic, ...rest: unknown[]) => ["dag", dagId, topic, ...rest] as const,
   importErrors: (params?: object) => (params ? (["importErrors", params] as const) : (["importErrors"] as const)),
   health: () => ["health"] as const,
+  home: (...rest: unknown[]) => ["home", ...rest] as const,
 };

@@ -977,6 +977,47 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/ui/home": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Component health from heartbeats, and the window's runs, tasks and problem DAGs. */
+        get: {
+            parameters: {
+                query?: {
+                    hours?: number;
+                    limit?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Home"];
+                    };
+                };
+                400: components["responses"]["BAD_REQUEST"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/ui/structure/{dag_id}": {
         parameters: {
             query?: never;
@@ -1071,6 +1112,18 @@ export interface components {
         ClearedCollection: {
             task_instances: components["schemas"]["Cleared"][];
         };
+        Component: {
+            /** @description beat within 3 intervals */
+            healthy: boolean;
+            hostname: string;
+            /** @description processor, scheduler, worker, ... */
+            kind: string;
+            /** Format: date-time */
+            last_heartbeat: string;
+            pid: number;
+            /** Format: date-time */
+            started_at: string;
+        };
         Dag: {
             dag_id: string;
             description: string | null;
@@ -1144,6 +1197,13 @@ export interface components {
         DagPatch: {
             is_paused: boolean;
         };
+        DagStats: {
+            dag_id: string;
+            failed: number;
+            mean_seconds: number;
+            /** @description finished runs in the window */
+            runs: number;
+        };
         Diff: {
             /** @description DAG-level attributes that differ */
             dag_fields: string[];
@@ -1203,6 +1263,25 @@ export interface components {
             /** @description the change token */
             token: number | null;
         };
+        Home: {
+            components: components["schemas"]["Component"][];
+            failing_dags: components["schemas"]["DagStats"][];
+            /** @description seconds between beats */
+            heartbeat_interval: number;
+            hours: number;
+            import_errors: components["schemas"]["ImportErrorSummary"];
+            /** Format: date-time */
+            now: string;
+            /** @description runs in the window by state */
+            runs: {
+                [key: string]: number;
+            };
+            slowest_dags: components["schemas"]["DagStats"][];
+            /** @description their task instances */
+            task_instances: {
+                [key: string]: number;
+            };
+        };
         ImportError: {
             filename: string;
             import_error_id: number;
@@ -1214,6 +1293,10 @@ export interface components {
         ImportErrorCollection: {
             import_errors: components["schemas"]["ImportError"][];
             total_entries: number;
+        };
+        ImportErrorSummary: {
+            recent: components["schemas"]["RecentImportError"][];
+            total: number;
         };
         Log: {
             /** @description the try is over */
@@ -1267,6 +1350,12 @@ export interface components {
             status: number;
             title: string;
             type: string;
+        };
+        RecentImportError: {
+            filename: string;
+            message: string;
+            /** Format: date-time */
+            timestamp: string;
         };
         Run: {
             conf: {

@@ -45,3 +45,6 @@ export type Health = S["Health"];
 /** The problem+json body; `detail`/`type` may be absent when the error did not come from our API. */
 export type Problem = Omit<S["Problem"], "detail" | "type"> & Partial<Pick<S["Problem"], "detail" | "type">>;
 export type StructureDiff = S["Diff"];
+export type HomeResponse = S["Home"];
+export type ComponentHealth = S["Component"];
+export type DagStats = S["DagStats"];
