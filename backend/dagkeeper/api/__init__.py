@@ -29,6 +29,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         import_errors,
         spa,
         task_instances,
+        timeline,
         ui,
     )  # fmt: skip
 
@@ -40,7 +41,17 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.config.update(config or {})
 
     api = DagkeeperApi(app)
-    for blueprint in (health, dags, dag_runs, task_instances, import_errors, ui, diff, home):
+    for blueprint in (
+        health,
+        dags,
+        dag_runs,
+        task_instances,
+        import_errors,
+        ui,
+        diff,
+        home,
+        timeline,
+    ):
         api.register_blueprint(blueprint.blp)
     app.register_blueprint(docs.bp)
     if app.config["DEBUG_MODULES"]:

@@ -14,6 +14,7 @@ from dagkeeper.api.schemas import (
     home,
     import_errors,
     task_instances,
+    timeline,
     ui,
 )  # fmt: skip
 
@@ -41,6 +42,9 @@ CASES = [
     ("/ui/changes?since=0", ui.ChangesSchema),
     ("/ui/diff/etl?from=1&to=1", diff.DiffSchema),
     ("/ui/home", home.HomeSchema),
+    (f"/ui/gantt/etl?run_id={RUN}", timeline.GanttSchema),
+    ("/ui/task_history/etl/transform.clean", timeline.TaskHistorySchema),
+    ("/ui/calendar/etl?year=2024", timeline.CalendarSchema),
 ]
 
 
