@@ -50,6 +50,13 @@
  *                          data-diff="added|removed|changed|inner" while comparing
  *   structure-diff         the versions view's structure summary; code-diff [data-mode] the code diff,
  *                          its lines diff-line [data-diff="added|removed|context"]
+ * Gantt (DAG tab `gantt`)
+ *   gantt                  the chart; gantt-row [data-task-id|data-group-id][data-critical="true" on the
+ *                          critical path]; gantt-bar [data-try][data-state]: one try's running time
+ * Calendar (DAG tab `calendar`)
+ *   calendar               the year; calendar-day [data-date][data-state="success|failed|mixed|running"]
+ * Task drawer
+ *   task-history           a task's duration and tries over runs (bars [data-run-id][data-state])
  * Home `/home`
  *   home-health            the components card; home-component [data-kind][data-healthy="true|false"]
  *   home-runs, home-tasks  counts by state (li[data-state]); home-import-errors; home-slowest,
@@ -111,4 +118,10 @@ export const TID = {
   homeImportErrors: "home-import-errors",
   homeSlowest: "home-slowest",
   homeFailing: "home-failing",
+  gantt: "gantt",
+  ganttRow: "gantt-row",
+  ganttBar: "gantt-bar",
+  calendar: "calendar",
+  calendarDay: "calendar-day",
+  taskHistory: "task-history",
 } as const;

@@ -5,7 +5,7 @@
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { queryString, request } from "./client";
 import { keys } from "./keys";
-import type { HomeResponse, StructureDiff, StructureResponse } from "./types";
+import type { CalendarResponse, GanttResponse, HomeResponse, StructureDiff, StructureResponse, TaskHistoryResponse } from "./types";
 
 const enc = encodeURIComponent;
 
@@ -45,5 +45,30 @@ export function useHome(hours: number) {
     queryFn: ({ signal }) => request<HomeResponse>(`/ui/home${queryString({ hours })}`, { signal }),
     placeholderData: keepPreviousData,
     refetchInterval: (query) => (query.state.data?.heartbeat_interval ?? 5) * 1000,
+  });
+}
+
+export function useGantt(dagId: string, runId: string | null) {
+  return useQuery({
+    queryKey: keys.dagTopic(dagId, "tis", "gantt", runId),
+    queryFn: ({ signal }) => request<GanttResponse>(`/ui/gantt/${enc(dagId)}${queryString({ run_id: runId })}`, { signal }),
+    enabled: !!runId,
+    placeholderData: keepPreviousData,
+  });
+}
+
+export function useTaskHistory(dagId: string, taskId: string) {
+  return useQuery({
+    queryKey: keys.dagTopic(dagId, "runs", "taskHistory", taskId),
+    queryFn: ({ signal }) => request<TaskHistoryResponse>(`/ui/task_history/${enc(dagId)}/${enc(taskId)}`, { signal }),
+    placeholderData: keepPreviousData,
+  });
+}
+
+export function useCalendar(dagId: string, year: number) {
+  return useQuery({
+    queryKey: keys.dagTopic(dagId, "runs", "calendar", year),
+    queryFn: ({ signal }) => request<CalendarResponse>(`/ui/calendar/${enc(dagId)}${queryString({ year })}`, { signal }),
+    placeholderData: keepPreviousData,
   });
 }

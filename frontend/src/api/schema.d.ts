@@ -835,6 +835,50 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/ui/calendar/{dag_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                dag_id: string;
+            };
+            cookie?: never;
+        };
+        /** Runs per state for each UTC day of a year (by logical date); days without runs left out. */
+        get: {
+            parameters: {
+                query?: {
+                    year?: number;
+                };
+                header?: never;
+                path: {
+                    dag_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Calendar"];
+                    };
+                };
+                400: components["responses"]["BAD_REQUEST"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/ui/changes": {
         parameters: {
             query?: never;
@@ -917,6 +961,50 @@ export interface paths {
                     };
                     content: {
                         "application/json": components["schemas"]["Diff"];
+                    };
+                };
+                400: components["responses"]["BAD_REQUEST"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/ui/gantt/{dag_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                dag_id: string;
+            };
+            cookie?: never;
+        };
+        /** Every try of every task of one run, with its queued, start and end times. */
+        get: {
+            parameters: {
+                query: {
+                    run_id: string;
+                };
+                header?: never;
+                path: {
+                    dag_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Gantt"];
                     };
                 };
                 400: components["responses"]["BAD_REQUEST"];
@@ -1064,10 +1152,69 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/ui/task_history/{dag_id}/{task_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                dag_id: string;
+                task_id: string;
+            };
+            cookie?: never;
+        };
+        /** The task's state, tries and duration in each of the newest runs that have it. */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: number;
+                };
+                header?: never;
+                path: {
+                    dag_id: string;
+                    task_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["TaskHistory"];
+                    };
+                };
+                400: components["responses"]["BAD_REQUEST"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        Calendar: {
+            dag_id: string;
+            /** @description days with runs only */
+            days: components["schemas"]["CalendarDay"][];
+            year: number;
+        };
+        CalendarDay: {
+            counts: {
+                [key: string]: number;
+            };
+            /** Format: date */
+            date: string;
+        };
         Change: {
             dag_id: string | null;
             /** @enum {string} */
@@ -1218,6 +1365,34 @@ export interface components {
             added: string[][];
             /** @description [upstream, downstream] */
             removed: string[][];
+        };
+        Gantt: {
+            dag_id: string;
+            /** Format: date-time */
+            end_date: string | null;
+            /** Format: date-time */
+            queued_at: string | null;
+            run_id: string;
+            /** Format: date-time */
+            start_date: string | null;
+            state: string;
+            /** @description by task, try */
+            tries: components["schemas"]["GanttTry"][];
+            version_number: number;
+        };
+        GanttTry: {
+            /** @description the task instance's latest try */
+            current: boolean;
+            /** Format: date-time */
+            end_date: string | null;
+            hostname: string | null;
+            /** Format: date-time */
+            queued_at: string | null;
+            /** Format: date-time */
+            start_date: string | null;
+            state: string | null;
+            task_id: string;
+            try_number: number;
         };
         Grid: {
             dag_id: string;
@@ -1449,6 +1624,12 @@ export interface components {
             changed: components["schemas"]["ChangedTask"][];
             removed: string[];
         };
+        TaskHistory: {
+            dag_id: string;
+            /** @description oldest first */
+            runs: components["schemas"]["TaskRun"][];
+            task_id: string;
+        };
         TaskInstance: {
             dag_id: string;
             /** @description seconds */
@@ -1500,6 +1681,18 @@ export interface components {
         TaskInstancePatch: {
             /** @enum {string} */
             state: "success" | "failed";
+        };
+        TaskRun: {
+            duration: number | null;
+            /** Format: date-time */
+            end_date: string | null;
+            /** Format: date-time */
+            logical_date: string;
+            run_id: string;
+            /** Format: date-time */
+            start_date: string | null;
+            state: string | null;
+            try_number: number;
         };
         TriggerBody: {
             conf?: {

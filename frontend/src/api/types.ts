@@ -48,3 +48,6 @@ export type StructureDiff = S["Diff"];
 export type HomeResponse = S["Home"];
 export type ComponentHealth = S["Component"];
 export type DagStats = S["DagStats"];
+export type GanttResponse = S["Gantt"];
+export type TaskHistoryResponse = S["TaskHistory"];
+export type CalendarResponse = S["Calendar"];

@@ -9,6 +9,7 @@ import { StateBadge } from "../../components/StateBadge";
 import { formatDate, formatDuration } from "../../lib/format";
 import { intParam, useUrlState } from "../../lib/useSearchParam";
 import { TID } from "../../testids";
+import { TaskHistory } from "./TaskHistory";
 import { useLogTail } from "./useLogTail";
 
 /** A task instance: attributes, rendered templates, tries, the selected try's log and actions. */
@@ -78,6 +79,7 @@ function TaskInstanceBody({ dagId, ti }: { dagId: string; ti: TaskInstanceDetail
           </dl>
         </details>
       )}
+      <TaskHistory dagId={dagId} taskId={ti.task_id} runId={ti.run_id} />
       <h3>Tries</h3>
       {ti.tries.length === 0 ? (
         <p className="muted small">Not started yet.</p>
