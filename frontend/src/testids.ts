@@ -57,6 +57,10 @@
  *   calendar               the year; calendar-day [data-date][data-state="success|failed|mixed|running"]
  * Task drawer
  *   task-history           a task's duration and tries over runs (bars [data-run-id][data-state])
+ * Find a task (graph and grid toolbars; `/` focuses it)
+ *   find-task              the input; find-results its list (li[data-task-id][aria-selected]); the
+ *                          graph marks the previewed/chosen node with class "focused", the grid its
+ *                          row with class "found"; the chosen task is the URL's `focus` parameter
  * Home `/home`
  *   home-health            the components card; home-component [data-kind][data-healthy="true|false"]
  *   home-runs, home-tasks  counts by state (li[data-state]); home-import-errors; home-slowest,
@@ -124,4 +128,6 @@ export const TID = {
   calendar: "calendar",
   calendarDay: "calendar-day",
   taskHistory: "task-history",
+  findTask: "find-task",
+  findResults: "find-results",
 } as const;

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useMemo } from "react";
+import { useCallback, useEffect, useMemo, useState } from "react";
 import { useDagRuns, useStructure, useTaskInstances, useVersions } from "../../api/hooks";
 import type { Structure } from "../../api/types";
 import { EmptyState } from "../../components/EmptyState";
@@ -12,9 +12,11 @@ import { TID } from "../../testids";
 import { mostUrgent, type StateName, stateName } from "../../theme/states";
 import { ComparePanel } from "../Compare/ComparePanel";
 import { useComparison } from "../Compare/useComparison";
+import { ancestorGroups } from "../Find/ancestors";
+import { FindTask } from "../Find/FindTask";
 import { groupDescendants } from "../Grid/gridModel";
 import { GraphSvg } from "./GraphSvg";
-import { buildLayoutInput, type Direction, layoutKey, visibleKeys } from "./layoutInput";
+import { buildLayoutInput, type Direction, groupKey, layoutKey, taskKey } from "./layoutInput";
 import { useLayout } from "./useLayout";
 
 /** The DAG drawn as a graph, coloured by the task states of the selected run. */
@@ -32,6 +34,7 @@ export default function Graph({ dagId }: { dagId: string }) {
   const compare = useComparison(dagId, compareFrom, structure.data);
   const versions = useVersions(dagId);
   const focus = params.get("focus");
+  const [preview, setPreview] = useState<string | null>(null);
 
   if (structure.isError && !structure.data) return <ErrorPanel error={structure.error} onRetry={() => void structure.refetch()} />;
   if (!structure.data || (runs.isLoading && !chosenRun)) return <Skeleton rows={10} />;
@@ -80,6 +83,7 @@ export default function Graph({ dagId }: { dagId: string }) {
             </button>
           ))}
         </div>
+        <FindTask nodes={structure.data.structure.nodes} onPreview={setPreview} onChoose={(taskId) => update({ focus: taskId })} />
         <label className="small">
           Compare with{" "}
           <select
@@ -115,6 +119,7 @@ export default function Graph({ dagId }: { dagId: string }) {
             onSelect={(taskId) => runId && update({ run_id: runId, task_id: taskId, panel: null, try: null })}
             marks={compare.comparison?.marks}
             focus={focus}
+            preview={preview}
           />
           {compare.diff && <ComparePanel diff={compare.diff} focus={focus} onFocus={(taskId) => update({ focus: taskId })} />}
         </div>
@@ -134,6 +139,7 @@ function GraphCanvas({
   onSelect,
   marks,
   focus,
+  preview,
 }: {
   structure: Structure;
   hash: string;
@@ -144,22 +150,32 @@ function GraphCanvas({
   marks?: ReadonlyMap<string, string>;
   /** A task to open the groups of, zoom to and highlight. */
   focus?: string | null;
+  /** A task to zoom to and highlight (or the collapsed group hiding it) without opening groups. */
+  preview?: string | null;
 }) {
   // Big DAGs open with groups collapsed (fewer nodes); small ones show everything.
   const groupIds = useMemo(() => structure.groups.map((group) => group.id), [structure]);
   const { open: expanded, toggle: toggleGroup, setAll, reveal } = useOpenGroups(groupIds, structure.nodes.length <= 200);
   useEffect(() => {
-    const group = focus ? structure.nodes.find((node) => node.id === focus)?.group : null;
-    if (!group) return;
-    const parentOf = new Map(structure.groups.map((g) => [g.id, g.parent]));
-    const ancestors = [];
-    for (let id: string | null = group; id; id = parentOf.get(id) ?? null) ancestors.push(id);
-    reveal(ancestors);
+    if (focus) reveal(ancestorGroups(structure, focus));
   }, [focus, structure, reveal]);
-  const focusKey = useMemo(() => (focus ? (visibleKeys(structure, expanded).get(focus) ?? null) : null), [focus, structure, expanded]);
+
   const key = layoutKey(hash, direction, expanded);
   const build = useCallback(() => buildLayoutInput(structure, expanded, direction), [structure, expanded, direction]);
   const layout = useLayout(key, build);
+  const target = preview ?? focus;
+  // The node on screen that stands for the target: the task, or the collapsed group hiding it
+  // (so a preview highlights at once, and a chosen task shows even while its group lays out).
+  const focusKey = useMemo(() => {
+    if (!target || !layout.layout) return null;
+    const present = new Set(layout.layout.nodes.map((node) => node.key));
+    if (present.has(taskKey(target))) return taskKey(target);
+    return (
+      ancestorGroups(structure, target)
+        .map(groupKey)
+        .find((key) => present.has(key)) ?? null
+    );
+  }, [target, layout.layout, structure]);
 
   const nodeStates = useMemo(() => {
     const byTask = new Map<string, StateName>();

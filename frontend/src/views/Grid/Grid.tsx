@@ -10,6 +10,8 @@ import { useOpenGroups } from "../../lib/useOpenGroups";
 import { intParam, useUrlState } from "../../lib/useSearchParam";
 import { TID } from "../../testids";
 import { stateStyle } from "../../theme/states";
+import { ancestorGroups } from "../Find/ancestors";
+import { FindTask } from "../Find/FindTask";
 import { buildRows, type DecodedGrid, decodeGrid, type GridRow, rowCell, runDurations } from "./gridModel";
 
 const ROW_HEIGHT = 24;
@@ -67,6 +69,11 @@ export function Grid({ dagId }: { dagId: string }) {
         <button type="button" className="button" disabled={!before} onClick={() => update({ before: null })} data-testid={TID.gridNewest}>
           Newest ›
         </button>
+        <FindTask
+          nodes={structure.data.structure.nodes}
+          onPreview={(taskId) => taskId && update({ focus: taskId })}
+          onChoose={(taskId) => update({ focus: taskId })}
+        />
         <StateLegend />
       </div>
       {grid.data.runs.length === 0 && (
@@ -84,7 +91,11 @@ export function Grid({ dagId }: { dagId: string }) {
 function GridTable({ grid, structure, stale }: { dagId: string; grid: GridResponse; structure: Structure; stale: boolean }) {
   const [params, update] = useUrlState();
   const groupIds = useMemo(() => structure.groups.map((group) => group.id), [structure]);
-  const { open: expanded, toggle, setAll } = useOpenGroups(groupIds, true);
+  const { open: expanded, toggle, setAll, reveal } = useOpenGroups(groupIds, true);
+  const focus = params.get("focus");
+  useEffect(() => {
+    if (focus) reveal(ancestorGroups(structure, focus));
+  }, [focus, structure, reveal]);
   const decoded = useMemo(() => decodeGrid(grid), [grid]);
   const rows = useMemo(() => buildRows(structure, grid.task_ids, expanded), [structure, grid.task_ids, expanded]);
   const durations = useMemo(() => runDurations(grid.runs, Date.now()), [grid.runs]);
@@ -136,6 +147,14 @@ function GridTable({ grid, structure, stale }: { dagId: string; grid: GridRespon
     if (top < element.scrollTop) element.scrollTop = top;
     else if (top + ROW_HEIGHT > element.scrollTop + bodyHeight) element.scrollTop = top + ROW_HEIGHT - bodyHeight;
   };
+  // A found task's row is scrolled to the middle of the grid, and the grid onto the page.
+  const focusIndex = focus ? rows.findIndex((row) => row.kind === "task" && row.id === focus) : -1;
+  useEffect(() => {
+    const element = scroller.current;
+    if (focusIndex < 0 || !element) return;
+    element.scrollTop = Math.max(0, focusIndex * ROW_HEIGHT - (element.clientHeight - HEADER_HEIGHT) / 2);
+    element.scrollIntoView({ block: "nearest" });
+  }, [focusIndex]);
 
   const onKeyDown = (event: React.KeyboardEvent) => {
     if (!rows.length || !grid.runs.length) return;
@@ -232,6 +251,7 @@ function GridTable({ grid, structure, stale }: { dagId: string; grid: GridRespon
               decoded={decoded}
               selectedRun={row.id === selectedTask ? selectedRun : null}
               selected={row.id === selectedTask || (row.kind === "group" && row.id === selectedGroup)}
+              found={row.kind === "task" && row.id === focus}
               onToggle={toggle}
               onSelect={select}
             />
@@ -250,16 +270,18 @@ interface RowProps {
   /** The selected run when this row holds the selected cell, else null (keeps other rows memoised). */
   selectedRun: string | null;
   selected: boolean;
+  /** The task "find a task" is on. */
+  found: boolean;
   onToggle: (groupId: string) => void;
   onSelect: (row: GridRow, runIndex: number) => void;
 }
 
 /** One row; memoised so scrolling renders only the rows that come into view. */
-const GridRowView = memo(function GridRowView({ row, top, runs, decoded, selectedRun, selected, onToggle, onSelect }: RowProps) {
+const GridRowView = memo(function GridRowView({ row, top, runs, decoded, selectedRun, selected, found, onToggle, onSelect }: RowProps) {
   return (
     // biome-ignore lint/a11y/useFocusableInteractive: focus stays on the grid container, which moves the selection with the arrow keys
     <div
-      className={selected ? "grid-row selected" : "grid-row"}
+      className={`grid-row${selected ? " selected" : ""}${found ? " found" : ""}`}
       style={{ top, height: ROW_HEIGHT }}
       role="row"
       data-testid={TID.gridRow}

@@ -1,0 +1,65 @@
+"""Finding one task in 2,000 (issue 18): `/` focuses the search on the graph and the grid, typing
+highlights the best match at once (the collapsed group hiding it on the graph), choosing opens
+its group, zooms to it and keeps it in the URL."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from dagfiles import layered_dag
+
+BIG = "find_layered"
+FOCUSED = re.compile(r"(^|\s)focused(\s|$)")
+
+
+@pytest.fixture(scope="module")
+def big(stack) -> str:
+    stack.write_dag(f"{BIG}.py", layered_dag(BIG))
+    stack.wait_for(lambda: stack.get(f"/api/v1/dags/{BIG}").status == 200, 60, "2,000-task DAG")
+    return BIG
+
+
+def test_find_a_task_on_the_2000_task_graph(stack, big, page: Page, screenshot):
+    page.goto(f"{stack.base_url}/dags/{big}/graph")
+    group = page.locator('[data-testid="graph-group"][data-group-id="layer_37"]')
+    expect(group).to_be_visible()  # big graphs open with their groups collapsed
+    page.keyboard.press("/")
+    search = page.get_by_test_id("find-task")
+    expect(search).to_be_focused()
+    search.press_sequentially("37.t05")
+    results = page.get_by_test_id("find-results")
+    expect(results.locator('[role="option"]').first).to_have_attribute(
+        "data-task-id", "layer_37.t05"
+    )
+    expect(group).to_have_class(FOCUSED)  # previewed: the group that hides it lights up
+    search.press("Enter")
+    expect(page).to_have_url(re.compile(r"focus=layer_37\.t05"))
+    task = page.locator('[data-testid="graph-node"][data-task-id="layer_37.t05"]')
+    expect(task).to_have_class(FOCUSED)
+    expect(task).to_be_in_viewport()
+    screenshot("find-task")
+    # Fuzzy: the scattered letters of a display name find it too.
+    search.fill("")
+    search.press_sequentially("ly12t03")
+    expect(results.locator('[role="option"]').first).to_have_attribute(
+        "data-task-id", "layer_12.t03"
+    )
+    search.fill("t0")
+    second = results.locator('[role="option"]').nth(1)
+    search.press("ArrowDown")
+    expect(second).to_have_attribute("aria-selected", "true")
+
+
+def test_find_a_task_on_the_grid_scrolls_to_its_row(stack, big, page: Page):
+    page.goto(f"{stack.base_url}/dags/{big}/grid")
+    expect(page.get_by_test_id("grid-row").first).to_be_visible()
+    page.keyboard.press("/")
+    page.get_by_test_id("find-task").press_sequentially("layer_48.t39")
+    page.get_by_test_id("find-task").press("Enter")
+    row = page.locator('[data-testid="grid-row"][data-task-id="layer_48.t39"]')
+    expect(row).to_have_class(re.compile(r"(^|\s)found(\s|$)"))
+    expect(row).to_be_in_viewport()
+    expect(page).to_have_url(re.compile(r"focus=layer_48\.t39"))
