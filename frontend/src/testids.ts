@@ -61,6 +61,9 @@
  *   find-task              the input; find-results its list (li[data-task-id][aria-selected]); the
  *                          graph marks the previewed/chosen node with class "focused", the grid its
  *                          row with class "found"; the chosen task is the URL's `focus` parameter
+ * Operations
+ *   reparse-button         "Reparse" on the DAG page header and on each import error
+ *   delete-dag-button      on the page of a DAG no file defines any more; delete-dag-confirm in its dialog
  * Home `/home`
  *   home-health            the components card; home-component [data-kind][data-healthy="true|false"]
  *   home-runs, home-tasks  counts by state (li[data-state]); home-import-errors; home-slowest,
@@ -130,4 +133,7 @@ export const TID = {
   taskHistory: "task-history",
   findTask: "find-task",
   findResults: "find-results",
+  reparseButton: "reparse-button",
+  deleteDagButton: "delete-dag-button",
+  deleteDagConfirm: "delete-dag-confirm",
 } as const;

@@ -27,6 +27,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         health,
         home,
         import_errors,
+        operations,
         spa,
         task_instances,
         timeline,
@@ -51,6 +52,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         diff,
         home,
         timeline,
+        operations,
     ):
         api.register_blueprint(blueprint.blp)
     app.register_blueprint(docs.bp)

@@ -2,10 +2,19 @@
  * Query hooks of the "what changed, where did the time go" views (compare, home, Gantt,
  * calendar). Kept beside hooks.ts so those views grow without touching the core hooks.
  */
-import { keepPreviousData, useQuery } from "@tanstack/react-query";
+import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { queryString, request } from "./client";
 import { keys } from "./keys";
-import type { CalendarResponse, GanttResponse, HomeResponse, StructureDiff, StructureResponse, TaskHistoryResponse } from "./types";
+import type {
+  CalendarResponse,
+  DeletedDag,
+  GanttResponse,
+  HomeResponse,
+  ParseRequestResponse,
+  StructureDiff,
+  StructureResponse,
+  TaskHistoryResponse,
+} from "./types";
 
 const enc = encodeURIComponent;
 
@@ -70,5 +79,23 @@ export function useCalendar(dagId: string, year: number) {
     queryKey: keys.dagTopic(dagId, "runs", "calendar", year),
     queryFn: ({ signal }) => request<CalendarResponse>(`/ui/calendar/${enc(dagId)}${queryString({ year })}`, { signal }),
     placeholderData: keepPreviousData,
+  });
+}
+
+/** "Reparse now": records a request the processor takes within a second (the server never parses). */
+export function useReparse() {
+  return useMutation({
+    mutationFn: (fileloc: string) => request<ParseRequestResponse>("/api/v1/parseRequests", { method: "POST", body: { fileloc } }),
+  });
+}
+
+export function useDeleteDag() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (dagId: string) => request<DeletedDag>(`/api/v1/dags/${enc(dagId)}`, { method: "DELETE" }),
+    onSuccess: (_data, dagId) => {
+      void client.invalidateQueries({ queryKey: keys.dagList() });
+      client.removeQueries({ queryKey: ["dag", dagId] });
+    },
   });
 }

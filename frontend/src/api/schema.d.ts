@@ -84,7 +84,37 @@ export interface paths {
         };
         put?: never;
         post?: never;
-        delete?: never;
+        /** Delete a DAG's rows (versions, runs, task instances, logs); refused while a file defines it. */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    dag_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["DeletedDag"];
+                    };
+                };
+                /** @description a DAG file still defines this DAG */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
         options?: never;
         head?: never;
         /** Pause or unpause a DAG. */
@@ -835,6 +865,48 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/parseRequests": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Ask the processor to parse a known file again now, even if its bytes did not change. */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["ParseRequestBody"];
+                };
+            };
+            responses: {
+                /** @description Accepted */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ParseRequest"];
+                    };
+                };
+                400: components["responses"]["BAD_REQUEST"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/ui/calendar/{dag_id}": {
         parameters: {
             query?: never;
@@ -1351,6 +1423,11 @@ export interface components {
             /** @description finished runs in the window */
             runs: number;
         };
+        DeletedDag: {
+            dag_id: string;
+            deleted_runs: number;
+            deleted_versions: number;
+        };
         Diff: {
             /** @description DAG-level attributes that differ */
             dag_fields: string[];
@@ -1515,6 +1592,15 @@ export interface components {
             required: boolean;
             title: string | null;
             type: string | null;
+        };
+        ParseRequest: {
+            fileloc: string;
+            /** Format: date-time */
+            requested_at: string;
+        };
+        ParseRequestBody: {
+            /** @description the file, relative to the DAG folder, as the API lists it */
+            fileloc: string;
         };
         Problem: {
             detail: string;

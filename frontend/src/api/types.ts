@@ -51,3 +51,5 @@ export type DagStats = S["DagStats"];
 export type GanttResponse = S["Gantt"];
 export type TaskHistoryResponse = S["TaskHistory"];
 export type CalendarResponse = S["Calendar"];
+export type ParseRequestResponse = S["ParseRequest"];
+export type DeletedDag = S["DeletedDag"];

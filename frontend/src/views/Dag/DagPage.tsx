@@ -8,6 +8,7 @@ import { formatDate } from "../../lib/format";
 import { useUrlState } from "../../lib/useSearchParam";
 import { TID } from "../../testids";
 import { Grid } from "../Grid/Grid";
+import { DagOperations } from "../Operations/Operations";
 import { Runs } from "../Runs/Runs";
 import { RunDrawer } from "../TaskInstance/RunDrawer";
 import { TaskInstanceDrawer } from "../TaskInstance/TaskInstanceDrawer";
@@ -94,6 +95,7 @@ export function DagPage() {
             >
               ▶ Trigger
             </button>
+            <DagOperations dag={dag.data} />
           </div>
         ) : (
           <Skeleton rows={1} />
