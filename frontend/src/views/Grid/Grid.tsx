@@ -217,27 +217,32 @@ function GridTable({ grid, structure, stale }: { dagId: string; grid: GridRespon
         aria-label="Task instance grid"
         role="grid"
       >
-        <div className="grid-header" style={{ width: gridWidth, height: HEADER_HEIGHT }}>
-          <div className="grid-corner" style={{ width: LABEL_WIDTH }}>
+        {/* biome-ignore lint/a11y/useFocusableInteractive: focus stays on the grid container, which moves the selection with the arrow keys */}
+        <div className="grid-header" style={{ width: gridWidth, height: HEADER_HEIGHT }} role="row">
+          {/* biome-ignore lint/a11y/useFocusableInteractive: focus stays on the grid container, which moves the selection with the arrow keys */}
+          <div className="grid-corner" style={{ width: LABEL_WIDTH }} role="columnheader">
             Task
           </div>
           {grid.runs.map((run, i) => {
             const style = stateStyle(run.state);
             const height = Math.max(3, (durations[i] / longest) * (HEADER_HEIGHT - 14));
             return (
-              <button
-                type="button"
-                key={run.run_id}
-                className={run.run_id === selectedRun ? "run-bar selected" : "run-bar"}
-                data-testid={TID.runBar}
-                data-run-id={run.run_id}
-                style={{ width: CELL_WIDTH }}
-                onClick={() => update({ run_id: run.run_id, task_id: null, panel: "run" })}
-                title={`${run.run_id}\n${style.label} · ${formatDuration(durations[i])}\n${formatDate(run.logical_date)}`}
-                aria-label={`Run ${run.run_id}: ${style.label}`}
-              >
-                <span style={{ height, background: style.color }} />
-              </button>
+              // ARIA grid structure: a button may not be a columnheader, so a layout-free wrapper is.
+              // biome-ignore lint/a11y/useFocusableInteractive: focus stays on the grid container, which moves the selection with the arrow keys
+              <span key={run.run_id} role="columnheader" className="grid-columnheader">
+                <button
+                  type="button"
+                  className={run.run_id === selectedRun ? "run-bar selected" : "run-bar"}
+                  data-testid={TID.runBar}
+                  data-run-id={run.run_id}
+                  style={{ width: CELL_WIDTH }}
+                  onClick={() => update({ run_id: run.run_id, task_id: null, panel: "run" })}
+                  title={`${run.run_id}\n${style.label} · ${formatDuration(durations[i])}\n${formatDate(run.logical_date)}`}
+                  aria-label={`Run ${run.run_id}: ${style.label}`}
+                >
+                  <span style={{ height, background: style.color }} />
+                </button>
+              </span>
             );
           })}
         </div>
@@ -287,7 +292,8 @@ const GridRowView = memo(function GridRowView({ row, top, runs, decoded, selecte
       data-testid={TID.gridRow}
       {...(row.kind === "group" ? { "data-group-id": row.id } : { "data-task-id": row.id })}
     >
-      <div className="grid-label" style={{ width: LABEL_WIDTH, paddingLeft: 8 + row.depth * 16 }} title={row.id}>
+      {/* biome-ignore lint/a11y/useFocusableInteractive: focus stays on the grid container, which moves the selection with the arrow keys */}
+      <div className="grid-label" style={{ width: LABEL_WIDTH, paddingLeft: 8 + row.depth * 16 }} title={row.id} role="rowheader">
         {row.kind === "group" ? (
           <button
             type="button"
@@ -322,6 +328,7 @@ const GridRowView = memo(function GridRowView({ row, top, runs, decoded, selecte
             aria-label={`${row.id} ${run.run_id} ${cell ?? "no task instance"}`}
             onClick={() => onSelect(row, c)}
             tabIndex={-1}
+            role="gridcell"
           />
         );
       })}

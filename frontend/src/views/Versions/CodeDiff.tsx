@@ -59,7 +59,8 @@ export function CodeDiff({ before, after, mode }: { before: DagSource; after: Da
       </>
     );
   return (
-    <div className="code-diff hljs" data-testid={TID.codeDiff} data-mode={mode}>
+    // biome-ignore lint/a11y/noNoninteractiveTabindex: a scrolling region must be reachable from the keyboard (WCAG 2.1.1)
+    <div className="code-diff hljs" data-testid={TID.codeDiff} data-mode={mode} tabIndex={0} role="region" aria-label="Code changes">
       {!changed && <p className="muted small">The two versions have the same source.</p>}
       <table className="diff-table">
         <caption className="sr-only">
