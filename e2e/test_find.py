@@ -63,3 +63,19 @@ def test_find_a_task_on_the_grid_scrolls_to_its_row(stack, big, page: Page):
     expect(row).to_have_class(re.compile(r"(^|\s)found(\s|$)"))
     expect(row).to_be_in_viewport()
     expect(page).to_have_url(re.compile(r"focus=layer_48\.t39"))
+
+
+def test_big_graph_has_a_minimap_and_group_summaries_when_zoomed_out(stack, big, page: Page):
+    page.goto(f"{stack.base_url}/dags/{big}/graph")
+    minimap = page.get_by_test_id("graph-minimap")
+    expect(minimap).to_be_visible()
+    drawing = page.locator('[data-testid="graph-svg"] > g').first
+    before = drawing.get_attribute("transform")
+    box = minimap.bounding_box()
+    minimap.click(position={"x": box["width"] - 4, "y": box["height"] / 2})  # the far end
+    expect(drawing).not_to_have_attribute("transform", before)
+    summaries = page.get_by_test_id("graph-group-summaries")
+    expect(summaries).to_have_count(0)  # task labels are readable: no summaries yet
+    page.get_by_test_id("graph-fit").click()  # 50 groups side by side: far too small to read
+    expect(summaries).to_contain_text("layer_49 · 40")
+    expect(page.locator('[data-testid="graph-group"] text')).to_have_count(0)

@@ -61,6 +61,9 @@
  *   find-task              the input; find-results its list (li[data-task-id][aria-selected]); the
  *                          graph marks the previewed/chosen node with class "focused", the grid its
  *                          row with class "found"; the chosen task is the URL's `focus` parameter
+ * Big graphs
+ *   graph-minimap          the minimap (graphs over 100 nodes); graph-group-summaries: group names
+ *                          drawn at screen size while task labels are hidden (zoomed out)
  * Operations
  *   reparse-button         "Reparse" on the DAG page header and on each import error
  *   delete-dag-button      on the page of a DAG no file defines any more; delete-dag-confirm in its dialog
@@ -134,6 +137,8 @@ export const TID = {
   findTask: "find-task",
   findResults: "find-results",
   reparseButton: "reparse-button",
+  graphMinimap: "graph-minimap",
+  graphGroupSummaries: "graph-group-summaries",
   deleteDagButton: "delete-dag-button",
   deleteDagConfirm: "delete-dag-confirm",
 } as const;

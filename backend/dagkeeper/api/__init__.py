@@ -27,6 +27,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         health,
         home,
         import_errors,
+        log_download,
         operations,
         spa,
         task_instances,
@@ -53,6 +54,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         home,
         timeline,
         operations,
+        log_download,
     ):
         api.register_blueprint(blueprint.blp)
     app.register_blueprint(docs.bp)

@@ -129,6 +129,7 @@ export default function Graph({ dagId }: { dagId: string }) {
 }
 
 let graphMarked = false;
+let compareMarked = false;
 
 function GraphCanvas({
   structure,
@@ -194,7 +195,11 @@ function GraphCanvas({
       graphMarked = true;
       requestAnimationFrame(() => performance.mark("dk:graph-drawn"));
     }
-  }, [layout.layout]);
+    if (marks && layout.layoutFor === key && !compareMarked) {
+      compareMarked = true;
+      requestAnimationFrame(() => performance.mark("dk:compare-drawn"));
+    }
+  }, [layout.layout, layout.layoutFor, key, marks]);
 
   if (layout.error) return <ErrorPanel error={new Error(`Layout failed: ${layout.error}`)} />;
   return (

@@ -4,6 +4,7 @@ import { type ZoomBehavior, type ZoomTransform, zoom, zoomIdentity } from "d3-zo
 import { memo, useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { TID } from "../../testids";
 import { type StateName, stateStyle } from "../../theme/states";
+import { GroupSummaries, MINIMAP_MIN_NODES, Minimap } from "./GraphOverview";
 import type { LayoutResult } from "./runLayout";
 
 /** Below this zoom, labels are unreadable anyway; skipping them keeps 2,000 nodes cheap. */
@@ -90,6 +91,21 @@ export function GraphSvg({ layout, states, selected, onSelectTask, onToggleGroup
     select(element).call(behavior.current.transform, next);
   }, [focusNode]);
 
+  const [viewport, setViewport] = useState({ width: 0, height: 0 });
+  useEffect(() => {
+    const element = svg.current;
+    if (!element) return;
+    const measure = () => setViewport({ width: element.clientWidth, height: element.clientHeight });
+    measure();
+    const observer = new ResizeObserver(measure);
+    observer.observe(element);
+    return () => observer.disconnect();
+  }, []);
+  const centerOn = useCallback((x: number, y: number) => {
+    const element = svg.current;
+    if (element && behavior.current) select(element).call(behavior.current.translateTo, x, y);
+  }, []);
+
   const zoomBy = (factor: number) => svg.current && behavior.current && select(svg.current).call(behavior.current.scaleBy, factor);
   const showLabels = transform.k >= LABEL_MIN_SCALE;
 
@@ -130,7 +146,11 @@ export function GraphSvg({ layout, states, selected, onSelectTask, onToggleGroup
           <Edges layout={layout} marks={marks} />
           <Nodes layout={layout} states={states} selected={selected} showLabels={showLabels} marks={marks} focus={focus} />
         </g>
+        {!showLabels && <GroupSummaries layout={layout} transform={transform} />}
       </svg>
+      {layout.nodes.length > MINIMAP_MIN_NODES && viewport.width > 0 && (
+        <Minimap layout={layout} transform={transform} viewport={viewport} onCenter={centerOn} />
+      )}
     </div>
   );
 }
