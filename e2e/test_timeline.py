@@ -3,7 +3,7 @@ drawer, and the calendar of daily outcomes, against the real stack."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+import re
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -75,17 +75,50 @@ def test_task_history_counts_the_retry(stack, retried, page: Page):
 
 
 def test_calendar_shows_todays_outcome_and_the_day_on_click(stack, retried, page: Page, screenshot):
-    today = datetime.now(UTC).date().isoformat()
-    page.goto(f"{stack.base_url}/dags/tl_retry/calendar")
+    run = stack.get(f"/api/v1/dags/tl_retry/dagRuns/{retried}").body
+    today = run["logical_date"][:10]  # a manual run's logical date is when it was triggered (UTC)
+    page.goto(f"{stack.base_url}/dags/tl_retry/calendar?year={today[:4]}")
     day = page.locator(f'[data-testid="calendar-day"][data-date="{today}"]')
     expect(day).to_have_attribute("data-state", "success")
-    expect(page.get_by_test_id("calendar-day")).to_have_count(
-        366 if datetime.now(UTC).year % 4 == 0 else 365
-    )
+    year = int(today[:4])
+    expect(page.get_by_test_id("calendar-day")).to_have_count(366 if year % 4 == 0 else 365)
     day.click()
-    expect(page).to_have_url(f"{stack.base_url}/dags/tl_retry/calendar?day={today}")
+    expect(page).to_have_url(re.compile(rf"day={today}"))
     expect(page.get_by_text(f"{today}: 1 success")).to_be_visible()
     screenshot("calendar")
     page.get_by_role("button", name="Previous year").click()
     expect(day).to_have_count(0)
     expect(page.get_by_text("0 runs in")).to_be_visible()
+
+
+BIG_LOG = """
+from datetime import datetime
+from dagkeeper import DAG
+from dagkeeper.operators import BashOperator
+
+PRINT = "for i in range(1, 100001): print('ERROR boom at', i) if i == 61234 else print('line', i)"
+with DAG("tl_biglog", schedule=None, start_date=datetime(2024, 1, 1), tags=["timeline"]):
+    BashOperator(task_id="chatty", bash_command=f'python3 -c "{PRINT}"')
+"""
+
+
+def test_a_100000_line_log_is_virtualised_searchable_and_downloadable(stack, page: Page):
+    stack.write_dag("tl_biglog.py", BIG_LOG)
+    stack.wait_for(lambda: stack.get("/api/v1/dags/tl_biglog").status == 200, 30, "tl_biglog")
+    run_id = trigger(stack, "tl_biglog", run_id="big_log")["run_id"]
+    assert wait_finished(stack, "tl_biglog", run_id) == "success"
+    page.goto(f"{stack.base_url}/dags/tl_biglog/grid?run_id={run_id}&task_id=chatty")
+    log = page.get_by_test_id("log")
+    expect(log).to_contain_text("line 100000")  # it follows the end
+    assert log.locator(".log-line").count() < 200  # only the lines in view are in the DOM
+    page.get_by_test_id("log-first-error").click()
+    expect(log.locator(".log-line.marked")).to_contain_text("ERROR boom at 61234")
+    search = page.get_by_test_id("log-search")
+    search.fill("line 4242")
+    expect(page.get_by_test_id("log-matches")).to_have_text("1 of 11")  # 4242, 42420..42429
+    search.press("Enter")
+    expect(log.locator(".log-line.marked")).to_contain_text("line 4242")
+    href = page.get_by_test_id("log-download").get_attribute("href")
+    text = page.request.get(stack.base_url + href).text()
+    assert "line 100000" in text and "ERROR boom at 61234" in text
+    assert text.count("\nline ") >= 99_998

@@ -61,6 +61,8 @@
  *   find-task              the input; find-results its list (li[data-task-id][aria-selected]); the
  *                          graph marks the previewed/chosen node with class "focused", the grid its
  *                          row with class "found"; the chosen task is the URL's `focus` parameter
+ * Log viewer (drawer): log (the scrolling region; only lines in view exist, .log-line[data-line=N]),
+ *   log-search, log-matches ("i of n"), log-first-error, log-download (the whole log as a file)
  * Big graphs
  *   graph-minimap          the minimap (graphs over 100 nodes); graph-group-summaries: group names
  *                          drawn at screen size while task labels are hidden (zoomed out)
@@ -138,6 +140,10 @@ export const TID = {
   findResults: "find-results",
   reparseButton: "reparse-button",
   graphMinimap: "graph-minimap",
+  logSearch: "log-search",
+  logMatches: "log-matches",
+  logFirstError: "log-first-error",
+  logDownload: "log-download",
   graphGroupSummaries: "graph-group-summaries",
   deleteDagButton: "delete-dag-button",
   deleteDagConfirm: "delete-dag-confirm",

@@ -107,6 +107,8 @@ export default function Graph({ dagId }: { dagId: string }) {
       </div>
       {structure.data.structure.nodes.length === 0 ? (
         <EmptyState title="This DAG has no tasks." />
+      ) : compareFrom && !compare.diff && !compare.error ? (
+        <Skeleton rows={10} /> // the comparison is laid out once, not the plain graph first
       ) : (
         <div className={compare.diff ? "graph-compare" : "graph-single"}>
           <GraphCanvas

@@ -9,9 +9,15 @@ import { TID } from "../../testids";
 import type { LayoutResult } from "./runLayout";
 import "./overview.css";
 
-export const MINIMAP_MIN_NODES = 100;
+export const MINIMAP_MIN_TASKS = 100;
+
+/** Tasks in the drawing, those hidden in collapsed groups included. */
+export function taskTotal(layout: LayoutResult): number {
+  return layout.nodes.reduce((sum, node) => sum + (node.type === "group" ? (node.taskCount ?? 0) : 1), 0);
+}
 const MINIMAP_WIDTH = 180;
 const MINIMAP_MAX_HEIGHT = 140;
+const MINIMAP_MIN_HEIGHT = 36;
 
 interface Size {
   width: number;
@@ -40,16 +46,18 @@ export function Minimap({
   onCenter: (x: number, y: number) => void;
 }) {
   const svg = useRef<SVGSVGElement>(null);
+  // Same scale both ways, except that a long thin graph is stretched to a usable height.
   const scale = Math.min(MINIMAP_WIDTH / Math.max(1, layout.width), MINIMAP_MAX_HEIGHT / Math.max(1, layout.height));
+  const scaleY = Math.max(scale, MINIMAP_MIN_HEIGHT / Math.max(1, layout.height));
   const width = layout.width * scale;
-  const height = layout.height * scale;
+  const height = layout.height * scaleY;
   // The visible window in layout coordinates.
   const [x0, y0] = transform.invert([0, 0]);
   const [x1, y1] = transform.invert([viewport.width, viewport.height]);
   const move = (event: React.PointerEvent<SVGSVGElement>) => {
     const box = svg.current?.getBoundingClientRect();
     if (!box) return;
-    onCenter((event.clientX - box.left) / scale, (event.clientY - box.top) / scale);
+    onCenter((event.clientX - box.left) / scale, (event.clientY - box.top) / scaleY);
   };
   return (
     <svg
@@ -66,7 +74,7 @@ export function Minimap({
       }}
       onPointerMove={(event) => event.buttons === 1 && move(event)}
     >
-      <g transform={`scale(${scale})`}>
+      <g transform={`scale(${scale},${scaleY})`}>
         <MinimapNodes layout={layout} />
         <rect className="minimap-window" x={x0} y={y0} width={x1 - x0} height={y1 - y0} vectorEffect="non-scaling-stroke" />
       </g>

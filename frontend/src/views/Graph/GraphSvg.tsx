@@ -4,7 +4,7 @@ import { type ZoomBehavior, type ZoomTransform, zoom, zoomIdentity } from "d3-zo
 import { memo, useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { TID } from "../../testids";
 import { type StateName, stateStyle } from "../../theme/states";
-import { GroupSummaries, MINIMAP_MIN_NODES, Minimap } from "./GraphOverview";
+import { GroupSummaries, MINIMAP_MIN_TASKS, Minimap, taskTotal } from "./GraphOverview";
 import type { LayoutResult } from "./runLayout";
 
 /** Below this zoom, labels are unreadable anyway; skipping them keeps 2,000 nodes cheap. */
@@ -148,7 +148,7 @@ export function GraphSvg({ layout, states, selected, onSelectTask, onToggleGroup
         </g>
         {!showLabels && <GroupSummaries layout={layout} transform={transform} />}
       </svg>
-      {layout.nodes.length > MINIMAP_MIN_NODES && viewport.width > 0 && (
+      {taskTotal(layout) > MINIMAP_MIN_TASKS && viewport.width > 0 && (
         <Minimap layout={layout} transform={transform} viewport={viewport} onCenter={centerOn} />
       )}
     </div>

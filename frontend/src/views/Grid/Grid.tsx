@@ -30,6 +30,8 @@ export function Grid({ dagId }: { dagId: string }) {
   const before = params.get("before");
   const grid = useGrid(dagId, limit, before);
   const structure = useStructure(dagId);
+  // What "find a task" is on while typing: local state, so a keystroke re-renders the grid only.
+  const [preview, setPreview] = useState<string | null>(null);
 
   if ((grid.isError && !grid.data) || (structure.isError && !structure.data)) {
     return (
@@ -69,11 +71,7 @@ export function Grid({ dagId }: { dagId: string }) {
         <button type="button" className="button" disabled={!before} onClick={() => update({ before: null })} data-testid={TID.gridNewest}>
           Newest ›
         </button>
-        <FindTask
-          nodes={structure.data.structure.nodes}
-          onPreview={(taskId) => taskId && update({ focus: taskId })}
-          onChoose={(taskId) => update({ focus: taskId })}
-        />
+        <FindTask nodes={structure.data.structure.nodes} onPreview={setPreview} onChoose={(taskId) => update({ focus: taskId })} />
         <StateLegend />
       </div>
       {grid.data.runs.length === 0 && (
@@ -82,17 +80,28 @@ export function Grid({ dagId }: { dagId: string }) {
       {grid.data.runs.length === 0 && grid.data.task_ids.length === 0 ? (
         <EmptyState title="This DAG has no tasks." />
       ) : (
-        <GridTable dagId={dagId} grid={grid.data} structure={structure.data.structure} stale={grid.isPlaceholderData} />
+        <GridTable dagId={dagId} grid={grid.data} structure={structure.data.structure} stale={grid.isPlaceholderData} preview={preview} />
       )}
     </div>
   );
 }
 
-function GridTable({ grid, structure, stale }: { dagId: string; grid: GridResponse; structure: Structure; stale: boolean }) {
+function GridTable({
+  grid,
+  structure,
+  stale,
+  preview,
+}: {
+  dagId: string;
+  grid: GridResponse;
+  structure: Structure;
+  stale: boolean;
+  preview: string | null;
+}) {
   const [params, update] = useUrlState();
   const groupIds = useMemo(() => structure.groups.map((group) => group.id), [structure]);
   const { open: expanded, toggle, setAll, reveal } = useOpenGroups(groupIds, true);
-  const focus = params.get("focus");
+  const focus = preview ?? params.get("focus");
   useEffect(() => {
     if (focus) reveal(ancestorGroups(structure, focus));
   }, [focus, structure, reveal]);

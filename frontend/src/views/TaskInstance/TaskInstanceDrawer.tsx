@@ -1,5 +1,5 @@
-import { useEffect, useRef, useState } from "react";
-import { useClearTaskInstances, useSetTaskInstanceState, useTaskInstance } from "../../api/hooks";
+import { useState } from "react";
+import { logPath, useClearTaskInstances, useSetTaskInstanceState, useTaskInstance } from "../../api/hooks";
 import type { ClearResult, TaskInstanceDetail } from "../../api/types";
 import { Drawer } from "../../components/Drawer";
 import { ErrorPanel } from "../../components/ErrorPanel";
@@ -11,6 +11,7 @@ import { intParam, useUrlState } from "../../lib/useSearchParam";
 import { TID } from "../../testids";
 import { TaskHistory } from "./TaskHistory";
 import { useLogTail } from "./useLogTail";
+import { VirtualLog } from "./VirtualLog";
 
 /** A task instance: attributes, rendered templates, tries, the selected try's log and actions. */
 export function TaskInstanceDrawer({
@@ -109,12 +110,7 @@ function TaskInstanceBody({ dagId, ti }: { dagId: string; ti: TaskInstanceDetail
 
 function LogView({ dagId, runId, taskId, tryNumber }: { dagId: string; runId: string; taskId: string; tryNumber: number }) {
   const log = useLogTail(dagId, runId, taskId, tryNumber);
-  const pre = useRef<HTMLPreElement>(null);
   const [follow, setFollow] = useState(true);
-  // biome-ignore lint/correctness/useExhaustiveDependencies: runs again whenever the log grows, to keep its end in view
-  useEffect(() => {
-    if (follow && pre.current) pre.current.scrollTop = pre.current.scrollHeight;
-  }, [log.content, follow]);
   return (
     <div className="log-view">
       <div className="log-head small">
@@ -125,9 +121,19 @@ function LogView({ dagId, runId, taskId, tryNumber }: { dagId: string; runId: st
         </label>
       </div>
       {log.error ? <ErrorPanel error={log.error} /> : null}
-      <pre ref={pre} className="log log-body" data-testid={TID.log}>
-        {log.loading ? "Loading…" : log.content || "(empty log)"}
-      </pre>
+      {log.loading ? (
+        <p className="muted small">Loading…</p>
+      ) : log.content ? (
+        <VirtualLog
+          content={log.content}
+          follow={follow}
+          downloadHref={`${logPath(dagId, runId, taskId, tryNumber, 0).split("?")[0]}/download`}
+        />
+      ) : (
+        <p className="muted small" data-testid={TID.log}>
+          (empty log)
+        </p>
+      )}
     </div>
   );
 }
