@@ -51,3 +51,16 @@ def test_view_has_no_axe_violations(stack, a11y, page: Page, view: str, scheme: 
     page.goto(stack.base_url + path)
     expect(page.get_by_test_id(ready).first).to_be_visible()
     assert_accessible(page, f"{view} ({scheme})")
+
+
+NARROW = ["home", "gantt", "calendar", "versions and diff", "graph comparison", "task drawer"]
+
+
+@pytest.mark.parametrize("view", NARROW)
+def test_new_views_fit_a_420_px_window(stack, a11y, page: Page, view: str):
+    path, ready = VIEWS[view]
+    page.set_viewport_size({"width": 420, "height": 800})
+    page.goto(stack.base_url + path)
+    expect(page.get_by_test_id(ready).first).to_be_visible()
+    overflow = page.evaluate("document.scrollingElement.scrollWidth - window.innerWidth")
+    assert overflow <= 0, f"{view} is {overflow} px wider than a 420 px window"
