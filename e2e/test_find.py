@@ -79,3 +79,20 @@ def test_big_graph_has_a_minimap_and_group_summaries_when_zoomed_out(stack, big,
     page.get_by_test_id("graph-fit").click()  # 50 groups side by side: far too small to read
     expect(summaries).to_contain_text("layer_49 · 40")
     expect(page.locator('[data-testid="graph-group"] text')).to_have_count(0)
+
+
+def test_focus_mode_shows_only_n_levels_around_a_task(stack, big, page: Page):
+    page.goto(f"{stack.base_url}/dags/{big}/graph?focus=layer_10.t05")
+    page.get_by_test_id("focus-select").select_option("1")
+    expect(page).to_have_url(re.compile(r"around=layer_10\.t05&levels=1|levels=1.*around="))
+    page.get_by_role("button", name="expand all groups").click()
+    nodes = page.get_by_test_id("graph-node")
+    expect(nodes).to_have_count(5)  # the task, its 2 upstream and its 2 downstream tasks
+    for task_id in ("layer_09.t05", "layer_09.t06", "layer_10.t05", "layer_11.t04", "layer_11.t05"):
+        expect(
+            page.locator(f'[data-testid="graph-node"][data-task-id="{task_id}"]')
+        ).to_be_visible()
+    page.get_by_test_id("focus-select").select_option("2")
+    expect(nodes).to_have_count(11)  # 1 + (2 + 3) upstream + (2 + 3) downstream
+    page.get_by_test_id("focus-select").select_option("")
+    expect(nodes).to_have_count(2000)

@@ -63,6 +63,7 @@
  *                          row with class "found"; the chosen task is the URL's `focus` parameter
  * Log viewer (drawer): log (the scrolling region; only lines in view exist, .log-line[data-line=N]),
  *   log-search, log-matches ("i of n"), log-first-error, log-download (the whole log as a file)
+ * Focus mode: focus-select on the graph toolbar (`around=<task>&levels=N` in the URL)
  * Big graphs
  *   graph-minimap          the minimap (graphs over 100 nodes); graph-group-summaries: group names
  *                          drawn at screen size while task labels are hidden (zoomed out)
@@ -140,6 +141,7 @@ export const TID = {
   findResults: "find-results",
   reparseButton: "reparse-button",
   graphMinimap: "graph-minimap",
+  focusSelect: "focus-select",
   logSearch: "log-search",
   logMatches: "log-matches",
   logFirstError: "log-first-error",

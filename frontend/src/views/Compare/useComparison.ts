@@ -4,8 +4,13 @@ import { useStructureDiff, useVersionStructure } from "../../api/insights";
 import type { StructureResponse } from "../../api/types";
 import { compareStructures } from "./compareStructures";
 
-export function useComparison(dagId: string, fromVersion: number | null, drawn: StructureResponse | undefined) {
-  const to = drawn ? { version: drawn.version_number } : null;
+/**
+ * ``toHint``: the version expected to be drawn (the DAG's current one), so the diff is fetched
+ * alongside the structure instead of after it; once the structure is here its version rules.
+ */
+export function useComparison(dagId: string, fromVersion: number | null, drawn: StructureResponse | undefined, toHint?: number | null) {
+  const toVersion = drawn?.version_number ?? toHint ?? null;
+  const to = toVersion !== null ? { version: toVersion } : null;
   const from = fromVersion !== null ? { version: fromVersion } : null;
   const previous = useVersionStructure(dagId, fromVersion);
   const diff = useStructureDiff(dagId, from, to);

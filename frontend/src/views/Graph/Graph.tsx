@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useMemo, useState } from "react";
-import { useDagRuns, useStructure, useTaskInstances, useVersions } from "../../api/hooks";
+import { useDag, useDagRuns, useStructure, useTaskInstances, useVersions } from "../../api/hooks";
 import type { Structure } from "../../api/types";
 import { EmptyState } from "../../components/EmptyState";
 import { ErrorPanel } from "../../components/ErrorPanel";
@@ -7,13 +7,14 @@ import { Skeleton } from "../../components/Skeleton";
 import { StateLegend } from "../../components/StateLegend";
 import { formatDate } from "../../lib/format";
 import { useOpenGroups } from "../../lib/useOpenGroups";
-import { useUrlState } from "../../lib/useSearchParam";
+import { intParam, useUrlState } from "../../lib/useSearchParam";
 import { TID } from "../../testids";
 import { mostUrgent, type StateName, stateName } from "../../theme/states";
 import { ComparePanel } from "../Compare/ComparePanel";
 import { useComparison } from "../Compare/useComparison";
 import { ancestorGroups } from "../Find/ancestors";
 import { FindTask } from "../Find/FindTask";
+import { focusStructure, neighbourhood } from "../Find/neighbourhood";
 import { groupDescendants } from "../Grid/gridModel";
 import { GraphSvg } from "./GraphSvg";
 import { buildLayoutInput, type Direction, groupKey, layoutKey, taskKey } from "./layoutInput";
@@ -31,10 +32,21 @@ export default function Graph({ dagId }: { dagId: string }) {
   const tis = useTaskInstances(dagId, runId);
   const direction: Direction = params.get("dir") === "TB" ? "TB" : "LR";
   const compareFrom = Number(params.get("compare")) || null;
-  const compare = useComparison(dagId, compareFrom, structure.data);
+  const dag = useDag(dagId);
+  const compare = useComparison(dagId, compareFrom, structure.data, chosenRun ? null : dag.data?.version_number);
   const versions = useVersions(dagId);
   const focus = params.get("focus");
   const [preview, setPreview] = useState<string | null>(null);
+  // Focus mode: only the task `around` and `levels` levels up- and downstream of it.
+  const around = params.get("around");
+  const levels = intParam(params, "levels", 2, [1, 2, 3, 4, 5]);
+  const candidate = around ?? params.get("task_id") ?? focus;
+  const full = compare.comparison?.structure ?? structure.data?.structure;
+  const shown = useMemo(
+    () =>
+      full && around && full.nodes.some((node) => node.id === around) ? focusStructure(full, neighbourhood(full, around, levels)) : full,
+    [full, around, levels],
+  );
 
   if (structure.isError && !structure.data) return <ErrorPanel error={structure.error} onRetry={() => void structure.refetch()} />;
   if (!structure.data || (runs.isLoading && !chosenRun)) return <Skeleton rows={10} />;
@@ -103,6 +115,24 @@ export default function Graph({ dagId }: { dagId: string }) {
           </select>
         </label>
         {compare.error && <span className="field-error">{String(compare.error)}</span>}
+        <label className="small">
+          Focus{" "}
+          <select
+            value={around ? levels : ""}
+            disabled={!candidate}
+            onChange={(event) =>
+              update({ around: event.target.value ? candidate : null, levels: event.target.value === "2" ? null : event.target.value })
+            }
+            data-testid={TID.focusSelect}
+          >
+            <option value="">whole DAG</option>
+            {[1, 2, 3, 4, 5].map((n) => (
+              <option key={n} value={n}>
+                {n} level{n > 1 ? "s" : ""} around {candidate ?? "a chosen task"}
+              </option>
+            ))}
+          </select>
+        </label>
         <StateLegend />
       </div>
       {structure.data.structure.nodes.length === 0 ? (
@@ -113,8 +143,8 @@ export default function Graph({ dagId }: { dagId: string }) {
         <div className={compare.diff ? "graph-compare" : "graph-single"}>
           <GraphCanvas
             key={structure.data.dag_id}
-            structure={compare.comparison?.structure ?? structure.data.structure}
-            hash={compare.hash ?? structure.data.hash}
+            structure={shown ?? structure.data.structure}
+            hash={`${compare.hash ?? structure.data.hash}${around ? `@${around}:${levels}` : ""}`}
             direction={direction}
             states={tis.data?.task_instances}
             selected={params.get("task_id")}
