@@ -1,10 +1,12 @@
 /** Beside the graph while comparing: the legend and every change, each a button that zooms to it. */
+import { useState } from "react";
 import type { StructureDiff } from "../../api/types";
 import "../../theme/diff.css";
 import "./compare.css";
 import { TID } from "../../testids";
 import { changeList } from "./compareStructures";
 
+const LIST_LIMIT = 200;
 const MARK_LABEL = { added: "added", removed: "removed", changed: "changed" } as const;
 
 export function CompareLegend() {
@@ -25,6 +27,9 @@ export function CompareLegend() {
 
 export function ComparePanel({ diff, focus, onFocus }: { diff: StructureDiff; focus: string | null; onFocus: (taskId: string) => void }) {
   const items = changeList(diff);
+  // Thousands of changes (a big refactor) list quickly: the first ones, the rest on demand.
+  const [showAll, setShowAll] = useState(false);
+  const shown = showAll ? items : items.slice(0, LIST_LIMIT);
   return (
     <aside
       className="compare-panel"
@@ -37,7 +42,7 @@ export function ComparePanel({ diff, focus, onFocus }: { diff: StructureDiff; fo
       <CompareLegend />
       {diff.dag_fields.length > 0 && <p className="small muted">DAG attributes changed: {diff.dag_fields.join(", ")}</p>}
       <ul className="compare-list">
-        {items.map((item) => (
+        {shown.map((item) => (
           <li key={`${item.mark}:${item.kind}:${item.text}`}>
             <button
               type="button"
@@ -54,6 +59,11 @@ export function ComparePanel({ diff, focus, onFocus }: { diff: StructureDiff; fo
           </li>
         ))}
       </ul>
+      {shown.length < items.length && (
+        <button type="button" className="link-button small" onClick={() => setShowAll(true)}>
+          Show all {items.length.toLocaleString()} changes
+        </button>
+      )}
     </aside>
   );
 }
