@@ -44,16 +44,17 @@ run: venv frontend migrate ## set up and start everything with the example DAGs 
 system-deps: ## install Chromium and PostgreSQL from Debian if missing
 	scripts/install-system-deps.sh
 
-lint: $(VENV)/.dev ## ruff, formatting and the architecture contract
+lint: $(VENV)/.dev ## ruff, formatting, the architecture contract and mypy (strict, on the modules listed in pyproject)
 	$(BIN)/ruff check backend bench e2e
 	$(BIN)/ruff format --check backend bench e2e
 	cd backend && ../$(BIN)/lint-imports
+	cd backend && ../$(BIN)/mypy
 
 test-backend: $(VENV)/.dev system-deps ## backend tests on SQLite and PostgreSQL
 	cd backend && ../$(BIN)/pytest -q -n 2 -p no:cacheprovider
 
-test-frontend: frontend/node_modules/.stamp ## lint, type-check and unit-test the frontend
-	cd frontend && npm run --silent lint && npm run --silent typecheck && npm run --silent test
+test-frontend: $(VENV)/.runtime frontend/node_modules/.stamp ## lint, type-check, unit-test the frontend; API types match the backend
+	cd frontend && npm run --silent check:api && npm run --silent lint && npm run --silent typecheck && npm run --silent test
 
 test-e2e: $(VENV)/.dev system-deps frontend ## browser tests against the real stack
 	$(BIN)/pytest -q -p no:cacheprovider e2e

@@ -105,9 +105,12 @@ def measure(backend: str, dag_count: int, url: str | None, seconds: int) -> dict
             for name, path in endpoints(stack, small).items():
                 if dag_count != 1000 and not name.startswith("dag_list"):
                     continue  # only the list depends on the DAG count
+                auth = {"Authorization": f"Bearer {stack.token}"}
                 loads[name] = {
-                    "cached": wrk(stack.base_url + path, seconds=seconds),
-                    "uncached": wrk(stack.base_url + path, seconds=seconds, headers=NO_CACHE),
+                    "cached": wrk(stack.base_url + path, seconds=seconds, headers=auth),
+                    "uncached": wrk(
+                        stack.base_url + path, seconds=seconds, headers={**auth, **NO_CACHE}
+                    ),  # fmt: skip
                     "bytes": len(_raw(stack, path)),
                 }
             rss_after = worker_rss_mb(stack)
@@ -120,7 +123,9 @@ def measure(backend: str, dag_count: int, url: str | None, seconds: int) -> dict
 
 
 def _raw(stack: Stack, path: str) -> bytes:
-    with urllib.request.urlopen(stack.base_url + path, timeout=30) as response:
+    request = urllib.request.Request(stack.base_url + path)
+    request.add_header("Authorization", f"Bearer {stack.token}")
+    with urllib.request.urlopen(request, timeout=30) as response:
         return response.read()
 
 

@@ -8,7 +8,6 @@ the newest run still running, and a short log for every task instance.
 
 from __future__ import annotations
 
-import json
 import random
 from datetime import UTC, datetime, timedelta
 
@@ -42,7 +41,7 @@ def add_history(dag_id: str, runs: int = 50, seed: int = 7) -> int:
     with db.transaction() as session:
         dag = session.get_one(Dag, dag_id)
         version = session.get_one(DagVersion, dag.current_version_id)
-        operators = {t["task_id"]: t["operator"] for t in json.loads(version.document)["tasks"]}
+        operators = {t.task_id: t.operator for t in version.read().tasks.values()}
         task_ids = sorted(operators)
         count = 0
         for index in range(runs):

@@ -29,9 +29,17 @@ def _processor(result: dict[str, Any]) -> list[str]:
         f"| cold parse, {result['files']} files (median of 3) | {result['cold_parse_s']} s "
         "| ≤ 20 s | 47.7 s |",
         f"| unchanged re-scan (median of 5) | {result['unchanged_rescan_s']} s | ≤ 3 s | |",
-        f"| watch: saved → committed, p50 / p99 over {result['watch_edits']} edits "
+        f"| watch: atomic save → committed, p50 / p99 over {result['watch_edits']} edits "
         f"| {result['watch_propagation_p50_ms']} / {result['watch_propagation_p99_ms']} ms "
         "| p99 ≤ 1 s | 12–18 s |",
+        f"| watch: in-place save (3 chunks) → committed, p50 / p99 "
+        f"| {result['in_place_propagation_p50_ms']} / {result['in_place_propagation_p99_ms']} ms "
+        "| p99 ≤ 1 s | |",
+        f"| watch: symlink swap (1,000 files, 10 differ) → committed, p50 / p99 over "
+        f"{result['swaps']} swaps | {result['swap_visible_p50_ms']} / "
+        f"{result['swap_visible_p99_ms']} ms | p99 ≤ 1 s | |",
+        f"| re-scan of 10,000 unchanged files, watch mode / one-shot "
+        f"| {result['rescan_10k_watch_s']} / {result['rescan_10k_one_shot_s']} s | < 1 s | |",
         "",
     ]
 
@@ -149,12 +157,70 @@ def _browser(result: dict[str, Any]) -> list[str]:
     ]
 
 
+def _auth(result: dict[str, Any]) -> list[str]:
+    loads = result["loads"]
+    lines = [
+        f"### Cost of authentication ({result['dags']:,} DAGs, `{result['path']}`, SQLite, p50)",
+        "",
+        "| | auth off | session cookie | bearer token | cost (session / token) | target |",
+        "|---|---|---|---|---|---|",
+    ]
+    for mode in ("cached", "uncached"):
+        cost = result["cost_p50"]
+        lines.append(
+            f"| {mode} | {loads['off'][mode]['p50_ms']} ms | {loads['session'][mode]['p50_ms']} ms"
+            f" | {loads['token'][mode]['p50_ms']} ms | {cost[f'session_{mode}_ms']} /"
+            f" {cost[f'token_{mode}_ms']} ms | < {result['target_ms']} ms |"
+        )
+    timed, cost = result["in_process_ms"], result["in_process_cost"]
+    lines += ["", "In process (Flask test client, median per request):", ""]
+    lines += ["| | auth off | session (admin) | token (admin) | token (viewer in a team)"
+              " | cost (session / token / viewer) |", "|---|---|---|---|---|---|"]  # fmt: skip
+    for mode in ("cached", "uncached"):
+        lines.append(
+            f"| {mode} | {timed['off'][mode]} ms | {timed['session'][mode]} ms"
+            f" | {timed['token'][mode]} ms | {timed['viewer_token'][mode]} ms"
+            f" | {cost[f'session_{mode}_ms']} / {cost[f'token_{mode}_ms']} /"
+            f" {cost[f'viewer_token_{mode}_ms']} ms |"
+        )
+
+
+def _worker_model(results: list[dict[str, Any]]) -> list[str]:
+    lines = [
+        "### Web worker model, before and after issue 14 (`python -m bench --only worker_model`)",
+        "",
+        "4 sync workers (before) vs 4 threaded workers x 4 threads (after), same data, same run. "
+        "Stale reads: reads that missed the write just made (16 concurrent per write, 20 writes).",
+        "",
+        "| endpoint | backend | model | cached p50 / p99 | req/s | uncached p50 / p99 | req/s "
+        "| stale reads |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for result in results:
+        for model, measured in result["models"].items():
+            for name, load in measured["endpoints"].items():
+                lines.append(
+                    f"| {name} | {result['backend']} | {model} | {_load(load['cached'])} "
+                    f"| {_load(load['uncached'])} | {measured['stale_reads']} |"
+                )
+            idle = measured["with_idle_sockets"]["dag_details"]
+            lines.append(
+                f"| dag_details, 40 idle sockets held | {result['backend']} | {model} "
+                f"| {_load(idle)} | | | |"
+            )
+    return [*lines, ""]
+
+
 def markdown(results: dict[str, Any]) -> str:
     lines = [f"## Benchmarks ({results['started']}, {results['machine']['cpus']} cores)", ""]
     if "processor" in results:
         lines += _processor(results["processor"])
     if "api" in results:
         lines += _api(results["api"])
+    if "auth" in results:
+        lines += _auth(results["auth"])
+    if "worker_model" in results:
+        lines += _worker_model(results["worker_model"])
     if "scheduler" in results:
         lines += _scheduler(results["scheduler"])
     if "browser" in results:

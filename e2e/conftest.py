@@ -3,7 +3,8 @@
 Each backend's stack (processor --watch, scheduler, gunicorn with 4 workers)
 starts once per session and is torn down by PID, also on failure. On a failed
 test the page's screenshot and HTML and the server logs are saved under
-``e2e/artifacts/<test>/``.
+``e2e/artifacts/<test>/``. The suite runs logged in: every browser page
+starts with the stack admin's session cookie, and API reads send its token.
 """
 
 from __future__ import annotations
@@ -57,15 +58,19 @@ def pg_cluster():
     cluster.stop()
 
 
+def database_for(backend: str, tmp_path_factory, pg_cluster) -> str:
+    """A fresh, empty database URL on ``backend`` (skips the PostgreSQL leg when disabled)."""
+    if backend == "postgresql":
+        if pg_cluster is None:
+            pytest.skip("PostgreSQL leg disabled by DAGKEEPER_TEST_PG=0")
+        return pg_cluster.create_database()
+    return f"sqlite:///{tmp_path_factory.mktemp('sqlite') / 'dagkeeper.db'}"
+
+
 @pytest.fixture(scope="session", params=BACKENDS)
 def stack(request, tmp_path_factory, pg_cluster):
     """The running stack for one backend, shared by every test of that backend."""
-    if request.param == "postgresql":
-        if pg_cluster is None:
-            pytest.skip("PostgreSQL leg disabled by DAGKEEPER_TEST_PG=0")
-        db_url = pg_cluster.create_database()
-    else:
-        db_url = f"sqlite:///{tmp_path_factory.mktemp('sqlite') / 'dagkeeper.db'}"
+    db_url = database_for(request.param, tmp_path_factory, pg_cluster)
     root = tmp_path_factory.mktemp(f"stack-{request.param}")
     running = Stack(root, db_url, workers=4)
     try:
@@ -73,6 +78,16 @@ def stack(request, tmp_path_factory, pg_cluster):
         yield running
     finally:
         running.stop()
+
+
+@pytest.fixture
+def context(context, stack):
+    """Every page starts logged in as the stack's admin (tests that log in use new contexts)."""
+    if not hasattr(stack, "admin_cookie"):
+        stack.admin_cookie = stack.login()
+    cookie = {"name": "dagkeeper_session", "value": stack.admin_cookie, "url": stack.base_url}
+    context.add_cookies([cookie])
+    return context
 
 
 @pytest.hookimpl(wrapper=True)

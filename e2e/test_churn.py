@@ -115,14 +115,18 @@ def reader(stack, truth: Truth, obs: Observations, stop: threading.Event, seed: 
             names = sorted(truth.written)
         if not names:
             continue
-        name = rng.choice(names)
-        reply = stack.get(f"/ui/structure/{name}")
-        with obs.lock:
-            obs.statuses.append(reply.status)
-            obs.workers.add(reply.worker)
-            if reply.status == 200:
-                obs.structure_reads += 1
-                check_structure(name, reply.body, truth, obs)
+        read_structure(stack, rng.choice(names), truth, obs)
+
+
+def read_structure(stack, name: str, truth: Truth, obs: Observations) -> None:
+    """Read one DAG's structure; it must be a version the writers wrote, whole."""
+    reply = stack.get(f"/ui/structure/{name}")
+    with obs.lock:
+        obs.statuses.append(reply.status)
+        obs.workers.add(reply.worker)
+        if reply.status == 200:
+            obs.structure_reads += 1
+            check_structure(name, reply.body, truth, obs)
 
 
 def find_flaps(truth: Truth, obs: Observations) -> list[str]:
@@ -163,10 +167,15 @@ def test_churn_never_flaps_and_every_read_is_a_committed_state(stack, page: Page
     writer.join()
     for thread in threads:
         thread.join()
+    verdict("churn", truth, obs, result["ops"])
+
+
+def verdict(name: str, truth: Truth, obs: Observations, ops: int) -> None:
+    """Print what was read and assert: no 5xx, at least three workers, no violation."""
     obs.violations.extend(find_flaps(truth, obs))
     server_errors = [s for s in obs.statuses if s >= 500 or s == 0]
     print(
-        f"\nchurn: {result['ops']} file operations, {len(obs.statuses)} API reads "
+        f"\n{name}: {ops} file operations, {len(obs.statuses)} API reads "
         f"({len(obs.lists)} lists, {obs.structure_reads} structures), {obs.browser_reads} "
         f"browser reads, {len(obs.workers)} workers seen, {len(server_errors)} 5xx, "
         f"{len(obs.violations)} violations"

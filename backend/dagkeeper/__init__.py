@@ -7,16 +7,29 @@ authoring machinery by accident.
 
 from importlib import import_module
 
-__all__ = ["DAG", "dag", "task", "TaskGroup", "chain", "Param"]
-
 _AUTHORING = {
     "DAG": "dagkeeper.authoring.dag",
     "dag": "dagkeeper.authoring.dag",
     "task": "dagkeeper.authoring.decorators",
+    "setup": "dagkeeper.authoring.decorators",
+    "teardown": "dagkeeper.authoring.decorators",
     "TaskGroup": "dagkeeper.authoring.taskgroup",
+    "task_group": "dagkeeper.authoring.taskgroup",
     "chain": "dagkeeper.authoring.baseoperator",
+    "cross_downstream": "dagkeeper.authoring.baseoperator",
     "Param": "dagkeeper.authoring.params",
+    "Label": "dagkeeper.authoring.relations",
+    "XComArg": "dagkeeper.authoring.xcom",
+    "get_current_context": "dagkeeper.authoring.context",
+    "TriggerRule": "dagkeeper.serialization.schemas",
+    "WeightRule": "dagkeeper.serialization.schemas",
+    # run- and parse-time accessors that read the database (not authoring)
+    "Variable": "dagkeeper.sdk",
+    "Connection": "dagkeeper.sdk",
+    "BaseHook": "dagkeeper.sdk",
 }
+
+__all__ = list(_AUTHORING)
 
 
 def __getattr__(name: str):

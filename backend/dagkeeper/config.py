@@ -8,6 +8,8 @@ the secret key) comes from here, never from a per-process random value
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -27,10 +29,28 @@ class Settings:
     parse_workers: int
     parse_memory_limit_mb: int  # address-space cap of a parse child; 0 = none
     rescan_interval: float
+    settle_seconds: float  # a file written without a close event must be quiet this long
     parallelism: int
     heartbeat_timeout: float
-    secret_key: str
+    secret_key: str | None  # None: the key ``db migrate`` stored in the database
     db_pool_size: int
+    max_conf_bytes: int  # a trigger's conf, encoded as JSON
+    allowed_hosts: tuple[str, ...]  # Host header names the web server answers; () = defaults
+    secret_names: tuple[str, ...]  # extra name fragments whose values are masked
+
+    auth: bool  # off only for benchmarks and trusted single-user setups
+    session_idle_timeout: float  # seconds without a request before a login ends
+    session_max_age: float  # seconds after which a login ends however busy
+    access_token_ttl: float  # seconds an ``/auth/token`` token lives
+    login_max_failures_user: int  # failed logins per username per window
+    login_max_failures_address: int  # failed logins per client address per window
+    login_failure_window: float  # seconds
+    fernet_key: str  # comma-separated; the first encrypts, any decrypts (key rotation)
+    default_pool_slots: int  # slots of ``default_pool`` when the database is created
+
+
+def _names(name: str) -> tuple[str, ...]:
+    return tuple(part.strip() for part in os.environ.get(name, "").split(",") if part.strip())
 
 
 def _int(name: str, default: int) -> int:
@@ -41,21 +61,89 @@ def _float(name: str, default: float) -> float:
     return float(os.environ.get(name, default))
 
 
+def masked_db_url(url: str) -> str:
+    """The database URL fit to print: any password replaced by ``***``."""
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).render_as_string(hide_password=True)
+
+
+def _switch(name: str, default: bool) -> bool:
+    value = os.environ.get(name, "").strip().lower()
+    if not value:
+        return default
+    if value not in ("on", "off", "1", "0", "true", "false"):
+        raise ValueError(f"{name} must be on or off, not {value!r}")
+    return value in ("on", "1", "true")
+
+
 def load_settings() -> Settings:
     """Read the environment; call again after changing it (tests do)."""
     home = _home()
     return Settings(
         home=home,
         db_url=os.environ.get("DAGKEEPER_DB_URL", f"sqlite:///{home / 'dagkeeper.db'}"),
+        # Not resolved: the folder may be a symlink that a sync side-car swaps to each
+        # new revision, so every reader must follow the link as it is now.
         dags_folder=Path(
-            os.environ.get("DAGKEEPER_DAGS_FOLDER", REPO_ROOT / "examples" / "dags")
-        ).resolve(),
+            os.path.abspath(
+                os.environ.get("DAGKEEPER_DAGS_FOLDER", REPO_ROOT / "examples" / "dags")
+            )
+        ),
         parse_timeout=_float("DAGKEEPER_PARSE_TIMEOUT", 30.0),
         parse_workers=_int("DAGKEEPER_PARSE_WORKERS", max(2, os.cpu_count() or 2)),
         parse_memory_limit_mb=_int("DAGKEEPER_PARSE_MEMORY_LIMIT_MB", 2048),
         rescan_interval=_float("DAGKEEPER_RESCAN_INTERVAL", 30.0),
+        settle_seconds=_float("DAGKEEPER_SETTLE_SECONDS", 0.5),
         parallelism=_int("DAGKEEPER_PARALLELISM", 16),
         heartbeat_timeout=_float("DAGKEEPER_HEARTBEAT_TIMEOUT", 30.0),
-        secret_key=os.environ.get("DAGKEEPER_SECRET_KEY", "dagkeeper-dev-only-secret"),
+        secret_key=os.environ.get("DAGKEEPER_SECRET_KEY") or None,
         db_pool_size=_int("DAGKEEPER_DB_POOL_SIZE", 4),
+        max_conf_bytes=_int("DAGKEEPER_MAX_CONF_BYTES", 64 * 1024),
+        allowed_hosts=_names("DAGKEEPER_ALLOWED_HOSTS"),
+        secret_names=_names("DAGKEEPER_SECRET_NAMES"),
+        auth=_switch("DAGKEEPER_AUTH", True),
+        session_idle_timeout=_float("DAGKEEPER_SESSION_IDLE_TIMEOUT", 3600.0),
+        session_max_age=_float("DAGKEEPER_SESSION_MAX_AGE", 86400.0),
+        access_token_ttl=_float("DAGKEEPER_ACCESS_TOKEN_TTL", 86400.0),
+        login_max_failures_user=_int("DAGKEEPER_LOGIN_MAX_FAILURES_USER", 5),
+        login_max_failures_address=_int("DAGKEEPER_LOGIN_MAX_FAILURES_ADDRESS", 20),
+        login_failure_window=_float("DAGKEEPER_LOGIN_FAILURE_WINDOW", 900.0),
+        fernet_key=os.environ.get("DAGKEEPER_FERNET_KEY", ""),
+        default_pool_slots=_int("DAGKEEPER_DEFAULT_POOL_SLOTS", 128),
     )
+
+
+# The only DAGKEEPER_* variables a parse or task child process sees: user code
+# has no business with the database URL, the signing key or broker credentials.
+CHILD_VISIBLE = frozenset({"DAGKEEPER_HOME", "DAGKEEPER_DAGS_FOLDER", "DAGKEEPER_SECRET_NAMES"})
+# Variable and connection overrides are meant for DAG code (``Variable.get`` reads them).
+USER_PREFIXES = ("DAGKEEPER_VAR_", "DAGKEEPER_CONN_")
+
+
+def child_environment(environ: dict[str, str] | None = None) -> dict[str, str]:
+    """``environ`` (default: this process's) without the DAGKEEPER_* settings user code must not see."""
+    source = os.environ if environ is None else environ
+    return {
+        name: value
+        for name, value in source.items()
+        if not name.startswith("DAGKEEPER_")
+        or name in CHILD_VISIBLE
+        or name.startswith(USER_PREFIXES)
+    }
+
+
+@contextmanager
+def private_environment_hidden() -> Iterator[None]:
+    """Run user code (a task) with :func:`child_environment` as ``os.environ``, then restore it.
+
+    Settings and the engine are made before; what the task starts inherits the reduced set.
+    """
+    saved = dict(os.environ)
+    os.environ.clear()
+    os.environ.update(child_environment(saved))
+    try:
+        yield
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)

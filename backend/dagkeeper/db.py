@@ -13,21 +13,28 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import partial
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.pool import NullPool
 
 _engine: Engine | None = None
 _read_sessions: sessionmaker[Session] | None = None
 _write_sessions: sessionmaker[Session] | None = None
 
 
-def _on_sqlite_connect(dbapi_connection, _record) -> None:
+# A probe waits less than a request would: a store that cannot take a write
+# within seconds is degraded, and a load balancer must hear so promptly.
+PROBE_TIMEOUT = 5
+
+
+def _on_sqlite_connect(dbapi_connection, _record, busy_ms: int = 30000) -> None:
     dbapi_connection.isolation_level = None  # we issue BEGIN ourselves
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
-    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.execute(f"PRAGMA busy_timeout={busy_ms}")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.close()
 
@@ -37,13 +44,23 @@ def _on_sqlite_begin(conn) -> None:
     conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
-def make_engine(url: str, pool_size: int = 4) -> Engine:
-    """Create an engine with the settings each backend needs under many processes."""
+def make_engine(url: str, pool_size: int = 4, *, pooled: bool = True) -> Engine:
+    """Create an engine with the settings each backend needs under many processes.
+
+    ``pooled=False`` gives a probe: every connect is a new connection that waits at most
+    ``PROBE_TIMEOUT`` seconds (for the server, or for SQLite's write lock).
+    """
+    wait = 30 if pooled else PROBE_TIMEOUT
+    pool = {} if pooled else {"poolclass": NullPool}
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
-        event.listen(engine, "connect", _on_sqlite_connect)
+        engine = create_engine(
+            url, connect_args={"timeout": wait, "check_same_thread": False}, **pool
+        )
+        event.listen(engine, "connect", partial(_on_sqlite_connect, busy_ms=wait * 1000))
         event.listen(engine, "begin", _on_sqlite_begin)
         return engine
+    if not pooled:
+        return create_engine(url, connect_args={"connect_timeout": wait}, **pool)
     return create_engine(
         url, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True, pool_recycle=1800
     )
@@ -63,6 +80,29 @@ def configure(url: str | None = None, pool_size: int | None = None) -> Engine:
         _engine.execution_options(sqlite_immediate=True), expire_on_commit=False
     )
     return _engine
+
+
+def probe_write() -> None:
+    """Open a new connection (no pool) and take the write lock with a write that is rolled back.
+
+    Raises the database's error when the store cannot be reached or written:
+    a pooled connection can keep working on files or a server that new
+    connections can no longer use, so only a fresh one tells the truth.
+    """
+    from dagkeeper.config import load_settings
+
+    if _engine is not None:
+        url = _engine.url.render_as_string(hide_password=False)
+    else:
+        url = load_settings().db_url
+    probe = make_engine(url, pooled=False)
+    try:
+        connect = probe.connect().execution_options(sqlite_immediate=True)
+        with connect as connection, connection.begin() as transaction:
+            connection.execute(text("UPDATE change_counter SET value = value WHERE id = 1"))
+            transaction.rollback()
+    finally:
+        probe.dispose()
 
 
 def dispose(*, after_fork: bool = False) -> None:

@@ -36,7 +36,8 @@ def fail_or_retry(session: Session, ti: TaskInstance, retry_delay: float, now: d
         archive_try(session, ti)
         ti.state = TaskState.UP_FOR_RETRY
         ti.next_try_at = now + timedelta(seconds=retry_delay)
-    return ti.state
+        return TaskState.UP_FOR_RETRY
+    return TaskState.FAILED
 
 
 def log_end_offset(session: Session, ti_id: int, try_number: int) -> int:

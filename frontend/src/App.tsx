@@ -1,15 +1,24 @@
 import { lazy, Suspense } from "react";
-import { Link, Navigate, NavLink, Route, Routes } from "react-router";
+import { Link, Navigate, NavLink, Route, Routes, useLocation } from "react-router";
+import { useMe } from "./api/auth";
 import { useLive } from "./api/live";
 import { EmptyState } from "./components/EmptyState";
 import { Skeleton } from "./components/Skeleton";
+import { UserMenu } from "./components/UserMenu";
+import { AuditLog } from "./views/AuditLog/AuditLog";
+import { Connections } from "./views/Connections/Connections";
 import { DagPage } from "./views/Dag/DagPage";
 import { DagList } from "./views/DagList/DagList";
 import { ImportErrors } from "./views/ImportErrors/ImportErrors";
+import { Login } from "./views/Login/Login";
+import { Pools } from "./views/Pools/Pools";
+import { Tokens } from "./views/Tokens/Tokens";
+import { Variables } from "./views/Variables/Variables";
 
 const Home = lazy(() => import("./views/Home/Home"));
 
 export function App() {
+  if (useLocation().pathname === "/login") return <Login />;
   return (
     <div className="app">
       <Header />
@@ -19,6 +28,11 @@ export function App() {
             <Route path="/" element={<DagList />} />
             <Route path="/home" element={<Home />} />
             <Route path="/import-errors" element={<ImportErrors />} />
+            <Route path="/tokens" element={<Tokens />} />
+            <Route path="/audit-log" element={<AuditLog />} />
+            <Route path="/variables" element={<Variables />} />
+            <Route path="/connections" element={<Connections />} />
+            <Route path="/pools" element={<Pools />} />
             <Route path="/dags/:dagId" element={<Navigate to="grid" replace />} />
             <Route path="/dags/:dagId/:tab" element={<DagPage />} />
             <Route
@@ -38,6 +52,7 @@ export function App() {
 
 function Header() {
   const live = useLive();
+  const me = useMe().data;
   return (
     <header className="header">
       <Link to="/" className="brand" aria-label="dagkeeper home">
@@ -55,6 +70,24 @@ function Header() {
           DAGs
         </NavLink>
         <NavLink to="/import-errors">Import errors</NavLink>
+        {me?.role === "admin" && (
+          <NavLink to="/audit-log" className="wide-only">
+            Audit log
+          </NavLink>
+        )}
+        {(me?.role === "op" || me?.role === "admin") && (
+          <>
+            <NavLink to="/variables" className="wide-only">
+              Variables
+            </NavLink>
+            <NavLink to="/connections" className="wide-only">
+              Connections
+            </NavLink>
+          </>
+        )}
+        <NavLink to="/pools" className="wide-only">
+          Pools
+        </NavLink>
       </nav>
       <div className="header-right">
         {!live.connected && live.enabled && (
@@ -67,6 +100,7 @@ function Header() {
           <span className={live.enabled ? "live-dot on" : "live-dot"} aria-hidden />
           Live
         </label>
+        <UserMenu />
       </div>
     </header>
   );

@@ -15,7 +15,7 @@
  * DAG page `/dags/:dagId/<tab>`
  *   trigger-button         opens the trigger dialog (also one per DAG list row)
  *   trigger-submit         the dialog's submit; param fields are [data-param=<name>], their
- *                          messages field-error
+ *                          messages field-error, their description_md param-doc
  * Grid
  *   grid-cell              [data-task-id][data-run-id][data-state]: one task instance; data-state is
  *                          the state name ("success", "none" = no status) or "" when the run has no
@@ -40,6 +40,11 @@
  *   clear-confirm          clears for real
  *   mark-success-button / mark-failed-button
  *   rendered-fields, try-tab [data-try], log (the selected try's log text)
+ * Accounts
+ *   login-form, login-username, login-password, login-submit   the /login page
+ *   user-menu (its button shows the username), logout-button, tokens-link, audit-log-link
+ *   token-name, token-create, token-value (the new token, shown once), token-row
+ *   [data-token-name], token-revoke; audit-row [data-event][data-outcome]
  * Other views
  *   code-source, code-version; doc-md (Details); version-row [data-version]; run-row [data-run-id];
  *   import-error (one per failing file)
@@ -74,6 +79,11 @@
  *   home-health            the components card; home-component [data-kind][data-healthy="true|false"]
  *   home-runs, home-tasks  counts by state (li[data-state]); home-import-errors; home-slowest,
  *                          home-failing: tables of DAGs (tr[data-dag-id])
+ *   xcoms (the drawer's XCom section), xcom-entry [data-key]
+ * Variables, connections, pools (`/variables`, `/connections`, `/pools`)
+ *   managed-row [data-id]  one item; its cells [data-slots=running|queued|open|...] on pools
+ *   managed-add, managed-edit, managed-delete, managed-confirm (delete), managed-save (form);
+ *   form fields are [data-field=<name>], their messages field-error
  */
 export const TID = {
   dagList: "dag-list",
@@ -87,6 +97,7 @@ export const TID = {
   triggerButton: "trigger-button",
   triggerSubmit: "trigger-submit",
   fieldError: "field-error",
+  paramDoc: "param-doc",
   gridCell: "grid-cell",
   gridGroupCell: "grid-group-cell",
   gridRow: "grid-row",
@@ -98,6 +109,8 @@ export const TID = {
   graphGroup: "graph-group",
   graphCluster: "graph-cluster",
   graphEdge: "graph-edge",
+  graphEdgeLabel: "graph-edge-label",
+  dagDisplayName: "dag-display-name",
   graphSvg: "graph-svg",
   graphFit: "graph-fit",
   runSelect: "run-select",
@@ -116,6 +129,7 @@ export const TID = {
   codeVersion: "code-version",
   docMd: "doc-md",
   versionRow: "version-row",
+  versionRevision: "version-revision",
   runRow: "run-row",
   importError: "import-error",
   compareSelect: "compare-select",
@@ -149,4 +163,26 @@ export const TID = {
   graphGroupSummaries: "graph-group-summaries",
   deleteDagButton: "delete-dag-button",
   deleteDagConfirm: "delete-dag-confirm",
+  loginForm: "login-form",
+  loginUsername: "login-username",
+  loginPassword: "login-password",
+  loginSubmit: "login-submit",
+  userMenu: "user-menu",
+  logoutButton: "logout-button",
+  tokensLink: "tokens-link",
+  auditLogLink: "audit-log-link",
+  tokenName: "token-name",
+  tokenCreate: "token-create",
+  tokenValue: "token-value",
+  tokenRow: "token-row",
+  tokenRevoke: "token-revoke",
+  auditRow: "audit-row",
+  xcoms: "xcoms",
+  xcomEntry: "xcom-entry",
+  managedRow: "managed-row",
+  managedAdd: "managed-add",
+  managedEdit: "managed-edit",
+  managedDelete: "managed-delete",
+  managedConfirm: "managed-confirm",
+  managedSave: "managed-save",
 } as const;

@@ -1,7 +1,7 @@
 """component heartbeats and parse requests
 
 Revision ID: 0018a
-Revises: 0001
+Revises: 0015a
 """
 
 import sqlalchemy as sa
@@ -10,7 +10,7 @@ from alembic import op
 import dagkeeper.models.base
 
 revision = "0018a"
-down_revision = "0001"
+down_revision = "0015a"
 branch_labels = None
 depends_on = None
 

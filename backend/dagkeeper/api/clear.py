@@ -1,14 +1,15 @@
 """Clearing task instances: which ones, and what clearing writes.
 
 Upstream/downstream closures come from the edges of each run's own version,
-because a run executes the structure it was created with. Clearing archives
+because a run executes the structure it was created with. As in the peer,
+clearing a task also clears the setup tasks upstream of it and their
+teardowns, so the work runs again with its resources. Clearing archives
 the current try, resets the state so the scheduler considers the task again
 with its full retries, and puts a finished run back to running.
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -24,6 +25,8 @@ from dagkeeper.models import (
     archive_try,
     record_change,
 )  # fmt: skip
+from dagkeeper.models.version import read_document
+from dagkeeper.serialization import DagDocument
 
 FAILED = (TaskState.FAILED, TaskState.UPSTREAM_FAILED)
 
@@ -39,33 +42,25 @@ class ClearRequest:
     dry_run: bool
 
 
-@dataclass(frozen=True)
-class Graph:
-    """What clearing needs from a version document: task ids, retries and edges."""
+def closure(
+    document: DagDocument, start: Iterable[str], upstream: bool, downstream: bool
+) -> set[str]:
+    """``start``'s tasks with, on request, everything up- or downstream of them.
 
-    retries: dict[str, int]
-    upstream: dict[str, list[str]]
-    downstream: dict[str, list[str]]
-
-    @classmethod
-    def from_document(cls, document: str) -> Graph:
-        raw = json.loads(document)
-        retries = {t["task_id"]: t["retries"] for t in raw["tasks"]}
-        upstream: dict[str, list[str]] = {t: [] for t in retries}
-        downstream: dict[str, list[str]] = {t: [] for t in retries}
-        for up, down in raw["edges"]:
-            upstream[down].append(up)
-            downstream[up].append(down)
-        return cls(retries, upstream, downstream)
-
-    def closure(self, start: Iterable[str], upstream: bool, downstream: bool) -> set[str]:
-        chosen = {t for t in start if t in self.retries}
-        result = set(chosen)
-        if upstream:
-            result |= _reach(chosen, self.upstream)
-        if downstream:
-            result |= _reach(chosen, self.downstream)
-        return result
+    The setup tasks upstream of what is cleared come along, with their teardowns.
+    """
+    chosen = {t for t in start if t in document.tasks}
+    result = set(chosen)
+    if upstream:
+        result |= _reach(chosen, document.upstream)
+    if downstream:
+        result |= _reach(chosen, document.downstream)
+    tasks = document.tasks
+    setups = {t for t in _reach(result, document.upstream) if tasks[t].is_setup}
+    if setups:
+        teardowns = {t for t in _reach(setups, document.downstream) if tasks[t].is_teardown}
+        result |= setups | teardowns
+    return result
 
 
 def _reach(start: set[str], neighbours: dict[str, list[str]]) -> set[str]:
@@ -97,19 +92,21 @@ def clear(
     requested task ids that no involved version knows.
     """
     runs = session.execute(
-        select(DagRun, DagVersion.document)
+        select(DagRun, DagVersion.document, DagVersion.relations)
         .join(DagVersion, DagVersion.id == DagRun.dag_version_id)
         .where(DagRun.dag_id == request.dag_id, DagRun.run_id.in_(request.run_ids))
         .order_by(DagRun.logical_date)
     ).all()
-    graphs: dict[str, Graph] = {}
+    documents: dict[int, DagDocument] = {}
     known: set[str] = set()
     cleared: list[tuple[str, str, str | None]] = []
-    for run, document in runs:
-        graph = graphs.setdefault(run.dag_version_id, Graph.from_document(document))
-        known |= graph.retries.keys()
-        wanted = request.task_ids if request.task_ids is not None else list(graph.retries)
-        task_ids = graph.closure(wanted, request.include_upstream, request.include_downstream)
+    for run, text, relations in runs:
+        document = documents.get(run.dag_version_id)
+        if document is None:
+            document = documents[run.dag_version_id] = read_document(text, relations)
+        known |= document.tasks.keys()
+        wanted = request.task_ids if request.task_ids is not None else list(document.tasks)
+        task_ids = closure(document, wanted, request.include_upstream, request.include_downstream)
         instances = session.scalars(
             select(TaskInstance)
             .where(TaskInstance.dag_run_id == run.id, TaskInstance.task_id.in_(task_ids))
@@ -125,7 +122,7 @@ def clear(
                 archive_try(session, ti)
                 ti.state = TaskState.NONE
                 ti.next_try_at = None
-                ti.max_tries = ti.try_number + graph.retries.get(ti.task_id, 0) + 1
+                ti.max_tries = ti.try_number + document.tasks[ti.task_id].retries + 1
         if touched and not request.dry_run:
             run.reopen()
     if cleared and not request.dry_run:

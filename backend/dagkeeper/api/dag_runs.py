@@ -7,19 +7,21 @@ scheduler starts it. The web server never runs tasks.
 from __future__ import annotations
 
 import json
-from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from dagkeeper import db
+from dagkeeper.api.auth.audit import audit
 from dagkeeper.api.errors import abort
 from dagkeeper.api.lookups import get_dag_or_404, get_run_or_404
-from dagkeeper.api.params import validate_conf
 from dagkeeper.api.request_cycle import end_reads, session
-from dagkeeper.api.responses import iso, json_response
+from dagkeeper.api.responses import collection_response, json_response
+from dagkeeper.api.run_conf import validate_conf
 from dagkeeper.api.schemas import dag_runs as schemas
+from dagkeeper.api.shapes import GIVEN, shape
 from dagkeeper.api.spec import Blueprint
+from dagkeeper.masking import mask_by_name
 from dagkeeper.models import (
     ChangeKind,
     DagRun,
@@ -39,22 +41,10 @@ blp = Blueprint(
 )
 
 
-def run_dict(run: DagRun, version_number: int) -> dict[str, Any]:
-    return {
-        "dag_id": run.dag_id,
-        "run_id": run.run_id,
-        "run_type": run.run_type,
-        "state": run.state,
-        "logical_date": iso(run.logical_date),
-        "data_interval_start": iso(run.data_interval_start),
-        "data_interval_end": iso(run.data_interval_end),
-        "queued_at": iso(run.queued_at),
-        "start_date": iso(run.start_date),
-        "end_date": iso(run.end_date),
-        "conf": json.loads(run.conf),
-        "version_number": version_number,
-        "note": run.note,
-    }
+# run_dict(run, version_number)
+run_dict = shape(
+    schemas.RunSchema, conf=lambda run: mask_by_name(json.loads(run.conf)), version_number=GIVEN
+)
 
 
 @blp.route("")
@@ -72,8 +62,7 @@ def list_runs(args, dag_id: str):
     total, page = queries.run_page(
         session(), dag_id, filters, args["order_by"], args["limit"], args["offset"]
     )
-    runs = [run_dict(run, number) for run, number in page]
-    return json_response({"dag_runs": runs, "total_entries": total})
+    return collection_response("dag_runs", (run_dict(run, n) for run, n in page), total)
 
 
 @blp.route("", methods=["POST"])
@@ -85,12 +74,12 @@ def trigger_run(body, dag_id: str):
     if not dag.is_active or dag.current_version_id is None:
         abort(409, f"DAG {dag_id!r} is not active: its file is gone or was never parsed")
     version = session().get(DagVersion, dag.current_version_id)
-    document = json.loads(version.document)
-    errors = validate_conf(body["conf"], document["params"])
+    document = version.read()
+    errors = validate_conf(body["conf"], document.params)
     if errors:
         abort(400, "conf does not match the DAG's params; see errors.", errors)
     logical_date = body.get("logical_date") or utcnow()
-    interval = timetable_for(document["schedule"], dag.timezone, dag.start_date).manual_interval(
+    interval = timetable_for(document.schedule, dag.timezone, dag.start_date).manual_interval(
         logical_date
     )
     run = DagRun(
@@ -118,6 +107,8 @@ def trigger_run(body, dag_id: str):
                 abort(409, f"run {duplicate!r} already has this run_id or logical_date")
             s.add(run)
             record_change(s, [(dag_id, ChangeKind.RUN)])
+            audit(s, "trigger", target=run.run_id,
+                  detail={"conf": body["conf"], "note": body.get("note")})  # fmt: skip
     except IntegrityError:  # a concurrent trigger won the race
         abort(409, "a run with this run_id or logical_date already exists")
     return json_response(run_dict(run, version.version_number), status=201)
@@ -161,5 +152,6 @@ def patch_run(body, dag_id: str, run_id: str):
             if state in RunState.FINISHED:
                 _mark_task_instances(s, run, state)
             record_change(s, [(dag_id, ChangeKind.RUN)])
+            audit(s, "mark_run", target=run_id, detail={"state": state})
     end_reads()
     return json_response(run_dict(*get_run_or_404(dag_id, run_id)))

@@ -12,56 +12,53 @@ from typing import Any
 from sqlalchemy import func, select
 
 from dagkeeper import db
+from dagkeeper.api.auth import readable_by
+from dagkeeper.api.auth.audit import audit
 from dagkeeper.api.errors import not_found
 from dagkeeper.api.lookups import current_version_or_404, get_dag_or_404
 from dagkeeper.api.request_cycle import end_reads, session
-from dagkeeper.api.responses import iso, json_response
+from dagkeeper.api.responses import json_response
 from dagkeeper.api.schemas import dags as schemas
+from dagkeeper.api.schemas.common import MAX_INT32
+from dagkeeper.api.shapes import GIVEN, shape
 from dagkeeper.api.spec import Blueprint
+from dagkeeper.masking import mask_by_name, mask_params
 from dagkeeper.models import ChangeKind, Dag, DagCode, DagVersion, queries, record_change
-from dagkeeper.serialization import loads
 
 blp = Blueprint("dags", __name__, url_prefix="/api/v1/dags", description="DAGs")
 
 
-def run_brief(row) -> dict[str, Any]:
-    return {"run_id": row.run_id, "state": row.state, "logical_date": iso(row.logical_date)}
+run_brief = shape(schemas.RunBrief)
+DAG_SOURCES = {
+    "owners": lambda dag: dag.owners.split(",") if dag.owners else [],
+    "schedule": shape(
+        schemas.ScheduleSchema,
+        kind="schedule_kind", expression="schedule_expression", summary="schedule_summary",
+    ),
+    "tags": GIVEN, "latest_run": GIVEN, "recent_runs": GIVEN,
+}  # fmt: skip
+dag_shape = shape(schemas.DagSchema, **DAG_SOURCES)
+details_shape = shape(
+    schemas.DagDetailsSchema, **DAG_SOURCES,
+    doc_md=GIVEN, params=GIVEN, default_args=GIVEN, task_count=GIVEN, hash=GIVEN,
+    display_name=GIVEN, dagrun_timeout=GIVEN,
+)  # fmt: skip
 
 
 def dag_dict(dag, tags: list[str], runs: list) -> dict[str, Any]:
     """``dag`` is a Dag or a row of its columns (the list reads plain rows)."""
     recent = [run_brief(r) for r in runs]
-    return {
-        "dag_id": dag.dag_id,
-        "description": dag.description,
-        "owners": dag.owners.split(",") if dag.owners else [],
-        "tags": tags,
-        "schedule": {
-            "kind": dag.schedule_kind,
-            "expression": dag.schedule_expression,
-            "summary": dag.schedule_summary,
-        },
-        "is_paused": dag.is_paused,
-        "is_active": dag.is_active,
-        "fileloc": dag.fileloc,
-        "next_dagrun": iso(dag.next_dagrun),
-        "next_dagrun_data_interval_start": iso(dag.next_dagrun_data_interval_start),
-        "next_dagrun_data_interval_end": iso(dag.next_dagrun_data_interval_end),
-        "next_dagrun_create_after": iso(dag.next_dagrun_create_after),
-        "latest_run": recent[-1] if recent else None,
-        "recent_runs": recent,
-        "version_number": dag.version_number,
-        "has_import_errors": dag.has_import_errors,
-        "max_active_runs": dag.max_active_runs,
-    }
+    return dag_shape(dag, tags=tags, latest_run=recent[-1] if recent else None, recent_runs=recent)
 
 
-def one_dag(dag: Dag) -> dict[str, Any]:
+def one_dag(dag: Dag, dump=dag_shape, **given) -> dict[str, Any]:
+    """One DAG as in the list; ``dump`` and ``given``: a wider shape and its extra values."""
     s = session()
-    return dag_dict(
-        dag, queries.tags_of(s, [dag.dag_id])[dag.dag_id],
-        queries.recent_runs_of(s, [dag.dag_id])[dag.dag_id],
-    )  # fmt: skip
+    recent = [run_brief(r) for r in queries.recent_runs_of(s, [dag.dag_id])[dag.dag_id]]
+    tags = queries.tags_of(s, [dag.dag_id])[dag.dag_id]
+    return dump(
+        dag, tags=tags, latest_run=recent[-1] if recent else None, recent_runs=recent, **given
+    )
 
 
 @blp.route("")
@@ -75,6 +72,7 @@ def list_dags(args):
         paused=args.get("paused"),
         only_active=args["only_active"],
         has_import_errors=args.get("has_import_errors"),
+        readable_by=readable_by(),
     )
     s = session()
     total = queries.count_dags(s, filters)
@@ -105,6 +103,7 @@ def patch_dag(body, dag_id: str):
         if dag.is_paused != body["is_paused"]:
             dag.is_paused = body["is_paused"]
             record_change(s, [(dag_id, ChangeKind.DAG)])
+            audit(s, "pause" if body["is_paused"] else "unpause", target=dag_id)
     end_reads()
     return json_response(one_dag(get_dag_or_404(dag_id)))
 
@@ -115,44 +114,32 @@ def get_dag_details(dag_id: str):
     """Every attribute of a DAG, from its row and its current version's document."""
     dag = get_dag_or_404(dag_id)
     version = current_version_or_404(dag_id)
-    document = json.loads(version.document)
-    details = one_dag(dag)
-    details.update(
-        doc_md=document["doc_md"],
-        params=dict(sorted(document["params"].items(), key=lambda item: item[1]["position"])),
-        start_date=iso(dag.start_date),
-        end_date=iso(dag.end_date),
-        catchup=dag.catchup,
-        max_active_tasks=dag.max_active_tasks,
-        timezone=dag.timezone,
-        default_args=document["default_args"],
+    document = version.read()
+    details = one_dag(
+        dag,
+        details_shape,
+        doc_md=document.doc_md,
+        params=mask_params(sorted(document.params.items(), key=lambda item: item[1]["position"])),
+        default_args=mask_by_name(document.default_args),
         task_count=version.task_count,
         hash=version.hash,
-        last_parsed_at=iso(dag.last_parsed_at),
+        display_name=document.display_name,
+        dagrun_timeout=document.dagrun_timeout,
     )
     return json_response(details)
 
 
+task_shape = shape(schemas.TaskSchema, upstream_task_ids=GIVEN, downstream_task_ids=GIVEN)
+
+
 def task_dicts(version: DagVersion) -> list[dict[str, Any]]:
-    document = loads(version.document, validate=False)
+    document = version.read()
     return [
-        {
-            "task_id": t.task_id,
-            "label": t.label,
-            "operator": t.operator,
-            "group": t.group,
-            "retries": t.retries,
-            "retry_delay": t.retry_delay,
-            "trigger_rule": t.trigger_rule,
-            "execution_timeout": t.execution_timeout,
-            "owner": t.owner,
-            "doc_md": t.doc_md,
-            "template_fields": t.template_fields,
-            "ui_color": t.ui_color,
-            "ui_fgcolor": t.ui_fgcolor,
-            "upstream_task_ids": sorted(document.upstream[t.task_id]),
-            "downstream_task_ids": sorted(document.downstream[t.task_id]),
-        }
+        task_shape(
+            t,
+            upstream_task_ids=sorted(document.upstream[t.task_id]),
+            downstream_task_ids=sorted(document.downstream[t.task_id]),
+        )
         for t in document.tasks.values()
     ]
 
@@ -175,6 +162,9 @@ def get_task(dag_id: str, task_id: str):
     not_found(f"task {task_id!r} of DAG {dag_id!r}")
 
 
+source_shape = shape(schemas.SourceSchema, dag_id=GIVEN, version_number=GIVEN)
+
+
 @blp.route("/<dag_id>/source")
 @blp.arguments(schemas.VersionQuery, location="query")
 @blp.response(200, schemas.SourceSchema)
@@ -182,29 +172,14 @@ def get_source(args, dag_id: str):
     """The DAG file's source as stored with the current version (or ``?version=N``)."""
     version = current_version_or_404(dag_id, args.get("version"))
     code = session().get(DagCode, version.dag_code_id)
-    return json_response(
-        {
-            "dag_id": dag_id,
-            "version_number": version.version_number,
-            "fileloc": code.fileloc,
-            "source_hash": code.source_hash,
-            "source": code.source,
-        }
-    )
+    return json_response(source_shape(code, dag_id=dag_id, version_number=version.version_number))
 
 
 VERSION_COLUMNS = (
-    DagVersion.version_number, DagVersion.hash, DagVersion.created_at, DagVersion.task_count
+    DagVersion.version_number, DagVersion.hash, DagVersion.created_at, DagVersion.task_count,
+    DagVersion.revision, DagVersion.git_commit,
 )  # fmt: skip
-
-
-def version_dict(row) -> dict[str, Any]:
-    return {
-        "version_number": row.version_number,
-        "hash": row.hash,
-        "created_at": iso(row.created_at),
-        "task_count": row.task_count,
-    }
+version_dict = shape(schemas.VersionSchema)
 
 
 @blp.route("/<dag_id>/versions")
@@ -225,10 +200,14 @@ def list_versions(args, dag_id: str):
     return json_response({"versions": [version_dict(r) for r in rows], "total_entries": total})
 
 
-@blp.route("/<dag_id>/versions/<int:version_number>")
+@blp.route(f"/<dag_id>/versions/<int(max={MAX_INT32}):version_number>")
 @blp.response(200, schemas.VersionDetailSchema)
 def get_version(dag_id: str, version_number: int):
-    """One version with its stored document (sent as stored, not re-encoded)."""
+    """One version with its stored document (secret-named params and default_args masked)."""
     version = current_version_or_404(dag_id, version_number)
-    head = json.dumps(version_dict(version), separators=(",", ":"))
-    return json_response(None, raw=f'{head[:-1]},"document":{version.document}}}')
+    document = json.loads(version.document)
+    document.update(
+        params=mask_params(document["params"].items()),
+        default_args=mask_by_name(document["default_args"]),
+    )
+    return json_response({**version_dict(version), "document": document})

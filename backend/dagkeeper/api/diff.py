@@ -14,7 +14,6 @@ from dagkeeper.api.responses import json_response
 from dagkeeper.api.schemas import diff as schemas
 from dagkeeper.api.spec import Blueprint
 from dagkeeper.models import DagVersion, queries
-from dagkeeper.serialization import loads
 from dagkeeper.serialization.diff import structure_diff
 
 blp = Blueprint("diff", __name__, url_prefix="/ui", description="UI aggregates")
@@ -40,6 +39,6 @@ def diff(args, dag_id: str):
     """Tasks and edges added, removed and changed from ``from`` (or ``from_run``) to ``to``."""
     old = _version(dag_id, args.get("from_"), args.get("from_run"))
     new = _version(dag_id, args.get("to"), args.get("to_run"))
-    body = structure_diff(loads(old.document, validate=False), loads(new.document, validate=False))
+    body = structure_diff(old.read(), new.read())
     head = {"dag_id": dag_id, "from_version": old.version_number, "to_version": new.version_number}
     return json_response(head | body)

@@ -2,7 +2,9 @@
 
 Validation errors name the offending fields under ``errors`` with dotted
 paths (``conf.count``); a database that cannot be reached is a 503 the
-client may retry, never a 500.
+client may retry, never a 500. A 503 says "retry", so it is sent only when a
+new connection really fails: a driver error while the database answers is
+this server's fault (a 500), not a reason for a client to retry forever.
 """
 
 from __future__ import annotations
@@ -15,6 +17,8 @@ from sqlalchemy.exc import DBAPIError, DisconnectionError, InterfaceError, Opera
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from werkzeug.exceptions import HTTPException, InternalServerError, MethodNotAllowed
 from werkzeug.http import HTTP_STATUS_CODES
+
+from dagkeeper import db
 
 PROBLEM_TYPE = "application/problem+json"
 DATABASE_ERRORS = (OperationalError, InterfaceError, DisconnectionError, PoolTimeoutError)
@@ -80,8 +84,14 @@ def handle_http_exception(error: HTTPException):
 
 
 def handle_database_error(error: DBAPIError):
-    log.warning("database unreachable: %s", error)
-    return problem_response(503, "database unreachable; retry shortly")
+    if isinstance(error, PoolTimeoutError):  # every connection of this worker is busy
+        return problem_response(503, "the server is busy; retry shortly")
+    try:
+        db.probe_write()
+    except DATABASE_ERRORS:
+        log.warning("database unreachable: %s", error)
+        return problem_response(503, "database unreachable; retry shortly")
+    return handle_unexpected(error)
 
 
 def handle_unexpected(error: Exception):

@@ -7,12 +7,15 @@ as they come; the request's session stays open until the stream ends.
 
 from __future__ import annotations
 
+import re
+
 from flask import Response, stream_with_context
 from sqlalchemy import select
 
 from dagkeeper.api.errors import not_found
 from dagkeeper.api.lookups import get_ti_or_404
 from dagkeeper.api.request_cycle import session
+from dagkeeper.api.schemas.common import MAX_INT32
 from dagkeeper.api.spec import Blueprint
 from dagkeeper.models import TaskLog
 
@@ -21,7 +24,10 @@ blp = Blueprint("log_download", __name__, url_prefix="/api/v1/dags", description
 BATCH = 200  # chunks per database round trip
 
 
-@blp.route("/<dag_id>/dagRuns/<run_id>/taskInstances/<task_id>/logs/<int:try_number>/download")
+TRY = f"<int(max={MAX_INT32}):try_number>"
+
+
+@blp.route(f"/<dag_id>/dagRuns/<run_id>/taskInstances/<task_id>/logs/{TRY}/download")
 @blp.response(200, {"type": "string"}, content_type="text/plain")
 def download_log(dag_id: str, run_id: str, task_id: str, try_number: int):
     """The try's whole log as ``text/plain``, for saving (a running try: what it logged so far)."""
@@ -52,7 +58,8 @@ def download_log(dag_id: str, run_id: str, task_id: str, try_number: int):
                 return
             after = batch[-1].offset
 
-    name = f"{dag_id}__{run_id}__{task_id}__{try_number}.log".replace("/", "_").replace(":", "-")
+    name = f"{dag_id}__{run_id}__{task_id}__{try_number}.log".replace(":", "-")
+    name = re.sub(r"[^\w.+-]", "_", name, flags=re.ASCII)  # a safe header value on any id
     return Response(
         stream_with_context(chunks()),
         mimetype="text/plain",

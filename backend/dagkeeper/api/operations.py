@@ -8,9 +8,12 @@ back (with a fresh history, which is rarely what was meant).
 
 from __future__ import annotations
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, exists, func, select
+from sqlalchemy.orm import Session
 
 from dagkeeper import db
+from dagkeeper.api.auth.audit import audit
+from dagkeeper.api.auth.guard import readable_by, requires
 from dagkeeper.api.errors import abort, not_found
 from dagkeeper.api.request_cycle import end_reads
 from dagkeeper.api.responses import iso, json_response
@@ -23,15 +26,18 @@ from dagkeeper.models import (
     DagImportError,
     DagRun,
     DagVersion,
+    Role,
     record_change,
     utcnow,
 )
+from dagkeeper.models.access import readable
 from dagkeeper.models.component import ParseRequest
 
 blp = Blueprint("operations", __name__, url_prefix="/api/v1", description="Operations")
 
 
 @blp.route("/dags/<dag_id>", methods=["DELETE"])
+@requires(Role.ADMIN)
 @blp.response(200, schemas.DeletedDagSchema)
 @blp.alt_response(409, description="a DAG file still defines this DAG")
 def delete_dag(dag_id: str):
@@ -51,11 +57,13 @@ def delete_dag(dag_id: str):
         s.execute(delete(DagRun).where(DagRun.dag_id == dag_id))  # task instances cascade
         s.execute(delete(Dag).where(Dag.dag_id == dag_id))  # versions and tags cascade
         record_change(s, [(dag_id, ChangeKind.DAG)])
+        audit(s, "delete_dag", dag_id=dag_id, detail={"runs": runs, "versions": versions})
     end_reads()
     return json_response({"dag_id": dag_id, "deleted_runs": runs, "deleted_versions": versions})
 
 
 @blp.route("/parseRequests", methods=["POST"])
+@requires(Role.OP)
 @blp.arguments(schemas.ParseRequestBody)
 @blp.response(202, schemas.ParseRequestSchema)
 def request_parse(body):
@@ -66,7 +74,7 @@ def request_parse(body):
         known = s.scalar(select(DagFile.id).where(DagFile.path == fileloc)) or s.scalar(
             select(DagImportError.id).where(DagImportError.fileloc == fileloc)
         )
-        if known is None:
+        if known is None or not _may_read_file(s, fileloc):
             not_found(f"DAG file {fileloc!r}")
         request = s.scalar(
             select(ParseRequest).where(ParseRequest.fileloc == fileloc).with_for_update()
@@ -75,5 +83,14 @@ def request_parse(body):
             s.add(ParseRequest(fileloc=fileloc, requested_at=now))
         else:
             request.requested_at = now
+        audit(s, "reparse", target=fileloc)
     end_reads()
     return json_response({"fileloc": fileloc, "requested_at": iso(now)}, status=202)
+
+
+def _may_read_file(s: Session, fileloc: str) -> bool:
+    """A file defining only DAGs the caller may not read is, to them, not there (like its DAGs)."""
+    condition = readable(Dag.dag_id, readable_by())
+    if condition is None or not s.scalar(select(exists().where(Dag.fileloc == fileloc))):
+        return True
+    return bool(s.scalar(select(exists().where(Dag.fileloc == fileloc, condition))))

@@ -1,4 +1,6 @@
-"""What happens around every request: one read session, ETags, body checks, worker header.
+"""What happens around every request: one read session, ETags, the response cache, worker header.
+
+Host, method and body-size checks come first, in :mod:`dagkeeper.api.hardening`.
 
 The ETag of a GET is the database change token plus a hash of the path and
 query, read with one indexed query *before* the view runs, so a browser
@@ -7,24 +9,26 @@ validates this worker's response cache (:mod:`dagkeeper.api.response_cache`):
 a body is reused only while the token it was built under is still current, so
 no request is ever answered from a stale state (DESIGN.md invariant 1).
 A request with ``Cache-Control: no-cache`` skips the cache (benchmarks use it
-to measure the uncached path).
+to measure the uncached path). Both the ETag and the cache key include the
+caller's permission key (set by :mod:`dagkeeper.api.auth`), so a body built
+for an admin is never sent to a viewer (DESIGN.md invariant 8).
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
+from collections.abc import Callable
 
 from flask import Flask, Response, current_app, g, request
 from sqlalchemy.orm import Session
 
 from dagkeeper import db
-from dagkeeper.api.errors import abort
 from dagkeeper.api.response_cache import Entry, ResponseCache
 from dagkeeper.models.change import current_token
 
 WORKER_HEADER = "X-Dagkeeper-Worker"
-MAX_BODY_BYTES = 1024 * 1024
+MAX_BODY_BYTES = 1024 * 1024  # no body is read beyond this, whatever the endpoint
 CACHE_BYTES = 32 * 1024 * 1024
 
 # Endpoints whose ETag is the change token; the others manage their own
@@ -52,12 +56,31 @@ def end_reads() -> None:
         opened.close()
 
 
+def hand_over_session() -> Callable[[], None]:
+    """Keep this request's read session open past teardown; returns its close (for streaming).
+
+    A streamed body is read from the session after the view returned, when
+    teardown has already run.
+    """
+    opened = g.pop("db_session", None)
+    return opened.close if opened is not None else _nothing
+
+
+def _nothing() -> None:
+    pass
+
+
 def _close_session(_error: BaseException | None) -> None:
     end_reads()
 
 
+def _cache_key() -> str:
+    """The request as cached: who may see what, and which path and query."""
+    return f"{g.get('permission_key', '')}|{request.full_path}"
+
+
 def token_etag(token: int) -> str:
-    digest = hashlib.blake2b(request.full_path.encode(), digest_size=8).hexdigest()
+    digest = hashlib.blake2b(_cache_key().encode(), digest_size=8).hexdigest()
     return f"{token}-{digest}"
 
 
@@ -72,12 +95,6 @@ def not_modified(etag: str) -> Response | None:
 
 
 def _check_request() -> Response | None:
-    if request.method in ("POST", "PATCH", "PUT"):
-        if (request.content_length or 0) > MAX_BODY_BYTES:
-            abort(413, f"request body over {MAX_BODY_BYTES} bytes")
-        if not request.is_json:
-            abort(415, "send the request body as application/json")
-        return None
     if (
         request.method == "GET"
         and request.blueprint in TOKEN_ETAG_BLUEPRINTS
@@ -92,7 +109,7 @@ def _check_request() -> Response | None:
 def _cached(token: int) -> Response | None:
     if request.cache_control.no_cache:
         return None
-    entry = _response_cache().get(request.full_path, token)
+    entry = _response_cache().get(_cache_key(), token)
     if entry is None:
         return None
     del g.cache_token  # a hit is not stored again
@@ -110,10 +127,9 @@ def _finish_response(response: Response) -> Response:
         response.set_etag(etag, weak=True)
         response.headers["Cache-Control"] = "no-cache"
     token = g.pop("cache_token", None)
-    if token is not None and response.status_code == 200 and not response.direct_passthrough:
-        _response_cache().put(
-            request.full_path, Entry(token, response.get_data(), response.mimetype)
-        )
+    cacheable = not (response.direct_passthrough or response.is_streamed)
+    if token is not None and response.status_code == 200 and cacheable:
+        _response_cache().put(_cache_key(), Entry(token, response.get_data(), response.mimetype))
     return response
 
 

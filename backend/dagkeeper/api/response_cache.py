@@ -9,11 +9,13 @@ every entry into a miss. The body was built from reads made after its token
 was read, so it is never older than its stamp.
 
 Bounded by total bytes, least recently used first out, so worker memory stays
-flat however many DAGs there are.
+flat however many DAGs there are. A worker serves requests on several threads,
+so every access holds a lock.
 """
 
 from __future__ import annotations
 
+import threading
 from collections import OrderedDict
 from dataclasses import dataclass
 
@@ -30,25 +32,28 @@ class ResponseCache:
         self.max_bytes = max_bytes
         self._entries: OrderedDict[str, Entry] = OrderedDict()
         self._bytes = 0
+        self._lock = threading.Lock()
 
     def get(self, key: str, token: int) -> Entry | None:
-        entry = self._entries.get(key)
-        if entry is None or entry.token != token:
-            return None
-        self._entries.move_to_end(key)
-        return entry
+        with self._lock:
+            entry = self._entries.get(key)
+            if entry is None or entry.token != token:
+                return None
+            self._entries.move_to_end(key)
+            return entry
 
     def put(self, key: str, entry: Entry) -> None:
         if len(entry.body) > self.max_bytes // 4:
             return  # one huge body must not flush everything else
-        old = self._entries.pop(key, None)
-        if old is not None:
-            self._bytes -= len(old.body)
-        self._entries[key] = entry
-        self._bytes += len(entry.body)
-        while self._bytes > self.max_bytes:
-            _, evicted = self._entries.popitem(last=False)
-            self._bytes -= len(evicted.body)
+        with self._lock:
+            old = self._entries.pop(key, None)
+            if old is not None:
+                self._bytes -= len(old.body)
+            self._entries[key] = entry
+            self._bytes += len(entry.body)
+            while self._bytes > self.max_bytes:
+                _, evicted = self._entries.popitem(last=False)
+                self._bytes -= len(evicted.body)
 
     @property
     def size_bytes(self) -> int:

@@ -17,7 +17,7 @@ API_PREFIXES = ("api/", "ui/")
 
 NOT_BUILT = """<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>dagkeeper</title></head>
-<body style="font-family: sans-serif; margin: 3rem">
+<body>
 <h1>dagkeeper</h1>
 <p>The web UI is not built yet: run <code>make frontend</code>, then reload.</p>
 <p>The API is up: <a href="/api/v1/docs">/api/v1/docs</a>.</p>

@@ -5,20 +5,22 @@ from __future__ import annotations
 import hashlib
 import json
 from contextlib import nullcontext
-from typing import Any
 
 from flask import request
 from sqlalchemy import func, select
 
 from dagkeeper import db
+from dagkeeper.api.auth.audit import audit
 from dagkeeper.api.clear import ClearRequest, clear, unknown_runs
 from dagkeeper.api.errors import abort, not_found
 from dagkeeper.api.lookups import get_dag_or_404, get_run_or_404, get_ti_or_404
 from dagkeeper.api.request_cycle import end_reads, not_modified, session
-from dagkeeper.api.responses import iso, json_response
+from dagkeeper.api.responses import json_response
 from dagkeeper.api.schemas import task_instances as schemas
-from dagkeeper.api.schemas.common import PageQuery
+from dagkeeper.api.schemas.common import MAX_INT32, PageQuery
+from dagkeeper.api.shapes import GIVEN, shape
 from dagkeeper.api.spec import Blueprint
+from dagkeeper.masking import mask_by_name
 from dagkeeper.models import (
     ChangeKind,
     DagRun,
@@ -35,36 +37,11 @@ blp = Blueprint(
     "task_instances", __name__, url_prefix="/api/v1/dags/<dag_id>", description="Task instances"
 )
 TI_PATH = "/dagRuns/<run_id>/taskInstances/<task_id>"
-MAX_LOG_CHARS = 1_000_000  # one log response at most; readers page on with next_offset
+MAX_LOG_CHARS = schemas.MAX_LOG_CHARS
 
 
-def ti_dict(ti: TaskInstance, run_id: str) -> dict[str, Any]:
-    return {
-        "dag_id": ti.dag_id,
-        "run_id": run_id,
-        "task_id": ti.task_id,
-        "state": ti.state,
-        "try_number": ti.try_number,
-        "max_tries": ti.max_tries,
-        "start_date": iso(ti.start_date),
-        "end_date": iso(ti.end_date),
-        "duration": ti.duration,
-        "queued_at": iso(ti.queued_at),
-        "hostname": ti.hostname,
-        "pid": ti.pid,
-        "operator": ti.operator,
-    }
-
-
-def try_dict(t: TaskInstance | TaskInstanceHistory) -> dict[str, Any]:
-    return {
-        "try_number": t.try_number,
-        "state": t.state,
-        "start_date": iso(t.start_date),
-        "end_date": iso(t.end_date),
-        "duration": t.duration,
-        "hostname": t.hostname,
-    }
+ti_dict = shape(schemas.TaskInstanceSchema, run_id=GIVEN)  # ti_dict(ti, run_id)
+try_dict = shape(schemas.TrySchema)
 
 
 @blp.route("/dagRuns/<run_id>/taskInstances")
@@ -102,7 +79,7 @@ def get_task_instance(dag_id: str, run_id: str, task_id: str):
     if ti.try_number:
         tries.append(try_dict(ti))
     detail = ti_dict(ti, run_id)
-    detail["rendered_fields"] = json.loads(rendered.rendered) if rendered else None
+    detail["rendered_fields"] = mask_by_name(json.loads(rendered.rendered)) if rendered else None
     detail["tries"] = tries
     return json_response(detail)
 
@@ -113,7 +90,7 @@ def _try_is_over(ti: TaskInstance, try_number: int) -> bool:
     return ti.state in (*TaskState.FINISHED, TaskState.UP_FOR_RETRY)
 
 
-@blp.route(f"{TI_PATH}/logs/<int:try_number>")
+@blp.route(f"{TI_PATH}/logs/<int(max={MAX_INT32}):try_number>")
 @blp.arguments(schemas.LogQuery, location="query")
 @blp.response(200, schemas.LogSchema)
 def get_log(args, dag_id: str, run_id: str, task_id: str, try_number: int):
@@ -182,6 +159,8 @@ def patch_task_instance(body, dag_id: str, run_id: str, task_id: str):
             ti.next_try_at = None
             s.get(DagRun, ti.dag_run_id).reopen()
             record_change(s, [(dag_id, ChangeKind.RUN)])
+            audit(s, "mark_task_instance", target=f"{run_id}/{task_id}",
+                  detail={"state": body["state"]})  # fmt: skip
     end_reads()
     return json_response(ti_dict(get_ti_or_404(dag_id, run_id, task_id), run_id))
 
@@ -210,5 +189,8 @@ def clear_task_instances(body, dag_id: str):
         if unknown:  # raised inside the transaction: nothing is written
             messages = [f"unknown task {t!r}" for t in sorted(unknown)]
             abort(400, "task_ids names tasks the runs do not have", {"task_ids": messages})
+        if not clear_request.dry_run:
+            audit(s, "clear", target=",".join(body["dag_run_ids"])[:500],
+                  detail={**body, "cleared": len(cleared)})  # fmt: skip
     tis = [{"dag_id": dag_id, "run_id": r, "task_id": t, "state": st} for r, t, st in cleared]
     return json_response({"task_instances": tis})

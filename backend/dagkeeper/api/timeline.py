@@ -12,11 +12,15 @@ from dagkeeper.api.lookups import get_dag_or_404, get_run_or_404
 from dagkeeper.api.request_cycle import session
 from dagkeeper.api.responses import iso, json_response
 from dagkeeper.api.schemas import timeline as schemas
+from dagkeeper.api.shapes import shape
 from dagkeeper.api.spec import Blueprint
 from dagkeeper.models import utcnow
 from dagkeeper.models.timeline import daily_outcomes, run_tries, task_history
 
 blp = Blueprint("timeline", __name__, url_prefix="/ui", description="UI aggregates")
+
+try_dict = shape(schemas.GanttTrySchema, current=lambda t: bool(t.current))
+run_dict = shape(schemas.TaskRunSchema)
 
 
 @blp.route("/gantt/<dag_id>")
@@ -25,19 +29,7 @@ blp = Blueprint("timeline", __name__, url_prefix="/ui", description="UI aggregat
 def gantt(args, dag_id: str):
     """Every try of every task of one run, with its queued, start and end times."""
     run, version_number = get_run_or_404(dag_id, args["run_id"])
-    tries = [
-        {
-            "task_id": t.task_id,
-            "try_number": t.try_number,
-            "state": t.state,
-            "queued_at": iso(t.queued_at),
-            "start_date": iso(t.start_date),
-            "end_date": iso(t.end_date),
-            "hostname": t.hostname,
-            "current": bool(t.current),
-        }  # fmt: skip
-        for t in run_tries(session(), run.id)
-    ]
+    tries = [try_dict(t) for t in run_tries(session(), run.id)]
     body = {
         "dag_id": dag_id, "run_id": run.run_id, "state": run.state,
         "version_number": version_number, "queued_at": iso(run.queued_at),
@@ -52,18 +44,7 @@ def gantt(args, dag_id: str):
 def history(args, dag_id: str, task_id: str):
     """The task's state, tries and duration in each of the newest runs that have it."""
     get_dag_or_404(dag_id)
-    runs = [
-        {
-            "run_id": r.run_id,
-            "logical_date": iso(r.logical_date),
-            "state": r.state,
-            "try_number": r.try_number,
-            "start_date": iso(r.start_date),
-            "end_date": iso(r.end_date),
-            "duration": r.duration,
-        }  # fmt: skip
-        for r in task_history(session(), dag_id, task_id, args["limit"])
-    ]
+    runs = [run_dict(r) for r in task_history(session(), dag_id, task_id, args["limit"])]
     return json_response({"dag_id": dag_id, "task_id": task_id, "runs": runs})
 
 

@@ -1,8 +1,9 @@
 """``/ui/...``: aggregates shaped for one round trip per view.
 
 ``structure`` splices the stored structure text into its envelope (no JSON
-decoding); ``grid`` reads runs and then only (run, task, state) triples, and
-encodes states as one character per run so 2,000 tasks x 25 runs stay small.
+decoding); ``grid`` reads runs, the version's stored task order and then only
+(run, task, state) triples, and encodes states as one character per run so
+2,000 tasks x 25 runs stay small.
 """
 
 from __future__ import annotations
@@ -12,13 +13,16 @@ import json
 from flask import current_app
 from sqlalchemy import select
 
+from dagkeeper.api.auth import readable_by
 from dagkeeper.api.errors import abort, not_found
 from dagkeeper.api.lookups import get_dag_or_404
 from dagkeeper.api.request_cycle import session
-from dagkeeper.api.responses import iso, json_response
+from dagkeeper.api.responses import json_response
 from dagkeeper.api.schemas import ui as schemas
+from dagkeeper.api.shapes import shape
 from dagkeeper.api.spec import Blueprint
 from dagkeeper.models import DagRun, DagVersion, queries
+from dagkeeper.models.access import hidden_dag_ids
 from dagkeeper.models.change import changes_since, current_token
 
 blp = Blueprint("ui", __name__, url_prefix="/ui", description="UI aggregates")
@@ -40,6 +44,7 @@ CODE_OF_STATE = {state: ord(char) for char, state in STATE_CODES.items() if char
 DASH = ord("-")
 CODE_OF_STATE[None] = DASH
 MAX_CHANGES = 500
+grid_run = shape(schemas.GridRunSchema)
 
 
 @blp.route("/structure/<dag_id>")
@@ -70,7 +75,13 @@ def structure(args, dag_id: str):
 @blp.arguments(schemas.GridQuery, location="query")
 @blp.response(200, schemas.GridSchema)
 def grid(args, dag_id: str):
-    """The newest runs and, per task in tree order, one state character per run."""
+    """The newest runs and, per task in tree order, one state character per run.
+
+    With ``run_id``, only that run, its rows in the tree order of the version it ran
+    with (what the graph colours a chosen run's structure from).
+    """
+    if "before" in args and "run_id" in args:
+        abort(400, "give before or run_id, not both", {"run_id": ["conflicts with before"]})
     dag = get_dag_or_404(dag_id)
     s = session()
     before = None
@@ -82,11 +93,14 @@ def grid(args, dag_id: str):
         )
         if before is None:
             not_found(f"run {args['before']!r} of DAG {dag_id!r}")
-    runs, has_more = queries.grid_runs(s, dag_id, args["limit"], before)
-    structure = s.scalar(
-        select(DagVersion.structure).where(DagVersion.id == dag.current_version_id)
-    )
-    task_ids = [node["id"] for node in json.loads(structure)["nodes"]] if structure else []
+    runs, has_more = queries.grid_runs(s, dag_id, args["limit"], before, args.get("run_id"))
+    version_id, version_number = dag.current_version_id, dag.version_number
+    if "run_id" in args:
+        if not runs:
+            not_found(f"run {args['run_id']!r} of DAG {dag_id!r}")
+        version_id, version_number = runs[0].dag_version_id, runs[0].version_number
+    order = s.scalar(select(DagVersion.task_order).where(DagVersion.id == version_id))
+    task_ids = json.loads(order) if order else []
     width = len(runs)
     column = {run.id: i for i, run in enumerate(runs)}
     row_start = {task_id: i * width for i, task_id in enumerate(task_ids)}
@@ -97,19 +111,8 @@ def grid(args, dag_id: str):
             cells[start + column[dag_run_id]] = CODE_OF_STATE.get(state, DASH)
     body = {
         "dag_id": dag_id,
-        "version_number": dag.version_number,
-        "runs": [
-            {
-                "run_id": r.run_id,
-                "state": r.state,
-                "run_type": r.run_type,
-                "logical_date": iso(r.logical_date),
-                "start_date": iso(r.start_date),
-                "end_date": iso(r.end_date),
-                "version_number": r.version_number,
-            }
-            for r in runs
-        ],
+        "version_number": version_number,
+        "runs": [grid_run(r) for r in runs],
         "has_more": has_more,
         "task_ids": task_ids,
         "states": [cells[start : start + width].decode() for start in row_start.values()],
@@ -130,6 +133,8 @@ def changes(args):
     if token == since:
         return current_app.response_class(status=304)
     found, complete = changes_since(s, since, MAX_CHANGES) if since < token else ([], False)
+    hidden = hidden_dag_ids(s, [d for d, _ in found if d is not None], readable_by())
+    found = [(d, k) for d, k in found if d not in hidden]
     body = {
         "token": token,
         "changes": [{"dag_id": d, "kind": k} for d, k in found],

@@ -18,13 +18,29 @@ from dagkeeper.authoring.exceptions import DagDefinitionError
 from dagkeeper.authoring.naming import check_full_id, check_label
 from dagkeeper.authoring.params import Param, as_params
 from dagkeeper.authoring.relations import DependencyMixin
-from dagkeeper.serialization import TRIGGER_RULES
+from dagkeeper.serialization import TRIGGER_RULES, TriggerRule
+from dagkeeper.serialization.document import retry_delay_after
+from dagkeeper.serialization.schemas import WEIGHT_RULES
 
 if TYPE_CHECKING:
     from dagkeeper.authoring.dag import DAG
     from dagkeeper.authoring.taskgroup import TaskGroup
 
 _NOT_DEFAULTABLE = {"self", "task_id", "dag", "task_group"}
+
+# The peer's task arguments that cannot apply here (no mail server, no SLA
+# machinery, no lineage, no per-task dates or users): accepted so its DAG
+# files load, and listed in the README as no-ops.
+NO_OP_ARGUMENTS = frozenset({
+    "email", "email_on_failure", "email_on_retry", "sla", "run_as_user", "inlets", "outlets",
+    "resources", "start_date", "end_date", "max_active_tis_per_dag", "max_active_tis_per_dagrun",
+    "task_concurrency", "owner_links", "map_index_template", "logger_name",
+    "allow_nested_operators", "on_skipped_callback",
+})  # fmt: skip
+
+_CALLBACKS = (
+    "on_execute_callback", "on_success_callback", "on_failure_callback", "on_retry_callback",
+)  # fmt: skip
 
 
 def _target_dag(kwargs: dict[str, Any]) -> DAG | None:
@@ -83,6 +99,7 @@ class BaseOperator(DependencyMixin):
     """
 
     template_fields: tuple[str, ...] = ()
+    template_ext: tuple[str, ...] = ()  # a template field ending so is read from that file
     ui_color: str = "#fff"
     ui_fgcolor: str = "#000"
 
@@ -106,9 +123,31 @@ class BaseOperator(DependencyMixin):
         ui_color: str | None = None,
         ui_fgcolor: str | None = None,
         params: dict[str, Any] | None = None,
+        depends_on_past: bool = False,
+        wait_for_downstream: bool = False,
+        task_display_name: str | None = None,
+        priority_weight: int = 1,
+        weight_rule: str = "downstream",
+        pool: str | None = None,
+        pool_slots: int = 1,
+        queue: str | None = None,
+        executor_config: dict[str, Any] | None = None,
+        do_xcom_push: bool = True,
+        multiple_outputs: bool = False,
+        retry_exponential_backoff: bool = False,
+        max_retry_delay: timedelta | float | None = None,
+        on_execute_callback: Any = None,
+        on_success_callback: Any = None,
+        on_failure_callback: Any = None,
+        on_retry_callback: Any = None,
+        doc: str | None = None,
+        doc_rst: str | None = None,
+        doc_json: str | None = None,
+        doc_yaml: str | None = None,
         **unknown: Any,
     ):
         name = type(self).__name__
+        unknown = {k: v for k, v in unknown.items() if k not in NO_OP_ARGUMENTS}
         if unknown:
             raise TypeError(
                 f"Invalid arguments were passed to {name} (task_id {task_id!r}): "
@@ -128,6 +167,22 @@ class BaseOperator(DependencyMixin):
                 f"Unknown trigger rule {trigger_rule!r} for task {self.task_id!r}; "
                 f"valid trigger rules are: {', '.join(TRIGGER_RULES)}"
             )
+        if weight_rule not in WEIGHT_RULES:
+            raise DagDefinitionError(
+                f"Unknown weight rule {weight_rule!r} for task {self.task_id!r}; "
+                f"valid weight rules are: {', '.join(WEIGHT_RULES)}"
+            )
+        for number_name, number, least in (("priority_weight", priority_weight, None),
+                                           ("pool_slots", pool_slots, 1)):  # fmt: skip
+            if (
+                isinstance(number, bool)
+                or not isinstance(number, int)
+                or (least is not None and number < least)
+            ):
+                raise DagDefinitionError(
+                    f"Invalid {number_name} {number!r} for task {self.task_id!r}: "
+                    "must be an integer" + (f" >= {least}" if least is not None else "")
+                )
         self.owner = owner
         self.retries = retries
         self.retry_delay = retry_delay
@@ -136,8 +191,33 @@ class BaseOperator(DependencyMixin):
         self.execution_timeout_seconds = _seconds(
             "execution_timeout", execution_timeout, self.task_id
         )
-        self.trigger_rule = trigger_rule
-        self.doc_md = doc_md
+        self.trigger_rule = TriggerRule(trigger_rule).value
+        self.doc_md = doc_md or _doc_block(doc, doc_rst, doc_json, doc_yaml)
+        # wait_for_downstream implies depends_on_past, as in the peer
+        self.depends_on_past = bool(depends_on_past or wait_for_downstream)
+        self.wait_for_downstream = bool(wait_for_downstream)
+        self.task_display_name = task_display_name
+        self.priority_weight = priority_weight
+        self.weight_rule = str(weight_rule)
+        self.pool = pool or "default_pool"
+        self.pool_slots = pool_slots
+        self.queue = queue
+        self.executor_config = dict(executor_config or {})
+        self.do_xcom_push = bool(do_xcom_push)
+        self.multiple_outputs = bool(multiple_outputs)
+        self.retry_exponential_backoff = bool(retry_exponential_backoff)
+        self.max_retry_delay_seconds = _seconds("max_retry_delay", max_retry_delay, self.task_id)
+        self.callbacks: dict[str, list[Callable[..., Any]]] = {
+            name: _callables(name, callback, self.task_id)
+            for name, callback in zip(
+                _CALLBACKS,
+                (on_execute_callback, on_success_callback, on_failure_callback, on_retry_callback),
+                strict=True,
+            )
+        }
+        self.is_setup = False
+        self.is_teardown = False
+        self.on_failure_fail_dagrun = False
         self.params: dict[str, Param] = as_params(params)
         if ui_color is not None:
             self.ui_color = ui_color
@@ -155,6 +235,46 @@ class BaseOperator(DependencyMixin):
     @property
     def operator_name(self) -> str:
         return type(self).__name__
+
+    @property
+    def output(self) -> Any:
+        """This task's return value, as an ``XComArg`` to pass to other tasks."""
+        from dagkeeper.authoring.xcom import XComArg
+
+        return XComArg(self)
+
+    def retry_delay_for(self, try_number: int) -> float:
+        """Seconds before the next try after try ``try_number`` fails (see ``retry_delay_after``)."""
+        return retry_delay_after(
+            self.retry_delay_seconds, self.retry_exponential_backoff,
+            self.max_retry_delay_seconds, try_number,
+        )  # fmt: skip
+
+    def as_setup(self) -> BaseOperator:
+        """Mark this task as a setup task (it prepares what work and teardown tasks use)."""
+        if self.is_teardown:
+            raise DagDefinitionError(f"Task {self.task_id!r} cannot be both setup and teardown")
+        self.is_setup = True
+        return self
+
+    def as_teardown(self, setups: Any = None, on_failure_fail_dagrun: bool = False) -> BaseOperator:
+        """Mark this task as a teardown task of ``setups``: it runs once they are done.
+
+        Its trigger rule becomes ``all_done_setup_success``: it runs whatever
+        the work tasks did, unless none of its setups succeeded. Its failure
+        fails the run only with ``on_failure_fail_dagrun=True``.
+        """
+        if self.is_setup:
+            raise DagDefinitionError(f"Task {self.task_id!r} cannot be both setup and teardown")
+        self.is_teardown = True
+        self.on_failure_fail_dagrun = bool(on_failure_fail_dagrun)
+        self.trigger_rule = TriggerRule.ALL_DONE_SETUP_SUCCESS.value
+        if setups is not None:
+            for setup in setups if isinstance(setups, list | tuple) else [setups]:
+                for task in setup.leaves:
+                    task.as_setup()
+                self.set_upstream(setup)
+        return self
 
     @property
     def upstream_task_ids(self) -> set[str]:
@@ -180,11 +300,52 @@ class BaseOperator(DependencyMixin):
     def leaves(self) -> list[BaseOperator]:
         return [self]
 
+    def __enter__(self) -> BaseOperator:
+        """``with teardown.as_teardown(setups=s):`` puts the tasks made inside between s and it."""
+        if not self.is_teardown:
+            raise DagDefinitionError(
+                f"Task {self.task_id!r} is not a teardown task: only "
+                "`with task.as_teardown(setups=...):` opens a setup/teardown scope"
+            )
+        self._tasks_before_scope = set(self.dag.task_dict)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        before = self._tasks_before_scope
+        inside = [t for task_id, t in self.dag.task_dict.items() if task_id not in before]
+        ids = {t.task_id for t in inside}
+        setups = [self.dag.task_dict[u] for u in sorted(self.upstream_task_ids)]
+        for task in inside:
+            if not task.upstream_task_ids & ids:
+                task.set_upstream([s for s in setups if s.is_setup])
+            if not task.downstream_task_ids & ids:
+                task.set_downstream(self)
+
     def __repr__(self) -> str:
         return f"<Task({type(self).__name__}): {self.task_id}>"
 
 
 BaseOperator.__init__ = _apply_default_args(BaseOperator.__init__)  # type: ignore[method-assign]
+
+
+def _doc_block(doc: str | None, rst: str | None, json: str | None, yaml: str | None) -> str | None:
+    """``doc``/``doc_rst``/``doc_json``/``doc_yaml`` shown as Markdown (code blocks but plain doc)."""
+    if doc:
+        return doc
+    for language, text in (("rst", rst), ("json", json), ("yaml", yaml)):
+        if text:
+            return f"```{language}\n{text.strip()}\n```"
+    return None
+
+
+def _callables(name: str, value: Any, task_id: str) -> list[Callable[..., Any]]:
+    functions = list(value) if isinstance(value, list | tuple) else [value] if value else []
+    for function in functions:
+        if not callable(function):
+            raise DagDefinitionError(
+                f"{name} of task {task_id!r} must be callable, got {function!r}"
+            )
+    return functions
 
 
 def _group_for(task_id: str, dag: DAG | None, task_group: TaskGroup | None) -> TaskGroup:
@@ -216,3 +377,9 @@ def chain(*items: Any) -> None:
             down.set_upstream(up)
         else:
             up >> down
+
+
+def cross_downstream(from_tasks: list[Any], to_tasks: list[Any]) -> None:
+    """Make every task of ``from_tasks`` upstream of every task of ``to_tasks``."""
+    for task in from_tasks:
+        task.set_downstream(to_tasks)

@@ -13,7 +13,7 @@ import inspect
 import os
 import sys
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta, timezone
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
@@ -29,9 +29,16 @@ if TYPE_CHECKING:
 
 _AUTHORING_DIR = os.path.dirname(os.path.abspath(__file__)) + os.sep
 
-# Airflow DAG arguments accepted so that Airflow-style files load; they have
-# no effect here.
-_IGNORED_ARGUMENTS = frozenset({"owner_links", "access_control", "default_view", "orientation"})
+# The peer's DAG arguments accepted so that its files load; they have no
+# effect here (the README lists them as no-ops).
+NO_OP_ARGUMENTS = frozenset({
+    "owner_links", "default_view", "orientation", "sla_miss_callback",
+    "deadline", "fail_fast", "fail_stop", "max_consecutive_failed_dag_runs", "auto_register",
+    "on_success_callback", "on_failure_callback", "dag_display_property_value",
+})  # fmt: skip
+# Airflow 2 spelled the per-DAG permissions differently; both mean the same here.
+_PERMISSIONS = {"can_read": "can_read", "can_edit": "can_edit",
+                "can_dag_read": "can_read", "can_dag_edit": "can_edit"}  # fmt: skip
 
 
 def _caller_file() -> str:
@@ -42,23 +49,45 @@ def _caller_file() -> str:
     return frame.f_code.co_filename if frame is not None else "<unknown>"
 
 
-def _as_date(name: str, value: Any) -> datetime | None:
+def as_datetime(name: str, value: Any) -> datetime | None:
+    """A plain, aware ``datetime`` from a datetime or a pendulum ``DateTime``.
+
+    Naive values are UTC. A zone with a name (``ZoneInfo``, pendulum's
+    ``Timezone``) becomes a ``ZoneInfo``; a fixed offset a ``timezone``.
+    """
     if value is None:
         return None
     if not isinstance(value, datetime):
         raise DagDefinitionError(f"{name} must be a datetime.datetime, got {value!r}")
-    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
+    zone = value.tzinfo
+    if zone is None:
+        zone = UTC
+    elif isinstance(zone, ZoneInfo):
+        zone = ZoneInfo(zone.key)
+    elif zone is not UTC:
+        zone = timezone(value.utcoffset() or timedelta(0))
+    return datetime(
+        value.year, value.month, value.day, value.hour, value.minute, value.second,
+        value.microsecond, tzinfo=zone, fold=value.fold,
+    )  # fmt: skip
 
 
 class DAG:
     """A workflow: tasks, their dependencies and when to run them.
 
     Use it as a context manager; tasks created inside ``with DAG(...) as dag:``
-    belong to it. ``start_date`` and ``end_date`` must be ``datetime`` objects;
-    naive ones are taken as UTC. When ``start_date`` carries a
-    ``zoneinfo.ZoneInfo``, that zone is the DAG's timezone (cron schedules are
-    computed in it); otherwise the timezone is UTC. Either date may also come
-    from ``default_args``.
+    belong to it. ``start_date`` and ``end_date`` must be ``datetime`` objects
+    (pendulum's too); naive ones are taken as UTC. When ``start_date`` carries
+    a named zone (``zoneinfo.ZoneInfo``, ``pendulum.timezone(...)``), that zone
+    is the DAG's timezone (cron schedules are computed in it); otherwise the
+    timezone is UTC. Either date may also come from ``default_args``.
+
+    Of the peer's other arguments, ``dagrun_timeout`` fails a run that takes
+    longer, ``dag_display_name`` is the name the UI shows,
+    ``is_paused_upon_creation`` decides the pause flag of a new DAG, and
+    ``render_template_as_native_obj``, ``user_defined_macros``/``filters``,
+    ``template_searchpath`` and ``jinja_environment_kwargs`` shape template
+    rendering. The rest (:data:`NO_OP_ARGUMENTS`) are accepted and ignored.
     """
 
     def __init__(
@@ -75,9 +104,19 @@ class DAG:
         doc_md: str | None = None,
         max_active_runs: int = 16,
         max_active_tasks: int = 16,
+        access_control: dict[str, Any] | None = None,
+        dagrun_timeout: timedelta | float | None = None,
+        dag_display_name: str | None = None,
+        is_paused_upon_creation: bool | None = None,
+        render_template_as_native_obj: bool = False,
+        user_defined_macros: dict[str, Any] | None = None,
+        user_defined_filters: dict[str, Callable[..., Any]] | None = None,
+        template_searchpath: str | list[str] | None = None,
+        jinja_environment_kwargs: dict[str, Any] | None = None,
+        schedule_interval: Any = None,
         **airflow_arguments: Any,
     ):
-        unknown = sorted(set(airflow_arguments) - _IGNORED_ARGUMENTS)
+        unknown = sorted(set(airflow_arguments) - NO_OP_ARGUMENTS)
         if unknown:
             raise TypeError(
                 f"DAG() got unexpected keyword argument(s) {', '.join(map(repr, unknown))}"
@@ -86,13 +125,15 @@ class DAG:
         if default_args is not None and not isinstance(default_args, dict):
             raise DagDefinitionError(f"default_args of DAG {dag_id!r} must be a dict")
         self.default_args: dict[str, Any] = dict(default_args or {})
+        if schedule is None and schedule_interval is not None:
+            schedule = schedule_interval  # the peer's older name
         self.schedule = schedule
         self.schedule_document = schedule_document(schedule)
-        self.start_date = _as_date(
+        self.start_date = as_datetime(
             "start_date",
             start_date if start_date is not None else self.default_args.get("start_date"),
         )
-        self.end_date = _as_date(
+        self.end_date = as_datetime(
             "end_date", end_date if end_date is not None else self.default_args.get("end_date")
         )
         if self.start_date and self.end_date and self.end_date < self.start_date:
@@ -106,7 +147,18 @@ class DAG:
         self.doc_md = doc_md
         self.max_active_runs = _check_limit(dag_id, "max_active_runs", max_active_runs)
         self.max_active_tasks = _check_limit(dag_id, "max_active_tasks", max_active_tasks)
+        self.access_control = _check_access_control(dag_id, access_control)
+        self.dagrun_timeout = _timeout_seconds(dag_id, dagrun_timeout)
+        self.dag_display_name = dag_display_name
+        self.is_paused_upon_creation = is_paused_upon_creation
+        self.render_template_as_native_obj = bool(render_template_as_native_obj)
+        self.user_defined_macros = dict(user_defined_macros or {})
+        self.user_defined_filters = dict(user_defined_filters or {})
+        searchpath = template_searchpath or []
+        self.template_searchpath = [searchpath] if isinstance(searchpath, str) else list(searchpath)
+        self.jinja_environment_kwargs = dict(jinja_environment_kwargs or {})
         self.fileloc = _caller_file()
+        self.edge_labels: dict[tuple[str, str], str] = {}
         self.task_dict: dict[str, BaseOperator] = {}
         self.task_group_dict: dict[str, TaskGroup] = {}
         self.task_group = TaskGroup.root(self)
@@ -180,6 +232,18 @@ class DAG:
         return f"<DAG: {self.dag_id}>"
 
 
+def _timeout_seconds(dag_id: str, value: Any) -> float | None:
+    if value is None:
+        return None
+    seconds = value.total_seconds() if isinstance(value, timedelta) else value
+    if isinstance(seconds, bool) or not isinstance(seconds, int | float) or seconds <= 0:
+        raise DagDefinitionError(
+            f"dagrun_timeout of DAG {dag_id!r} must be a positive timedelta or seconds, "
+            f"got {value!r}"
+        )
+    return float(seconds)
+
+
 def _check_tags(dag_id: str, tags: Any) -> list[str]:
     tags = list(tags or [])
     for tag in tags:
@@ -188,6 +252,27 @@ def _check_tags(dag_id: str, tags: Any) -> list[str]:
                 f"Invalid tag {tag!r} in DAG {dag_id!r}: tags are strings of 1 to 100 characters"
             )
     return tags
+
+
+def _check_access_control(dag_id: str, value: Any) -> dict[str, list[str]]:
+    """``{"role or team": {"can_read", "can_edit"}}`` (Airflow's ``{"DAGs": {...}}`` too)."""
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise DagDefinitionError(f"access_control of DAG {dag_id!r} must be a dict")
+    grants: dict[str, list[str]] = {}
+    for principal, permissions in value.items():
+        if isinstance(permissions, dict):  # Airflow 2.x: {"role": {"DAGs": {"can_read"}}}
+            permissions = permissions.get("DAGs", set())
+        if not isinstance(principal, str) or not 1 <= len(principal) <= 100:
+            raise DagDefinitionError(f"access_control of DAG {dag_id!r}: bad key {principal!r}")
+        if isinstance(permissions, str) or not all(p in _PERMISSIONS for p in permissions):
+            raise DagDefinitionError(
+                f"access_control of DAG {dag_id!r}: {principal!r} needs a set of"
+                " 'can_read' and/or 'can_edit'"
+            )
+        grants[principal] = sorted({_PERMISSIONS[p] for p in permissions})
+    return grants
 
 
 def _check_limit(dag_id: str, name: str, value: Any) -> int:

@@ -13,7 +13,17 @@ from typing import Any
 from dagkeeper.authoring.exceptions import DagDefinitionError
 from dagkeeper.authoring.placeholders import Placeholder
 from dagkeeper.serialization import jsonable
-from dagkeeper.serialization.schemas import PARAM_TYPES
+from dagkeeper.serialization.params import param_problems
+from dagkeeper.serialization.schemas import param_type_problem
+
+# How a default that breaks a rule of serialization's one param check is reported.
+MESSAGES = {
+    "type": "is not of type {!r}",
+    "format": "is not {}",
+    "enum": "is not one of {!r}",
+    "minimum": "is below minimum {!r}",
+    "maximum": "is above maximum {!r}",
+}
 
 
 class _NotSet:
@@ -49,18 +59,24 @@ class Param:
         self,
         default: Any = NOTSET,
         description: str | None = None,
-        type: str | None = None,  # the JSON-schema keyword, as in Airflow
+        type: str | list[str] | None = None,  # the JSON-schema keyword, as in Airflow
         title: str | None = None,
         enum: list[Any] | None = None,
         minimum: int | float | None = None,
         maximum: int | float | None = None,
+        *,
+        description_md: str | None = None,
+        examples: list[Any] | None = None,
+        values_display: dict[Any, str] | None = None,
+        format: str | None = None,
     ):
         if type is None and default is not NOTSET:
             type = json_type(default)
-        if type is not None and type not in PARAM_TYPES:
-            raise DagDefinitionError(
-                f"Invalid param type {type!r}: valid types are {', '.join(PARAM_TYPES)}"
-            )
+        if type is not None:
+            type = list(type) if isinstance(type, list | tuple) else type
+            problem = param_type_problem(type)
+            if problem:
+                raise DagDefinitionError(f"Invalid param type {type!r}: {problem}")
         self.default = default
         self.description = description
         self.type = type
@@ -68,6 +84,15 @@ class Param:
         self.enum = list(enum) if enum is not None else None
         self.minimum = minimum
         self.maximum = maximum
+        # The peer's UI keywords; left out of the document when unset.
+        self.optional_keywords = {
+            "description_md": description_md,
+            "examples": list(examples) if examples is not None else None,
+            "values_display": (
+                {str(k): str(v) for k, v in values_display.items()} if values_display else None
+            ),
+            "format": format,
+        }
         if default is not NOTSET:
             self._check_default()
 
@@ -86,12 +111,12 @@ class Param:
         value = self.default
         if value is None:
             return
-        if self.enum is not None and value not in self.enum:
-            raise DagDefinitionError(f"Param default {value!r} is not one of {self.enum!r}")
-        if self.minimum is not None and isinstance(value, int | float) and value < self.minimum:
-            raise DagDefinitionError(f"Param default {value!r} is below minimum {self.minimum!r}")
-        if self.maximum is not None and isinstance(value, int | float) and value > self.maximum:
-            raise DagDefinitionError(f"Param default {value!r} is above maximum {self.maximum!r}")
+        rules = {"type": self.type, "enum": self.enum, "minimum": self.minimum,
+                 "maximum": self.maximum, "format": self.optional_keywords["format"]}  # fmt: skip
+        problems = param_problems(value, rules)
+        if problems:
+            rule, limit = problems[0]
+            raise DagDefinitionError(f"Param default {value!r} {MESSAGES[rule].format(limit)}")
 
     def to_document(self) -> dict[str, Any]:
         return {
@@ -103,6 +128,7 @@ class Param:
             "minimum": self.minimum,
             "maximum": self.maximum,
             "required": self.required,
+            **{k: jsonable(v) for k, v in self.optional_keywords.items() if v is not None},
         }
 
     def __repr__(self) -> str:

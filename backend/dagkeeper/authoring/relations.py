@@ -3,7 +3,8 @@
 Everything that can take part in a dependency names the tasks an incoming edge
 lands on (``roots``) and the tasks an outgoing edge leaves from (``leaves``):
 a task is both itself; a group is its first and last tasks; an XComArg is
-the task that produces it.
+the task that produces it. A :class:`Label` between two of them names the
+edges it sits on: ``branch >> Label("yes") >> task``.
 """
 
 from __future__ import annotations
@@ -25,17 +26,20 @@ class DependencyMixin:
     def leaves(self) -> list[BaseOperator]:
         raise NotImplementedError
 
-    def set_downstream(self, other: Any) -> None:
+    def set_downstream(self, other: Any, edge_modifier: Label | None = None) -> None:
         for node in _nodes(other):
+            if isinstance(node, Label):
+                node.upstream.extend(self.leaves)
+                continue
             for up in self.leaves:
                 for down in node.roots:
-                    _link(up, down)
+                    _link(up, down, edge_modifier)
 
-    def set_upstream(self, other: Any) -> None:
+    def set_upstream(self, other: Any, edge_modifier: Label | None = None) -> None:
         for node in _nodes(other):
             for up in node.leaves:
                 for down in self.roots:
-                    _link(up, down)
+                    _link(up, down, edge_modifier)
 
     def __rshift__(self, other: Any) -> Any:
         self.set_downstream(other)
@@ -67,7 +71,41 @@ def _nodes(other: Any) -> list[DependencyMixin]:
     return items
 
 
-def _link(up: BaseOperator, down: BaseOperator) -> None:
+class Label(DependencyMixin):
+    """A name for the edges it is placed on; drawn on them in the graph view.
+
+    ``a >> Label("x") >> b`` links a to b and labels that edge; lists work on
+    either side. ``a.set_downstream(b, edge_modifier=Label("x"))`` does the same.
+    """
+
+    def __init__(self, label: str):
+        if not isinstance(label, str) or not label:
+            raise DagDefinitionError(f"Label needs a non-empty string, got {label!r}")
+        self.label = label
+        self.upstream: list[BaseOperator] = []
+
+    @property
+    def roots(self) -> list[BaseOperator]:
+        raise DagDefinitionError(f"Label({self.label!r}) must sit between two tasks")
+
+    @property
+    def leaves(self) -> list[BaseOperator]:
+        return self.upstream
+
+    def set_downstream(self, other: Any, edge_modifier: Label | None = None) -> None:
+        if not self.upstream:
+            raise DagDefinitionError(f"Label({self.label!r}) must sit between two tasks")
+        super().set_downstream(other, edge_modifier or self)
+
+    def set_upstream(self, other: Any, edge_modifier: Label | None = None) -> None:
+        for node in _nodes(other):
+            self.upstream.extend(node.leaves)
+
+    def __repr__(self) -> str:
+        return f"Label({self.label!r})"
+
+
+def _link(up: BaseOperator, down: BaseOperator, label: Label | None = None) -> None:
     if up.dag is not down.dag:
         raise DagDefinitionError(
             f"Tasks {up.task_id!r} (DAG {up.dag.dag_id!r}) and {down.task_id!r} "
@@ -75,3 +113,5 @@ def _link(up: BaseOperator, down: BaseOperator) -> None:
         )
     up._downstream_ids.add(down.task_id)
     down._upstream_ids.add(up.task_id)
+    if label is not None:
+        up.dag.edge_labels[(up.task_id, down.task_id)] = label.label

@@ -8,7 +8,9 @@ Each DAG has an unnamed root group that holds everything else.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import functools
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from dagkeeper.authoring import context
 from dagkeeper.authoring.naming import check_full_id, check_label
@@ -71,6 +73,15 @@ class TaskGroup(DependencyMixin):
             return label
         return f"{self.group_id}.{label}"
 
+    def unique_child_label(self, label: str) -> str:
+        """``label``, or ``label__N`` with the smallest N whose id is free in the DAG."""
+        taken = self.dag.task_dict.keys() | self.dag.task_group_dict.keys()
+        candidate, n = label, 0
+        while self.child_id(candidate) in taken:
+            n += 1
+            candidate = f"{label}__{n}"
+        return candidate
+
     def iter_tasks(self) -> list[BaseOperator]:
         """Every task in this group and its sub-groups."""
         tasks: list[BaseOperator] = []
@@ -104,3 +115,51 @@ class TaskGroup(DependencyMixin):
 
     def __repr__(self) -> str:
         return f"<TaskGroup: {self.group_id}>"
+
+
+class _TaskGroupFactory:
+    """What ``@task_group`` returns: each call builds one more group from the function."""
+
+    def __init__(
+        self, function: Callable[..., Any], group_id: str | None, group_kwargs: dict[str, Any]
+    ):
+        functools.update_wrapper(self, function)
+        self.function = function
+        self.group_id = group_id or function.__name__
+        self.group_kwargs = group_kwargs
+
+    def override(self, **kwargs: Any) -> _TaskGroupFactory:
+        """The same factory with other ``TaskGroup`` arguments (``group_id=``, ``tooltip=``...)."""
+        group_id = kwargs.pop("group_id", self.group_id)
+        return _TaskGroupFactory(self.function, group_id, {**self.group_kwargs, **kwargs})
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        """A new group holding what the function creates.
+
+        Returns what the function returns (so ``start >> group(x)`` binds to
+        its result, as in the peer), or the group when it returns nothing.
+        """
+        arguments = dict(self.group_kwargs)
+        if self.function.__doc__:
+            arguments.setdefault("tooltip", self.function.__doc__.strip())
+        parent = arguments.get("parent_group") or context.enclosing_group(
+            arguments.get("dag"), f"Task group {self.group_id!r}", "dag="
+        )
+        arguments["parent_group"] = parent
+        with TaskGroup(parent.unique_child_label(self.group_id), **arguments) as group:
+            result = self.function(*args, **kwargs)
+        return group if result is None else result
+
+
+def task_group(
+    python_callable: Callable[..., Any] | None = None, *, group_id: str | None = None, **kwargs: Any
+) -> Any:
+    """Decorate a function whose calls each build a task group: ``@task_group`` or ``(...)``.
+
+    The group id defaults to the function's name (``name__1`` on the next
+    call in the same parent), its tooltip to the docstring; ``kwargs`` are
+    ``TaskGroup`` arguments.
+    """
+    if python_callable is None:
+        return lambda function: task_group(function, group_id=group_id, **kwargs)
+    return _TaskGroupFactory(python_callable, group_id, kwargs)

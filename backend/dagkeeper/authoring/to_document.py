@@ -78,6 +78,22 @@ def _task(task: BaseOperator) -> dict[str, Any]:
         "template_values": template_values,
         "ui_color": task.ui_color,
         "ui_fgcolor": task.ui_fgcolor,
+        "display_name": task.task_display_name,
+        "depends_on_past": task.depends_on_past,
+        "wait_for_downstream": task.wait_for_downstream,
+        "priority_weight": task.priority_weight,
+        "weight_rule": task.weight_rule,
+        "pool": task.pool,
+        "pool_slots": task.pool_slots,
+        "queue": task.queue,
+        "executor_config": jsonable(task.executor_config),
+        "do_xcom_push": task.do_xcom_push,
+        "multiple_outputs": task.multiple_outputs,
+        "retry_exponential_backoff": task.retry_exponential_backoff,
+        "max_retry_delay": task.max_retry_delay_seconds,
+        "is_setup": task.is_setup,
+        "is_teardown": task.is_teardown,
+        "on_failure_fail_dagrun": task.on_failure_fail_dagrun,
     }
 
 
@@ -119,4 +135,10 @@ def serialize_dag(dag: DAG) -> dict[str, Any]:
         "tasks": [_task(t) for t in tasks],
         "task_groups": [_group(dag.task_group_dict[g]) for g in sorted(dag.task_group_dict)],
         "edges": [[t.task_id, down] for t in tasks for down in sorted(t.downstream_task_ids)],
+        # Only when declared, so documents (and version hashes) of other DAGs stay as they were.
+        **({"access_control": dag.access_control} if dag.access_control else {}),
+        "edge_labels": [[up, down, label] for (up, down), label in dag.edge_labels.items()],
+        "display_name": dag.dag_display_name,
+        "dagrun_timeout": dag.dagrun_timeout,
+        "is_paused_upon_creation": dag.is_paused_upon_creation,
     }

@@ -11,7 +11,10 @@ import argparse
 import importlib
 import sys
 
-COMMAND_MODULES = ("db", "dags", "scheduler", "tasks", "webserver", "standalone")
+COMMAND_MODULES = (
+    "db", "dags", "scheduler", "tasks", "webserver", "standalone", "users", "tokens",
+    "convert", "variables", "connections", "pools",
+)  # fmt: skip
 
 
 def build_parser() -> argparse.ArgumentParser:

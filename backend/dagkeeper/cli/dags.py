@@ -61,8 +61,15 @@ def _watch(folder, rescan_interval: float) -> int:
     from dagkeeper.processor.watch import watch
 
     stop = threading.Event()
+
+    def leave(*_) -> None:
+        # Raised where the main thread is: a publication in flight rolls back, and
+        # running parse children are killed on the way out (never left behind).
+        stop.set()
+        raise SystemExit(0)
+
     for signum in (signal.SIGTERM, signal.SIGINT):
-        signal.signal(signum, lambda *_: stop.set())
+        signal.signal(signum, leave)
 
     def report(summary) -> None:
         if summary.parsed or summary.deleted:
@@ -105,7 +112,6 @@ def _yes(flag: bool) -> str:
 def show_command(args) -> int:
     from dagkeeper.db import read_session
     from dagkeeper.models import Dag, DagVersion
-    from dagkeeper.serialization import loads
 
     with read_session() as session:
         dag = session.get(Dag, args.dag_id)
@@ -113,7 +119,7 @@ def show_command(args) -> int:
     if dag is None or version is None:
         print(f"DAG {args.dag_id!r} not found in the database.", file=sys.stderr)
         return 1
-    document = loads(version.document, validate=False)
+    document = version.read()
     attributes = {
         "dag_id": dag.dag_id,
         "description": dag.description,

@@ -13,17 +13,18 @@ def register(subparsers) -> None:
 
 
 def run(args) -> int:
-    from dagkeeper.config import load_settings
+    from dagkeeper.config import load_settings, masked_db_url
     from dagkeeper.migrate import migrate, reset
 
     url = load_settings().db_url
+    shown = masked_db_url(url)
     if args.action == "migrate":
         migrate(url)
-        print(f"Database at {url} is at the newest revision.")
+        print(f"Database at {shown} is at the newest revision.")
         return 0
-    if not args.yes and input(f"Erase every row in {url}? [y/N] ").strip().lower() != "y":
+    if not args.yes and input(f"Erase every row in {shown}? [y/N] ").strip().lower() != "y":
         print("Nothing changed.")
         return 1
     reset(url)
-    print(f"Database at {url} was reset.")
+    print(f"Database at {shown} was reset.")
     return 0

@@ -21,7 +21,7 @@ def register(subparsers) -> None:
 
 
 def run(args) -> int:
-    from dagkeeper.config import load_settings
+    from dagkeeper.config import load_settings, masked_db_url
     from dagkeeper.executors.local import LocalExecutor
     from dagkeeper.scheduler.loop import Scheduler
 
@@ -33,6 +33,9 @@ def run(args) -> int:
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda *_: stop.set())
     executor = LocalExecutor(args.parallelism or settings.parallelism, db_url=settings.db_url)
-    print(f"dagkeeper scheduler: database {settings.db_url}, parallelism {executor.parallelism}")
+    print(
+        f"dagkeeper scheduler: database {masked_db_url(settings.db_url)},"
+        f" parallelism {executor.parallelism}"
+    )
     Scheduler(executor, settings).run(stop)
     return 0

@@ -30,12 +30,16 @@ def _wait_for_health(url: str, supervisor, timeout: float = 60.0) -> bool:
 
 
 def run(args) -> int:
-    from dagkeeper.config import load_settings
+    from dagkeeper import db
+    from dagkeeper.accounts.users import create_first_admin
+    from dagkeeper.config import load_settings, masked_db_url
     from dagkeeper.migrate import migrate
     from dagkeeper.supervisor import Supervisor, component_commands
 
     settings = load_settings()
     migrate(settings.db_url)
+    with db.transaction() as s:
+        first_admin = create_first_admin(s) if settings.auth else None
     supervisor = Supervisor(log_dir=settings.home / "logs")
     stopping = False
 
@@ -52,7 +56,14 @@ def run(args) -> int:
         print(f"The web server did not come up; see {settings.home / 'logs'}.")
         return 1
     print(f"dagkeeper is running: http://{args.bind}/  (DAG folder {settings.dags_folder})")
-    print(f"Database {settings.db_url}; component logs in {settings.home / 'logs'}. Ctrl-C stops.")
+    print(
+        f"Database {masked_db_url(settings.db_url)}; component logs in {settings.home / 'logs'}."
+        " Ctrl-C stops."
+    )
+    if first_admin is not None:
+        print(f"Log in as 'admin' with password {first_admin} (shown once; keep it).")
+    elif settings.auth:
+        print("Log in with your account (`dagkeeper users reset-password` sets a new password).")
     try:
         while not stopping:
             if dead := supervisor.exited():

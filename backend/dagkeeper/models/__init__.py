@@ -4,11 +4,16 @@ One module per table group; the queries views need live in small named
 functions next to the models they read.
 """
 
+from dagkeeper.models.access import DagAccess
+from dagkeeper.models.auth import ApiToken, LoginAttempt, Role, Secret, User, UserSession, UserTeam
 from dagkeeper.models.base import Base, utcnow
 from dagkeeper.models.change import ChangeCounter, ChangeKind, ChangeLog, record_change
 from dagkeeper.models.component import ComponentHeartbeat, ParseRequest
+from dagkeeper.models.connection import Connection
 from dagkeeper.models.dag import Dag, DagTag
+from dagkeeper.models.event_log import EventLog, Outcome, record_event
 from dagkeeper.models.log import TaskLog
+from dagkeeper.models.pool import DEFAULT_POOL, Pool
 from dagkeeper.models.run import DagRun, RunState, RunType
 from dagkeeper.models.task_instance import (
     RenderedTaskFields,
@@ -17,12 +22,17 @@ from dagkeeper.models.task_instance import (
     TaskState,
     archive_try,
 )
+from dagkeeper.models.variable import ParseVariableRead, Variable
 from dagkeeper.models.version import DagCode, DagFile, DagImportError, DagVersion
-from dagkeeper.models.xcom import XCom
+from dagkeeper.models.xcom import RETURN_KEY, XCom
 
 __all__ = [
     "Base", "utcnow", "ChangeCounter", "ChangeKind", "ChangeLog", "record_change",
     "Dag", "DagTag", "TaskLog", "DagRun", "RunState", "RunType", "RenderedTaskFields",
     "TaskInstance", "TaskInstanceHistory", "TaskState", "DagCode", "DagFile",
-    "DagImportError", "DagVersion", "XCom", "archive_try", "ComponentHeartbeat", "ParseRequest",
+    "DagImportError", "DagVersion", "RETURN_KEY", "XCom", "archive_try", "DagAccess", "ApiToken",
+    "LoginAttempt", "Role", "Secret", "User", "UserSession", "UserTeam", "EventLog",
+    "Outcome", "record_event",
+    "Connection", "DEFAULT_POOL", "Pool", "ParseVariableRead", "Variable",
+    "ComponentHeartbeat", "ParseRequest",
 ]  # fmt: skip

@@ -3,6 +3,8 @@
 All over one time window, a run belonging to it when it started (or, not started
 yet, was queued) inside it. Durations are computed in Python from the finished
 runs, so SQLite and PostgreSQL give the same numbers without dialect date maths.
+``visible`` narrows every count to the DAGs the caller may read (a condition on
+``DagRun.dag_id``; None: all DAGs).
 """
 
 from __future__ import annotations
@@ -11,28 +13,33 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
 
 from dagkeeper.models.run import DagRun, RunState
 from dagkeeper.models.task_instance import TaskInstance
 
 _RUN_TIME = func.coalesce(DagRun.start_date, DagRun.queued_at)
+Visible = ColumnElement[bool] | None
 
 
-def runs_by_state(session: Session, since: datetime) -> dict[str, int]:
+def _window(since: datetime, visible: Visible) -> list[ColumnElement[bool]]:
+    return [since <= _RUN_TIME] + ([] if visible is None else [visible])
+
+
+def runs_by_state(session: Session, since: datetime, visible: Visible) -> dict[str, int]:
     rows = session.execute(
-        select(DagRun.state, func.count()).where(since <= _RUN_TIME).group_by(DagRun.state)
+        select(DagRun.state, func.count()).where(*_window(since, visible)).group_by(DagRun.state)
     )
     return dict(rows.all())
 
 
-def task_instances_by_state(session: Session, since: datetime) -> dict[str, int]:
+def task_instances_by_state(session: Session, since: datetime, visible: Visible) -> dict[str, int]:
     """Task instances of the window's runs; ``none`` for those not scheduled yet."""
     rows = session.execute(
         select(TaskInstance.state, func.count())
         .join(DagRun, DagRun.id == TaskInstance.dag_run_id)
-        .where(since <= _RUN_TIME)
+        .where(*_window(since, visible))
         .group_by(TaskInstance.state)
     )
     counts: dict[str, int] = defaultdict(int)
@@ -49,10 +56,12 @@ class DagRunStats:
     mean_seconds: float
 
 
-def finished_run_stats(session: Session, since: datetime) -> list[DagRunStats]:
+def finished_run_stats(session: Session, since: datetime, visible: Visible) -> list[DagRunStats]:
     rows = session.execute(
         select(DagRun.dag_id, DagRun.state, DagRun.start_date, DagRun.end_date).where(
-            since <= _RUN_TIME, DagRun.state.in_(RunState.FINISHED), DagRun.end_date.is_not(None)
+            *_window(since, visible),
+            DagRun.state.in_(RunState.FINISHED),
+            DagRun.end_date.is_not(None),
         )
     )
     runs: dict[str, list[float]] = defaultdict(list)

@@ -6,17 +6,19 @@ hot pages (DAG list, grid) must stay a handful of indexed reads at any size.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import ColumnElement, Row, and_, exists, func, or_, select
 from sqlalchemy.orm import Session
 
+from dagkeeper.models.access import readable
 from dagkeeper.models.dag import Dag, DagTag
 from dagkeeper.models.run import DagRun, RunType
 from dagkeeper.models.task_instance import TaskInstance
-from dagkeeper.models.version import DagVersion
+from dagkeeper.models.version import DagVersion, read_document
+from dagkeeper.serialization import DagDocument
 
 RECENT_RUNS = 10
 
@@ -28,6 +30,7 @@ class DagFilters:
     paused: bool | None = None
     only_active: bool = True
     has_import_errors: bool | None = None
+    readable_by: Sequence[str] | None = None  # principals; None: every DAG
 
 
 def _latest_run_column(column) -> ColumnElement:
@@ -53,6 +56,8 @@ DAG_ORDERINGS = {
 
 def _dag_conditions(filters: DagFilters) -> list[ColumnElement[bool]]:
     conditions: list[ColumnElement[bool]] = []
+    if (visible := readable(Dag.dag_id, filters.readable_by)) is not None:
+        conditions.append(visible)
     if filters.only_active:
         conditions.append(Dag.is_active.is_(True))
     if filters.paused is not None:
@@ -177,10 +182,16 @@ def _run_conditions(dag_id: str, filters: RunFilters) -> list[ColumnElement[bool
     return conditions
 
 
+RUN_BATCH = 50
+
+
 def run_page(
     session: Session, dag_id: str, filters: RunFilters, order_by: str, limit: int, offset: int
-) -> tuple[int, list[tuple[DagRun, int]]]:
-    """Total and one page of ``(run, version_number)`` pairs."""
+) -> tuple[int, Iterator[tuple[DagRun, int]]]:
+    """Total and one page of ``(run, version_number)`` pairs, read in batches as iterated.
+
+    Iterate it while ``session`` is open; a page of large confs is never in memory at once.
+    """
     conditions = _run_conditions(dag_id, filters)
     total = session.scalar(select(func.count()).select_from(DagRun).where(*conditions))
     column = getattr(DagRun, order_by.lstrip("-"))
@@ -192,8 +203,9 @@ def run_page(
         .order_by(ordering.nulls_last(), DagRun.id)
         .limit(limit)
         .offset(offset)
+        .execution_options(yield_per=RUN_BATCH)
     )
-    return total, [(run, number) for run, number in rows]
+    return total, ((run, number) for run, number in rows)
 
 
 def get_run(session: Session, dag_id: str, run_id: str) -> tuple[DagRun, int] | None:
@@ -218,12 +230,14 @@ def get_task_instance(
 
 
 def grid_runs(
-    session: Session, dag_id: str, limit: int, before: datetime | None
+    session: Session, dag_id: str, limit: int, before: datetime | None, run_id: str | None = None
 ) -> tuple[list[Row], bool]:
-    """The newest ``limit`` runs (optionally older than ``before``), oldest first."""
+    """The newest ``limit`` runs (optionally older than ``before``, or just ``run_id``), oldest first."""
     conditions = [DagRun.dag_id == dag_id]
     if before is not None:
         conditions.append(DagRun.logical_date < before)
+    if run_id is not None:
+        conditions.append(DagRun.run_id == run_id)
     rows = session.execute(
         select(
             DagRun.id,
@@ -233,6 +247,7 @@ def grid_runs(
             DagRun.logical_date,
             DagRun.start_date,
             DagRun.end_date,
+            DagRun.dag_version_id,
             DagVersion.version_number,
         )
         .join(DagVersion, DagVersion.id == DagRun.dag_version_id)
@@ -276,3 +291,11 @@ def last_scheduled_interval(session: Session, dag_id: str) -> tuple[datetime, da
     if row is None or row.data_interval_start is None or row.data_interval_end is None:
         return None
     return row.data_interval_start, row.data_interval_end
+
+
+def document_of(session: Session, version_id: int) -> DagDocument | None:
+    """The typed document of a version, without loading the rest of its row."""
+    row = session.execute(
+        select(DagVersion.document, DagVersion.relations).where(DagVersion.id == version_id)
+    ).first()
+    return read_document(*row) if row is not None else None

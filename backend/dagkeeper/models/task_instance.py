@@ -52,6 +52,8 @@ class TaskInstance(_TryFields, Base):
     max_tries: Mapped[int] = mapped_column(Integer, default=0)  # retries + 1
     next_try_at: Mapped[datetime | None]  # when up_for_retry becomes schedulable
     last_heartbeat_at: Mapped[datetime | None]
+    pool: Mapped[str] = mapped_column(String(256), default="default_pool")  # see models.pool
+    pool_slots: Mapped[int] = mapped_column(Integer, default=1)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
     __table_args__ = (

@@ -8,6 +8,7 @@ from sqlalchemy import Float, ForeignKey, Integer, String, Text, UniqueConstrain
 from sqlalchemy.orm import Mapped, mapped_column
 
 from dagkeeper.models.base import Base, utcnow
+from dagkeeper.serialization import DagDocument, derive, digest, loads
 
 
 class DagCode(Base):
@@ -28,8 +29,10 @@ class DagVersion(Base):
     """One immutable serialized document of a DAG (DESIGN.md invariant 5).
 
     ``document`` holds the canonical JSON bytes (as text) whose SHA-256 is
-    ``hash``; ``structure`` is the pre-built graph/tree JSON the UI reads in
-    one row, so the web server never re-encodes it.
+    ``hash``. What is derived from it is computed once, by :meth:`build`:
+    ``structure`` (the graph/tree JSON the UI reads in one row, never
+    re-encoded), ``task_order`` (the grid's rows) and ``relations`` (upstream,
+    downstream, run order), which :meth:`read` hands back with the document.
     """
 
     __tablename__ = "dag_version"
@@ -40,11 +43,41 @@ class DagVersion(Base):
     hash: Mapped[str] = mapped_column(String(64))
     document: Mapped[str] = mapped_column(Text)
     structure: Mapped[str] = mapped_column(Text)
+    task_order: Mapped[str] = mapped_column(Text)  # JSON list of task ids in tree order
+    relations: Mapped[str] = mapped_column(Text)
     task_count: Mapped[int] = mapped_column(Integer, default=0)
     dag_code_id: Mapped[int] = mapped_column(ForeignKey("dag_code.id"))
+    # Which checkout of the DAG folder produced it: the symlink target the
+    # processor read (git-sync swaps one per revision) and the git commit.
+    revision: Mapped[str | None] = mapped_column(String(1000))
+    git_commit: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     __table_args__ = (UniqueConstraint("dag_id", "version_number"),)
+
+    @classmethod
+    def build(cls, data: bytes, document: DagDocument, **columns) -> DagVersion:
+        """A new version of validated document bytes ``data`` (``document`` is their parse)."""
+        derived = derive(document)
+        return cls(
+            dag_id=document.dag_id,
+            hash=digest(data),
+            document=data.decode(),
+            structure=derived.structure.decode(),
+            task_order=derived.task_order.decode(),
+            relations=derived.relations.decode(),
+            task_count=len(document.tasks),
+            **columns,
+        )
+
+    def read(self) -> DagDocument:
+        """The stored document, typed, with its stored relations (validated when published)."""
+        return read_document(self.document, self.relations)
+
+
+def read_document(document: str, relations: str) -> DagDocument:
+    """The one reader of stored ``dag_version`` columns (for queries that select only them)."""
+    return loads(document, validate=False, relations=relations)
 
 
 class DagFile(Base):

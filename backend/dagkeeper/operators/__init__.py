@@ -6,8 +6,24 @@ operator raises to end a task as failed or skipped.
 
 from dagkeeper.authoring.baseoperator import BaseOperator
 from dagkeeper.authoring.exceptions import TaskFailed, TaskSkipped
-from dagkeeper.authoring.operators import BashOperator, EmptyOperator, PythonOperator
+from dagkeeper.authoring.operators import (
+    BaseBranchOperator,
+    BashOperator,
+    BranchDateTimeOperator,
+    BranchDayOfWeekOperator,
+    BranchPythonOperator,
+    EmptyOperator,
+    ExternalPythonOperator,
+    LatestOnlyOperator,
+    PythonOperator,
+    PythonVirtualenvOperator,
+    ShortCircuitOperator,
+    WeekDay,
+)
 
 __all__ = [
-    "BaseOperator", "BashOperator", "EmptyOperator", "PythonOperator", "TaskFailed", "TaskSkipped",
+    "BaseBranchOperator", "BaseOperator", "BashOperator", "BranchDateTimeOperator",
+    "BranchDayOfWeekOperator", "BranchPythonOperator", "EmptyOperator", "ExternalPythonOperator",
+    "LatestOnlyOperator", "PythonOperator", "PythonVirtualenvOperator", "ShortCircuitOperator",
+    "TaskFailed", "TaskSkipped", "WeekDay",
 ]  # fmt: skip

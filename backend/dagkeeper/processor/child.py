@@ -11,15 +11,20 @@ from __future__ import annotations
 import os
 import pickle
 import resource
+import sys
 import sysconfig
 import traceback
 from pathlib import Path
 from typing import Any
 
 import dagkeeper
+from dagkeeper import db
 from dagkeeper.authoring.loader import import_dag_file
 from dagkeeper.authoring.to_document import serialize_dag
-from dagkeeper.serialization import build_structure, dumps
+from dagkeeper.models.encrypted import adopt_keys
+from dagkeeper.processor.lifeline import die_with_parent
+from dagkeeper.sdk.variable import recording_reads
+from dagkeeper.serialization import dumps
 
 _DAGKEEPER_DIR = str(Path(dagkeeper.__file__).resolve().parent) + os.sep
 _LIBRARY_DIRS = tuple(
@@ -27,17 +32,28 @@ _LIBRARY_DIRS = tuple(
 )
 
 
-def parse_in_child(path: str, folder: str, env: dict[str, str], memory_limit: int, conn) -> None:
+def parse_in_child(
+    path: str, folder: str, env: dict[str, str], memory_limit: int, conn, db_url: str, keys: str
+) -> None:
     """Import ``path``, serialize its DAGs and send the outcome down ``conn``; never returns."""
+    forkserver = sys.modules.get("dagkeeper.processor.forkserver_ready")
+    if forkserver is not None:  # preloaded: this process is a fork of the forkserver
+        die_with_parent(forkserver.FORKSERVER_PID)
     _silence_output()
+    # Parse-time Variable reads use the processor's database and cipher, handed over as
+    # arguments: the DAG file's environment has neither (nor is the forkserver's current).
+    db.configure(db_url, pool_size=1)
+    adopt_keys(keys)
     os.environ.clear()
     os.environ.update(env)
     if memory_limit > 0:
         resource.setrlimit(resource.RLIMIT_AS, (memory_limit, memory_limit))
-    try:
-        payload: dict[str, Any] = {"dags": _serialize_file(Path(path), folder)}
-    except BaseException as exc:  # noqa: B036 -- sys.exit and KeyboardInterrupt are import errors too
-        payload = {"error": describe_error(exc, Path(path), folder)}
+    with recording_reads() as variables:
+        try:
+            payload: dict[str, Any] = {"dags": _serialize_file(Path(path), folder)}
+        except BaseException as exc:  # noqa: B036 -- sys.exit and KeyboardInterrupt are import errors too
+            payload = {"error": describe_error(exc, Path(path), folder)}
+    payload["variables"] = sorted(set(variables))
     try:
         conn.send_bytes(pickle.dumps(payload, protocol=pickle.HIGHEST_PROTOCOL))
     finally:
@@ -53,7 +69,7 @@ def _silence_output() -> None:
     os.close(devnull)
 
 
-def _serialize_file(path: Path, folder: str) -> list[tuple[str, bytes, bytes]]:
+def _serialize_file(path: Path, folder: str) -> list[tuple[str, bytes]]:
     dags = import_dag_file(path)
     seen: set[str] = set()
     documents = []
@@ -61,8 +77,7 @@ def _serialize_file(path: Path, folder: str) -> list[tuple[str, bytes, bytes]]:
         if dag.dag_id in seen:
             raise DuplicateDagInFile(f"DAG id {dag.dag_id!r} is defined twice in this file")
         seen.add(dag.dag_id)
-        document = dumps(serialize_dag(dag))
-        documents.append((dag.dag_id, document, build_structure(document)))
+        documents.append((dag.dag_id, dumps(serialize_dag(dag))))
     return documents
 
 

@@ -36,25 +36,38 @@ def _ignored(path: Path, rules: _Rules, *, is_dir: bool) -> bool:
     return False
 
 
-def find_dag_files(folder: Path) -> list[Path]:
-    """Every DAG file under ``folder``, sorted, honouring ``.dagkeeperignore`` files."""
+def find_dag_files(folder: Path) -> list[str]:
+    """Every DAG file under ``folder`` as a path relative to it, sorted, honouring
+    ``.dagkeeperignore`` files.
+
+    Symlinked sub-folders are followed (a sync side-car may link team folders in),
+    each real folder once, so a link loop cannot make the walk endless. Plain
+    strings, not ``Path`` objects: a re-scan of 10,000 files walks this every time.
+    """
     folder = Path(folder)
-    found: list[Path] = []
-    rules_of: dict[Path, _Rules] = {folder: _with_rules_of(folder, [])}
-    for root, dirs, files in os.walk(folder):
-        here = Path(root)
-        rules = rules_of.pop(here)
+    top = str(folder)
+    found: list[str] = []
+    rules_of: dict[str, _Rules] = {top: _with_rules_of(folder, [])}
+    seen = {os.path.realpath(folder)}
+    for root, dirs, files in os.walk(top, followlinks=True):
+        rules = rules_of.pop(root)
+        prefix = "" if root == top else os.path.relpath(root, top).replace(os.sep, "/") + "/"
         kept = []
         for name in sorted(dirs):
-            child = here / name
-            if name not in _SKIPPED_DIRS and not _ignored(child, rules, is_dir=True):
-                rules_of[child] = _with_rules_of(child, rules)
+            child = os.path.join(root, name)
+            if name in _SKIPPED_DIRS or rules and _ignored(Path(child), rules, is_dir=True):
+                continue
+            real = os.path.realpath(child)
+            if real not in seen:
+                seen.add(real)
+                rules_of[child] = _with_rules_of(Path(child), rules)
                 kept.append(name)
         dirs[:] = kept
         found += (
-            here / name
+            prefix + name
             for name in files
-            if name.endswith(".py") and not _ignored(here / name, rules, is_dir=False)
+            if name.endswith(".py")
+            and not (rules and _ignored(Path(root, name), rules, is_dir=False))
         )
     return sorted(found)
 

@@ -1,4 +1,7 @@
-"""Imported last by the parse forkserver: freeze the warm heap before any child forks.
+"""Imported last by the parse forkserver: tie it to the processor, freeze the warm heap.
+
+The forkserver dies with the processor (:mod:`dagkeeper.processor.lifeline`),
+and its pid is remembered so that each parse child can die with it in turn.
 
 ``gc.freeze()`` moves every object imported so far into a permanent generation
 that the collector never walks, so a child's garbage collections do not touch
@@ -7,5 +10,10 @@ cost of each child.
 """
 
 import gc
+import os
 
+from dagkeeper.processor.lifeline import die_with_parent
+
+FORKSERVER_PID = os.getpid()
+die_with_parent(os.getppid())
 gc.freeze()

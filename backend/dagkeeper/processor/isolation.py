@@ -27,7 +27,9 @@ from multiprocessing import context, forkserver, popen_forkserver, reduction, sp
 from multiprocessing.connection import wait
 from pathlib import Path
 
-from dagkeeper.config import load_settings
+from dagkeeper import db
+from dagkeeper.config import child_environment, load_settings
+from dagkeeper.models.encrypted import process_keys
 
 PRELOAD = [
     "dagkeeper.authoring",
@@ -42,8 +44,7 @@ PRELOAD = [
 @dataclass(frozen=True)
 class ParsedDag:
     dag_id: str
-    document: bytes
-    structure: bytes
+    document: bytes  # canonical bytes; the parent derives the rest when it is a new version
 
 
 @dataclass(frozen=True)
@@ -58,6 +59,7 @@ class ParseResult:
     dags: list[ParsedDag] = field(default_factory=list)
     error: ImportFailure | None = None
     duration: float = 0.0
+    variables: list[str] = field(default_factory=list)  # Variable keys the file read
 
 
 class _Popen(popen_forkserver.Popen):
@@ -133,9 +135,11 @@ def _start(path: Path, folder: Path, timeout: float) -> _Child:
         args=(
             str(path),
             str(folder),
-            dict(os.environ),
+            child_environment(),
             load_settings().parse_memory_limit_mb * 1024**2,
             sender,
+            db.engine().url.render_as_string(hide_password=False),
+            process_keys(),
         ),
         name=f"dagkeeper-parse:{path.name}",
         daemon=True,
@@ -164,6 +168,7 @@ def _finish(child: _Child, folder: Path, payload: bytes | None, failure: str | N
     result = ParseResult(child.path, duration=time.monotonic() - child.started)
     if payload is not None:
         data = pickle.loads(payload)
+        result.variables = data.get("variables", [])
         if "error" in data:
             result.error = ImportFailure(data["error"]["message"], data["error"]["stacktrace"])
         else:
@@ -228,6 +233,10 @@ def parse_files_in_background(
     publishes a result (the thread mostly waits on pipes, so it barely holds the GIL)."""
     results: queue.Queue = queue.Queue()
     stop = threading.Event()
+    # Started from the calling (long-lived) thread: the forkserver's parent-death
+    # signal fires when the thread that started it ends, not just the process.
+    _forkserver_context()
+    forkserver.ensure_running()
 
     def produce() -> None:
         try:

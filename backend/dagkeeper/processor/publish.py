@@ -1,14 +1,14 @@
-"""Write everything derived from one DAG file in one transaction (DESIGN.md invariant 2).
+"""Write everything derived from a batch of DAG files in one transaction (DESIGN.md 2, 9).
 
 A reader sees a file's old state or its new state, never a mix: its DAG rows
 and tags, new versions, source code, import-error state and deactivations
 commit together, with the change-counter bump that tells browsers to refetch.
+A batch (one checkout, one swapped revision) commits as a whole the same way.
 """
 
 from __future__ import annotations
 
 import hashlib
-import json
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -29,10 +29,12 @@ from dagkeeper.models import (
     record_change,
     utcnow,
 )
-from dagkeeper.models.queries import last_scheduled_interval
+from dagkeeper.models.access import publish_grants
+from dagkeeper.models.variable import record_parse_reads
+from dagkeeper.next_run import last_interval, next_run, store_next_run, timetable_of
 from dagkeeper.processor.isolation import ImportFailure, ParsedDag, ParseResult
-from dagkeeper.serialization import digest, loads
-from dagkeeper.timetables import DataInterval, timetable_for
+from dagkeeper.processor.revision import Revision
+from dagkeeper.serialization import DagDocument, digest, loads
 
 
 @dataclass
@@ -44,6 +46,8 @@ class Publication:
     new_versions: int = 0
     error: str | None = None
     deactivated: list[str] = field(default_factory=list)
+    conflicts: bool = False  # some DAG ids were refused: another file owns them
+    changes: list[tuple[str | None, str]] = field(default_factory=list)
 
 
 def content_hash(source: bytes) -> str:
@@ -54,13 +58,59 @@ def relative_fileloc(folder: Path, path: Path) -> str:
     return path.relative_to(folder).as_posix()
 
 
-def publish_file(folder: Path, path: Path, source: bytes, result: ParseResult) -> Publication:
-    """Publish one parse result of ``path`` (whose bytes were ``source``) atomically."""
-    fileloc = relative_fileloc(folder, path)
+def publish_batch(
+    folder: Path,
+    parsed: list[tuple[Path, bytes, ParseResult]],
+    gone: list[str],
+    revision: Revision | None = None,
+) -> list[Publication]:
+    """Publish parse results and forget vanished files, all in one transaction.
+
+    A reader sees the batch's old state or its new state: a DAG moved from one
+    file to another (or a symlink swapped to a new revision) never shows the
+    DAG missing, twice, or a mix of two revisions. ``folder`` is the real folder
+    the batch was read from.
+    """
+    if not parsed and not gone:
+        return []
     now = utcnow()
-    with transaction() as session, session.no_autoflush:
+    changes: list[tuple[str | None, str]] = []
+    with transaction() as session:
+        freed = False
+        for fileloc in gone:
+            freed |= bool(_forget(session, fileloc, changes))
+        publications = {}
+        for path, source, result in parsed:
+            publication = publish_file(session, folder, path, source, result, now, revision)
+            publications[path] = publication
+            freed |= bool(publication.deactivated)
+            changes += publication.changes
+        if freed:
+            # A file published before a DAG id was dropped by a later one may take it now.
+            for path, source, result in parsed:
+                if publications[path].conflicts:
+                    publication = publish_file(session, folder, path, source, result, now, revision)
+                    publications[path] = publication
+                    changes += publication.changes
+        if changes:
+            record_change(session, changes)
+    return list(publications.values())
+
+
+def publish_file(
+    session: Session,
+    folder: Path,
+    path: Path,
+    source: bytes,
+    result: ParseResult,
+    now: datetime,
+    revision: Revision | None = None,
+) -> Publication:
+    """Publish one parse result of ``path`` (whose bytes were ``source``) in ``session``."""
+    fileloc = relative_fileloc(folder, path)
+    with session.no_autoflush:
         publication = Publication(fileloc)
-        changes: list[tuple[str | None, str]] = []
+        changes = publication.changes
         owned = {d.dag_id: d for d in session.scalars(select(Dag).where(Dag.fileloc == fileloc))}
         if result.error is not None:
             error: ImportFailure | None = result.error
@@ -72,7 +122,7 @@ def publish_file(folder: Path, path: Path, source: bytes, result: ParseResult) -
             dag_count = len(flagged)
         else:
             conflicts = _publish_dags(
-                session, folder, fileloc, source, result.dags, now, publication
+                session, folder, fileloc, source, result.dags, now, publication, revision
             )
             for dag in owned.values():
                 if dag.is_active and dag.dag_id not in publication.dag_ids:
@@ -80,31 +130,29 @@ def publish_file(folder: Path, path: Path, source: bytes, result: ParseResult) -
                     publication.deactivated.append(dag.dag_id)
             changes += [(d, ChangeKind.DAG) for d in publication.dag_ids + publication.deactivated]
             error = ImportFailure(f"{fileloc}: " + "; ".join(conflicts), "") if conflicts else None
+            publication.conflicts = bool(conflicts)
             dag_count = len(publication.dag_ids)
         publication.error = error.message if error else None
         if _set_import_error(session, fileloc, error, now):
             changes.append((None, ChangeKind.IMPORT_ERROR))
         _record_file(session, fileloc, content_hash(source), now, result.duration, dag_count)
-        if changes:
-            record_change(session, changes)
+        record_parse_reads(session, fileloc, result.variables)
+    session.flush()  # the next file of the batch queries what this one changed
     return publication
 
 
-def forget_file(fileloc: str) -> list[str]:
+def _forget(session: Session, fileloc: str, changes: list[tuple[str | None, str]]) -> list[str]:
     """A file is gone (or now ignored): deactivate its DAGs, drop its file and error rows."""
-    with transaction() as session:
-        dags = session.scalars(select(Dag).where(Dag.fileloc == fileloc, Dag.is_active)).all()
-        for dag in dags:
-            dag.is_active = False
-        changes: list[tuple[str | None, str]] = [(d.dag_id, ChangeKind.DAG) for d in dags]
-        if session.execute(
-            delete(DagImportError).where(DagImportError.fileloc == fileloc)
-        ).rowcount:
-            changes.append((None, ChangeKind.IMPORT_ERROR))
-        session.execute(delete(DagFile).where(DagFile.path == fileloc))
-        if changes:
-            record_change(session, changes)
-        return [d.dag_id for d in dags]
+    dags = session.scalars(select(Dag).where(Dag.fileloc == fileloc, Dag.is_active)).all()
+    for dag in dags:
+        dag.is_active = False
+    changes += [(d.dag_id, ChangeKind.DAG) for d in dags]
+    if session.execute(delete(DagImportError).where(DagImportError.fileloc == fileloc)).rowcount:
+        changes.append((None, ChangeKind.IMPORT_ERROR))
+    session.execute(delete(DagFile).where(DagFile.path == fileloc))
+    record_parse_reads(session, fileloc, ())
+    session.flush()
+    return [d.dag_id for d in dags]
 
 
 def _owned_elsewhere(session: Session, folder: Path, dag: Dag | None, fileloc: str) -> bool:
@@ -123,6 +171,7 @@ def _publish_dags(
     parsed: list[ParsedDag],
     now: datetime,
     publication: Publication,
+    revision: Revision | None,
 ) -> list[str]:
     """Upsert each DAG of a successful parse; return conflict messages for duplicated ids."""
     existing = {
@@ -144,11 +193,12 @@ def _publish_dags(
                 dag_id=item.dag_id,
                 fileloc=fileloc,
                 version_number=0,
-                is_paused=False,
+                # the DAG's is_paused_upon_creation decides, only when the row is created
+                is_paused=bool(loads(item.document, validate=False).is_paused_upon_creation),
                 created_at=now,
             )
             session.add(dag)
-        if _upsert_dag(session, dag, item, fileloc, code, now, has_errors=bool(taken)):
+        if _upsert_dag(session, dag, item, fileloc, code, now, revision, has_errors=bool(taken)):
             publication.new_versions += 1
         publication.dag_ids.append(item.dag_id)
     conflicts = [
@@ -179,33 +229,34 @@ def _upsert_dag(
     fileloc: str,
     code: DagCode,
     now: datetime,
+    revision: Revision | None,
     *,
     has_errors: bool,
 ) -> bool:
     """Bring one ``dag`` row up to date; returns whether a new version was created."""
-    raw = json.loads(item.document)
+    current = session.get(DagVersion, dag.current_version_id) if dag.current_version_id else None
+    is_new = current is None or current.hash != digest(item.document)
+    # Decoded once; validated once, before a new version reaches the database.
+    document = loads(item.document, validate=is_new)
     dag.fileloc = fileloc
     dag.is_active = True
     dag.has_import_errors = has_errors
     dag.last_parsed_at = now
-    _apply_attributes(session, dag, raw)
-    document_hash = digest(item.document)
-    current = session.get(DagVersion, dag.current_version_id) if dag.current_version_id else None
-    if current is not None and current.hash == document_hash:
+    _apply_attributes(session, dag, document)
+    publish_grants(session, dag.dag_id, document.access_control)
+    if not is_new:
         if current.dag_code_id != code.id:
             # Same DAG, edited source (a comment, say): show the code that is on disk.
             current.dag_code_id = code.id
         return False
-    loads(item.document)  # validate before anything reaches the database
     session.flush()  # the dag row must exist before its version
-    version = DagVersion(
-        dag_id=dag.dag_id,
+    version = DagVersion.build(
+        item.document,
+        document,
         version_number=dag.version_number + 1,
-        hash=document_hash,
-        document=item.document.decode(),
-        structure=item.structure.decode(),
-        task_count=len(raw["tasks"]),
         dag_code_id=code.id,
+        revision=revision.target if revision else None,
+        git_commit=revision.commit if revision else None,
         created_at=now,
     )
     session.add(version)
@@ -215,22 +266,18 @@ def _upsert_dag(
     return True
 
 
-def _date(text: str | None) -> datetime | None:
-    return datetime.fromisoformat(text) if text else None
-
-
 def _schedule_fields(schedule: dict[str, Any]) -> tuple[str, str | None]:
     if schedule["kind"] == "timedelta":
         return "timedelta", str(timedelta(seconds=schedule["seconds"]))
     return schedule["kind"], schedule["expression"]
 
 
-def _apply_attributes(session: Session, dag: Dag, raw: dict[str, Any]) -> None:
+def _apply_attributes(session: Session, dag: Dag, doc: DagDocument) -> None:
     """Copy the list-level fields of a document onto its ``dag`` row."""
-    kind, expression = _schedule_fields(raw["schedule"])
-    start_date, end_date = _date(raw["start_date"]), _date(raw["end_date"])
-    timetable = timetable_for(raw["schedule"], raw["timezone"], start_date)
-    when = (kind, expression, raw["timezone"], start_date, end_date, bool(raw["catchup"]))
+    kind, expression = _schedule_fields(doc.schedule)
+    start_date, end_date = doc.start_date, doc.end_date
+    timetable = timetable_of(doc)
+    when = (kind, expression, doc.timezone, start_date, end_date, bool(doc.catchup))
     before = (
         dag.schedule_kind,
         dag.schedule_expression,
@@ -239,29 +286,23 @@ def _apply_attributes(session: Session, dag: Dag, raw: dict[str, Any]) -> None:
         dag.end_date,
         bool(dag.catchup),
     )
-    dag.description = raw["description"]
-    dag.owners = ",".join(sorted(raw["owners"]))
+    dag.description = doc.description
+    dag.owners = ",".join(sorted(doc.owners))
     dag.schedule_kind, dag.schedule_expression = kind, expression
     dag.schedule_summary = timetable.summary
-    dag.timezone = raw["timezone"]
+    dag.timezone = doc.timezone
     dag.start_date, dag.end_date = start_date, end_date
-    dag.catchup = raw["catchup"]
-    dag.max_active_runs = raw["max_active_runs"]
-    dag.max_active_tasks = raw["max_active_tasks"]
-    _sync_tags(dag, raw["tags"])
-    # The scheduler owns the next-run fields once runs exist; the processor sets
-    # them for a new DAG and re-plans them when the schedule itself changed.
+    dag.catchup = doc.catchup
+    dag.max_active_runs = doc.max_active_runs
+    dag.max_active_tasks = doc.max_active_tasks
+    _sync_tags(dag, doc.tags)
+    # The scheduler advances the next-run fields once runs exist; the processor
+    # plans them for a new DAG and re-plans them when the schedule itself changed.
     if when != before or dag.next_dagrun is None:
         is_new = dag.current_version_id is None
-        last = None if is_new else _last_interval(session, dag.dag_id)
+        last = None if is_new else last_interval(session, dag.dag_id)
         if when != before or last is None:
-            upcoming = timetable.next_run(
-                last, start_date=start_date, end_date=end_date, catchup=dag.catchup, now=utcnow()
-            )
-            dag.next_dagrun = upcoming.logical_date if upcoming else None
-            dag.next_dagrun_data_interval_start = upcoming.data_interval.start if upcoming else None
-            dag.next_dagrun_data_interval_end = upcoming.data_interval.end if upcoming else None
-            dag.next_dagrun_create_after = upcoming.create_after if upcoming else None
+            store_next_run(dag, next_run(doc, timetable, last, utcnow()))
 
 
 def _sync_tags(dag: Dag, names: list[str]) -> None:
@@ -305,8 +346,3 @@ def _record_file(
     row.last_parsed_at = now
     row.last_duration = duration
     row.dag_count = count
-
-
-def _last_interval(session: Session, dag_id: str) -> DataInterval | None:
-    found = last_scheduled_interval(session, dag_id)
-    return DataInterval(*found) if found else None

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from dagkeeper import db
 from dagkeeper.models.component import take_parse_requests
 
 POLL_INTERVAL = 1.0  # seconds between looks at the request table
 
 
-def take_requested(folder: Path) -> set[Path]:
-    """The files users asked to reparse (the requests are removed in the same transaction)."""
+def take_requested() -> list[str]:
+    """The filelocs users asked to reparse (the requests are removed in the same transaction)."""
     with db.transaction() as session:
-        return {folder / fileloc for fileloc in take_parse_requests(session)}
+        return sorted(set(take_parse_requests(session)))

@@ -1,12 +1,17 @@
-"""One pass over the DAG folder: forget deleted files, then parse what changed.
+"""One pass over the DAG folder: read what changed and is complete, publish it all at once.
 
-Deletions go first so that a renamed file's DAGs are free to move to the new
-name in the same pass. A file whose bytes are unchanged since its last parse
-(same content hash) is not parsed and writes nothing.
+A pass resolves the folder once (it may be a symlink that a sync side-car
+swaps) and reads only that revision. A file is read only when it is complete
+(:mod:`dagkeeper.processor.settle`); one that is not yet is left waiting for a
+later pass. A file whose stat and content hash are unchanged is not parsed and
+writes nothing. Everything a pass parsed and every file it found gone is
+published in one transaction, so a checkout, a swapped revision or a DAG moved
+between files is one change for readers.
 """
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -18,8 +23,13 @@ from dagkeeper.config import load_settings
 from dagkeeper.db import read_session
 from dagkeeper.models import Dag, DagFile, DagImportError
 from dagkeeper.processor.files import find_dag_files, is_dag_file
-from dagkeeper.processor.isolation import parse_files_in_background
-from dagkeeper.processor.publish import content_hash, forget_file, publish_file, relative_fileloc
+from dagkeeper.processor.isolation import ParseResult, parse_files_in_background
+from dagkeeper.processor.publish import content_hash, publish_batch, relative_fileloc
+from dagkeeper.processor.revision import read_revision
+from dagkeeper.processor.settle import EVENT_LAG, FileState, WriteTracker
+
+CACHE_AFTER = 1.0  # seconds a file must be still before its stat may vouch for its bytes
+ONE_SHOT_PATIENCE = 30.0  # a one-shot scan waits at most this long for files being written
 
 
 class DagFolderError(RuntimeError):
@@ -28,9 +38,10 @@ class DagFolderError(RuntimeError):
 
 @dataclass
 class ScanSummary:
-    files: int = 0  # DAG files considered in this pass
+    files: int = 0  # DAG files considered: parsed + unchanged + waiting
     parsed: int = 0
     unchanged: int = 0
+    waiting: int = 0  # still being written: left for a later pass
     deleted: int = 0
     new_versions: int = 0
     errors: int = 0  # files that failed (or partly failed) to parse in this pass
@@ -39,8 +50,9 @@ class ScanSummary:
     seconds: float = 0.0
 
     def line(self) -> str:
+        waiting = f", {self.waiting} still being written" if self.waiting else ""
         return (
-            f"{self.files} files ({self.parsed} parsed, {self.unchanged} unchanged, "
+            f"{self.files} files ({self.parsed} parsed, {self.unchanged} unchanged{waiting}, "
             f"{self.deleted} deleted), {self.dags} DAGs, {self.new_versions} new versions, "
             f"{self.errors} errors in this pass ({self.import_errors} files with import errors), "
             f"{self.seconds:.2f} s"
@@ -50,6 +62,268 @@ class ScanSummary:
 Progress = Callable[[int, int], None]  # (files done, files to parse)
 
 
+class _Waiting(Exception):
+    """The file is not complete yet."""
+
+
+class Scanner:
+    """Keeps one DAG folder's database state in step, pass after pass.
+
+    It remembers the stat of each file it read, so a pass over thousands of
+    unchanged files costs a ``stat`` each, and the files still being written.
+    ``tracker`` carries what file-system events said about writers (watch
+    mode); ``defer_deletes`` makes a vanished file count as deleted only once it
+    stayed gone for the settle window (a checkout deletes and re-creates files).
+    """
+
+    def __init__(
+        self, folder: Path, *, tracker: WriteTracker | None = None, defer_deletes: bool = False
+    ):
+        self.folder = Path(os.path.abspath(folder))
+        self.settings = load_settings()
+        self.settle = self.settings.settle_seconds
+        self.tracker = tracker
+        self.defer_deletes = defer_deletes
+        self.waiting: set[str] = set()  # filelocs to look at again
+        self.root: Path | None = None
+        self._read: dict[str, tuple[FileState, str]] = {}  # path -> stat, hash it vouches for
+        self._missing_since: dict[str, float] = {}
+        self._not_before: dict[str, float] = {}  # files that would hide DAGs wait till then
+        self._retry: set[str] = set()  # to parse again even if unchanged: a DAG id was freed
+
+    def run(
+        self,
+        only: Iterable[str] | None = None,
+        *,
+        force: bool = False,
+        trusted: bool = False,
+        progress: Progress | None = None,
+    ) -> ScanSummary:
+        """One pass over the folder (or just the ``only`` filelocs, plus those still waiting).
+
+        ``trusted``: the revision was swapped in whole, so its files are complete.
+        """
+        started = time.monotonic()
+        revision = read_revision(self.folder)
+        root = revision.root
+        if not root.is_dir():
+            raise DagFolderError(f"DAG folder {self.folder} does not exist or is not a folder")
+        if root != self.root:
+            self.root, self._read = root, {}
+        known = self._known(None if only is None else {*only, *self.waiting})
+        if only is None:
+            locs = find_dag_files(root)
+        else:
+            candidates = sorted({*only, *self.waiting})
+            locs = [
+                loc
+                for loc in candidates
+                if os.path.isfile(root / loc) and is_dag_file(root, root / loc)
+            ]
+        top = str(root)
+        present = {loc: f"{top}/{loc}" for loc in locs}
+        self.waiting = set()
+        outcome: dict[str, str] = {}
+        gone = self._gone(set(known) - set(present), deferred=self.defer_deletes and not trusted)
+        to_parse: dict[Path, tuple[bytes, FileState]] = {}
+        for loc, path in present.items():  # plain strings: this loop runs per file
+            self._missing_since.pop(loc, None)
+            try:
+                read = self._read_complete(
+                    path, known.get(loc), force=force or loc in self._retry, trusted=trusted
+                )
+            except _Waiting:
+                outcome[loc] = "waiting"
+                continue
+            if read is None:
+                outcome[loc] = "unchanged"
+            else:
+                to_parse[Path(path)] = read
+        results = self._parse(root, to_parse, progress)
+        batch, freed = self._complete_results(root, results, to_parse, gone, outcome)
+        if freed:
+            # DAG ids were released: files that failed only because another file
+            # owned one of them, or that lost one to a file that is gone now, may
+            # take them over, in the same transaction.
+            busy = {root / loc for loc, what in outcome.items() if what != "unchanged"}
+            retry = self._files_to_retry(root, exclude=busy)
+            retried = self._parse(root, retry, None)
+            more, _ = self._complete_results(root, retried, retry, [], outcome)
+            batch += more
+        swapped = os.path.realpath(self.folder) != str(root)
+        if swapped or (trusted and "waiting" in outcome.values()):
+            # Swapped again while this pass read the old revision, or part of a new
+            # revision could not be read: publish none of it, and read it all again.
+            self.root = None
+            batch, gone = [], []
+        summary = ScanSummary(deleted=len(gone))
+        for publication in publish_batch(root, batch, gone, revision):
+            summary.new_versions += publication.new_versions
+            summary.errors += publication.error is not None
+        self.waiting |= {loc for loc, what in outcome.items() if what == "waiting"}
+        for what in outcome.values():
+            setattr(summary, what, getattr(summary, what) + 1)
+        summary.files = len(outcome)
+        with read_session() as session:
+            summary.dags = session.scalar(
+                select(func.count()).select_from(Dag).where(Dag.is_active)
+            )
+            summary.import_errors = session.scalar(select(func.count()).select_from(DagImportError))
+        summary.seconds = time.monotonic() - started
+        return summary
+
+    def _known(self, only: set[str] | None) -> dict[str, str]:
+        """fileloc -> content hash of every file the database knows (or of ``only``)."""
+        query = select(DagFile.path, DagFile.content_hash)
+        if only is not None:
+            query = query.where(DagFile.path.in_(sorted(only)))
+        with read_session() as session:  # Core rows, not ORM ones: this reads every file
+            return dict(session.connection().execute(query).all())
+
+    def _gone(self, missing: set[str], *, deferred: bool) -> list[str]:
+        """The missing files that count as deleted now; the others wait."""
+        if not deferred:
+            self._missing_since.clear()
+            return sorted(missing)
+        now = time.monotonic()
+        gone = []
+        for loc in sorted(missing):
+            if now - self._missing_since.setdefault(loc, now) >= self.settle:
+                gone.append(loc)
+                del self._missing_since[loc]
+            else:
+                self.waiting.add(loc)
+        return gone
+
+    def _read_complete(
+        self, path: str, known_hash: str | None, *, force: bool, trusted: bool
+    ) -> tuple[bytes, FileState] | None:
+        """The file's bytes and stat if it changed, None if unchanged; raises _Waiting."""
+        if self.tracker is not None and self.tracker.is_writing(path):
+            raise _Waiting
+        if time.monotonic() < self._not_before.get(path, 0.0):
+            raise _Waiting
+        before = FileState.of(path)
+        if before is None and trusted:
+            return None  # a broken link in a swapped-in revision: no file to read
+        if before is None:
+            raise _Waiting  # vanished meanwhile; the next pass decides
+        cached = self._read.get(path)
+        if not force and cached is not None and cached == (before, known_hash):
+            return None
+        proved = trusted or (self.tracker is not None and self.tracker.proved_complete(path))
+        if not trusted and before.quiet_for() < (EVENT_LAG if proved else self.settle):
+            raise _Waiting
+        try:
+            with open(path, "rb") as f:
+                source = f.read()
+        except OSError:
+            if trusted:
+                return None  # unreadable: keep what was published, never block the swap
+            raise _Waiting from None
+        if FileState.of(path) != before:
+            raise _Waiting  # changed while it was read
+        digest = content_hash(source)
+        if before.quiet_for() >= CACHE_AFTER:  # a later write cannot share this mtime
+            self._read[path] = (before, digest)
+        if not force and digest == known_hash:
+            return None
+        return source, before
+
+    def _parse(self, root: Path, sources: dict[Path, tuple[bytes, FileState]], progress):
+        results = parse_files_in_background(
+            sources, folder=root, workers=self.settings.parse_workers,
+            timeout=self.settings.parse_timeout,
+        )  # fmt: skip
+        for done, result in enumerate(results, start=1):
+            if progress is not None:
+                progress(done, len(sources))
+            yield result
+
+    def _complete_results(
+        self,
+        root: Path,
+        results: Iterable[ParseResult],
+        sources: dict[Path, tuple[bytes, FileState]],
+        gone: list[str],
+        outcome: dict[str, str],
+    ) -> tuple[list[tuple[Path, bytes, ParseResult]], bool]:
+        """The results safe to publish, and whether publishing them frees DAG ids."""
+        results = list(results)
+        owned = self._active_dags({relative_fileloc(root, r.path) for r in results} | set(gone))
+        freed = any(owned.get(loc) for loc in gone)
+        batch = []
+        for result in results:
+            loc = relative_fileloc(root, result.path)
+            source, before = sources[result.path]
+            dropped = (
+                set() if result.error else owned.get(loc, set()) - {d.dag_id for d in result.dags}
+            )
+            if self._changed_since(str(result.path), before):
+                outcome[loc] = "waiting"
+                continue
+            if dropped and before.quiet_for() < self.settle:
+                # It hides DAGs and may be a truncated file still being written:
+                # look again once it was quiet for the settle window.
+                wait = self.settle - before.quiet_for()
+                self._not_before[str(result.path)] = time.monotonic() + wait
+                outcome[loc] = "waiting"
+                continue
+            self._not_before.pop(str(result.path), None)
+            self._retry.discard(loc)
+            outcome[loc] = "parsed"
+            freed |= bool(dropped)
+            batch.append((result.path, source, result))
+        return batch, freed
+
+    def _changed_since(self, path: str, before: FileState) -> bool:
+        writing = self.tracker is not None and self.tracker.is_writing(path)
+        return writing or FileState.of(path) != before
+
+    @staticmethod
+    def _active_dags(filelocs: set[str]) -> dict[str, set[str]]:
+        if not filelocs:
+            return {}
+        owned: dict[str, set[str]] = {}
+        with read_session() as session:
+            rows = session.execute(
+                select(Dag.fileloc, Dag.dag_id).where(
+                    Dag.is_active, Dag.fileloc.in_(sorted(filelocs))
+                )
+            )
+            for fileloc, dag_id in rows:
+                owned.setdefault(fileloc, set()).add(dag_id)
+        return owned
+
+    def _files_to_retry(
+        self, root: Path, exclude: set[Path]
+    ) -> dict[Path, tuple[bytes, FileState]]:
+        """Files with import errors, and files that define more DAGs than they own."""
+        owned = (
+            select(func.count())
+            .select_from(Dag)
+            .where(Dag.fileloc == DagFile.path, Dag.is_active)
+            .scalar_subquery()
+        )
+        with read_session() as session:
+            filelocs = set(session.scalars(select(DagImportError.fileloc)))
+            filelocs |= set(session.scalars(select(DagFile.path).where(DagFile.dag_count > owned)))
+        retry = {}
+        for loc in sorted(filelocs):
+            path = root / loc
+            if path in exclude or not path.is_file():
+                continue
+            try:
+                read = self._read_complete(str(path), None, force=True, trusted=False)
+            except _Waiting:
+                self._retry.add(loc)  # still being written: parse it once it is complete
+                self.waiting.add(loc)
+                continue
+            if read is not None:
+                retry[path] = read
+        return retry
+
+
 def scan(
     folder: Path | None = None,
     *,
@@ -57,79 +331,32 @@ def scan(
     only: Iterable[Path] | None = None,
     progress: Progress | None = None,
 ) -> ScanSummary:
-    """Bring the database up to date with the DAG folder (or just the ``only`` paths)."""
+    """Bring the database up to date with the DAG folder (or just the ``only`` paths).
+
+    Files still being written are waited for (up to ``ONE_SHOT_PATIENCE``).
+    """
     started = time.monotonic()
-    settings = load_settings()
-    folder = Path(folder or settings.dags_folder).resolve()
-    if not folder.is_dir():
-        raise DagFolderError(f"DAG folder {folder} does not exist or is not a folder")
-    summary = ScanSummary()
-    if only is None:
-        present = find_dag_files(folder)
-    else:
-        only = sorted({Path(p).resolve() for p in only})
-        present = [p for p in only if p.is_file() and is_dag_file(folder, p)]
-    with read_session() as session:
-        query = select(DagFile.path, DagFile.content_hash)
-        if only is not None:
-            query = query.where(DagFile.path.in_([_fileloc(folder, p) for p in only]))
-        known = dict(session.execute(query).all())
-    present_locs = {relative_fileloc(folder, p) for p in present}
-    freed = False
-    for fileloc in sorted(set(known) - present_locs):
-        freed |= bool(forget_file(fileloc))
-        summary.deleted += 1
-    to_parse: dict[Path, bytes] = {}
-    for path in present:
-        try:
-            source = path.read_bytes()
-        except OSError:
-            continue  # vanished meanwhile; the next pass forgets it
-        if force or known.get(relative_fileloc(folder, path)) != content_hash(source):
-            to_parse[path] = source
-        else:
-            summary.unchanged += 1
-    summary.files = len(present)
-    freed |= _parse_and_publish(folder, to_parse, settings, summary, progress)
-    if freed:
-        # DAG ids were released: files that failed only because another file owned
-        # one of their DAG ids may publish now.
-        retry = _files_with_errors(folder, exclude=to_parse)
-        _parse_and_publish(folder, retry, settings, summary, None)
-    with read_session() as session:
-        summary.dags = session.scalar(select(func.count()).select_from(Dag).where(Dag.is_active))
-        summary.import_errors = session.scalar(select(func.count()).select_from(DagImportError))
+    scanner = Scanner(folder or load_settings().dags_folder)
+    locs = None if only is None else [_fileloc(scanner.folder, Path(p)) for p in only]
+    summary = scanner.run(locs, force=force, progress=progress)
+    deadline = time.monotonic() + ONE_SHOT_PATIENCE
+    while (scanner.waiting or scanner.root is None) and time.monotonic() < deadline:
+        time.sleep(max(0.05, scanner.settle / 4))
+        again = scanner.run(None if scanner.root is None else [], force=force, progress=progress)
+        summary.parsed += again.parsed
+        summary.unchanged += again.unchanged
+        summary.waiting = again.waiting
+        summary.files = summary.parsed + summary.unchanged + summary.waiting
+        summary.deleted += again.deleted
+        summary.new_versions += again.new_versions
+        summary.errors += again.errors
+        summary.dags, summary.import_errors = again.dags, again.import_errors
     summary.seconds = time.monotonic() - started
     return summary
 
 
 def _fileloc(folder: Path, path: Path) -> str:
-    return relative_fileloc(folder, path) if path.is_relative_to(folder) else str(path)
-
-
-def _parse_and_publish(folder, sources: dict[Path, bytes], settings, summary, progress) -> bool:
-    """Parse ``sources`` in children and publish each result; returns whether DAGs were freed."""
-    freed = False
-    results = parse_files_in_background(
-        sources, folder=folder, workers=settings.parse_workers, timeout=settings.parse_timeout
-    )
-    for done, result in enumerate(results, start=1):
-        publication = publish_file(folder, result.path, sources[result.path], result)
-        summary.parsed += 1
-        summary.new_versions += publication.new_versions
-        summary.errors += publication.error is not None
-        freed |= bool(publication.deactivated)
-        if progress is not None:
-            progress(done, len(sources))
-    return freed
-
-
-def _files_with_errors(folder: Path, exclude: dict[Path, bytes]) -> dict[Path, bytes]:
-    with read_session() as session:
-        filelocs = session.scalars(select(DagImportError.fileloc)).all()
-    retry = {}
-    for fileloc in filelocs:
-        path = folder / fileloc
-        if path not in exclude and path.is_file():
-            retry[path] = path.read_bytes()
-    return retry
+    for base in (folder, Path(os.path.realpath(folder))):
+        if Path(os.path.abspath(path)).is_relative_to(base):
+            return relative_fileloc(base, Path(os.path.abspath(path)))
+    return str(path)

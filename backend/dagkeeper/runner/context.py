@@ -3,22 +3,30 @@
 The names follow Airflow's so templates written for it read the same here:
 ``{{ ds }}``, ``{{ params.x }}``, ``{{ dag_run.conf }}``,
 ``{{ macros.ds_add(ds, 1) }}``. Undefined names fail the task with a clear
-error (Jinja's ``StrictUndefined``, Airflow's default too).
+error (Jinja's ``StrictUndefined``, Airflow's default too). The DAG shapes
+the Jinja environment as in the peer: ``user_defined_macros``/``filters``,
+``template_searchpath`` (after the DAG file's folder), native rendering and
+``jinja_environment_kwargs``; a template field ending in one of the task's
+``template_ext`` is the name of a template file.
 """
 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+import os
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from types import SimpleNamespace
 from typing import Any
 
 import jinja2
+import jinja2.nativetypes
 from sqlalchemy import select
 
 from dagkeeper import db
-from dagkeeper.models import TaskInstance, XCom
+from dagkeeper.models import RETURN_KEY, DagRun, TaskInstance, XCom
+from dagkeeper.sdk.templates import ConnectionAccessor, VariableAccessor
+from dagkeeper.serialization import jsonable
 
 
 def ds_add(ds: str, days: int) -> str:
@@ -49,7 +57,11 @@ class DagRunView:
 
 @dataclass(frozen=True)
 class TaskInstanceView:
-    """What templates and callables see as ``ti``; ``xcom_pull`` reads upstream results."""
+    """What templates and callables see as ``ti``: XComs in and out, and skips to apply.
+
+    ``skip(task_ids)`` only collects: the runner writes those skips with the
+    try's own outcome, so a branch that fails afterwards skips nothing.
+    """
 
     id: int
     dag_id: str
@@ -58,25 +70,66 @@ class TaskInstanceView:
     try_number: int
     max_tries: int
     dag_run_id: int
+    skips: set[str] = field(default_factory=set, compare=False)
+    map_index = -1  # tasks are not mapped here; the peer's unmapped index
 
-    def xcom_pull(self, task_ids: str | list[str] | None = None, **_ignored: Any) -> Any:
-        """The return value of ``task_ids`` in this run (a list for a list of ids)."""
-        if task_ids is None:
-            return None
-        wanted = [task_ids] if isinstance(task_ids, str) else list(task_ids)
-        with db.read_session() as session:
-            found = dict(
-                session.execute(
+    def xcom_push(self, key: str, value: Any) -> None:
+        """Publish ``value`` (JSON) under ``key`` for tasks after this one, right away."""
+        if not isinstance(key, str) or not key:
+            raise ValueError(f"xcom_push needs a non-empty string key, got {key!r}")
+        with db.transaction() as session:
+            session.merge(
+                XCom(task_instance_id=self.id, key=key, value=json.dumps(jsonable(value)))
+            )
+
+    def xcom_pull(
+        self,
+        task_ids: str | list[str] | None = None,
+        key: str = RETURN_KEY,
+        map_indexes: int | list[int] | None = None,
+        default: Any = None,
+        include_prior_dates: bool = False,
+        **_ignored: Any,
+    ) -> Any:
+        """The XCom ``key`` of ``task_ids`` in this run (a list for a list of ids).
+
+        ``task_ids=None`` means this task, as in the peer's current version.
+        Tasks are not mapped here, so only ``map_indexes`` None or -1 match.
+        With ``include_prior_dates``, a task with no such XCom in this run
+        gives its latest one from the DAG's runs with an earlier logical date.
+        """
+        ids = self.task_id if task_ids is None else task_ids
+        wanted = [ids] if isinstance(ids, str) else list(ids)
+        indexes = [map_indexes] if isinstance(map_indexes, int) else map_indexes
+        found: dict[str, str] = {}
+        if indexes is None or -1 in indexes:
+            this_run = select(DagRun.logical_date).where(DagRun.id == self.dag_run_id)
+            runs = (
+                DagRun.logical_date <= this_run.scalar_subquery()
+                if include_prior_dates
+                else DagRun.id == self.dag_run_id
+            )
+            with db.read_session() as session:
+                rows = session.execute(
                     select(TaskInstance.task_id, XCom.value)
                     .join(XCom, XCom.task_instance_id == TaskInstance.id)
+                    .join(DagRun, DagRun.id == TaskInstance.dag_run_id)
                     .where(
-                        TaskInstance.dag_run_id == self.dag_run_id,
+                        DagRun.dag_id == self.dag_id,
+                        runs,
                         TaskInstance.task_id.in_(wanted),
+                        XCom.key == key,
                     )
+                    .order_by(DagRun.logical_date.desc())
                 ).all()
-            )
-        values = [json.loads(found[t]) if t in found else None for t in wanted]
-        return values[0] if isinstance(task_ids, str) else values
+            for task_id, value in rows:
+                found.setdefault(task_id, value)  # the latest run's first
+        values = [json.loads(found[t]) if t in found else default for t in wanted]
+        return values[0] if isinstance(ids, str) else values
+
+    def skip(self, task_ids: list[str]) -> None:
+        """Skip these tasks of the run (those not started) when this try succeeds."""
+        self.skips.update(task_ids)
 
 
 def _param_defaults(params: dict[str, Any]) -> dict[str, Any]:
@@ -105,30 +158,63 @@ def build_context(dag: Any, task: Any, run: DagRunView, ti: TaskInstanceView) ->
         "params": params,
         "conf": run.conf,
         "macros": MACROS,
+        "var": VariableAccessor(),
+        "conn": ConnectionAccessor(),
     }
 
 
-_ENVIRONMENT = jinja2.Environment(undefined=jinja2.StrictUndefined, keep_trailing_newline=True)
+def environment_for(dag: Any) -> jinja2.Environment:
+    """The Jinja environment a DAG's templates render in."""
+    kind = (
+        jinja2.nativetypes.NativeEnvironment
+        if getattr(dag, "render_template_as_native_obj", False)
+        else jinja2.Environment
+    )
+    folder = os.path.dirname(os.path.abspath(dag.fileloc))
+    environment = kind(
+        **{
+            "undefined": jinja2.StrictUndefined,
+            "keep_trailing_newline": True,
+            **getattr(dag, "jinja_environment_kwargs", {}),
+            "loader": jinja2.FileSystemLoader([folder, *getattr(dag, "template_searchpath", [])]),
+        }
+    )
+    environment.filters.update(getattr(dag, "user_defined_filters", {}))
+    environment.globals.update(getattr(dag, "user_defined_macros", {}))
+    return environment
 
 
-def render(value: Any, context: dict[str, Any]) -> Any:
-    """Render every string inside ``value`` (lists, tuples and dicts are walked)."""
+def render(
+    value: Any,
+    context: dict[str, Any],
+    environment: jinja2.Environment,
+    template_ext: tuple[str, ...] = (),
+) -> Any:
+    """Render every string inside ``value`` (lists, tuples and dicts are walked).
+
+    A string ending in one of ``template_ext`` names a template file, found
+    on the environment's search path.
+    """
     if isinstance(value, str):
-        return _ENVIRONMENT.from_string(value).render(context)
+        if template_ext and value.endswith(template_ext):
+            return environment.get_template(value).render(context)
+        return environment.from_string(value).render(context)
     if isinstance(value, list):
-        return [render(v, context) for v in value]
+        return [render(v, context, environment, template_ext) for v in value]
     if isinstance(value, tuple):
-        return tuple(render(v, context) for v in value)
+        return tuple(render(v, context, environment, template_ext) for v in value)
     if isinstance(value, dict):
-        return {k: render(v, context) for k, v in value.items()}
+        return {k: render(v, context, environment, template_ext) for k, v in value.items()}
     return value
 
 
-def render_template_fields(task: Any, context: dict[str, Any]) -> dict[str, Any]:
+def render_template_fields(
+    task: Any, context: dict[str, Any], environment: jinja2.Environment
+) -> dict[str, Any]:
     """Render the task's template fields in place; returns field -> rendered value."""
     rendered = {}
     for name in task.template_fields:
-        value = render(getattr(task, name), context)
+        value = render(getattr(task, name), context, environment, tuple(task.template_ext))
         setattr(task, name, value)
         rendered[name] = value
     return rendered

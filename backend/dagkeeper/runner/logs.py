@@ -25,14 +25,22 @@ from dagkeeper.models import TaskInstance, TaskLog, TaskState, utcnow
 
 FLUSH_INTERVAL = 0.5
 FLUSH_SIZE = 4096
+HOLD_PARTIAL = 65536
 LOG_FORMAT = "[%(asctime)s] {%(name)s} %(levelname)s - %(message)s"
 
 
 class LogShipper:
     """Buffers a try's log and writes it as chunks at character offsets; heartbeats too."""
 
-    def __init__(self, ti_id: int, try_number: int, heartbeat_interval: float):
+    def __init__(
+        self,
+        ti_id: int,
+        try_number: int,
+        heartbeat_interval: float,
+        redact: Callable[[str], str] = str,
+    ):
         self.ti_id = ti_id
+        self.redact = redact  # hides secret values before anything is stored
         self.try_number = try_number
         self.heartbeat_interval = heartbeat_interval
         self.offset = 0
@@ -63,13 +71,23 @@ class LogShipper:
         self._wake.set()
         self._thread.join()
 
-    def take_chunk(self) -> TaskLog | None:
-        """The buffered text as the next chunk (the caller adds it to its transaction)."""
+    def take_chunk(self, final: bool = True) -> TaskLog | None:
+        """The buffered text as the next chunk (the caller adds it to its transaction).
+
+        Unless ``final``, a trailing partial line stays buffered (up to
+        ``HOLD_PARTIAL`` characters), so a secret value is never split across
+        two chunks where redaction could not see it whole.
+        """
         with self._lock:
             text = "".join(self._buffer)
-            self._buffer, self._size = [], 0
+            keep = ""
+            if not final and len(text) < HOLD_PARTIAL:
+                cut = text.rfind("\n") + 1
+                text, keep = text[:cut], text[cut:]
+            self._buffer, self._size = ([keep], len(keep)) if keep else ([], 0)
         if not text:
             return None
+        text = self.redact(text)
         chunk = TaskLog(
             task_instance_id=self.ti_id,
             try_number=self.try_number,
@@ -96,7 +114,7 @@ class LogShipper:
                 last_beat = time.monotonic()
 
     def _flush(self, heartbeat: bool) -> None:
-        chunk = self.take_chunk()
+        chunk = self.take_chunk(final=False)
         if chunk is None and not heartbeat:
             return
         try:

@@ -19,13 +19,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import delete, select, update
 
 from dagkeeper import db
+from dagkeeper.authoring.context import running
 from dagkeeper.authoring.exceptions import TaskSkipped
 from dagkeeper.authoring.loader import import_dag_file
-from dagkeeper.config import Settings, load_settings
+from dagkeeper.config import Settings, load_settings, private_environment_hidden
+from dagkeeper.masking import SecretValues, process_secrets
 from dagkeeper.models import (
+    RETURN_KEY,
     ChangeKind,
     DagCode,
     DagRun,
@@ -34,6 +37,7 @@ from dagkeeper.models import (
     TaskInstance,
     TaskState,
     XCom,
+    queries,
     record_change,
     utcnow,
 )
@@ -41,6 +45,8 @@ from dagkeeper.runner.context import (
     DagRunView,
     TaskInstanceView,
     build_context,
+    environment_for,
+    render,
     render_template_fields,
 )
 from dagkeeper.runner.logs import LogShipper, captured_output
@@ -66,8 +72,9 @@ class Claim:
 @dataclass(frozen=True)
 class Outcome:
     state: str  # success | skipped | failed
-    result: Any = None
+    xcoms: dict[str, Any] | None = None  # key -> value to publish on success
     retry_delay: float | None = None  # None: take it from the run's DAG version
+    skips: frozenset[str] = frozenset()  # tasks of the run a branch chose not to follow
 
 
 def run_task_instance(dag_id: str, run_id: str, task_id: str, try_number: int) -> int:
@@ -80,10 +87,13 @@ def run_task_instance(dag_id: str, run_id: str, task_id: str, try_number: int) -
             file=sys.stderr,
         )
         return 0
+    secrets = process_secrets()  # also what Variable/Connection reads hand out, as they do
+    secrets.add_environment(os.environ)
+    secrets.add_secret_names(claim.run.conf)
     heartbeat = max(0.2, min(5.0, settings.heartbeat_timeout / 3))
-    shipper = LogShipper(claim.ti.id, try_number, heartbeat).start()
-    with captured_output(shipper.write):
-        outcome = execute(claim, settings)
+    shipper = LogShipper(claim.ti.id, try_number, heartbeat, secrets.redact).start()
+    with captured_output(shipper.write), private_environment_hidden():
+        outcome = execute(claim, settings, secrets)
     shipper.stop()
     state = record_outcome(claim, outcome, shipper)
     return 0 if state in (TaskState.SUCCESS, TaskState.SKIPPED) else 1
@@ -111,7 +121,7 @@ def warm_up() -> None:
     with db.read_session() as session:
         session.execute(_claim_query("", "", "")).first()
         session.get(TaskInstance, -1)
-        session.get(XCom, -1)
+        session.get(XCom, (-1, RETURN_KEY))
     db.engine().dispose()
 
 
@@ -130,6 +140,7 @@ def claim_try(dag_id: str, run_id: str, task_id: str, try_number: int) -> Claim 
         ti.end_date = ti.duration = None
         ti.hostname = HOSTNAME
         ti.pid = os.getpid()
+        session.execute(delete(XCom).where(XCom.task_instance_id == ti.id))  # a new try's own
         record_change(session, [(dag_id, ChangeKind.RUN)])
         return Claim(
             ti=TaskInstanceView(
@@ -175,8 +186,11 @@ def load_task(claim: Claim, settings: Settings) -> tuple[Any, Any]:
     return dag, task
 
 
-def execute(claim: Claim, settings: Settings) -> Outcome:
-    """Everything that runs user code; every way it can end becomes an :class:`Outcome`."""
+def execute(claim: Claim, settings: Settings, secrets: SecretValues) -> Outcome:
+    """Everything that runs user code; every way it can end becomes an :class:`Outcome`.
+
+    Values of secret-named params join ``secrets``, so logs and rendered fields hide them.
+    """
     ti = claim.ti
     log.info(
         "Running %s.%s of run %s, try %d of %d, on %s (pid %d)",
@@ -187,26 +201,60 @@ def execute(claim: Claim, settings: Settings) -> Outcome:
     except TaskLoadError as exc:
         log.error("%s", exc)
         return Outcome(TaskState.FAILED)
+    context: dict[str, Any] = {"ti": ti, "task": task, "dag": dag}
     try:
         context = build_context(dag, task, claim.run, ti)
-        rendered = render_template_fields(task, context)
+        secrets.add_secret_names(context["params"])
+        environment = environment_for(dag)
+        rendered = render_template_fields(task, context, environment)
+        secrets.add_secret_names(rendered)  # e.g. an ``env`` field's API_TOKEN
         if task.template_fields:
-            store_rendered(claim, rendered)
+            store_rendered(claim, secrets.redact_tree(jsonable(rendered)))
         seconds = task.execution_timeout_seconds
-        result = call_with_limit(
-            seconds, f"Task timed out after {seconds or 0:g} s", lambda: task.execute(context)
-        )
+        with running(context, lambda value, ctx: render(value, ctx, environment)):
+            _call_back(task, "on_execute_callback", context)
+            result = call_with_limit(
+                seconds, f"Task timed out after {seconds or 0:g} s", lambda: task.execute(context)
+            )
+        xcoms = _xcoms_of(task, result)
     except TaskSkipped as exc:
         log.info("Task skipped: %s", exc)
         return Outcome(TaskState.SKIPPED)
-    except TaskTimeout as exc:
-        log.error("%s", exc)
-        return Outcome(TaskState.FAILED, retry_delay=task.retry_delay_seconds)
-    except BaseException:
-        log.exception("Task failed")
-        return Outcome(TaskState.FAILED, retry_delay=task.retry_delay_seconds)
+    except BaseException as exc:
+        if isinstance(exc, TaskTimeout):
+            log.error("%s", exc)
+        else:
+            log.exception("Task failed")
+        retrying = ti.try_number < ti.max_tries
+        _call_back(task, "on_retry_callback" if retrying else "on_failure_callback",
+                   {**context, "exception": exc})  # fmt: skip
+        return Outcome(TaskState.FAILED, retry_delay=task.retry_delay_for(ti.try_number))
     log.info("Task succeeded")
-    return Outcome(TaskState.SUCCESS, result=result)
+    _call_back(task, "on_success_callback", context)
+    return Outcome(TaskState.SUCCESS, xcoms=xcoms, skips=frozenset(ti.skips))
+
+
+def _xcoms_of(task: Any, result: Any) -> dict[str, Any]:
+    """What a successful try publishes: its return value, and each key with multiple_outputs."""
+    if not task.do_xcom_push or result is None:
+        return {}
+    if task.multiple_outputs:
+        if not isinstance(result, dict) or not all(isinstance(k, str) for k in result):
+            raise TypeError(
+                f"multiple_outputs needs a dict with string keys; the task returned "
+                f"{type(result).__name__}"
+            )
+        return {**result, RETURN_KEY: result}
+    return {RETURN_KEY: result}
+
+
+def _call_back(task: Any, name: str, context: dict[str, Any]) -> None:
+    """Call the task's callbacks ``name``; a callback that raises is logged, never fatal."""
+    for callback in task.callbacks.get(name, ()):
+        try:
+            callback(context)
+        except Exception:
+            log.exception("%s %r raised; the task's state is unchanged", name, callback)
 
 
 def store_rendered(claim: Claim, rendered: dict[str, Any]) -> None:
@@ -215,16 +263,10 @@ def store_rendered(claim: Claim, rendered: dict[str, Any]) -> None:
             RenderedTaskFields(
                 task_instance_id=claim.ti.id,
                 try_number=claim.ti.try_number,
-                rendered=json.dumps(jsonable(rendered), sort_keys=True),
+                rendered=json.dumps(rendered, sort_keys=True),
             )
         )
         record_change(session, [(claim.ti.dag_id, ChangeKind.RUN)])
-
-
-def _document_retry_delay(session, claim: Claim) -> float:
-    text = session.scalar(select(DagVersion.document).where(DagVersion.id == claim.dag_version_id))
-    tasks = json.loads(text)["tasks"] if text else []
-    return next((t["retry_delay"] for t in tasks if t["task_id"] == claim.ti.task_id), 0.0)
 
 
 def record_outcome(claim: Claim, outcome: Outcome, shipper: LogShipper) -> str | None:
@@ -243,7 +285,10 @@ def record_outcome(claim: Claim, outcome: Outcome, shipper: LogShipper) -> str |
         elif outcome.state == TaskState.FAILED:
             delay = outcome.retry_delay
             if delay is None:
-                delay = _document_retry_delay(session, claim)
+                document = queries.document_of(session, claim.dag_version_id)
+                delay = (
+                    document.retry_delay(claim.ti.task_id, claim.ti.try_number) if document else 0.0
+                )
             state = fail_or_retry(session, ti, delay, now)
             follow_up = (
                 f"next try at {ti.next_try_at.isoformat()}" if ti.next_try_at else "no tries left"
@@ -252,9 +297,20 @@ def record_outcome(claim: Claim, outcome: Outcome, shipper: LogShipper) -> str |
         else:
             state = outcome.state
             finish_try(ti, state, now)
-            if outcome.result is not None:
+            for key, value in (outcome.xcoms or {}).items():
                 session.merge(
-                    XCom(task_instance_id=ti.id, value=json.dumps(jsonable(outcome.result)))
+                    XCom(task_instance_id=ti.id, key=key, value=json.dumps(jsonable(value)))
+                )
+            if outcome.skips:
+                session.execute(
+                    update(TaskInstance)
+                    .where(
+                        TaskInstance.dag_run_id == ti.dag_run_id,
+                        TaskInstance.task_id.in_(sorted(outcome.skips)),
+                        TaskInstance.state.is_(None),
+                    )
+                    .values(state=TaskState.SKIPPED, end_date=now, duration=0.0)
+                    .execution_options(synchronize_session=False)
                 )
         chunk = shipper.take_chunk()
         if chunk is not None:

@@ -23,8 +23,7 @@ from dagkeeper.try_outcomes import HOSTNAME, append_log, fail_or_retry
 
 def _retry_delay(session: Session, documents: DocumentCache, ti: TaskInstance) -> float:
     version_id = session.scalar(select(DagRun.dag_version_id).where(DagRun.id == ti.dag_run_id))
-    task = documents.get(session, version_id).document.tasks.get(ti.task_id)
-    return task.retry_delay if task is not None else 0.0
+    return documents.get(session, version_id).document.retry_delay(ti.task_id, ti.try_number)
 
 
 def _fail(session: Session, documents: DocumentCache, ti: TaskInstance, why: str, now) -> None:

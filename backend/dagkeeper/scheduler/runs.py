@@ -20,10 +20,18 @@ from datetime import datetime
 from sqlalchemy import func, insert, or_, select
 from sqlalchemy.orm import Session
 
-from dagkeeper.models import ChangeKind, Dag, DagRun, RunState, RunType, TaskInstance
-from dagkeeper.models.queries import last_scheduled_interval
+from dagkeeper.models import (
+    DEFAULT_POOL,
+    ChangeKind,
+    Dag,
+    DagRun,
+    RunState,
+    RunType,
+    TaskInstance,
+)
+from dagkeeper.next_run import last_interval, next_run, store_next_run, timetable_of
 from dagkeeper.scheduler.documents import DocumentCache
-from dagkeeper.timetables import DataInterval, NextRun, timetable_for
+from dagkeeper.timetables import NextRun
 
 ACTIVE_RUN_STATES = (RunState.QUEUED, RunState.RUNNING)
 
@@ -72,30 +80,6 @@ def queued_runs_exist(session: Session) -> bool:
     )
 
 
-def _set_next_run(dag: Dag, info: NextRun | None) -> bool:
-    """Store ``info`` in the dag row's next-run fields; True when they changed."""
-    values = (
-        (info.logical_date, info.data_interval.start, info.data_interval.end, info.create_after)
-        if info
-        else (None, None, None, None)
-    )
-    current = (
-        dag.next_dagrun,
-        dag.next_dagrun_data_interval_start,
-        dag.next_dagrun_data_interval_end,
-        dag.next_dagrun_create_after,
-    )
-    if values == current:
-        return False
-    (
-        dag.next_dagrun,
-        dag.next_dagrun_data_interval_start,
-        dag.next_dagrun_data_interval_end,
-        dag.next_dagrun_create_after,
-    ) = values
-    return True
-
-
 def create_scheduled_runs(
     session: Session,
     documents: DocumentCache,
@@ -111,17 +95,15 @@ def create_scheduled_runs(
     changes: list[tuple[str, str]] = []
     for dag in _due_dags(session, now, exhausted, limit):
         doc = documents.get(session, dag.current_version_id).document
-        timetable = timetable_for(doc.schedule, doc.timezone, doc.start_date)
-        last = _last_interval(session, dag.dag_id)
+        timetable = timetable_of(doc)
+        last = last_interval(session, dag.dag_id)
         active = session.scalar(
             select(func.count())
             .select_from(DagRun)
             .where(DagRun.dag_id == dag.dag_id, DagRun.state.in_(ACTIVE_RUN_STATES))
         )
         while True:
-            info = timetable.next_run(
-                last, start_date=doc.start_date, end_date=doc.end_date, catchup=doc.catchup, now=now
-            )
+            info = next_run(doc, timetable, last, now)
             if info is None or info.create_after > now or active >= dag.max_active_runs:
                 break
             if _create_run(session, dag, info, now):
@@ -130,7 +112,7 @@ def create_scheduled_runs(
             last = info.data_interval
         if info is None:
             exhausted.add((dag.dag_id, dag.current_version_id))
-        if _set_next_run(dag, info):
+        if store_next_run(dag, info):
             changes.append((dag.dag_id, ChangeKind.DAG))
     return changes
 
@@ -219,14 +201,11 @@ def _create_task_instances(session: Session, documents: DocumentCache, run: DagR
             "try_number": 0,
             "max_tries": task.retries + 1,
             "state": None,
+            "pool": task.pool or DEFAULT_POOL,
+            "pool_slots": task.pool_slots,
         }
         for task in doc.tasks.values()
         if task.task_id not in existing
     ]
     if rows:
         session.execute(insert(TaskInstance), rows)
-
-
-def _last_interval(session: Session, dag_id: str) -> DataInterval | None:
-    found = last_scheduled_interval(session, dag_id)
-    return DataInterval(*found) if found else None

@@ -8,6 +8,13 @@ write, because on SQLite every write transaction takes the one write lock
 the task runners need too. Updates are guarded (``WHERE state IS NULL``, or
 the state the plan saw), so a concurrent clear or "mark success" from the API
 always wins over a plan made just before it.
+
+Besides trigger rules, a task with ``depends_on_past`` waits until the same
+task in the previous run (by logical date) succeeded or was skipped, and
+with ``wait_for_downstream`` until that task's direct downstream tasks did
+too. Ready tasks are queued heaviest first (effective priority weight). A
+run older than its DAG's ``dagrun_timeout`` fails, and its unfinished tasks
+are skipped.
 """
 
 from __future__ import annotations
@@ -15,17 +22,19 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from dagkeeper.executors import TaskKey
 from dagkeeper.models import ChangeKind, Dag, DagRun, RunState, TaskInstance, TaskState
+from dagkeeper.models.pool import free_pool_slots
 from dagkeeper.scheduler.documents import DocumentCache
 from dagkeeper.scheduler.trigger_rules import DONE, Decision, decide, run_state_from_leaves
 
 ACTIVE_TI_STATES = (TaskState.QUEUED, TaskState.RUNNING)
+_UNFINISHED = (TaskState.SCHEDULED, TaskState.QUEUED, TaskState.RUNNING, TaskState.UP_FOR_RETRY)
 _CHUNK = 500  # ids per IN (...) list, well under every backend's parameter limit
 
 
@@ -35,6 +44,7 @@ class Plan:
     to_retry: list[int] = field(default_factory=list)
     to_finish: dict[str, list[int]] = field(default_factory=lambda: defaultdict(list))
     finished_runs: list[tuple[int, str]] = field(default_factory=list)  # (run pk, state)
+    timed_out_runs: list[int] = field(default_factory=list)  # run pks past dagrun_timeout
     to_queue: list[TaskKey] = field(default_factory=list)  # try_number: the current one
     touched: set[str] = field(default_factory=set)  # DAGs whose rows the plan changes
     next_deadline: datetime | None = None  # earliest retry that is not due yet
@@ -46,6 +56,7 @@ class Plan:
             or self.to_retry
             or self.to_finish
             or self.finished_runs
+            or self.timed_out_runs
             or self.to_queue
         )
 
@@ -61,7 +72,14 @@ def plan_task_instances(
     """Decide what changes, within parallelism (``free_slots``) and max_active_tasks."""
     plan = Plan()
     runs = session.execute(
-        select(DagRun.id, DagRun.dag_id, DagRun.run_id, DagRun.dag_version_id)
+        select(
+            DagRun.id,
+            DagRun.dag_id,
+            DagRun.run_id,
+            DagRun.dag_version_id,
+            DagRun.logical_date,
+            DagRun.start_date,
+        )  # fmt: skip
         .where(DagRun.state == RunState.RUNNING)
         .order_by(DagRun.logical_date, DagRun.id)
     ).all()
@@ -76,25 +94,44 @@ def plan_task_instances(
             TaskInstance.state,
             TaskInstance.try_number,
             TaskInstance.next_try_at,
+            TaskInstance.pool,
+            TaskInstance.pool_slots,
         ).where(TaskInstance.dag_run_id.in_([r.id for r in runs]))
     ):
         tis_by_run[row.dag_run_id][row.task_id] = row
 
     active_per_dag: dict[str, int] = defaultdict(int)
-    ready: list[TaskKey] = []
+    ready: list[tuple[int, TaskKey]] = []  # (effective priority weight, key)
+    pool_needs: dict[int, tuple[str, int]] = {}  # ti id -> (pool, slots) of ready ones
     for run in runs:
         cached = documents.get(session, run.dag_version_id)
         tis = tis_by_run.get(run.id, {})
         states = {task_id: ti.state for task_id, ti in tis.items()}
+        timeout = cached.document.dagrun_timeout
+        if timeout and run.start_date and now - _aware(run.start_date) > timedelta(seconds=timeout):
+            plan.timed_out_runs.append(run.id)
+            plan.touched.add(run.dag_id)
+            continue
+        past = _PastRun(session, run)
         for task_id in cached.order:
             ti = tis.get(task_id)
             if ti is None:
                 continue
             state = states[task_id]
             if state is None:
-                rule = cached.document.tasks[task_id].trigger_rule
-                decision = decide(rule, (states.get(u) for u in cached.document.upstream[task_id]))
+                task = cached.document.tasks[task_id]
+                decision = decide(
+                    task.trigger_rule,
+                    (states.get(u) for u in cached.document.upstream[task_id]),
+                    (states.get(u) for u in cached.setups[task_id]),
+                )
                 if decision is Decision.WAIT:
+                    continue
+                if (
+                    decision is Decision.RUN
+                    and task.depends_on_past
+                    and not past.allows(task, cached.document.downstream[task_id])
+                ):
                     continue
                 if decision is Decision.RUN:
                     state = TaskState.SCHEDULED
@@ -115,21 +152,76 @@ def plan_task_instances(
             if state in ACTIVE_TI_STATES:
                 active_per_dag[run.dag_id] += 1
             elif state == TaskState.SCHEDULED:
-                ready.append(TaskKey(ti.id, ti.try_number, run.dag_id, run.run_id, task_id))
+                key = TaskKey(ti.id, ti.try_number, run.dag_id, run.run_id, task_id)
+                ready.append((cached.weights[task_id], key))
+                pool_needs[ti.id] = (ti.pool, ti.pool_slots)
         if all(s in DONE for s in states.values()):
             leaves = [states[t] for t in cached.leaves if t in states]
             plan.finished_runs.append((run.id, run_state_from_leaves(leaves)))
             plan.touched.add(run.dag_id)
-    plan.to_queue = _choose(session, ready, active_per_dag, free_slots)
+    ready.sort(key=lambda item: -item[0])  # stable: runs and task order break ties
+    plan.to_queue = _choose(
+        session, [key for _, key in ready], active_per_dag, free_slots, pool_needs
+    )
     return plan
 
 
+def _aware(moment: datetime) -> datetime:
+    """SQLite returns naive datetimes; every stored datetime is UTC."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+class _PastRun:
+    """The task states of a run's previous run (by logical date), read once and only if needed."""
+
+    def __init__(self, session: Session, run) -> None:
+        self.session = session
+        self.run = run
+        self._states: dict[str, str | None] | None = None
+
+    def states(self) -> dict[str, str | None]:
+        if self._states is None:
+            previous = (
+                select(DagRun.id)
+                .where(
+                    DagRun.dag_id == self.run.dag_id, DagRun.logical_date < self.run.logical_date
+                )
+                .order_by(DagRun.logical_date.desc())
+                .limit(1)
+                .scalar_subquery()
+            )
+            self._states = dict(
+                self.session.execute(
+                    select(TaskInstance.task_id, TaskInstance.state).where(
+                        TaskInstance.dag_run_id == previous
+                    )
+                ).all()
+            )
+        return self._states
+
+    def allows(self, task, downstream: list[str]) -> bool:
+        """``depends_on_past``: the task (and with ``wait_for_downstream`` its direct
+        downstream tasks) ended in success or skipped in the previous run, or did not exist."""
+        states = self.states()
+        ids = [task.task_id, *(downstream if task.wait_for_downstream else ())]
+        return all(states[t] in _PAST_OK for t in ids if t in states)
+
+
+_PAST_OK = (TaskState.SUCCESS, TaskState.SKIPPED)
+
+
 def _choose(
-    session: Session, ready: list[TaskKey], active_per_dag: dict[str, int], free_slots: int
+    session: Session,
+    ready: list[TaskKey],
+    active_per_dag: dict[str, int],
+    free_slots: int,
+    pool_needs: dict[int, tuple[str, int]],
 ) -> list[TaskKey]:
-    """The ready task instances that fit in parallelism and each DAG's max_active_tasks."""
+    """The ready task instances that fit in parallelism, each DAG's max_active_tasks and
+    their pool's open slots (a task naming a pool that does not exist waits for it)."""
     if free_slots <= 0 or not ready:
         return []
+    pool_slots = free_pool_slots(session)
     limits = dict(
         session.execute(
             select(Dag.dag_id, Dag.max_active_tasks).where(
@@ -143,6 +235,10 @@ def _choose(
             break
         if active_per_dag[key.dag_id] >= limits.get(key.dag_id, 16):
             continue
+        pool, slots = pool_needs[key.ti_id]
+        if pool_slots.get(pool, 0) < slots:
+            continue
+        pool_slots[pool] -= slots
         active_per_dag[key.dag_id] += 1
         chosen.append(key)
     return chosen
@@ -170,6 +266,17 @@ def apply_plan(session: Session, plan: Plan, now: datetime) -> list[TaskKey]:
     _set_state(session, plan.to_retry, TaskState.UP_FOR_RETRY, {"state": TaskState.SCHEDULED})
     for state, ids in plan.to_finish.items():
         _set_state(session, ids, None, {"state": state, "end_date": now, "duration": 0.0})
+    for run_pk in plan.timed_out_runs:
+        session.execute(
+            update(TaskInstance)
+            .where(
+                TaskInstance.dag_run_id == run_pk,
+                TaskInstance.state.is_(None) | TaskInstance.state.in_(_UNFINISHED),
+            )
+            .values(state=TaskState.SKIPPED, end_date=now)
+            .execution_options(synchronize_session=False)
+        )
+        plan.finished_runs.append((run_pk, RunState.FAILED))
     for run_pk, state in plan.finished_runs:
         session.execute(
             update(DagRun)

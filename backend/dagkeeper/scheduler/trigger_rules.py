@@ -3,13 +3,23 @@
 Pure functions, so the whole matrix is tested without a database. A decision
 is made as early as the upstream states allow (``all_success`` turns into
 ``upstream_failed`` as soon as one upstream fails), the way Airflow does.
+
+Skips propagate through the rules: a task whose rule cannot be met because
+upstream tasks were skipped is skipped itself (``all_success`` after a branch
+not taken), while ``none_failed_min_one_success``, ``one_success``,
+``none_failed``, ``all_done`` and ``always`` let a join after a branch run.
+Teardown tasks (``all_done_setup_success``) run once everything upstream is
+done, provided at least one of their setup tasks succeeded.
 """
 
 from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable
+from dataclasses import dataclass
 from enum import Enum
+
+from dagkeeper.serialization import TriggerRule
 
 DONE = frozenset({"success", "failed", "skipped", "upstream_failed", "removed"})
 
@@ -21,75 +31,142 @@ class Decision(Enum):
     UPSTREAM_FAILED = "upstream_failed"
 
 
-def decide(trigger_rule: str, upstream_states: Iterable[str | None]) -> Decision:
-    """The decision for a task whose upstream task instances are in ``upstream_states``."""
+@dataclass(frozen=True)
+class Upstream:
+    """Counts of upstream states that the rules read."""
+
+    total: int
+    success: int  # success or removed
+    failed: int  # failed or upstream_failed
+    failed_itself: int  # failed only (one_done does not count upstream_failed)
+    skipped: int
+    all_done: bool
+    setups: tuple[str | None, ...]  # states of the direct upstream setup tasks
+
+
+def decide(
+    trigger_rule: str,
+    upstream_states: Iterable[str | None],
+    setup_states: Iterable[str | None] = (),
+) -> Decision:
+    """The decision for a task whose upstream task instances are in ``upstream_states``.
+
+    ``setup_states`` are the states of those upstream tasks that are setup
+    tasks (they are in ``upstream_states`` too); only
+    ``all_done_setup_success`` reads them.
+    """
     states = Counter(upstream_states)
     total = sum(states.values())
     if total == 0 or trigger_rule == "always":
         return Decision.RUN
-    success = states["success"] + states["removed"]
-    failed = states["failed"] + states["upstream_failed"]
-    skipped = states["skipped"]
-    done = sum(n for state, n in states.items() if state in DONE)
-    all_done = done == total
     rule = _RULES.get(trigger_rule)
     if rule is None:
         raise ValueError(f"unknown trigger rule {trigger_rule!r}")
-    return rule(total, success, failed, skipped, all_done)
+    done = sum(n for state, n in states.items() if state in DONE)
+    return rule(
+        Upstream(
+            total=total,
+            success=states["success"] + states["removed"],
+            failed=states["failed"] + states["upstream_failed"],
+            failed_itself=states["failed"],
+            skipped=states["skipped"],
+            all_done=done == total,
+            setups=tuple(setup_states),
+        )
+    )
 
 
-def _all_success(total, success, failed, skipped, all_done):
-    if failed:
+def _all_success(u: Upstream) -> Decision:
+    if u.failed:
         return Decision.UPSTREAM_FAILED
-    if skipped:
+    if u.skipped:
         return Decision.SKIP
-    return Decision.RUN if success == total else Decision.WAIT
+    return Decision.RUN if u.success == u.total else Decision.WAIT
 
 
-def _all_failed(total, success, failed, skipped, all_done):
-    if success or skipped:
+def _all_failed(u: Upstream) -> Decision:
+    if u.success or u.skipped:
         return Decision.SKIP
-    return Decision.RUN if failed == total else Decision.WAIT
+    return Decision.RUN if u.failed == u.total else Decision.WAIT
 
 
-def _all_done(total, success, failed, skipped, all_done):
-    return Decision.RUN if all_done else Decision.WAIT
+def _all_done(u: Upstream) -> Decision:
+    return Decision.RUN if u.all_done else Decision.WAIT
 
 
-def _one_success(total, success, failed, skipped, all_done):
-    if success:
-        return Decision.RUN
-    if not all_done:
+def _all_done_min_one_success(u: Upstream) -> Decision:
+    if not u.all_done:
         return Decision.WAIT
-    return Decision.SKIP if skipped == total else Decision.UPSTREAM_FAILED
+    return Decision.RUN if u.success else Decision.SKIP
 
 
-def _one_failed(total, success, failed, skipped, all_done):
-    if failed:
+def _all_done_setup_success(u: Upstream) -> Decision:
+    if not u.all_done:
+        return Decision.WAIT
+    if not u.setups or "success" in u.setups:
         return Decision.RUN
-    return Decision.SKIP if all_done else Decision.WAIT
+    return Decision.SKIP if all(s == "skipped" for s in u.setups) else Decision.UPSTREAM_FAILED
 
 
-def _none_failed(total, success, failed, skipped, all_done):
-    if failed:
-        return Decision.UPSTREAM_FAILED
-    return Decision.RUN if all_done else Decision.WAIT
-
-
-def _none_skipped(total, success, failed, skipped, all_done):
-    if skipped:
+def _all_skipped(u: Upstream) -> Decision:
+    if u.success or u.failed:
         return Decision.SKIP
-    return Decision.RUN if all_done else Decision.WAIT
+    return Decision.RUN if u.skipped == u.total else Decision.WAIT
+
+
+def _one_success(u: Upstream) -> Decision:
+    if u.success:
+        return Decision.RUN
+    if not u.all_done:
+        return Decision.WAIT
+    return Decision.SKIP if u.skipped == u.total else Decision.UPSTREAM_FAILED
+
+
+def _one_failed(u: Upstream) -> Decision:
+    if u.failed:
+        return Decision.RUN
+    return Decision.SKIP if u.all_done else Decision.WAIT
+
+
+def _one_done(u: Upstream) -> Decision:
+    if u.success or u.failed_itself:
+        return Decision.RUN
+    return Decision.SKIP if u.all_done else Decision.WAIT
+
+
+def _none_failed(u: Upstream) -> Decision:
+    if u.failed:
+        return Decision.UPSTREAM_FAILED
+    return Decision.RUN if u.all_done else Decision.WAIT
+
+
+def _none_failed_min_one_success(u: Upstream) -> Decision:
+    if u.failed:
+        return Decision.UPSTREAM_FAILED
+    if not u.all_done:
+        return Decision.WAIT
+    return Decision.RUN if u.success else Decision.SKIP
+
+
+def _none_skipped(u: Upstream) -> Decision:
+    if u.skipped:
+        return Decision.SKIP
+    return Decision.RUN if u.all_done else Decision.WAIT
 
 
 _RULES = {
-    "all_success": _all_success,
-    "all_failed": _all_failed,
-    "all_done": _all_done,
-    "one_success": _one_success,
-    "one_failed": _one_failed,
-    "none_failed": _none_failed,
-    "none_skipped": _none_skipped,
+    TriggerRule.ALL_SUCCESS: _all_success,
+    TriggerRule.ALL_FAILED: _all_failed,
+    TriggerRule.ALL_DONE: _all_done,
+    TriggerRule.ALL_DONE_MIN_ONE_SUCCESS: _all_done_min_one_success,
+    TriggerRule.ALL_DONE_SETUP_SUCCESS: _all_done_setup_success,
+    TriggerRule.ALL_SKIPPED: _all_skipped,
+    TriggerRule.ONE_SUCCESS: _one_success,
+    TriggerRule.ONE_FAILED: _one_failed,
+    TriggerRule.ONE_DONE: _one_done,
+    TriggerRule.NONE_FAILED: _none_failed,
+    TriggerRule.NONE_FAILED_MIN_ONE_SUCCESS: _none_failed_min_one_success,
+    TriggerRule.NONE_SKIPPED: _none_skipped,
 }
 
 

@@ -4,6 +4,7 @@ Depends on the standard library and marshmallow only, so every process --
 the web server included -- can read documents without importing user code.
 """
 
+from dagkeeper.serialization.derived import Derived, derive
 from dagkeeper.serialization.document import (
     DagDocument,
     DocumentError,
@@ -14,10 +15,11 @@ from dagkeeper.serialization.document import (
     jsonable,
     loads,
 )
-from dagkeeper.serialization.schemas import FORMAT, TRIGGER_RULES
+from dagkeeper.serialization.graph import Relations
+from dagkeeper.serialization.schemas import FORMAT, TRIGGER_RULES, TriggerRule, WeightRule
 from dagkeeper.serialization.structure import build_structure
 
 __all__ = [
-    "FORMAT", "TRIGGER_RULES", "DagDocument", "DocumentError", "GroupDoc", "TaskDoc",
-    "build_structure", "digest", "dumps", "jsonable", "loads",
+    "FORMAT", "TRIGGER_RULES", "DagDocument", "Derived", "DocumentError", "GroupDoc",
+    "Relations", "TaskDoc", "TriggerRule", "WeightRule", "build_structure", "derive", "digest", "dumps", "jsonable", "loads",
 ]  # fmt: skip

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from dagkeeper.serialization.graph import Relations, relations_of
 from dagkeeper.serialization.schemas import FORMAT, DagDocumentSchema
 
 _SCHEMA = DagDocumentSchema()
@@ -60,7 +61,10 @@ def normalise(doc: dict[str, Any]) -> dict[str, Any]:
     doc["task_groups"] = sorted(doc["task_groups"], key=lambda g: g["group_id"])
     doc["edges"] = sorted({(u, d) for u, d in doc["edges"]})
     doc["edges"] = [list(e) for e in doc["edges"]]
-    return jsonable(doc)
+    if "edge_labels" in doc:
+        doc["edge_labels"] = sorted([list(e) for e in doc["edge_labels"]])
+    normalised: dict[str, Any] = jsonable(doc)
+    return normalised
 
 
 class DocumentError(ValueError):
@@ -84,6 +88,21 @@ def digest(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+MAX_BACKOFF = 86400.0  # the peer's cap on an exponential retry delay when none is set
+
+
+def retry_delay_after(base: float, exponential: bool, cap: float | None, try_number: int) -> float:
+    """Seconds before the next try after try ``try_number`` failed.
+
+    With exponential backoff the delay doubles each try, up to ``cap``
+    (``max_retry_delay``, one day when unset). The runner and the scheduler's
+    heartbeat check both use this, so a try ends the same way whoever ends it.
+    """
+    if not exponential:
+        return base
+    return float(min(base * 2 ** max(try_number - 1, 0), cap or MAX_BACKOFF))
+
+
 @dataclass(frozen=True)
 class TaskDoc:
     task_id: str
@@ -100,6 +119,27 @@ class TaskDoc:
     template_values: dict[str, Any]
     ui_color: str
     ui_fgcolor: str
+    display_name: str | None = None
+    depends_on_past: bool = False
+    wait_for_downstream: bool = False
+    priority_weight: int = 1
+    weight_rule: str = "downstream"
+    pool: str = "default_pool"
+    pool_slots: int = 1
+    queue: str | None = None
+    executor_config: dict[str, Any] = field(default_factory=dict)
+    do_xcom_push: bool = True
+    multiple_outputs: bool = False
+    retry_exponential_backoff: bool = False
+    max_retry_delay: float | None = None
+    is_setup: bool = False
+    is_teardown: bool = False
+    on_failure_fail_dagrun: bool = False
+
+    def retry_delay_after(self, try_number: int) -> float:
+        return retry_delay_after(
+            self.retry_delay, self.retry_exponential_backoff, self.max_retry_delay, try_number
+        )
 
 
 @dataclass(frozen=True)
@@ -133,30 +173,50 @@ class DagDocument:
     tasks: dict[str, TaskDoc]
     task_groups: dict[str, GroupDoc]
     edges: list[tuple[str, str]]
-    upstream: dict[str, list[str]] = field(repr=False, default_factory=dict)
-    downstream: dict[str, list[str]] = field(repr=False, default_factory=dict)
+    relations: Relations = field(repr=False)
+    access_control: dict[str, list[str]] = field(default_factory=dict)  # role or team -> grants
+    display_name: str | None = None
+    dagrun_timeout: float | None = None
+    is_paused_upon_creation: bool | None = None
+    edge_labels: dict[tuple[str, str], str] = field(default_factory=dict)
+
+    @property
+    def upstream(self) -> dict[str, list[str]]:
+        return self.relations.upstream
+
+    @property
+    def downstream(self) -> dict[str, list[str]]:
+        return self.relations.downstream
+
+    def retry_delay(self, task_id: str, try_number: int) -> float:
+        """Seconds before failed try ``try_number`` of ``task_id`` is retried (backoff included;
+        0 for a task this version lacks)."""
+        task = self.tasks.get(task_id)
+        return task.retry_delay_after(try_number) if task is not None else 0.0
 
 
 def _date(text: str | None) -> datetime | None:
     return datetime.fromisoformat(text) if text else None
 
 
-def loads(data: bytes | str, *, validate: bool = True) -> DagDocument:
-    """Parse stored bytes back into a :class:`DagDocument`.
+def loads(
+    data: bytes | str, *, validate: bool = True, relations: bytes | str | None = None
+) -> DagDocument:
+    """Parse document bytes into a :class:`DagDocument`: the one reader of stored documents.
 
-    Documents were validated on their way into the database; readers of stored
-    rows may pass ``validate=False`` to skip the second check on hot paths.
+    Documents are validated once, on their way into the database; readers of
+    stored rows pass ``validate=False`` and the ``relations`` stored with the
+    version (see :mod:`dagkeeper.serialization.derived`), so nothing is rebuilt.
     """
     raw = json.loads(data)
     errors = _SCHEMA.validate(raw) if validate else None
     if errors:
         raise DocumentError(errors)
     edges = [(u, d) for u, d in raw["edges"]]
-    upstream: dict[str, list[str]] = {t["task_id"]: [] for t in raw["tasks"]}
-    downstream: dict[str, list[str]] = {t["task_id"]: [] for t in raw["tasks"]}
-    for up, down in edges:
-        upstream[down].append(up)
-        downstream[up].append(down)
+    if relations is None:
+        links = relations_of([t["task_id"] for t in raw["tasks"]], edges)
+    else:
+        links = Relations(**json.loads(relations))
     return DagDocument(
         dag_id=raw["dag_id"],
         description=raw["description"],
@@ -175,6 +235,10 @@ def loads(data: bytes | str, *, validate: bool = True) -> DagDocument:
         tasks={t["task_id"]: TaskDoc(**t) for t in raw["tasks"]},
         task_groups={g["group_id"]: GroupDoc(**g) for g in raw["task_groups"]},
         edges=edges,
-        upstream=upstream,
-        downstream=downstream,
+        relations=links,
+        access_control=raw.get("access_control", {}),
+        display_name=raw.get("display_name"),
+        dagrun_timeout=raw.get("dagrun_timeout"),
+        is_paused_upon_creation=raw.get("is_paused_upon_creation"),
+        edge_labels={(u, d): label for u, d, label in raw.get("edge_labels", [])},
     )

@@ -6,15 +6,45 @@ bytes back into the plain typed objects of :mod:`dagkeeper.serialization.documen
 
 from __future__ import annotations
 
+from enum import StrEnum
+from typing import Any
+
 from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
 
 FORMAT = 1
 
 SCHEDULE_KINDS = ("cron", "preset", "timedelta", "once", "none")
-TRIGGER_RULES = (
-    "all_success", "all_failed", "all_done", "one_success", "one_failed",
-    "none_failed", "none_skipped", "always",
-)  # fmt: skip
+
+
+class TriggerRule(StrEnum):
+    """When a task runs, given its upstream tasks' states (the peer's names and meanings)."""
+
+    ALL_SUCCESS = "all_success"
+    ALL_FAILED = "all_failed"
+    ALL_DONE = "all_done"
+    ALL_DONE_MIN_ONE_SUCCESS = "all_done_min_one_success"
+    ALL_DONE_SETUP_SUCCESS = "all_done_setup_success"
+    ALL_SKIPPED = "all_skipped"
+    ONE_SUCCESS = "one_success"
+    ONE_FAILED = "one_failed"
+    ONE_DONE = "one_done"
+    NONE_FAILED = "none_failed"
+    NONE_FAILED_MIN_ONE_SUCCESS = "none_failed_min_one_success"
+    NONE_SKIPPED = "none_skipped"
+    ALWAYS = "always"
+
+
+class WeightRule(StrEnum):
+    """How a task's effective priority weight is summed up (the scheduler runs heavier first)."""
+
+    DOWNSTREAM = "downstream"
+    UPSTREAM = "upstream"
+    ABSOLUTE = "absolute"
+
+
+TRIGGER_RULES = tuple(rule.value for rule in TriggerRule)
+WEIGHT_RULES = tuple(rule.value for rule in WeightRule)
+PERMISSIONS = ("can_read", "can_edit")
 PARAM_TYPES = ("string", "integer", "number", "boolean", "array", "object", "null")
 
 Number = fields.Raw  # an int, or a float only where it is not whole (checked by the encoder)
@@ -31,7 +61,7 @@ class ScheduleSchema(_Strict):
     seconds = fields.Integer(required=True, allow_none=True)
 
     @validates_schema
-    def _consistent(self, data, **_):
+    def _consistent(self, data: dict[str, Any], **_: Any) -> None:
         kind = data["kind"]
         if kind == "timedelta" and not data.get("seconds"):
             raise ValidationError("a timedelta schedule needs positive seconds", "seconds")
@@ -39,9 +69,28 @@ class ScheduleSchema(_Strict):
             raise ValidationError(f"a {kind} schedule needs an expression", "expression")
 
 
+def param_type_problem(value: Any) -> str | None:
+    """What is wrong with a JSON-schema ``type``: one name, or a list of distinct names such as
+    ``["null", "string"]``; None when nothing is."""
+    names = value if isinstance(value, list) else [value]
+    if not names or len(set(map(str, names))) != len(names):
+        return "must be a type name or a non-empty list of distinct type names"
+    if any(name not in PARAM_TYPES for name in names):
+        return f"valid types are {', '.join(PARAM_TYPES)}"
+    return None
+
+
+def _check_param_type(value: Any) -> None:
+    problem = param_type_problem(value)
+    if problem:
+        raise ValidationError(problem)
+
+
 class ParamSchema(_Strict):
+    """Optional keywords (``description_md`` and after) are left out of a document when unset."""
+
     default = fields.Raw(required=True, allow_none=True)
-    type = fields.String(required=True, allow_none=True, validate=validate.OneOf(PARAM_TYPES))
+    type = fields.Raw(required=True, allow_none=True, validate=_check_param_type)
     description = fields.String(required=True, allow_none=True)
     title = fields.String(required=True, allow_none=True)
     enum = fields.List(fields.Raw(allow_none=True), required=True, allow_none=True)
@@ -49,6 +98,10 @@ class ParamSchema(_Strict):
     maximum = Number(required=True, allow_none=True)
     required = fields.Boolean(required=True)
     position = fields.Integer(required=True, validate=validate.Range(min=0))  # declared order
+    description_md = fields.String()
+    examples = fields.List(fields.Raw(allow_none=True))
+    values_display = fields.Dict(keys=fields.String(), values=fields.String())
+    format = fields.String(validate=validate.Length(1, 50))
 
 
 class TaskSchema(_Strict):
@@ -68,6 +121,23 @@ class TaskSchema(_Strict):
     )
     ui_color = fields.String(required=True)
     ui_fgcolor = fields.String(required=True)
+    # Added after format 1 was first written: optional, so older stored documents still load.
+    display_name = fields.String(allow_none=True)
+    depends_on_past = fields.Boolean()
+    wait_for_downstream = fields.Boolean()
+    priority_weight = fields.Integer()
+    weight_rule = fields.String(validate=validate.OneOf(WEIGHT_RULES))
+    pool = fields.String(validate=validate.Length(1, 256))
+    pool_slots = fields.Integer(validate=validate.Range(min=1))
+    queue = fields.String(allow_none=True)
+    executor_config = fields.Dict(keys=fields.String(), values=fields.Raw(allow_none=True))
+    do_xcom_push = fields.Boolean()
+    multiple_outputs = fields.Boolean()
+    retry_exponential_backoff = fields.Boolean()
+    max_retry_delay = Number(allow_none=True)
+    is_setup = fields.Boolean()
+    is_teardown = fields.Boolean()
+    on_failure_fail_dagrun = fields.Boolean()
 
 
 class TaskGroupSchema(_Strict):
@@ -102,9 +172,21 @@ class DagDocumentSchema(_Strict):
     edges = fields.List(
         fields.List(fields.String(), validate=validate.Length(equal=2)), required=True
     )
+    # {"role or team": ["can_edit", "can_read"]}; absent when the DAG declares none
+    access_control = fields.Dict(
+        keys=fields.String(validate=validate.Length(1, 100)),
+        values=fields.List(fields.String(validate=validate.OneOf(PERMISSIONS))),
+    )
+    # Added after format 1 was first written: optional, so older stored documents still load.
+    display_name = fields.String(allow_none=True)
+    dagrun_timeout = Number(allow_none=True)
+    is_paused_upon_creation = fields.Boolean(allow_none=True)
+    edge_labels = fields.List(
+        fields.List(fields.String(), validate=validate.Length(equal=3))
+    )  # [upstream, downstream, label]
 
     @validates_schema
-    def _references(self, data, **_):
+    def _references(self, data: dict[str, Any], **_: Any) -> None:
         """Edges and group memberships must name tasks and groups that exist."""
         task_ids = {t["task_id"] for t in data["tasks"]}
         group_ids = {g["group_id"] for g in data["task_groups"]}
@@ -113,6 +195,10 @@ class DagDocumentSchema(_Strict):
         for up, down in data["edges"]:
             if up not in task_ids or down not in task_ids:
                 raise ValidationError(f"edge {up!r} -> {down!r} names an unknown task", "edges")
+        edges = {(up, down) for up, down in data["edges"]}
+        for up, down, _label in data.get("edge_labels", []):
+            if (up, down) not in edges:
+                raise ValidationError(f"label on {up!r} -> {down!r}: no such edge", "edge_labels")
         for task in data["tasks"]:
             if task["group"] is not None and task["group"] not in group_ids:
                 raise ValidationError(f"task {task['task_id']!r} names an unknown group", "tasks")

@@ -8,46 +8,32 @@ the same in every process. Edges name task ids.
 
 from __future__ import annotations
 
-import json
-from collections import deque
 from typing import Any
 
-from dagkeeper.serialization.document import canonical_bytes
+from dagkeeper.serialization.document import DagDocument, TaskDoc
+from dagkeeper.serialization.graph import depth_of_tasks
 
 
-def depth_of_tasks(task_ids: list[str], edges: list[list[str]]) -> dict[str, int]:
-    """Longest-path depth of each task from the DAG's roots (Kahn's algorithm)."""
-    downstream: dict[str, list[str]] = {t: [] for t in task_ids}
-    indegree = dict.fromkeys(task_ids, 0)
-    for up, down in edges:
-        downstream[up].append(down)
-        indegree[down] += 1
-    depth = dict.fromkeys(task_ids, 0)
-    ready = deque(sorted(t for t, n in indegree.items() if n == 0))
-    while ready:
-        task = ready.popleft()
-        for child in downstream[task]:
-            depth[child] = max(depth[child], depth[task] + 1)
-            indegree[child] -= 1
-            if indegree[child] == 0:
-                ready.append(child)
-    return depth
+def _role(task: TaskDoc) -> str | None:
+    """``setup`` or ``teardown`` for the tasks the graph and grid draw apart."""
+    if task.is_setup:
+        return "setup"
+    return "teardown" if task.is_teardown else None
 
 
-def build_structure(document: bytes) -> bytes:
-    """Turn canonical document bytes into the canonical structure bytes the UI reads."""
-    doc = json.loads(document)
-    tasks = doc["tasks"]
-    groups = doc["task_groups"]
-    depth = depth_of_tasks([t["task_id"] for t in tasks], doc["edges"])
+def build_structure(doc: DagDocument) -> dict[str, Any]:
+    """The structure the UI reads, from a parsed document (stored as canonical bytes)."""
+    tasks = doc.tasks
+    groups = doc.task_groups.values()
+    depth = depth_of_tasks(tasks, doc.edges)
 
     children: dict[str | None, list[tuple[str, str]]] = {None: []}
     for group in groups:
-        children.setdefault(group["group_id"], [])
+        children.setdefault(group.group_id, [])
     for group in groups:
-        children[group["parent"]].append(("group", group["group_id"]))
-    for task in tasks:
-        children[task["group"]].append(("task", task["task_id"]))
+        children[group.parent].append(("group", group.group_id))
+    for task in tasks.values():
+        children[task.group].append(("task", task.task_id))
 
     group_depth: dict[str, int] = {}
 
@@ -62,7 +48,6 @@ def build_structure(document: bytes) -> bytes:
     for members in children.values():
         members.sort(key=lambda m: (rank(*m), m[1], m[0]))
 
-    task_by_id = {t["task_id"]: t for t in tasks}
     nodes: list[dict[str, Any]] = []
 
     def walk(parent: str | None) -> None:
@@ -70,37 +55,37 @@ def build_structure(document: bytes) -> bytes:
             if kind == "group":
                 walk(ident)
                 continue
-            task = task_by_id[ident]
+            task = tasks[ident]
             nodes.append(
                 {
                     "id": ident,
-                    "label": task["label"],
-                    "operator": task["operator"],
-                    "group": task["group"],
-                    "trigger_rule": task["trigger_rule"],
-                    "ui_color": task["ui_color"],
-                    "ui_fgcolor": task["ui_fgcolor"],
+                    "label": task.display_name or task.label,
+                    "operator": task.operator,
+                    "group": task.group,
+                    "trigger_rule": task.trigger_rule,
+                    "ui_color": task.ui_color,
+                    "ui_fgcolor": task.ui_fgcolor,
+                    "role": _role(task),
                 }
             )
 
     walk(None)
-    return canonical_bytes(
-        {
-            "dag_id": doc["dag_id"],
-            "nodes": nodes,
-            "groups": [
-                {
-                    "id": g["group_id"],
-                    "label": g["label"],
-                    "parent": g["parent"],
-                    "tooltip": g["tooltip"],
-                    "ui_color": g["ui_color"],
-                    "ui_fgcolor": g["ui_fgcolor"],
-                    "children": [{"type": k, "id": i} for k, i in children[g["group_id"]]],
-                }
-                for g in groups
-            ],
-            "roots": [{"type": k, "id": i} for k, i in children[None]],
-            "edges": doc["edges"],
-        }
-    )
+    return {
+        "dag_id": doc.dag_id,
+        "nodes": nodes,
+        "groups": [
+            {
+                "id": g.group_id,
+                "label": g.label,
+                "parent": g.parent,
+                "tooltip": g.tooltip,
+                "ui_color": g.ui_color,
+                "ui_fgcolor": g.ui_fgcolor,
+                "children": [{"type": k, "id": i} for k, i in children[g.group_id]],
+            }
+            for g in groups
+        ],
+        "roots": [{"type": k, "id": i} for k, i in children[None]],
+        "edges": [list(e) for e in doc.edges],
+        "edge_labels": [[u, d, label] for (u, d), label in sorted(doc.edge_labels.items())],
+    }

@@ -2,12 +2,15 @@
 
 Used by the end-to-end suite and the benchmarks: processor in watch mode,
 scheduler and a multi-worker gunicorn web server on 127.0.0.1, all children
-of the caller and stopped by PID in :meth:`Stack.stop`.
+of the caller and stopped by PID in :meth:`Stack.stop`. It starts with an
+``admin`` user; :meth:`Stack.request` sends that admin's API token unless told
+otherwise, and :meth:`Stack.login` gives a session cookie for a browser.
 """
 
 from __future__ import annotations
 
 import json
+import secrets
 import subprocess
 import sys
 import textwrap
@@ -51,18 +54,42 @@ class Stack:
             **env,
         }
         self.supervisor = Supervisor(self.env, self.log_dir)
+        self.admin_password = secrets.token_urlsafe(12)
+        self.token: str | None = None
 
     def start(self, components: tuple[str, ...] = ("processor", "scheduler", "webserver")) -> Stack:
-        subprocess.run(
-            [sys.executable, "-m", "dagkeeper", "db", "migrate"],
-            env=self.supervisor.env, check=True, capture_output=True,
-        )  # fmt: skip
+        self.cli("db", "migrate")
+        if self.token is None:  # start() may run again (webserver after a prepare step)
+            self.token = self.add_user("admin", "admin", self.admin_password)
         commands = component_commands(f"127.0.0.1:{self.port}", self.workers)
         for name in components:
             self.supervisor.start(name, commands[name])
         if "webserver" in components:
             self.wait_for(lambda: self.get("/api/v1/health").status == 200, 30, "health")
         return self
+
+    def cli(self, *args: str, stdin: str | None = None) -> str:
+        """Run ``dagkeeper ARGS`` against this stack's database; its standard output."""
+        done = subprocess.run(
+            [sys.executable, "-m", "dagkeeper", *args], input=stdin, text=True,
+            env=self.supervisor.env, check=True, capture_output=True,
+        )  # fmt: skip
+        return done.stdout
+
+    def add_user(self, username: str, role: str, password: str, teams: tuple[str, ...] = ()) -> str:
+        """Create a user (as an operator would, with the CLI); returns a personal token."""
+        team_args = [arg for team in teams for arg in ("--team", team)]
+        self.cli("users", "create", "--username", username, "--role", role, *team_args,
+                 "--password-stdin", stdin=password + "\n")  # fmt: skip
+        return self.cli("tokens", "create", "--username", username, "--name", "tests").strip()
+
+    def login(self, username: str = "admin", password: str | None = None) -> str:
+        """Log in over HTTP; the session cookie's value."""
+        password = password if password is not None else self.admin_password
+        reply = self.request("POST", "/auth/login", {"username": username, "password": password},
+                             token=None)  # fmt: skip
+        assert reply.status == 200, reply.body
+        return reply.headers["Set-Cookie"].split(";")[0].split("=", 1)[1]
 
     def stop(self) -> None:
         self.supervisor.stop()
@@ -71,9 +98,15 @@ class Stack:
         return {p.name: p.read_text(errors="replace") for p in sorted(self.log_dir.glob("*.log"))}
 
     # -- reading the API -------------------------------------------------------------
-    def request(self, method: str, path: str, body: Any = None, headers=None) -> Reply:
+    def request(
+        self, method: str, path: str, body: Any = None, headers=None, token: str | None = ""
+    ) -> Reply:
+        """``token``: whose request ("": the admin's, None: anonymous)."""
         data = None if body is None else json.dumps(body).encode()
         request = urllib.request.Request(self.base_url + path, data=data, method=method)
+        token = self.token if token == "" else token
+        if token is not None:
+            request.add_header("Authorization", f"Bearer {token}")
         if data is not None:
             request.add_header("Content-Type", "application/json")
         for key, value in (headers or {}).items():

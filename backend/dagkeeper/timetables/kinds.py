@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from cron_descriptor import ExpressionDescriptor, Options
@@ -78,7 +79,15 @@ class _IntervalTimetable(Timetable):
             end = self._before(end)
         return self._before(end)
 
-    def next_run(self, last, *, start_date, end_date, catchup, now):
+    def next_run(
+        self,
+        last: DataInterval | None,
+        *,
+        start_date: datetime | None,
+        end_date: datetime | None,
+        catchup: bool,
+        now: datetime,
+    ) -> NextRun | None:
         if start_date is None:
             return None
         start = self._align(last.end if last else start_date)
@@ -109,10 +118,12 @@ class CronTimetable(_IntervalTimetable):
         return self._after(moment)
 
     def _after(self, boundary: datetime) -> datetime:
-        return self._iter(boundary).get_next(datetime).astimezone(UTC)
+        moment: datetime = self._iter(boundary).get_next(datetime)
+        return moment.astimezone(UTC)
 
     def _before(self, boundary: datetime) -> datetime:
-        return self._iter(boundary).get_prev(datetime).astimezone(UTC)
+        moment: datetime = self._iter(boundary).get_prev(datetime)
+        return moment.astimezone(UTC)
 
     def manual_interval(self, at: datetime) -> DataInterval:
         end = (
@@ -147,7 +158,15 @@ class OnceTimetable(Timetable):
     summary = "Once, at the start date"
     periodic = False
 
-    def next_run(self, last, *, start_date, end_date, catchup, now):
+    def next_run(
+        self,
+        last: DataInterval | None,
+        *,
+        start_date: datetime | None,
+        end_date: datetime | None,
+        catchup: bool,
+        now: datetime,
+    ) -> NextRun | None:
         if last is not None or start_date is None:
             return None
         return NextRun(start_date, DataInterval(start_date, start_date))
@@ -157,7 +176,15 @@ class NullTimetable(Timetable):
     summary = "Never: triggered runs only"
     periodic = False
 
-    def next_run(self, last, *, start_date, end_date, catchup, now):
+    def next_run(
+        self,
+        last: DataInterval | None,
+        *,
+        start_date: datetime | None,
+        end_date: datetime | None,
+        catchup: bool,
+        now: datetime,
+    ) -> NextRun | None:
         return None
 
 
@@ -170,7 +197,7 @@ def _human_delta(seconds: int) -> str:
 
 
 def timetable_for(
-    schedule: dict, timezone: str = "UTC", start_date: datetime | None = None
+    schedule: dict[str, Any], timezone: str = "UTC", start_date: datetime | None = None
 ) -> Timetable:
     """Build the timetable of a stored schedule object ``{"kind", "expression", "seconds"}``."""
     kind = schedule["kind"]

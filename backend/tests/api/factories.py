@@ -1,7 +1,7 @@
 """Test data written through the models, as the processor/scheduler/runner would.
 
 No authoring import: documents are hand-written dicts passed through
-``serialization.dumps`` and ``build_structure``, so API tests need no DAG file.
+``serialization.dumps`` and ``DagVersion.build``, so API tests need no DAG file.
 """
 
 from __future__ import annotations
@@ -13,9 +13,12 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from dagkeeper import db
+from dagkeeper.accounts.tokens import issue_token
+from dagkeeper.accounts.users import create_user
 from dagkeeper.models import (
     ChangeKind,
     Dag,
+    DagAccess,
     DagCode,
     DagImportError,
     DagRun,
@@ -26,7 +29,7 @@ from dagkeeper.models import (
     TaskLog,
     record_change,
 )  # fmt: skip
-from dagkeeper.serialization import build_structure, digest, dumps
+from dagkeeper.serialization import digest, dumps, loads
 
 START = datetime(2024, 1, 1, tzinfo=UTC)
 
@@ -118,15 +121,7 @@ def publish(session: Session, doc: dict[str, Any], fileloc: str | None = None, *
         session.add(dag)
     session.flush()
     number = dag.version_number + 1
-    version = DagVersion(
-        dag_id=dag.dag_id,
-        version_number=number,
-        hash=digest(data),
-        document=data.decode(),
-        structure=build_structure(data).decode(),
-        task_count=len(doc["tasks"]),
-        dag_code_id=code.id,
-    )
+    version = DagVersion.build(data, loads(data), version_number=number, dag_code_id=code.id)
     session.add(version)
     session.flush()
     dag.description = doc["description"]
@@ -238,3 +233,25 @@ def standard_dataset() -> None:
         add_run(s, "reports", 0, {"extract": "success", "transform": "running", "load": None},
                 state="running")  # fmt: skip
         add_import_error(s, "broken.py", "broken.py:3: SyntaxError: invalid syntax")
+
+
+def add_user(username: str, role: str, *, teams=(), password: str | None = None) -> str:
+    """A user with a personal API token; returns the token text."""
+    with db.transaction() as s:
+        user = create_user(s, username, role, password, list(teams))
+        _, text = issue_token(s, user.id, "tests")
+    return text
+
+
+def bearer(app, token: str | None):
+    """A test client sending ``token`` on every request (None: anonymous)."""
+    client = app.test_client()
+    if token is not None:
+        client.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {token}"
+    return client
+
+
+def grant(session: Session, dag_id: str, principal: str, *, edit: bool = False) -> None:
+    """A per-DAG grant, as the processor publishes ``access_control``."""
+    session.add(DagAccess(dag_id=dag_id, principal=principal, can_read=True, can_edit=edit))
+    record_change(session, [(dag_id, ChangeKind.DAG)])

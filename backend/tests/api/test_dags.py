@@ -168,3 +168,29 @@ def test_patch_needs_json_and_a_bounded_body(client, data):
     response = client.patch("/api/v1/dags/etl", data="{nope", content_type="application/json")
     assert response.status_code == 400
     assert client.patch("/api/v1/dags/nope", json={"is_paused": True}).status_code == 404
+
+
+def test_tasks_and_details_show_the_peers_task_and_dag_arguments(client, db):
+    from dagkeeper.db import transaction
+
+    from .factories import document, publish, task
+
+    doc = document("peerish", tasks=[
+        task("create", is_setup=True, priority_weight=3, pool="db", pool_slots=2, queue="q"),
+        task("work", display_name="Do the work", depends_on_past=True, weight_rule="absolute"),
+        task("delete", is_teardown=True, trigger_rule="all_done_setup_success"),
+    ])  # fmt: skip
+    doc.update(display_name="Peer-ish", dagrun_timeout=90)
+    with transaction() as session:
+        publish(session, doc)
+    tasks = {t["task_id"]: t for t in client.get("/api/v1/dags/peerish/tasks").json["tasks"]}
+    assert {k: tasks["create"][k] for k in ("is_setup", "priority_weight", "pool", "pool_slots",
+                                            "queue")} == {"is_setup": True, "priority_weight": 3,
+                                                          "pool": "db", "pool_slots": 2, "queue": "q"}  # fmt: skip
+    assert (tasks["work"]["display_name"], tasks["work"]["depends_on_past"]) == (
+        "Do the work",
+        True,
+    )
+    assert tasks["work"]["weight_rule"] == "absolute" and tasks["delete"]["is_teardown"]
+    details = client.get("/api/v1/dags/peerish/details").json
+    assert (details["display_name"], details["dagrun_timeout"]) == ("Peer-ish", 90)

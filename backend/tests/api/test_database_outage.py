@@ -14,6 +14,8 @@ from dagkeeper.api import create_app
 from dagkeeper.migrate import migrate
 from dagkeeper.testing.pg import PgCluster, find_bindir
 
+from .factories import add_user, bearer
+
 
 def _pg_ctl(cluster: PgCluster, *args: str) -> None:
     cluster._run("pg_ctl", "-D", str(cluster.dir / "data"), "-w", *args)
@@ -34,7 +36,7 @@ def test_postgresql_outage_gives_503_and_the_worker_recovers(own_cluster, monkey
     migrate(url)
     monkeypatch.setenv("DAGKEEPER_DB_URL", url)
     db.configure(url)
-    client = create_app().test_client()
+    client = bearer(create_app(), add_user("admin", "admin"))
     try:
         assert client.get("/api/v1/dags").status_code == 200  # a pooled connection exists
         options = (

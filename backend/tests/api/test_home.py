@@ -10,7 +10,7 @@ from dagkeeper import db
 from dagkeeper.models import DagRun, utcnow
 from dagkeeper.models.component import beat
 
-from .factories import add_import_error, add_run, document, publish
+from .factories import add_import_error, add_run, add_user, bearer, document, grant, publish
 
 
 def test_a_component_that_stopped_beating_is_down(client, db, monkeypatch):
@@ -75,3 +75,24 @@ def test_window_counts_runs_and_tasks_by_state_and_ranks_problem_dags(client, db
 
 
 db_transaction = db.transaction
+
+
+def test_a_caller_sees_only_the_dags_and_import_errors_they_may_read(app, db):
+    with db_transaction() as s:
+        publish(s, document("open"))
+        publish(s, document("secret"), fileloc="secret.py")
+        grant(s, "secret", "finance")
+        add_run(s, "open", 0, {"extract": "success"})
+        add_run(s, "secret", 0, {"extract": "failed"}, state="failed")
+        add_import_error(s, "secret.py", "secret.py:1: SyntaxError")
+        add_import_error(s, "new.py", "new.py:1: SyntaxError")  # no DAG yet: shown to all
+        s.execute(update(DagRun).values(start_date=utcnow(), end_date=utcnow()))
+    outsider = bearer(app, add_user("outsider", "viewer", teams=["marketing"])).get("/ui/home")
+    assert outsider.json["runs"] == {"success": 1}
+    assert [d["dag_id"] for d in outsider.json["slowest_dags"]] == ["open"]
+    assert outsider.json["failing_dags"] == []
+    assert [e["filename"] for e in outsider.json["import_errors"]["recent"]] == ["new.py"]
+    assert outsider.json["import_errors"]["total"] == 1
+    insider = bearer(app, add_user("insider", "viewer", teams=["finance"])).get("/ui/home")
+    assert insider.json["runs"] == {"success": 1, "failed": 1}
+    assert insider.json["import_errors"]["total"] == 2

@@ -11,6 +11,8 @@ import sys
 from dagkeeper import db
 from dagkeeper.api import create_app
 
+from .factories import add_user, bearer
+
 WORKER = "X-Dagkeeper-Worker"
 
 
@@ -75,7 +77,7 @@ def test_an_unreachable_database_is_503_and_the_worker_recovers(tmp_path, sqlite
     url = f"sqlite:///{folder / 'dagkeeper.db'}"
     migrate(url)
     db.configure(url)
-    client = create_app().test_client()
+    client = bearer(create_app(), add_user("admin", "admin"))
     assert client.get("/api/v1/dags").status_code == 200
     db.engine().dispose()  # the files below disappear: no open connection may hide it
     folder.rename(tmp_path / "moved")

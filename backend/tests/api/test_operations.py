@@ -5,10 +5,10 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from dagkeeper import db as database
-from dagkeeper.models import Dag, DagFile, DagRun, DagVersion, TaskInstance
+from dagkeeper.models import Dag, DagFile, DagRun, DagVersion, EventLog, TaskInstance
 from dagkeeper.models.component import ParseRequest
 
-from .factories import add_run, document, publish
+from .factories import add_run, add_user, bearer, document, grant, publish
 
 
 def count(model, **where) -> int:
@@ -61,3 +61,30 @@ def test_reparse_request_is_recorded_once_per_file_for_known_files_only(client, 
         bad = client.post("/api/v1/parseRequests", json=body)
         assert bad.status_code == 400 and field in bad.json["errors"], body
     assert count(ParseRequest) == 2
+
+
+def events(event: str) -> list[tuple]:
+    with database.read_session() as s:
+        query = select(EventLog.username, EventLog.dag_id, EventLog.target).where(
+            EventLog.event == event
+        )
+        return [tuple(row) for row in s.execute(query)]
+
+
+def test_deletion_and_reparse_requests_are_audited(client, data):
+    with database.transaction() as s:
+        s.get(Dag, "etl").is_active = False
+    assert client.delete("/api/v1/dags/etl").status_code == 200
+    assert client.post("/api/v1/parseRequests", json={"fileloc": "broken.py"}).status_code == 202
+    assert events("delete_dag") == [("test-admin", "etl", None)]
+    assert events("reparse") == [("test-admin", None, "broken.py")]
+
+
+def test_a_file_of_only_unreadable_dags_cannot_be_reparsed(app, data):
+    with database.transaction() as s:
+        s.add(DagFile(path="etl.py", content_hash="x"))
+        grant(s, "etl", "finance")
+    outsider = bearer(app, add_user("outsider", "op", teams=["marketing"]))
+    insider = bearer(app, add_user("insider", "op", teams=["finance"]))
+    assert outsider.post("/api/v1/parseRequests", json={"fileloc": "etl.py"}).status_code == 404
+    assert insider.post("/api/v1/parseRequests", json={"fileloc": "etl.py"}).status_code == 202

@@ -7,6 +7,7 @@ what the frontend's generated types promise.
 from __future__ import annotations
 
 from dagkeeper.api.schemas import (
+    auth,
     dag_runs,
     dags,
     diff,
@@ -45,6 +46,11 @@ CASES = [
     (f"/ui/gantt/etl?run_id={RUN}", timeline.GanttSchema),
     ("/ui/task_history/etl/transform.clean", timeline.TaskHistorySchema),
     ("/ui/calendar/etl?year=2024", timeline.CalendarSchema),
+    ("/auth/me", auth.Me),
+    ("/api/v1/users", auth.UserCollection),
+    ("/api/v1/users/test-admin", auth.UserSchema),
+    ("/api/v1/tokens", auth.TokenCollection),
+    ("/api/v1/eventLogs", auth.EventLogCollection),
 ]
 
 
@@ -66,5 +72,11 @@ def test_write_responses_match_their_schemas(client, data):
     assert task_instances.ClearedCollection().validate(cleared.json) == {}
     paused = client.patch("/api/v1/dags/etl", json={"is_paused": True})
     assert dags.DagSchema().validate(paused.json) == {}
+    token = client.post("/api/v1/tokens", json={"name": "ci", "expires_in_days": 3})
+    assert auth.NewToken().validate(token.json) == {}
+    user = client.post("/api/v1/users", json={"username": "u", "role": "user", "teams": ["t"]})
+    assert auth.UserSchema().validate(user.json) == {}
+    events = client.get("/api/v1/eventLogs").json  # now with details of every kind
+    assert auth.EventLogCollection().validate(events) == {} and events["total_entries"] == 6
     problem = client.get("/api/v1/dags/nope").json
     assert set(problem) == {"type", "title", "status", "detail"}

@@ -135,3 +135,25 @@ def test_marking_a_task_of_a_finished_run_hands_the_run_back_to_the_scheduler(cl
     client.patch(f"{run}/taskInstances/load", json={"state": "failed"})
     reopened = client.get(run).json
     assert (reopened["state"], reopened["end_date"]) == ("running", None)
+
+
+def test_clearing_a_work_task_clears_its_setup_and_teardown_too(client):
+    from .factories import add_run, document, publish, task
+
+    doc = document("infra", tasks=[
+        task("create", is_setup=True), task("work"), task("report"),
+        task("delete", is_teardown=True, trigger_rule="all_done_setup_success"),
+    ], edges=[["create", "work"], ["work", "report"], ["work", "delete"], ["create", "delete"]])  # fmt: skip
+    with db.transaction() as session:
+        publish(session, doc)
+        run = add_run(session, "infra", 0, {t: "success" for t in ("create", "work", "report",
+                                                                   "delete")})  # fmt: skip
+        run_id = run.run_id
+    response = client.post("/api/v1/dags/infra/clearTaskInstances",
+                           json={"dag_run_ids": [run_id], "task_ids": ["work"], "dry_run": True})  # fmt: skip
+    assert response.status_code == 200, response.json
+    assert sorted(t["task_id"] for t in response.json["task_instances"]) == [
+        "create",
+        "delete",
+        "work",
+    ]

@@ -126,3 +126,22 @@ def test_a_poller_behind_the_pruned_log_is_told_to_refetch_everything(client, da
     assert client.get(f"/ui/changes?since={token}").json["changes"] == [
         {"dag_id": "etl", "kind": "run"}
     ]  # fmt: skip
+
+
+def test_grid_of_one_run_uses_the_version_it_ran_with(client, data):
+    run_id = "scheduled__2024-01-02T00:00:00+00:00"
+    one = client.get("/ui/grid/etl", query_string={"run_id": run_id}).json
+    assert [r["run_id"] for r in one["runs"]] == [run_id]
+    assert one["task_ids"] == ["extract", "transform.clean", "transform.join", "load"]
+    assert one["states"] == ["s", "f", "u", "u"] and one["has_more"] is False
+    with db.transaction() as s:
+        publish(s, document("etl", tasks=[task("only")]))
+    old = client.get("/ui/grid/etl", query_string={"run_id": run_id}).json
+    assert old["version_number"] == 1 and old["task_ids"] == one["task_ids"]
+    assert client.get("/ui/grid/etl").json["task_ids"] == ["only"]
+
+
+def test_grid_of_one_run_rejects_unknown_runs_and_a_conflicting_before(client, data):
+    assert client.get("/ui/grid/etl?run_id=nope").status_code == 404
+    conflict = client.get("/ui/grid/etl?run_id=x&before=y")
+    assert conflict.status_code == 400 and "run_id" in conflict.json["errors"]

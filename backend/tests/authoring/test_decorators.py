@@ -15,8 +15,8 @@ class FakeTaskInstance:
     def __init__(self, values):
         self.values = values
 
-    def xcom_pull(self, task_ids):
-        return self.values[task_ids]
+    def xcom_pull(self, task_ids, key="return_value"):
+        return self.values[task_ids] if key == "return_value" else self.values[(task_ids, key)]
 
 
 def test_task_call_creates_python_decorated_operator_and_returns_xcomarg():

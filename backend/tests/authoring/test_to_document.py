@@ -36,6 +36,15 @@ def _small_dag():
     return d
 
 
+# The fields of the peer's task arguments, at their defaults.
+TASK_DEFAULTS = {
+    "display_name": None, "depends_on_past": False, "wait_for_downstream": False,
+    "priority_weight": 1, "weight_rule": "downstream", "pool": "default_pool", "pool_slots": 1,
+    "queue": None, "executor_config": {}, "do_xcom_push": True, "multiple_outputs": False,
+    "retry_exponential_backoff": False, "max_retry_delay": None, "is_setup": False,
+    "is_teardown": False, "on_failure_fail_dagrun": False,
+}  # fmt: skip
+
 SMALL_DOCUMENT = {
     "dag_id": "small",
     "description": "A small DAG",
@@ -59,19 +68,23 @@ SMALL_DOCUMENT = {
         {"task_id": "done", "label": "done", "operator": "EmptyOperator", "group": None,
          "retries": 1, "retry_delay": 300.0, "trigger_rule": "all_done",
          "execution_timeout": None, "owner": "alice", "doc_md": None, "template_fields": [],
-         "template_values": {}, "ui_color": "#e8f7e4", "ui_fgcolor": "#000"},
+         "template_values": {}, "ui_color": "#e8f7e4", "ui_fgcolor": "#000", **TASK_DEFAULTS},
         {"task_id": "g.run", "label": "run", "operator": "BashOperator", "group": "g",
          "retries": 1, "retry_delay": 300.0, "trigger_rule": "all_success",
          "execution_timeout": 300.0, "owner": "ops", "doc_md": "runs",
          "template_fields": ["bash_command", "env"],
          "template_values": {"bash_command": "echo {{ ds }}", "env": {"A": "1"}},
-         "ui_color": "#f0ede4", "ui_fgcolor": "#000"},
+         "ui_color": "#f0ede4", "ui_fgcolor": "#000", **TASK_DEFAULTS},
     ],
     "task_groups": [
         {"group_id": "g", "label": "g", "parent": None, "tooltip": "the group",
          "ui_color": "CornflowerBlue", "ui_fgcolor": "#000"},
     ],
     "edges": [["g.run", "done"]],
+    "edge_labels": [],
+    "display_name": None,
+    "dagrun_timeout": None,
+    "is_paused_upon_creation": None,
 }  # fmt: skip
 
 
@@ -91,14 +104,20 @@ def test_minimal_dag_exact_bytes():
     with DAG("tiny") as d:
         EmptyOperator(task_id="only")
     assert d.to_bytes() == (
-        b'{"catchup":false,"dag_id":"tiny","default_args":{},"description":null,"doc_md":null,'
-        b'"edges":[],"end_date":null,"format":1,"max_active_runs":16,"max_active_tasks":16,'
-        b'"owners":["dagkeeper"],"params":{},"schedule":{"expression":null,"kind":"none",'
-        b'"seconds":null},"start_date":null,"tags":[],"task_groups":[],"tasks":[{"doc_md":null,'
-        b'"execution_timeout":null,"group":null,"label":"only","operator":"EmptyOperator",'
-        b'"owner":"dagkeeper","retries":0,"retry_delay":300,"task_id":"only","template_fields":[],'
-        b'"template_values":{},"trigger_rule":"all_success","ui_color":"#e8f7e4",'
-        b'"ui_fgcolor":"#000"}],"timezone":"UTC"}'
+        b'{"catchup":false,"dag_id":"tiny","dagrun_timeout":null,"default_args":{},'
+        b'"description":null,"display_name":null,"doc_md":null,"edge_labels":[],"edges":[],'
+        b'"end_date":null,"format":1,"is_paused_upon_creation":null,"max_active_runs":16,'
+        b'"max_active_tasks":16,"owners":["dagkeeper"],"params":{},"schedule":{"expression":null,'
+        b'"kind":"none","seconds":null},"start_date":null,"tags":[],"task_groups":[],"tasks":[{'
+        b'"depends_on_past":false,"display_name":null,"do_xcom_push":true,"doc_md":null,'
+        b'"execution_timeout":null,"executor_config":{},"group":null,"is_setup":false,'
+        b'"is_teardown":false,"label":"only","max_retry_delay":null,"multiple_outputs":false,'
+        b'"on_failure_fail_dagrun":false,"operator":"EmptyOperator","owner":"dagkeeper",'
+        b'"pool":"default_pool","pool_slots":1,"priority_weight":1,"queue":null,"retries":0,'
+        b'"retry_delay":300,"retry_exponential_backoff":false,"task_id":"only",'
+        b'"template_fields":[],"template_values":{},"trigger_rule":"all_success",'
+        b'"ui_color":"#e8f7e4","ui_fgcolor":"#000","wait_for_downstream":false,'
+        b'"weight_rule":"downstream"}],"timezone":"UTC"}'
     )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import textwrap
+import time
 from pathlib import Path
 
 from sqlalchemy import select
@@ -84,3 +85,13 @@ def document(dag_id: str) -> str:
 def token() -> int:
     with read_session() as session:
         return current_token(session)
+
+
+def wait_for(condition, seconds: float = 20.0) -> None:
+    """Poll ``condition`` until it holds (a bound for a broken build, not a speed check)."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return
+        time.sleep(0.02)
+    raise AssertionError("condition not met before the deadline")

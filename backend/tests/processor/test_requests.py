@@ -11,8 +11,7 @@ from dagkeeper.models import utcnow
 from dagkeeper.models.component import ComponentHeartbeat, ParseRequest
 from dagkeeper.processor.watch import watch
 
-from .helpers import versions, write
-from .test_watch import _wait_for
+from .helpers import versions, wait_for, write
 
 # The task list lives in a file the processor does not watch, so only a reparse sees an edit.
 READS_A_LIST = """
@@ -37,14 +36,14 @@ def test_a_reparse_request_parses_an_unchanged_file_again_and_is_consumed(db, da
     )
     thread.start()
     try:
-        _wait_for(lambda: [v[2] for v in versions("listed")] == [2])
+        wait_for(lambda: [v[2] for v in versions("listed")] == [2])
         with db_transaction() as session:
             (heartbeat,) = session.scalars(select(ComponentHeartbeat)).all()
             assert (heartbeat.kind, heartbeat.last_heartbeat <= utcnow()) == ("processor", True)
         (dags_folder / "tasks.txt").write_text("a b c")
         with db_transaction() as session:
             session.add(ParseRequest(fileloc="listed.py", requested_at=utcnow()))
-        _wait_for(lambda: [v[2] for v in versions("listed")] == [2, 3])
+        wait_for(lambda: [v[2] for v in versions("listed")] == [2, 3])
         with db_transaction() as session:
             assert session.scalars(select(ParseRequest)).all() == []
     finally:

@@ -23,11 +23,13 @@ with DAG("solo", start_date=datetime(2024, 1, 1), params={"name": "x"}):
 """
 
 
-def queued_try(dags_folder, source=SOURCE) -> int:
+def queued_try(dags_folder, source=SOURCE, conf: str = "{}") -> int:
     path = dags_folder / "solo.py"
     path.write_text(textwrap.dedent(source))
     publish_dag_file(path, dags_folder)
-    run_pk = trigger("solo", "r1", logical_date=utcnow().replace(year=2024, month=2, day=28))
+    run_pk = trigger(
+        "solo", "r1", conf=conf, logical_date=utcnow().replace(year=2024, month=2, day=28)
+    )
     with transaction() as session:
         start_queued_runs(session, DocumentCache(), utcnow())
         session.execute(

@@ -32,7 +32,7 @@ from dagkeeper.models import (
     record_change,
     utcnow,
 )
-from dagkeeper.serialization import build_structure, digest, dumps, loads
+from dagkeeper.serialization import digest, dumps, loads
 
 
 def task_doc(task_id: str, **overrides: Any) -> dict[str, Any]:
@@ -120,15 +120,7 @@ def publish(doc: dict[str, Any], fileloc: str = "dag.py", source: str = "", **da
             setattr(dag, name, value)
         session.add(dag)
         session.flush()
-        version = DagVersion(
-            dag_id=parsed.dag_id,
-            version_number=number,
-            hash=digest(data),
-            document=data.decode(),
-            structure=build_structure(data).decode(),
-            task_count=len(parsed.tasks),
-            dag_code_id=code.id,
-        )
+        version = DagVersion.build(data, parsed, version_number=number, dag_code_id=code.id)
         session.add(version)
         session.flush()
         dag.current_version_id = version.id

@@ -73,7 +73,7 @@ def test_a_triggered_run_renders_templates_passes_results_and_succeeds(db, dags_
     with read_session() as session:
         rendered = session.get(RenderedTaskFields, (greet.id, 1))
         double = task_instance(run_pk, "double")
-        result = session.get(XCom, double.id)
+        result = session.get(XCom, (double.id, "return_value"))
     assert json.loads(rendered.rendered)["bash_command"].startswith("echo hello there on 20")
     assert "hello there on" in log_text(greet.id, 1)
     assert json.loads(rendered.rendered)["bash_command"].endswith("{'who': 'there'}")

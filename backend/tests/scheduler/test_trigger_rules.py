@@ -31,6 +31,15 @@ MATRIX = {
     "none_failed":   [RUN,   WAIT,   UF,    UF,  RUN,    RUN,   UF,   UF,   WAIT, UF],
     "none_skipped":  [RUN,   WAIT,   RUN,   RUN, SKIP,   SKIP,  RUN,  WAIT, WAIT, SKIP],
     "always":        [RUN,   RUN,    RUN,   RUN, RUN,    RUN,   RUN,  RUN,  RUN,  RUN],
+    "all_done_min_one_success":
+                     [RUN,   WAIT,   RUN,   RUN, RUN,    SKIP,  SKIP, WAIT, WAIT, SKIP],
+    "all_skipped":   [SKIP,  SKIP,   SKIP,  SKIP, SKIP,  RUN,   SKIP, SKIP, SKIP, SKIP],
+    "one_done":      [RUN,   RUN,    RUN,   RUN, RUN,    SKIP,  RUN,  RUN,  RUN,  RUN],
+    "none_failed_min_one_success":
+                     [RUN,   WAIT,   UF,    UF,  RUN,    SKIP,  UF,   UF,   WAIT, UF],
+    # without setup tasks upstream, a teardown's rule is all_done
+    "all_done_setup_success":
+                     [RUN,   WAIT,   RUN,   RUN, RUN,    RUN,   RUN,  WAIT, WAIT, RUN],
 }  # fmt: skip
 
 
@@ -49,6 +58,28 @@ def test_trigger_rule_decides_from_upstream_states(rule, case, expected):
 @pytest.mark.parametrize("rule", list(MATRIX))
 def test_a_task_without_upstream_runs_whatever_its_rule(rule):
     assert decide(rule, []) is RUN
+
+
+def test_every_trigger_rule_of_the_enum_is_in_the_matrix():
+    from dagkeeper.serialization import TriggerRule
+
+    assert {rule.value for rule in TriggerRule} == set(MATRIX)
+
+
+@pytest.mark.parametrize(
+    ("upstream", "setups", "expected"),
+    [
+        (["success", "failed"], ["success"], RUN),  # the work failed: clean up anyway
+        (["success", None], ["success"], WAIT),
+        (["failed", "upstream_failed"], ["failed"], UF),  # the setup failed: nothing to clean
+        (["skipped", "skipped"], ["skipped"], SKIP),
+        (["success", "failed", "success"], ["failed", "success"], RUN),  # one setup is enough
+    ],
+)
+def test_a_teardown_runs_when_everything_is_done_and_one_of_its_setups_succeeded(
+    upstream, setups, expected
+):
+    assert decide("all_done_setup_success", upstream, setups) is expected
 
 
 def test_an_unknown_trigger_rule_is_an_error():

@@ -4,7 +4,15 @@ from datetime import UTC, datetime
 
 import pytest
 
-from dagkeeper.serialization import DocumentError, build_structure, digest, dumps, jsonable, loads
+from dagkeeper.serialization import (
+    DocumentError,
+    build_structure,
+    derive,
+    digest,
+    dumps,
+    jsonable,
+    loads,
+)
 
 
 def task(task_id, group=None, **extra):
@@ -133,7 +141,7 @@ def test_structure_lists_tasks_in_tree_order_by_depth_then_id():
         task_groups=[group("grp")],
         edges=[["start", "grp.z_first"], ["grp.z_first", "grp.a_second"], ["grp.a_second", "end"]],
     ))  # fmt: skip
-    structure = json.loads(build_structure(data))
+    structure = json.loads(derive(loads(data)).structure)
     assert [n["id"] for n in structure["nodes"]] == [
         "side", "start", "grp.z_first", "grp.a_second", "end"
     ]  # fmt: skip
@@ -145,4 +153,78 @@ def test_structure_lists_tasks_in_tree_order_by_depth_then_id():
         {"type": "task", "id": "grp.z_first"}, {"type": "task", "id": "grp.a_second"}
     ]  # fmt: skip
     assert structure["edges"] == json.loads(data)["edges"]
-    assert build_structure(data) == build_structure(data)
+    assert derive(loads(data)) == derive(loads(data))
+
+
+def test_derived_task_order_is_the_structure_tree_order_and_relations_read_back_equal():
+    data = dumps(document(
+        tasks=[task("start"), task("grp.b", group="grp"), task("grp.a", group="grp"), task("end")],
+        task_groups=[group("grp")],
+        edges=[["start", "grp.b"], ["grp.b", "grp.a"], ["grp.a", "end"], ["start", "end"]],
+    ))  # fmt: skip
+    parsed = loads(data)
+    derived = derive(parsed)
+    assert json.loads(derived.task_order) == ["start", "grp.b", "grp.a", "end"]
+    assert json.loads(derived.task_order) == [
+        n["id"] for n in json.loads(derived.structure)["nodes"]
+    ]
+    stored = loads(data, validate=False, relations=derived.relations)
+    assert stored == parsed
+    assert stored.upstream["end"] == ["grp.a", "start"]
+    assert stored.downstream["start"] == ["end", "grp.b"]
+    assert stored.relations.run_order == ["start", "grp.b", "grp.a", "end"]
+
+
+def test_retry_delay_of_a_task_the_version_lacks_is_zero():
+    parsed = loads(dumps(document()))
+    assert parsed.retry_delay("load", 1) == 300
+    assert parsed.retry_delay("gone", 1) == 0.0
+
+
+def test_the_peers_fields_round_trip_and_are_validated():
+    doc = document(
+        tasks=[task("extract", is_setup=True, priority_weight=4, weight_rule="upstream",
+                    pool="db", pool_slots=2, queue="q", executor_config={"cpu": 1},
+                    max_retry_delay=60),
+               task("load", is_teardown=True, on_failure_fail_dagrun=True,
+                    trigger_rule="all_done_setup_success", display_name="Load it")],
+        edge_labels=[["extract", "load", "then"]], display_name="ETL", dagrun_timeout=30,
+        is_paused_upon_creation=True,
+    )  # fmt: skip
+    loaded = loads(dumps(doc))
+    extract = loaded.tasks["extract"]
+    assert (extract.is_setup, extract.priority_weight, extract.weight_rule, extract.pool,
+            extract.pool_slots, extract.queue, extract.executor_config, extract.max_retry_delay) == (
+        True, 4, "upstream", "db", 2, "q", {"cpu": 1}, 60)  # fmt: skip
+    assert loaded.tasks["load"].on_failure_fail_dagrun
+    assert (loaded.edge_labels, loaded.display_name, loaded.dagrun_timeout) == (
+        {("extract", "load"): "then"}, "ETL", 30)  # fmt: skip
+    assert loaded.is_paused_upon_creation is True
+    structure = build_structure(loads(dumps(doc)))
+    assert structure["edge_labels"] == [["extract", "load", "then"]]
+    assert [n["role"] for n in structure["nodes"]] == ["setup", "teardown"]
+    assert [n["label"] for n in structure["nodes"]] == ["extract", "Load it"]  # display names
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field"),
+    [
+        ({"edge_labels": [["load", "extract", "x"]]}, "edge_labels"),
+        ({"tasks": [task("extract", weight_rule="sideways"), task("load")]}, "tasks"),
+        ({"tasks": [task("extract", pool_slots=0), task("load")]}, "tasks"),
+        ({"tasks": [task("extract", trigger_rule="sometimes"), task("load")]}, "tasks"),
+    ],
+)
+def test_bad_values_of_the_peers_fields_are_rejected(overrides, field):
+    with pytest.raises(DocumentError) as error:
+        dumps(document(**overrides))
+    assert field in error.value.messages
+
+
+def test_a_task_documents_retry_delay_grows_with_exponential_backoff():
+    plain = loads(dumps(document(tasks=[task("extract", retry_delay=10), task("load")])))
+    assert [plain.tasks["extract"].retry_delay_after(n) for n in (1, 2, 3)] == [10, 10, 10]
+    doc = document(tasks=[task("extract", retry_delay=10, retry_exponential_backoff=True,
+                               max_retry_delay=30), task("load")])  # fmt: skip
+    backoff = loads(dumps(doc)).tasks["extract"]
+    assert [backoff.retry_delay_after(n) for n in (1, 2, 3, 4)] == [10, 20, 30, 30]

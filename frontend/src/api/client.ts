@@ -57,6 +57,12 @@ export interface RequestOptions {
   allowNotModified?: boolean;
 }
 
+/** Send the browser to the login page, to come back to where it was once logged in. */
+export function goToLogin(): void {
+  if (location.pathname === "/login") return;
+  location.assign(`/login?next=${encodeURIComponent(location.pathname + location.search)}`);
+}
+
 export async function request<T>(path: string, options: RequestOptions = {}): Promise<T> {
   const { method = "GET", body, signal, allowNotModified } = options;
   let response: Response;
@@ -73,6 +79,8 @@ export async function request<T>(path: string, options: RequestOptions = {}): Pr
     throw new ApiError({ title: "Server unreachable", status: 0, detail: "The dagkeeper web server did not answer. Is it running?" });
   }
   if (response.status === 304 && allowNotModified) return null as T;
+  // A missing or ended session (logout elsewhere, expiry, role change): log in and come back.
+  if (response.status === 401 && path !== "/auth/login") goToLogin();
   if (!response.ok) throw new ApiError(await problemOf(response));
   if (response.status === 204) return null as T;
   return (await response.json()) as T;

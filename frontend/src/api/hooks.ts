@@ -16,9 +16,9 @@ import type {
   ImportErrorCollection,
   StructureResponse,
   TaskInstance,
-  TaskInstanceCollection,
   TaskInstanceDetail,
   TriggerRequest,
+  XComCollection,
 } from "./types";
 
 const enc = encodeURIComponent;
@@ -67,10 +67,11 @@ export function useStructure(dagId: string, runId?: string | null) {
   });
 }
 
-export function useGrid(dagId: string, limit: number, before?: string | null) {
+/** The newest `limit` runs' states (or only run `runId`'s, with its own version's rows). */
+export function useGrid(dagId: string, limit: number, before?: string | null, runId?: string | null) {
   return useQuery({
-    queryKey: keys.dagTopic(dagId, "grid", limit, before ?? null),
-    queryFn: ({ signal }) => request<GridResponse>(`/ui/grid/${enc(dagId)}${queryString({ limit, before })}`, { signal }),
+    queryKey: keys.dagTopic(dagId, "grid", limit, before ?? null, runId ?? null),
+    queryFn: ({ signal }) => request<GridResponse>(`/ui/grid/${enc(dagId)}${queryString({ limit, before, run_id: runId })}`, { signal }),
     placeholderData: keepPreviousData,
   });
 }
@@ -91,33 +92,19 @@ export function useDagRun(dagId: string, runId: string | null) {
   });
 }
 
-/** The API pages at 1,000; a run of a 2,000-task DAG needs every page for the graph. */
-const TI_PAGE = 1000;
-
-async function allTaskInstances(dagId: string, runId: string, signal: AbortSignal): Promise<TaskInstanceCollection> {
-  const page = (offset: number) =>
-    request<TaskInstanceCollection>(`${runPath(dagId, runId)}/taskInstances${queryString({ limit: TI_PAGE, offset })}`, { signal });
-  const first = await page(0);
-  const offsets = [];
-  for (let offset = TI_PAGE; offset < first.total_entries; offset += TI_PAGE) offsets.push(offset);
-  const rest = await Promise.all(offsets.map(page));
-  return { ...first, task_instances: first.task_instances.concat(...rest.map((r) => r.task_instances)) };
-}
-
-export function useTaskInstances(dagId: string, runId: string | null) {
-  return useQuery({
-    queryKey: keys.dagTopic(dagId, "tis", runId),
-    queryFn: ({ signal }) => allTaskInstances(dagId, runId!, signal),
-    enabled: !!runId,
-    placeholderData: keepPreviousData,
-  });
-}
-
 export function useTaskInstance(dagId: string, runId: string, taskId: string) {
   return useQuery({
     queryKey: keys.dagTopic(dagId, "ti", runId, taskId),
     queryFn: ({ signal }) => request<TaskInstanceDetail>(`${runPath(dagId, runId)}/taskInstances/${enc(taskId)}`, { signal }),
     placeholderData: keepPreviousData,
+  });
+}
+
+/** The task instance's XComs; under the "ti" topic so a run change refetches them. */
+export function useXComs(dagId: string, runId: string, taskId: string) {
+  return useQuery({
+    queryKey: keys.dagTopic(dagId, "ti", runId, taskId, "xcoms"),
+    queryFn: ({ signal }) => request<XComCollection>(`${runPath(dagId, runId)}/taskInstances/${enc(taskId)}/xcomEntries`, { signal }),
   });
 }
 

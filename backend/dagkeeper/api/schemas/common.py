@@ -1,10 +1,27 @@
-"""Pieces every resource's schemas share: strictness, paging, ordering, problems."""
+"""Pieces every resource's schemas share: strictness, bounded values, paging, problems.
+
+Every integer a client sends is bounded by the column it is compared with
+(2**63 for 64-bit ones, 2**31 for 32-bit ones such as version numbers): a
+larger value must be a 400, not a driver error on PostgreSQL; every date
+is converted to UTC here (an offset that overflows is a 400), and run ids follow
+one documented pattern.
+"""
 
 from __future__ import annotations
 
-from marshmallow import RAISE, Schema, fields, validate
+from datetime import UTC, datetime
+
+from marshmallow import RAISE, Schema, ValidationError, fields, validate
 
 MAX_LIMIT = 1000
+MAX_INT = 2**63 - 1
+MAX_INT32 = 2**31 - 1  # version and try numbers, log offsets: 32-bit columns
+# Dates outside these bounds are refused: schedule arithmetic near year 1 or
+# 9999 overflows Python's datetime.
+EARLIEST = datetime(1000, 1, 1, tzinfo=UTC)
+LATEST = datetime(9000, 1, 1, tzinfo=UTC)
+RUN_ID_PATTERN = r"^[A-Za-z0-9_.~:+-]+$"
+MAX_ID_LENGTH = 250
 
 
 class Strict(Schema):
@@ -14,9 +31,49 @@ class Strict(Schema):
         unknown = RAISE
 
 
+def query_int(minimum: int = 0, maximum: int = MAX_INT, **kwargs) -> fields.Integer:
+    """A query-string integer (always text, so not ``strict``) in ``[minimum, maximum]``."""
+    return fields.Integer(validate=validate.Range(min=minimum, max=maximum), **kwargs)
+
+
+class UtcDateTime(fields.AwareDateTime):
+    """An ISO-8601 date with an offset, returned in UTC, between years 1000 and 9000."""
+
+    def _deserialize(self, value, attr, data, **kwargs) -> datetime:
+        parsed = super()._deserialize(value, attr, data, **kwargs)
+        try:
+            utc = parsed.astimezone(UTC)
+        except OverflowError:
+            raise ValidationError("is out of range once converted to UTC") from None
+        if not EARLIEST <= utc < LATEST:
+            raise ValidationError(
+                f"must be between {EARLIEST.isoformat()} and {LATEST.isoformat()}"
+            )
+        return utc
+
+
+def run_id_field(**kwargs) -> fields.String:
+    return fields.String(
+        validate=[
+            validate.Length(1, MAX_ID_LENGTH),
+            validate.Regexp(RUN_ID_PATTERN, error="may contain only A-Z a-z 0-9 _ . ~ : + -"),
+        ],
+        **kwargs,
+    )
+
+
+def id_list(max_items: int, **kwargs) -> fields.List:
+    """A list of ids in a body: 1 to ``max_items`` strings of at most 250 characters."""
+    return fields.List(
+        fields.String(validate=validate.Length(1, MAX_ID_LENGTH)),
+        validate=validate.Length(1, max_items),
+        **kwargs,
+    )
+
+
 class PageQuery(Strict):
-    limit = fields.Integer(load_default=100, validate=validate.Range(min=1, max=MAX_LIMIT))
-    offset = fields.Integer(load_default=0, validate=validate.Range(min=0))
+    limit = query_int(1, MAX_LIMIT, load_default=100)
+    offset = query_int(load_default=0)
 
 
 def order_by(keys: tuple[str, ...], default: str) -> fields.String:
@@ -30,9 +87,18 @@ def nullable(field_class, *args, **kwargs):
     return field_class(*args, required=True, allow_none=True, **kwargs)
 
 
+class JsonBool(fields.Boolean):
+    """A body boolean: JSON true/false only (``1 in {True}`` holds in Python, so check the type)."""
+
+    def _deserialize(self, value, attr, data, **kwargs) -> bool:
+        if not isinstance(value, bool):
+            raise self.make_error("invalid")
+        return value
+
+
 def json_bool(**kwargs) -> fields.Boolean:
-    """A body boolean: JSON true/false only (query strings keep "true"/"1"/...)."""
-    return fields.Boolean(truthy={True}, falsy={False}, **kwargs)
+    """A body boolean (query strings keep "true"/"1"/... through ``fields.Boolean``)."""
+    return JsonBool(**kwargs)
 
 
 class ProblemSchema(Schema):

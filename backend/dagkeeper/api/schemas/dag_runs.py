@@ -2,28 +2,49 @@
 
 from __future__ import annotations
 
-from marshmallow import fields, validate
+import json
 
-from dagkeeper.api.schemas.common import PageQuery, Strict, nullable, order_by
+from marshmallow import ValidationError, fields, validate, validates
+
+from dagkeeper.api.schemas.common import (
+    PageQuery,
+    Strict,
+    UtcDateTime,
+    nullable,
+    order_by,
+    run_id_field,
+)  # fmt: skip
+from dagkeeper.config import load_settings
 from dagkeeper.models import RunState, RunType
 from dagkeeper.models.queries import RUN_ORDERINGS
 
 R = {"required": True}
+MAX_NOTE_CHARS = 1000
 
 
 class RunListQuery(PageQuery):
     state = fields.List(fields.String(validate=validate.OneOf(RunState.ALL)))
     run_type = fields.String(validate=validate.OneOf(RunType.ALL))
-    logical_date_gte = fields.AwareDateTime()
-    logical_date_lte = fields.AwareDateTime()
+    logical_date_gte = UtcDateTime()
+    logical_date_lte = UtcDateTime()
     order_by = order_by(RUN_ORDERINGS, "-logical_date")
 
 
 class TriggerBody(Strict):
-    conf = fields.Dict(keys=fields.String(), load_default=dict)
-    logical_date = fields.AwareDateTime(metadata={"description": "default: now (UTC)"})
-    run_id = fields.String(validate=validate.Length(1, 250))
-    note = fields.String(allow_none=True)
+    conf = fields.Dict(
+        keys=fields.String(),
+        load_default=dict,
+        metadata={"description": "at most DAGKEEPER_MAX_CONF_BYTES (64 KiB) as JSON"},
+    )
+    logical_date = UtcDateTime(metadata={"description": "default: now (UTC)"})
+    run_id = run_id_field()
+    note = fields.String(allow_none=True, validate=validate.Length(max=MAX_NOTE_CHARS))
+
+    @validates("conf")
+    def _conf_size(self, conf: dict, **_kwargs) -> None:
+        limit = load_settings().max_conf_bytes
+        if len(json.dumps(conf, ensure_ascii=False).encode()) > limit:
+            raise ValidationError(f"is over {limit} bytes as JSON")
 
 
 class RunPatch(Strict):

@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
-from marshmallow import fields, validate
+from marshmallow import fields
 
-from dagkeeper.api.schemas.common import PageQuery, Strict, json_bool, nullable, order_by
+from dagkeeper.api.schemas.common import (
+    MAX_INT32,
+    PageQuery,
+    Strict,
+    json_bool,
+    nullable,
+    order_by,
+    query_int,
+)  # fmt: skip
 from dagkeeper.models.queries import DAG_ORDERINGS
 
 R = {"required": True}
@@ -24,7 +32,7 @@ class DagPatch(Strict):
 
 
 class VersionQuery(Strict):
-    version = fields.Integer(validate=validate.Range(min=1))
+    version = query_int(1, MAX_INT32)
 
 
 class ScheduleSchema(Strict):
@@ -67,8 +75,16 @@ class DagCollection(Strict):
 
 
 class ParamSchema(Strict):
+    """A DAG param; the keywords from ``description_md`` on are present only when set."""
+
     default = fields.Raw(**R, allow_none=True)
-    type = nullable(fields.String)
+    type = fields.Raw(
+        **R, allow_none=True,
+        metadata={
+            "description": 'a JSON-schema type name or a list of them (["null", "string"])',
+            "oneOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}}],
+        },
+    )  # fmt: skip
     description = nullable(fields.String)
     title = nullable(fields.String)
     enum = nullable(fields.List, fields.Raw(allow_none=True))
@@ -76,6 +92,12 @@ class ParamSchema(Strict):
     maximum = nullable(fields.Float)
     required = fields.Boolean(**R)
     position = fields.Integer(**R)
+    description_md = fields.String(metadata={"description": "Markdown shown with the field"})
+    examples = fields.List(fields.Raw(allow_none=True), metadata={"description": "suggestions"})
+    values_display = fields.Dict(
+        keys=fields.String(), values=fields.String(), metadata={"description": "enum labels"}
+    )
+    format = fields.String(metadata={"description": "date, date-time, time, email, multiline"})
 
 
 class DagDetailsSchema(DagSchema):
@@ -90,6 +112,8 @@ class DagDetailsSchema(DagSchema):
     task_count = fields.Integer(**R)
     hash = fields.String(**R)
     last_parsed_at = nullable(fields.DateTime)
+    display_name = nullable(fields.String, metadata={"description": "dag_display_name"})
+    dagrun_timeout = nullable(fields.Float, metadata={"description": "seconds"})
 
 
 class TaskSchema(Strict):
@@ -106,6 +130,16 @@ class TaskSchema(Strict):
     template_fields = fields.List(fields.String(), **R)
     ui_color = fields.String(**R)
     ui_fgcolor = fields.String(**R)
+    display_name = nullable(fields.String, metadata={"description": "task_display_name"})
+    priority_weight = fields.Integer(**R)
+    weight_rule = fields.String(**R)
+    pool = fields.String(**R)
+    pool_slots = fields.Integer(**R)
+    queue = nullable(fields.String)
+    depends_on_past = fields.Boolean(**R)
+    wait_for_downstream = fields.Boolean(**R)
+    is_setup = fields.Boolean(**R)
+    is_teardown = fields.Boolean(**R)
     upstream_task_ids = fields.List(fields.String(), **R)
     downstream_task_ids = fields.List(fields.String(), **R)
 
@@ -128,6 +162,13 @@ class VersionSchema(Strict):
     hash = fields.String(**R)
     created_at = fields.DateTime(**R)
     task_count = fields.Integer(**R)
+    revision = nullable(
+        fields.String,
+        metadata={"description": "the DAG folder's symlink target the version was read from"},
+    )
+    git_commit = nullable(
+        fields.String, metadata={"description": "the git commit checked out in that folder"}
+    )
 
 
 class VersionCollection(Strict):

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from marshmallow import ValidationError, fields, validate, validates_schema
 
-from dagkeeper.api.schemas.common import Strict
+from dagkeeper.api.schemas.common import MAX_INT32, Strict, query_int
 
 R = {"required": True}
 EDGE = fields.List(fields.String(), validate=validate.Length(equal=2))
 
 
 class DiffQuery(Strict):
-    from_ = fields.Integer(data_key="from", validate=validate.Range(min=1))
-    to = fields.Integer(validate=validate.Range(min=1))
+    from_ = query_int(1, MAX_INT32, data_key="from")
+    to = query_int(1, MAX_INT32)
     from_run = fields.String(metadata={"description": "compare the version this run ran with"})
     to_run = fields.String(metadata={"description": "compare the version this run ran with"})
 

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from marshmallow import fields, validate
 
-from dagkeeper.api.schemas.common import Strict, json_bool, nullable
+from dagkeeper.api.schemas.common import MAX_INT32, Strict, id_list, json_bool, nullable, query_int
 
 R = {"required": True}
+MAX_LOG_CHARS = 1_000_000  # one log response at most; readers page on with next_offset
+MAX_CLEAR_RUNS = 1000
+MAX_CLEAR_TASKS = 10_000
 
 
 class TaskInstanceSchema(Strict):
@@ -47,7 +50,7 @@ class TaskInstanceDetailSchema(TaskInstanceSchema):
 
 
 class LogQuery(Strict):
-    offset = fields.Integer(load_default=0, validate=validate.Range(min=0))
+    offset = query_int(maximum=MAX_INT32 - MAX_LOG_CHARS, load_default=0)
 
 
 class LogSchema(Strict):
@@ -62,11 +65,8 @@ class TaskInstancePatch(Strict):
 
 
 class ClearBody(Strict):
-    task_ids = fields.List(
-        fields.String(), validate=validate.Length(min=1),
-        metadata={"description": "default: every task"},
-    )  # fmt: skip
-    dag_run_ids = fields.List(fields.String(), **R, validate=validate.Length(min=1))
+    task_ids = id_list(MAX_CLEAR_TASKS, metadata={"description": "default: every task"})
+    dag_run_ids = id_list(MAX_CLEAR_RUNS, **R)
     include_upstream = json_bool(load_default=False)
     include_downstream = json_bool(load_default=False)
     only_failed = json_bool(load_default=False)

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from marshmallow import fields, validate
 
-from dagkeeper.api.schemas.common import Strict, nullable
+from dagkeeper.api.schemas.common import MAX_INT32, Strict, nullable, query_int
 
 R = {"required": True}
 
 
 class StructureQuery(Strict):
-    version = fields.Integer(validate=validate.Range(min=1))
+    version = query_int(1, MAX_INT32)
     run_id = fields.String(metadata={"description": "the structure the run was created with"})
 
 
@@ -22,6 +22,11 @@ class NodeSchema(Strict):
     trigger_rule = fields.String(**R)
     ui_color = fields.String(**R)
     ui_fgcolor = fields.String(**R)
+    role = fields.String(
+        allow_none=True,
+        validate=validate.OneOf(["setup", "teardown"]),
+        metadata={"description": "setup or teardown task; absent in structures stored before"},
+    )
 
 
 class ChildSchema(Strict):
@@ -49,6 +54,10 @@ class StructureBody(Strict):
         **R,
         metadata={"description": "[upstream, downstream] task ids"},
     )
+    edge_labels = fields.List(
+        fields.List(fields.String(), validate=validate.Length(equal=3)),
+        metadata={"description": "[upstream, downstream, label] of the labelled edges"},
+    )
 
 
 class StructureSchema(Strict):
@@ -59,8 +68,11 @@ class StructureSchema(Strict):
 
 
 class GridQuery(Strict):
-    limit = fields.Integer(load_default=25, validate=validate.Range(min=1, max=1000))
+    limit = query_int(1, 1000, load_default=25)
     before = fields.String(metadata={"description": "run_id: only runs older than this one"})
+    run_id = fields.String(
+        metadata={"description": "only this run, rows in its own version's tree order"}
+    )
 
 
 class GridRunSchema(Strict):
@@ -88,7 +100,7 @@ class GridSchema(Strict):
 
 
 class ChangesQuery(Strict):
-    since = fields.Integer(**R, validate=validate.Range(min=0))
+    since = query_int(**R)
 
 
 class ChangeSchema(Strict):

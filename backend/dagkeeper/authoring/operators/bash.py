@@ -8,17 +8,18 @@ line is the return value), ``skip_on_exit_code`` (99) skips, anything else fails
 from __future__ import annotations
 
 import os
-import subprocess
 from typing import Any
 
 from dagkeeper.authoring.baseoperator import BaseOperator
 from dagkeeper.authoring.exceptions import TaskFailed, TaskSkipped
+from dagkeeper.authoring.operators.subprocesses import stream
 
 
 class BashOperator(BaseOperator):
     """``env`` replaces the inherited environment unless ``append_env=True``, as in Airflow."""
 
     template_fields = ("bash_command", "env")
+    template_ext = (".sh", ".bash")  # a command ending so is a templated script file
     ui_color = "#f0ede4"
 
     def __init__(
@@ -45,30 +46,9 @@ class BashOperator(BaseOperator):
         return {**base, **{str(k): str(v) for k, v in self.env.items()}}
 
     def execute(self, context: dict[str, Any]) -> str | None:
-        process = subprocess.Popen(
-            ["bash", "-c", self.bash_command],
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            env=self._environment(),
-            cwd=self.cwd,
-            text=True,
-            errors="replace",
+        code, last_line = stream(
+            ["bash", "-c", self.bash_command], env=self._environment(), cwd=self.cwd
         )
-        last_line = None
-        try:
-            assert process.stdout is not None
-            for line in process.stdout:
-                last_line = line.rstrip("\n")
-                print(last_line, flush=True)
-            code = process.wait()
-        finally:
-            # If the runner interrupts us (a timeout, say), leave no command behind.
-            if process.poll() is None:
-                process.kill()
-                process.wait()
-            if process.stdout is not None:
-                process.stdout.close()
         if code == self.skip_on_exit_code:
             raise TaskSkipped(f"Bash command exited with code {code}: skipping the task")
         if code != 0:

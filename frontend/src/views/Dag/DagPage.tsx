@@ -1,5 +1,6 @@
 import { lazy, Suspense } from "react";
 import { Link, NavLink, useParams } from "react-router";
+import { useAllowed } from "../../api/auth";
 import { useDag, usePauseDag } from "../../api/hooks";
 import { ErrorPanel } from "../../components/ErrorPanel";
 import { Skeleton } from "../../components/Skeleton";
@@ -29,6 +30,7 @@ export function DagPage() {
   const { dagId = "", tab = "grid" } = useParams();
   const dag = useDag(dagId);
   const pause = usePauseDag();
+  const edit = useAllowed("user");
   const [params, update] = useUrlState();
   const runId = params.get("run_id");
   const taskId = params.get("task_id");
@@ -56,10 +58,11 @@ export function DagPage() {
           </Link>
           <h1>{dagId}</h1>
           {dag.data && (
-            <label className="switch" title={paused ? "Paused: click to unpause" : "Active: click to pause"}>
+            <label className="switch" title={edit.allowed ? (paused ? "Paused: click to unpause" : "Active: click to pause") : edit.reason}>
               <input
                 type="checkbox"
                 checked={!paused}
+                disabled={!edit.allowed}
                 onChange={() => pause.mutate({ dagId, isPaused: !paused })}
                 aria-label={paused ? "Unpause" : "Pause"}
                 data-testid={TID.pauseToggle}
@@ -87,14 +90,16 @@ export function DagPage() {
             <span>
               <span className="muted">Owner</span> {dag.data.owners.join(", ")}
             </span>
-            <button
-              type="button"
-              className="button primary"
-              onClick={() => update({ trigger: "1" }, { replace: false })}
-              data-testid={TID.triggerButton}
-            >
-              ▶ Trigger
-            </button>
+            {edit.allowed && (
+              <button
+                type="button"
+                className="button primary"
+                onClick={() => update({ trigger: "1" }, { replace: false })}
+                data-testid={TID.triggerButton}
+              >
+                ▶ Trigger
+              </button>
+            )}
             <DagOperations dag={dag.data} />
           </div>
         ) : (

@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState } from "react";
 import { Link } from "react-router";
+import { useAllowed } from "../../api/auth";
 import { type DagListParams, useDags, useImportErrors, usePauseDag } from "../../api/hooks";
 import type { Dag } from "../../api/types";
 import { EmptyState } from "../../components/EmptyState";
@@ -232,14 +233,16 @@ function DagRow({
 }) {
   const pause = usePauseDag();
   const paused = pause.isPending ? pause.variables.isPaused : dag.is_paused;
+  const edit = useAllowed("user");
   const link = `/dags/${encodeURIComponent(dag.dag_id)}/grid`;
   return (
     <tr className={paused ? "paused" : ""} data-dag-id={dag.dag_id}>
       <td className="col-toggle">
-        <label className="switch" title={paused ? "Paused: click to unpause" : "Active: click to pause"}>
+        <label className="switch" title={edit.allowed ? (paused ? "Paused: click to unpause" : "Active: click to pause") : edit.reason}>
           <input
             type="checkbox"
             checked={!paused}
+            disabled={!edit.allowed}
             onChange={() => pause.mutate({ dagId: dag.dag_id, isPaused: !paused })}
             aria-label={`${paused ? "Unpause" : "Pause"} ${dag.dag_id}`}
             data-testid={TID.pauseToggle}
@@ -303,16 +306,18 @@ function DagRow({
         </div>
       </td>
       <td className="col-actions">
-        <button
-          type="button"
-          className="icon-button"
-          onClick={onTrigger}
-          title={`Trigger ${dag.dag_id}`}
-          aria-label={`Trigger ${dag.dag_id}`}
-          data-testid={TID.triggerButton}
-        >
-          ▶
-        </button>
+        {edit.allowed && (
+          <button
+            type="button"
+            className="icon-button"
+            onClick={onTrigger}
+            title={`Trigger ${dag.dag_id}`}
+            aria-label={`Trigger ${dag.dag_id}`}
+            data-testid={TID.triggerButton}
+          >
+            ▶
+          </button>
+        )}
       </td>
     </tr>
   );

@@ -1,12 +1,8 @@
-import MarkdownIt from "markdown-it";
-import { useMemo } from "react";
 import { useDagDetails } from "../../api/hooks";
+import { Markdown } from "../../components/Markdown";
 import { QueryView } from "../../components/QueryView";
 import { formatDate } from "../../lib/format";
 import { TID } from "../../testids";
-
-// html: false makes markdown-it escape raw HTML, and its link validator drops javascript: URLs.
-const markdown = new MarkdownIt({ html: false, linkify: true, typographer: false });
 
 /** The DAG's attributes, params and doc_md. */
 export default function Details({ dagId }: { dagId: string }) {
@@ -15,10 +11,16 @@ export default function Details({ dagId }: { dagId: string }) {
     <QueryView query={details}>
       {(dag) => (
         <div className="details">
-          {dag.doc_md && <Markdown text={dag.doc_md} />}
+          {dag.doc_md && <Markdown text={dag.doc_md} className="card" testId={TID.docMd} />}
           <section className="card">
             <h3>Attributes</h3>
             <dl className="attributes">
+              {dag.display_name && (
+                <>
+                  <dt>Display name</dt>
+                  <dd data-testid={TID.dagDisplayName}>{dag.display_name}</dd>
+                </>
+              )}
               <dt>Description</dt>
               <dd>{dag.description ?? "—"}</dd>
               <dt>Schedule</dt>
@@ -37,6 +39,12 @@ export default function Details({ dagId }: { dagId: string }) {
               <dd>
                 {dag.max_active_runs} / {dag.max_active_tasks}
               </dd>
+              {dag.dagrun_timeout !== null && (
+                <>
+                  <dt>Run timeout</dt>
+                  <dd>{dag.dagrun_timeout} s</dd>
+                </>
+              )}
               <dt>Owners</dt>
               <dd>{dag.owners.join(", ") || "—"}</dd>
               <dt>Tags</dt>
@@ -82,7 +90,7 @@ export default function Details({ dagId }: { dagId: string }) {
                         )}
                       </td>
                       <td className="small">
-                        {param.type ?? "any"}
+                        {Array.isArray(param.type) ? param.type.join(" | ") : (param.type ?? "any")}
                         {param.enum ? ` ∈ {${param.enum.map((v) => JSON.stringify(v)).join(", ")}}` : ""}
                       </td>
                       <td>
@@ -105,10 +113,4 @@ export default function Details({ dagId }: { dagId: string }) {
       )}
     </QueryView>
   );
-}
-
-function Markdown({ text }: { text: string }) {
-  const html = useMemo(() => markdown.render(text), [text]);
-  // biome-ignore lint/security/noDangerouslySetInnerHtml: markdown-it with html: false escapes raw HTML and drops javascript: links
-  return <article className="card markdown" data-testid={TID.docMd} dangerouslySetInnerHTML={{ __html: html }} />;
 }

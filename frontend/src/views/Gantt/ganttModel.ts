@@ -3,6 +3,7 @@
  * bar per try split into queued and running time, the critical path, and the time axis.
  */
 import type { Structure } from "../../api/types";
+import { groupDescendants, visibleTree } from "../../lib/structureTree";
 
 export interface GanttTry {
   task_id: string;
@@ -69,33 +70,14 @@ function extent(bars: Bar[]): [number, number] | null {
   return lo <= hi ? [lo, hi] : null;
 }
 
+/** Rows of the visible task-group tree (the walk the grid and graph share); a group spans its tasks' bars. */
 export function buildRows(structure: Structure, bars: Map<string, Bar[]>, open: ReadonlySet<string>): GanttRow[] {
-  const groups = new Map(structure.groups.map((group) => [group.id, group]));
-  const labels = new Map(structure.nodes.map((node) => [node.id, node.label]));
-  const rows: GanttRow[] = [];
-  const collect = (refs: Structure["roots"], depth: number): Bar[] => {
-    const all: Bar[] = [];
-    for (const ref of refs) {
-      if (ref.type === "task") {
-        const own = bars.get(ref.id) ?? [];
-        rows.push({ kind: "task", id: ref.id, label: labels.get(ref.id) ?? ref.id, depth, bars: own });
-        all.push(...own);
-        continue;
-      }
-      const group = groups.get(ref.id);
-      if (!group) continue;
-      const row: GanttRow = { kind: "group", id: group.id, label: group.label, depth, bars: [] };
-      rows.push(row);
-      const at = rows.length;
-      const inner = collect(group.children, depth + 1);
-      if (!open.has(group.id)) rows.length = at; // collapsed: its rows go, its span stays
-      row.span = extent(inner) ?? undefined;
-      all.push(...inner);
-    }
-    return all;
-  };
-  collect(structure.roots, 0);
-  return rows;
+  const descendants = groupDescendants(structure);
+  return visibleTree(structure, open).map((item): GanttRow => {
+    if (item.kind === "task") return { kind: "task", id: item.id, label: item.label, depth: item.depth, bars: bars.get(item.id) ?? [] };
+    const inner = (descendants.get(item.id) ?? []).flatMap((taskId) => bars.get(taskId) ?? []);
+    return { kind: "group", id: item.id, label: item.label, depth: item.depth, bars: [], span: extent(inner) ?? undefined };
+  });
 }
 
 /** The whole run's time range, padded so a run with one instant still has a width. */

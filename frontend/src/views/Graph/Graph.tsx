@@ -1,21 +1,23 @@
 import { useCallback, useEffect, useMemo, useState } from "react";
-import { useDag, useDagRuns, useStructure, useTaskInstances, useVersions } from "../../api/hooks";
-import type { Structure } from "../../api/types";
+import { useDag, useDagRuns, useGrid, useStructure, useVersions } from "../../api/hooks";
+import type { GridResponse, Structure } from "../../api/types";
 import { EmptyState } from "../../components/EmptyState";
 import { ErrorPanel } from "../../components/ErrorPanel";
+import { GroupToggles } from "../../components/GroupToggles";
 import { Skeleton } from "../../components/Skeleton";
 import { StateLegend } from "../../components/StateLegend";
 import { formatDate } from "../../lib/format";
+import { groupDescendants } from "../../lib/structureTree";
 import { useOpenGroups } from "../../lib/useOpenGroups";
 import { intParam, useUrlState } from "../../lib/useSearchParam";
 import { TID } from "../../testids";
-import { mostUrgent, type StateName, stateName } from "../../theme/states";
+import type { StateName } from "../../theme/states";
 import { ComparePanel } from "../Compare/ComparePanel";
 import { useComparison } from "../Compare/useComparison";
 import { ancestorGroups } from "../Find/ancestors";
 import { FindTask } from "../Find/FindTask";
 import { focusStructure, neighbourhood } from "../Find/neighbourhood";
-import { groupDescendants } from "../Grid/gridModel";
+import { decodeGrid, mostUrgentCell } from "../Grid/gridModel";
 import { GraphSvg } from "./GraphSvg";
 import { buildLayoutInput, type Direction, groupKey, layoutKey, taskKey } from "./layoutInput";
 import { useLayout } from "./useLayout";
@@ -29,7 +31,8 @@ export default function Graph({ dagId }: { dagId: string }) {
   // A run the user chose is drawn with the structure of the version it ran with. By default the
   // current version is drawn (a just-edited DAG shows its new tasks), coloured by the latest run.
   const structure = useStructure(dagId, chosenRun);
-  const tis = useTaskInstances(dagId, runId);
+  // Node colours come from the grid's one-character-per-task encoding of that run.
+  const states = useGrid(dagId, 1, null, chosenRun);
   const direction: Direction = params.get("dir") === "TB" ? "TB" : "LR";
   const compareFrom = Number(params.get("compare")) || null;
   const dag = useDag(dagId);
@@ -76,8 +79,8 @@ export default function Graph({ dagId }: { dagId: string }) {
         <span className="muted small" title="The version of the DAG this run ran with" data-testid={TID.graphVersion}>
           v{structure.data.version_number}
         </span>
-        {tis.isError && (
-          <span className="field-error" title={String(tis.error)}>
+        {states.isError && (
+          <span className="field-error" title={String(states.error)}>
             task states unavailable
           </span>
         )}
@@ -146,7 +149,7 @@ export default function Graph({ dagId }: { dagId: string }) {
             structure={shown ?? structure.data.structure}
             hash={`${compare.hash ?? structure.data.hash}${around ? `@${around}:${levels}` : ""}`}
             direction={direction}
-            states={tis.data?.task_instances}
+            states={states.data}
             selected={params.get("task_id")}
             onSelect={(taskId) => runId && update({ run_id: runId, task_id: taskId, panel: null, try: null })}
             marks={compare.comparison?.marks}
@@ -177,7 +180,7 @@ function GraphCanvas({
   structure: Structure;
   hash: string;
   direction: Direction;
-  states: { task_id: string; state: string | null }[] | undefined;
+  states: GridResponse | undefined;
   selected: string | null;
   onSelect: (taskId: string) => void;
   marks?: ReadonlyMap<string, string>;
@@ -211,13 +214,16 @@ function GraphCanvas({
   }, [target, layout.layout, structure]);
 
   const nodeStates = useMemo(() => {
-    const byTask = new Map<string, StateName>();
-    for (const ti of states ?? []) byTask.set(ti.task_id, stateName(ti.state));
     const out = new Map<string, StateName>();
-    for (const [taskId, state] of byTask) out.set(`t:${taskId}`, state);
+    if (!states) return out;
+    const decoded = decodeGrid(states);
+    for (const taskId of states.task_ids) {
+      const cell = decoded.cell(taskId, 0);
+      if (cell) out.set(taskKey(taskId), cell);
+    }
     for (const [groupId, tasks] of groupDescendants(structure)) {
-      const found = tasks.map((t) => byTask.get(t)).filter((s): s is StateName => !!s);
-      if (found.length) out.set(`g:${groupId}`, mostUrgent(found));
+      const cell = mostUrgentCell(decoded, tasks, 0);
+      if (cell) out.set(groupKey(groupId), cell);
     }
     return out;
   }, [states, structure]);
@@ -236,22 +242,12 @@ function GraphCanvas({
   if (layout.error) return <ErrorPanel error={new Error(`Layout failed: ${layout.error}`)} />;
   return (
     <div className="graph-frame">
-      <div className="graph-actions small">
-        {structure.groups.length > 0 && (
-          <>
-            <button type="button" className="link-button" onClick={() => setAll(true)}>
-              expand all groups
-            </button>
-            <button type="button" className="link-button" onClick={() => setAll(false)}>
-              collapse all
-            </button>
-          </>
-        )}
+      <GroupToggles hasGroups={structure.groups.length > 0} setAll={setAll}>
         <span className="muted">
           {structure.nodes.length.toLocaleString()} tasks · {structure.edges.length.toLocaleString()} edges
         </span>
         {layout.pending && <span className="muted">laying out…</span>}
-      </div>
+      </GroupToggles>
       {layout.layout ? (
         <GraphSvg
           layout={layout.layout}

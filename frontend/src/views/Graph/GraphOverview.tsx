@@ -6,7 +6,7 @@
 import type { ZoomTransform } from "d3-zoom";
 import { memo, useMemo, useRef } from "react";
 import { TID } from "../../testids";
-import type { LayoutResult } from "./runLayout";
+import type { LayoutResult } from "./graphLayout";
 import "./overview.css";
 
 export const MINIMAP_MIN_TASKS = 100;

@@ -2,10 +2,12 @@ import { select } from "d3-selection";
 import { curveBasis, line } from "d3-shape";
 import { type ZoomBehavior, type ZoomTransform, zoom, zoomIdentity } from "d3-zoom";
 import { memo, useCallback, useEffect, useMemo, useRef, useState } from "react";
+import { roleMark } from "../../lib/roles";
 import { TID } from "../../testids";
 import { type StateName, stateStyle } from "../../theme/states";
 import { GroupSummaries, MINIMAP_MIN_TASKS, Minimap, taskTotal } from "./GraphOverview";
-import type { LayoutResult } from "./runLayout";
+import type { LayoutResult } from "./graphLayout";
+import { LABEL_HEIGHT, labelWidth } from "./layoutInput";
 
 /** Below this zoom, labels are unreadable anyway; skipping them keeps 2,000 nodes cheap. */
 const LABEL_MIN_SCALE = 0.45;
@@ -189,6 +191,14 @@ function endName(key: string) {
   return key.startsWith("g:") ? `group:${key.slice(2)}` : key.slice(2);
 }
 
+/** Where an edge's label goes: the middle of its drawn points. */
+function midpoint(points: [number, number][]): [number, number] {
+  if (!points.length) return [0, 0];
+  const a = points[Math.floor((points.length - 1) / 2)];
+  const b = points[Math.ceil((points.length - 1) / 2)];
+  return [(a[0] + b[0]) / 2, (a[1] + b[1]) / 2];
+}
+
 const Edges = memo(function Edges({ layout, marks }: { layout: LayoutResult; marks: ReadonlyMap<string, string> }) {
   const paths = useMemo(
     () =>
@@ -197,6 +207,9 @@ const Edges = memo(function Edges({ layout, marks }: { layout: LayoutResult; mar
         name: `${endName(edge.source)}->${endName(edge.target)}`,
         d: edgePath(edge.points) ?? "",
         mark: marks.get(`${edge.source}>${edge.target}`),
+        dashed: edge.dashed ?? false,
+        label: edge.label,
+        at: edge.labelAt ?? midpoint(edge.points),
       })),
     [layout, marks],
   );
@@ -206,12 +219,30 @@ const Edges = memo(function Edges({ layout, marks }: { layout: LayoutResult; mar
         <path
           key={path.key}
           d={path.d}
+          className={
+            [path.dashed ? "edge-setup-teardown" : "", path.mark ? `diff-${path.mark}` : ""].filter(Boolean).join(" ") || undefined
+          }
           data-testid={TID.graphEdge}
           data-edge={path.name}
-          className={path.mark ? `diff-${path.mark}` : undefined}
           data-diff={path.mark}
         />
       ))}
+      {paths
+        .filter((path) => path.label)
+        .map((path) => (
+          <g key={`label:${path.key}`} className="edge-label" transform={`translate(${path.at[0]},${path.at[1]})`}>
+            <rect
+              x={-labelWidth(path.label ?? "") / 2}
+              y={-LABEL_HEIGHT / 2 - 1}
+              width={labelWidth(path.label ?? "")}
+              height={LABEL_HEIGHT}
+              rx={4}
+            />
+            <text textAnchor="middle" y={4} data-testid={TID.graphEdgeLabel} data-edge={path.name}>
+              {path.label}
+            </text>
+          </g>
+        ))}
     </g>
   );
 });
@@ -241,6 +272,7 @@ const Nodes = memo(function Nodes({
         const classes = [
           "node",
           isGroup ? "node-group" : "",
+          node.role ? `node-${node.role}` : "",
           node.key === selected ? "selected" : "",
           mark ? `diff-${mark}` : "",
           node.key === focus ? "focused" : "",
@@ -253,11 +285,14 @@ const Nodes = memo(function Nodes({
             {...(isGroup ? { "data-group-id": node.id } : { "data-task-id": node.id })}
             data-state={state ?? ""}
             data-diff={mark}
+            data-role={node.role ?? ""}
             className={classes}
             transform={`translate(${node.x - node.width / 2},${node.y - node.height / 2})`}
           >
             <title>
-              {isGroup ? `Group ${node.id} (${node.taskCount} tasks): ${style.label}. Click to expand.` : `${node.id}: ${style.label}`}
+              {isGroup
+                ? `Group ${node.id} (${node.taskCount} tasks): ${style.label}. Click to expand.`
+                : `${node.id}${node.role ? ` (${node.role} task)` : ""}: ${style.label}`}
             </title>
             <rect
               className="node-box"
@@ -269,7 +304,9 @@ const Nodes = memo(function Nodes({
             <rect className="node-state" width={6} height={node.height} rx={2} style={{ fill: style.color }} />
             {showLabels && (
               <text x={14} y={node.height / 2 + 4}>
-                {isGroup ? `▸ ${node.label} (${node.taskCount})` : node.label.length > 30 ? `${node.label.slice(0, 29)}…` : node.label}
+                {isGroup
+                  ? `▸ ${node.label} (${node.taskCount})`
+                  : roleMark(node.role) + (node.label.length > 30 ? `${node.label.slice(0, 29)}…` : node.label)}
               </text>
             )}
           </g>

@@ -2,11 +2,11 @@ import { sugiyama } from "d3-dag";
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import type { Structure } from "../../api/types";
 import { g, groupNode, nestedStructure, t, taskNode } from "../../test/structure";
+import { layOutGraph } from "./graphLayout";
 import { largeLayout } from "./largeLayout";
 import { buildLayoutInput } from "./layoutInput";
-import { runLayout } from "./runLayout";
 
-// The real d3-dag, watched so a test can tell which engine runLayout chose.
+// The real d3-dag, watched so a test can tell which engine layOutGraph chose.
 vi.mock("d3-dag", async (importOriginal) => {
   const actual = await importOriginal<typeof import("d3-dag")>();
   return { ...actual, sugiyama: vi.fn(actual.sugiyama) };
@@ -107,7 +107,7 @@ describe("largeLayout", () => {
   it("places every node and edge of a 2,000-task DAG", () => {
     const input = buildLayoutInput(layered(50, 40), new Set(), "LR");
     const started = performance.now();
-    const result = runLayout(input);
+    const result = layOutGraph(input);
     console.info(`2,000 tasks, ${input.edges.length} edges: laid out in ${Math.round(performance.now() - started)} ms`);
     expect(result.nodes).toHaveLength(2000);
     expect(result.edges).toHaveLength(input.edges.length);
@@ -115,18 +115,18 @@ describe("largeLayout", () => {
   });
 });
 
-describe("runLayout above dagre's limits", () => {
+describe("layOutGraph above dagre's limits", () => {
   it("uses d3-dag, whose long edges bend through the layers they cross", () => {
     const input = buildLayoutInput(layered(12, 40), new Set(), "LR");
     const long = { source: input.nodes[0].key, target: input.nodes.at(-1)!.key };
-    const result = runLayout({ ...input, edges: [...input.edges, long] });
+    const result = layOutGraph({ ...input, edges: [...input.edges, long] });
     expect(sugiyama).toHaveBeenCalledTimes(1);
     const drawn = result.edges.find((edge) => edge.source === long.source && edge.target === long.target)!;
     expect(drawn.points.length).toBeGreaterThan(10);
   });
 });
 
-describe("runLayout on small graphs", () => {
+describe("layOutGraph on small graphs", () => {
   it("uses dagre, which routes edges through intermediate points", () => {
     const small: Structure = {
       dag_id: "s",
@@ -135,7 +135,7 @@ describe("runLayout on small graphs", () => {
       roots: [t("a"), g("g")],
       edges: [["a", "g.b"]],
     };
-    const result = runLayout(buildLayoutInput(small, new Set(["g"]), "LR"));
+    const result = layOutGraph(buildLayoutInput(small, new Set(["g"]), "LR"));
     expect(sugiyama).not.toHaveBeenCalled();
     expect(result.clusters).toHaveLength(1);
     expect(result.edges[0].points.length).toBeGreaterThanOrEqual(3);

@@ -6,8 +6,8 @@
  * so expanded groups get the bounding box of their members afterwards.
  */
 import { coordGreedy, decrossTwoLayer, type GraphNode, graph, layeringLongestPath, shapeTopBottom, sugiyama, tweakShape } from "d3-dag";
+import type { LayoutResult, PlacedCluster, PlacedEdge, PlacedNode } from "./graphLayout";
 import type { LayoutInput } from "./layoutInput";
-import type { LayoutResult, PlacedCluster, PlacedEdge, PlacedNode } from "./runLayout";
 
 const MARGIN = 20;
 const CLUSTER_PAD = 12;

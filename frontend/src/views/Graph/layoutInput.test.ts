@@ -71,3 +71,45 @@ describe("layoutKey", () => {
     expect(layoutKey("h", "LR", new Set())).not.toBe(layoutKey("h", "TB", new Set()));
   });
 });
+
+describe("labels and setup/teardown", () => {
+  const node = (id: string, role: "setup" | "teardown" | null = null) => ({
+    id,
+    label: id,
+    operator: "EmptyOperator",
+    group: null,
+    trigger_rule: "all_success",
+    ui_color: "#fff",
+    ui_fgcolor: "#000",
+    role,
+  });
+  const labelled = {
+    dag_id: "d",
+    nodes: [node("create", "setup"), node("work"), node("delete", "teardown")],
+    groups: [],
+    roots: ["create", "work", "delete"].map((id) => ({ type: "task" as const, id })),
+    edges: [
+      ["create", "work"],
+      ["work", "delete"],
+      ["create", "delete"],
+    ],
+    edge_labels: [["create", "work", "ready"]],
+  };
+
+  it("carries edge labels, marks setup-to-teardown edges dashed and nodes with their role", () => {
+    const input = buildLayoutInput(labelled, new Set(), "LR");
+    expect(input.edges).toEqual([
+      { source: "t:create", target: "t:work", label: "ready" },
+      { source: "t:work", target: "t:delete" },
+      { source: "t:create", target: "t:delete", dashed: true },
+    ]);
+    expect(input.nodes.map((n) => n.role)).toEqual(["setup", null, "teardown"]);
+  });
+
+  it("reads structures stored before labels and roles existed", () => {
+    const { edge_labels: _, ...old } = labelled;
+    const input = buildLayoutInput({ ...old, nodes: old.nodes.map(({ role: __, ...rest }) => rest) }, new Set(), "LR");
+    expect(input.edges.every((edge) => edge.label === undefined)).toBe(true);
+    expect(input.nodes.every((n) => n.role === null)).toBe(true);
+  });
+});

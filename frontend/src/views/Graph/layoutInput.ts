@@ -4,6 +4,7 @@
  * cheap; the costly layout itself runs in layout.worker.ts.
  */
 import type { Structure } from "../../api/types";
+import { visibleTree } from "../../lib/structureTree";
 
 export type Direction = "LR" | "TB";
 
@@ -19,6 +20,8 @@ export interface LayoutNodeInput {
   parent: string | null;
   /** For a collapsed group: how many tasks it hides. */
   taskCount?: number;
+  /** Setup and teardown tasks are drawn apart (an arrow before the label). */
+  role?: "setup" | "teardown" | null;
 }
 
 export interface LayoutClusterInput {
@@ -31,6 +34,10 @@ export interface LayoutClusterInput {
 export interface LayoutEdgeInput {
   source: string;
   target: string;
+  /** The edge's Label, when the DAG names it (only on edges between two visible tasks). */
+  label?: string;
+  /** A setup-to-teardown edge: it says which resources a teardown cleans up, not an order of work. */
+  dashed?: boolean;
 }
 
 export interface LayoutInput {
@@ -41,6 +48,9 @@ export interface LayoutInput {
 }
 
 export const NODE_HEIGHT = 34;
+/** An edge label's box: the layout leaves room for it, the drawing fills it. */
+export const LABEL_HEIGHT = 17;
+export const labelWidth = (label: string) => label.length * 6.6 + 10;
 const CHAR_WIDTH = 7;
 
 export const taskKey = (id: string) => `t:${id}`;
@@ -68,42 +78,38 @@ export function visibleKeys(structure: Structure, expanded: ReadonlySet<string>)
 }
 
 export function buildLayoutInput(structure: Structure, expanded: ReadonlySet<string>, direction: Direction): LayoutInput {
-  const groups = new Map(structure.groups.map((group) => [group.id, group]));
-  const tasks = new Map(structure.nodes.map((node) => [node.id, node]));
   const stands = visibleKeys(structure, expanded);
   const nodes: LayoutNodeInput[] = [];
   const clusters: LayoutClusterInput[] = [];
   const counts = new Map<string, number>();
   for (const key of stands.values()) counts.set(key, (counts.get(key) ?? 0) + 1);
 
-  const walk = (refs: Structure["roots"], parent: string | null) => {
-    for (const ref of refs) {
-      if (ref.type === "task") {
-        const label = tasks.get(ref.id)?.label ?? ref.id;
-        nodes.push({ key: taskKey(ref.id), type: "task", id: ref.id, label, width: nodeWidth(label), height: NODE_HEIGHT, parent });
-        continue;
-      }
-      const group = groups.get(ref.id);
-      if (!group) continue;
-      if (expanded.has(group.id)) {
-        clusters.push({ key: groupKey(group.id), id: group.id, label: group.label, parent });
-        walk(group.children, groupKey(group.id));
-      } else {
-        nodes.push({
-          key: groupKey(group.id),
-          type: "group",
-          id: group.id,
-          label: group.label,
-          width: nodeWidth(group.label, 36),
-          height: NODE_HEIGHT + 6,
-          parent,
-          taskCount: counts.get(groupKey(group.id)) ?? 0,
-        });
-      }
+  for (const item of visibleTree(structure, expanded)) {
+    const { id, label } = item;
+    const parent = item.parent === null ? null : groupKey(item.parent);
+    if (item.kind === "task") {
+      const role = item.role;
+      const width = nodeWidth(label, role ? 16 : 0);
+      nodes.push({ key: taskKey(id), type: "task", id, label, width, height: NODE_HEIGHT, parent, role });
+    } else if (item.open) {
+      clusters.push({ key: groupKey(id), id, label, parent });
+    } else {
+      const key = groupKey(id);
+      nodes.push({
+        key,
+        type: "group",
+        id,
+        label,
+        width: nodeWidth(label, 36),
+        height: NODE_HEIGHT + 6,
+        parent,
+        taskCount: counts.get(key) ?? 0,
+      });
     }
-  };
-  walk(structure.roots, null);
+  }
 
+  const roles = new Map(structure.nodes.map((node) => [node.id, node.role ?? null]));
+  const labels = new Map((structure.edge_labels ?? []).map(([up, down, label]) => [`${up}\u0000${down}`, label]));
   const seen = new Set<string>();
   const edges: LayoutEdgeInput[] = [];
   for (const [up, down] of structure.edges) {
@@ -113,7 +119,12 @@ export function buildLayoutInput(structure: Structure, expanded: ReadonlySet<str
     const id = `${source}\u0000${target}`;
     if (seen.has(id)) continue;
     seen.add(id);
-    edges.push({ source, target });
+    const edge: LayoutEdgeInput = { source, target };
+    const direct = source === taskKey(up) && target === taskKey(down);
+    const label = direct ? labels.get(`${up}\u0000${down}`) : undefined;
+    if (label) edge.label = label;
+    if (direct && roles.get(up) === "setup" && roles.get(down) === "teardown") edge.dashed = true;
+    edges.push(edge);
   }
   return { direction, nodes, clusters, edges };
 }

@@ -4,8 +4,8 @@
  * A layout superseded while still running is abandoned by terminating its worker.
  */
 import { useEffect, useRef, useState } from "react";
+import type { LayoutResult } from "./graphLayout";
 import type { LayoutInput } from "./layoutInput";
-import type { LayoutResult } from "./runLayout";
 
 export interface LayoutState {
   layout: LayoutResult | null;

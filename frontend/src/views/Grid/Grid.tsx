@@ -3,9 +3,11 @@ import { useGrid, useStructure } from "../../api/hooks";
 import type { GridResponse, Structure } from "../../api/types";
 import { EmptyState } from "../../components/EmptyState";
 import { ErrorPanel } from "../../components/ErrorPanel";
+import { GroupToggles } from "../../components/GroupToggles";
 import { Skeleton } from "../../components/Skeleton";
 import { StateLegend } from "../../components/StateLegend";
 import { formatDate, formatDuration } from "../../lib/format";
+import { roleMark } from "../../lib/roles";
 import { useOpenGroups } from "../../lib/useOpenGroups";
 import { intParam, useUrlState } from "../../lib/useSearchParam";
 import { TID } from "../../testids";
@@ -202,21 +204,11 @@ function GridTable({
 
   return (
     <div className="grid-frame">
-      <div className="grid-actions small">
-        {structure.groups.length > 0 && (
-          <>
-            <button type="button" className="link-button" onClick={() => setAll(true)}>
-              expand all
-            </button>
-            <button type="button" className="link-button" onClick={() => setAll(false)}>
-              collapse all
-            </button>
-          </>
-        )}
+      <GroupToggles hasGroups={structure.groups.length > 0} setAll={setAll}>
         <span className="muted">
           {grid.task_ids.length.toLocaleString()} tasks · {grid.runs.length} runs · ↑↓←→ to move
         </span>
-      </div>
+      </GroupToggles>
       <div
         ref={scroller}
         className={stale ? "grid-scroll loading" : "grid-scroll"}
@@ -316,7 +308,10 @@ const GridRowView = memo(function GridRowView({ row, top, runs, decoded, selecte
             <span className="muted small"> ({row.taskIds.length})</span>
           </button>
         ) : (
-          <span className="ellipsis">{row.label}</span>
+          <span className={row.role ? `ellipsis task-${row.role}` : "ellipsis"} data-role={row.role ?? ""}>
+            {roleMark(row.role)}
+            {row.label}
+          </span>
         )}
       </div>
       {runs.map((run, c) => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { GridResponse } from "../../api/types";
 import { nestedStructure } from "../../test/structure";
-import { buildRows, decodeGrid, groupDescendants, rowCell, runDurations } from "./gridModel";
+import { buildRows, decodeGrid, mostUrgentCell, rowCell, runDurations } from "./gridModel";
 
 const STATE_CODES = {
   ".": "none",
@@ -92,16 +92,18 @@ describe("buildRows", () => {
 });
 
 describe("group cells", () => {
-  it("collects nested descendants", () => {
-    expect(groupDescendants(structure).get("load")).toEqual(["load.a", "load.inner.b"]);
-  });
-
   it("shows the most urgent state of a collapsed group's tasks", () => {
     const decoded = decodeGrid(grid);
     const [, load] = buildRows(structure, grid.task_ids, new Set());
     expect(rowCell(decoded, load, 0)).toBe("success");
     expect(rowCell(decoded, load, 1)).toBe("failed");
     expect(rowCell(decoded, load, 2)).toBe("up_for_retry");
+  });
+
+  it("colours any set of tasks in one run the same way (the graph's group nodes)", () => {
+    const decoded = decodeGrid(grid);
+    expect(mostUrgentCell(decoded, ["load.a", "load.inner.b"], 1)).toBe("failed");
+    expect(mostUrgentCell(decoded, ["report"], 2)).toBeNull();
   });
 });
 

@@ -3,6 +3,7 @@
  * rows as the task-group tree, with collapsed groups standing for their tasks.
  */
 import type { GridResponse, Structure } from "../../api/types";
+import { groupDescendants, visibleTree } from "../../lib/structureTree";
 import { mostUrgent, type StateName, stateName } from "../../theme/states";
 
 /** A cell is a state, or null when the run has no task instance for that task. */
@@ -43,7 +44,7 @@ export function decodeGrid(grid: Pick<GridResponse, "task_ids" | "states" | "sta
 }
 
 export type GridRow =
-  | { kind: "task"; id: string; label: string; depth: number }
+  | { kind: "task"; id: string; label: string; depth: number; role?: "setup" | "teardown" | null }
   | { kind: "group"; id: string; label: string; depth: number; expanded: boolean; taskIds: string[] };
 
 /**
@@ -51,59 +52,35 @@ export type GridRow =
  * grid knows but the structure does not (a version changed in between) are appended at the end.
  */
 export function buildRows(structure: Structure, taskIds: readonly string[], expanded: ReadonlySet<string>): GridRow[] {
-  const labels = new Map(structure.nodes.map((node) => [node.id, node.label]));
-  const groups = new Map(structure.groups.map((group) => [group.id, group]));
   const descendants = groupDescendants(structure);
   const rows: GridRow[] = [];
   const seen = new Set<string>();
-
-  const walk = (refs: Structure["roots"], depth: number) => {
-    for (const ref of refs) {
-      if (ref.type === "task") {
-        seen.add(ref.id);
-        rows.push({ kind: "task", id: ref.id, label: labels.get(ref.id) ?? ref.id, depth });
-        continue;
-      }
-      const group = groups.get(ref.id);
-      if (!group) continue;
-      const open = expanded.has(group.id);
-      const tasks = descendants.get(group.id) ?? [];
-      rows.push({ kind: "group", id: group.id, label: group.label, depth, expanded: open, taskIds: tasks });
-      if (open) walk(group.children, depth + 1);
-      else for (const id of tasks) seen.add(id);
+  for (const item of visibleTree(structure, expanded)) {
+    const { id, label, depth } = item;
+    if (item.kind === "task") {
+      seen.add(id);
+      rows.push({ kind: "task", id, label, depth, role: item.role });
+      continue;
     }
-  };
-  walk(structure.roots, 0);
+    const tasks = descendants.get(id) ?? [];
+    rows.push({ kind: "group", id, label, depth, expanded: item.open, taskIds: tasks });
+    if (!item.open) for (const taskId of tasks) seen.add(taskId);
+  }
   for (const id of taskIds) {
     if (!seen.has(id)) rows.push({ kind: "task", id, label: id, depth: 0 });
   }
   return rows;
 }
 
-/** Every task under each group, nested groups included, in tree order. */
-export function groupDescendants(structure: Structure): Map<string, string[]> {
-  const groups = new Map(structure.groups.map((group) => [group.id, group]));
-  const memo = new Map<string, string[]>();
-  const collect = (groupId: string): string[] => {
-    const cached = memo.get(groupId);
-    if (cached) return cached;
-    const out: string[] = [];
-    for (const child of groups.get(groupId)?.children ?? []) {
-      if (child.type === "task") out.push(child.id);
-      else out.push(...collect(child.id));
-    }
-    memo.set(groupId, out);
-    return out;
-  };
-  for (const id of groups.keys()) collect(id);
-  return memo;
-}
-
 /** The cell a row shows for one run: its own state, or the most urgent state of a group's tasks. */
 export function rowCell(grid: DecodedGrid, row: GridRow, runIndex: number): Cell {
-  if (row.kind === "task") return grid.cell(row.id, runIndex);
+  return row.kind === "task" ? grid.cell(row.id, runIndex) : mostUrgentCell(grid, row.taskIds, runIndex);
+}
+
+/** The most urgent state of some tasks in one run (a group's colour); null when none has a task instance. */
+export function mostUrgentCell(grid: DecodedGrid, taskIds: readonly string[], runIndex: number): Cell {
   const states: StateName[] = [];
-  for (const taskId of row.taskIds) {
+  for (const taskId of taskIds) {
     const cell = grid.cell(taskId, runIndex);
     if (cell) states.push(cell);
   }

@@ -1,13 +1,16 @@
 /** "Reparse now" for a file, and deleting the metadata of a DAG that no file defines any more. */
 import { useState } from "react";
 import { useNavigate } from "react-router";
+import { useAllowed } from "../../api/auth";
 import { useDeleteDag, useReparse } from "../../api/insights";
 import type { Dag } from "../../api/types";
 import { Modal } from "../../components/Modal";
 import { TID } from "../../testids";
 
+/** Only for op and admin: a parse request needs the op role. */
 export function ReparseButton({ fileloc }: { fileloc: string }) {
   const reparse = useReparse();
+  if (!useAllowed("op").allowed) return null;
   return (
     <span className="reparse">
       <button
@@ -27,15 +30,16 @@ export function ReparseButton({ fileloc }: { fileloc: string }) {
   );
 }
 
-/** Shown on the DAG page: reparse always; delete only once no file defines the DAG. */
+/** Shown on the DAG page: reparse for op and admin; delete for admin, once no file defines the DAG. */
 export function DagOperations({ dag }: { dag: Dag }) {
   const [confirming, setConfirming] = useState(false);
   const remove = useDeleteDag();
   const navigate = useNavigate();
+  const admin = useAllowed("admin").allowed;
   return (
     <>
       <ReparseButton fileloc={dag.fileloc} />
-      {!dag.is_active && (
+      {!dag.is_active && admin && (
         <span className="small">
           <span className="field-error">No file defines this DAG any more.</span>{" "}
           <button type="button" className="button small danger" onClick={() => setConfirming(true)} data-testid={TID.deleteDagButton}>

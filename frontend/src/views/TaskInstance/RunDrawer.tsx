@@ -1,4 +1,5 @@
 import { Link } from "react-router";
+import { useAllowed } from "../../api/auth";
 import { useDagRun, useSetRunState } from "../../api/hooks";
 import { Drawer } from "../../components/Drawer";
 import { ErrorPanel } from "../../components/ErrorPanel";
@@ -11,6 +12,7 @@ import { TID } from "../../testids";
 export function RunDrawer({ dagId, runId, onClose }: { dagId: string; runId: string; onClose: () => void }) {
   const run = useDagRun(dagId, runId);
   const setState = useSetRunState(dagId);
+  const edit = useAllowed("user");
   return (
     <Drawer title={`Run ${runId}`} onClose={onClose} testId={TID.runDrawer}>
       <QueryView query={run}>
@@ -54,7 +56,8 @@ export function RunDrawer({ dagId, runId, onClose }: { dagId: string; runId: str
               <button
                 type="button"
                 className="button"
-                disabled={setState.isPending || data.state === "success"}
+                disabled={setState.isPending || data.state === "success" || !edit.allowed}
+                title={edit.reason || undefined}
                 onClick={() => setState.mutate({ runId, state: "success" })}
               >
                 Mark success
@@ -62,7 +65,8 @@ export function RunDrawer({ dagId, runId, onClose }: { dagId: string; runId: str
               <button
                 type="button"
                 className="button danger"
-                disabled={setState.isPending || data.state === "failed"}
+                disabled={setState.isPending || data.state === "failed" || !edit.allowed}
+                title={edit.reason || undefined}
                 onClick={() => setState.mutate({ runId, state: "failed" })}
               >
                 Mark failed
@@ -70,7 +74,8 @@ export function RunDrawer({ dagId, runId, onClose }: { dagId: string; runId: str
               <button
                 type="button"
                 className="button"
-                disabled={setState.isPending || data.state === "queued"}
+                disabled={setState.isPending || data.state === "queued" || !edit.allowed}
+                title={edit.reason || undefined}
                 onClick={() => setState.mutate({ runId, state: "queued" })}
               >
                 Re-queue

@@ -1,4 +1,5 @@
 import { useState } from "react";
+import { useAllowed } from "../../api/auth";
 import { logPath, useClearTaskInstances, useSetTaskInstanceState, useTaskInstance } from "../../api/hooks";
 import type { ClearResult, TaskInstanceDetail } from "../../api/types";
 import { Drawer } from "../../components/Drawer";
@@ -12,6 +13,7 @@ import { TID } from "../../testids";
 import { TaskHistory } from "./TaskHistory";
 import { useLogTail } from "./useLogTail";
 import { VirtualLog } from "./VirtualLog";
+import { XComs } from "./XComs";
 
 /** A task instance: attributes, rendered templates, tries, the selected try's log and actions. */
 export function TaskInstanceDrawer({
@@ -81,6 +83,7 @@ function TaskInstanceBody({ dagId, ti }: { dagId: string; ti: TaskInstanceDetail
         </details>
       )}
       <TaskHistory dagId={dagId} taskId={ti.task_id} runId={ti.run_id} />
+      {ti.try_number > 0 && <XComs dagId={dagId} runId={ti.run_id} taskId={ti.task_id} />}
       <h3>Tries</h3>
       {ti.tries.length === 0 ? (
         <p className="muted small">Not started yet.</p>
@@ -143,6 +146,7 @@ function TaskActions({ dagId, ti }: { dagId: string; ti: TaskInstanceDetail }) {
   const [preview, setPreview] = useState<ClearResult | null>(null);
   const clear = useClearTaskInstances(dagId);
   const mark = useSetTaskInstanceState(dagId);
+  const edit = useAllowed("user");
   const body = { task_ids: [ti.task_id], dag_run_ids: [ti.run_id], ...options };
 
   const option = (key: keyof typeof options, label: string) => (
@@ -157,7 +161,8 @@ function TaskActions({ dagId, ti }: { dagId: string; ti: TaskInstanceDetail }) {
         <button
           type="button"
           className="button"
-          disabled={clear.isPending}
+          disabled={clear.isPending || !edit.allowed}
+          title={edit.reason || undefined}
           onClick={() => clear.mutate({ ...body, dry_run: true }, { onSuccess: setPreview })}
           data-testid={TID.clearButton}
         >
@@ -166,7 +171,8 @@ function TaskActions({ dagId, ti }: { dagId: string; ti: TaskInstanceDetail }) {
         <button
           type="button"
           className="button"
-          disabled={mark.isPending || ti.state === "success"}
+          disabled={mark.isPending || ti.state === "success" || !edit.allowed}
+          title={edit.reason || undefined}
           onClick={() => mark.mutate({ runId: ti.run_id, taskId: ti.task_id, state: "success" })}
           data-testid={TID.markSuccess}
         >
@@ -175,7 +181,8 @@ function TaskActions({ dagId, ti }: { dagId: string; ti: TaskInstanceDetail }) {
         <button
           type="button"
           className="button danger"
-          disabled={mark.isPending || ti.state === "failed"}
+          disabled={mark.isPending || ti.state === "failed" || !edit.allowed}
+          title={edit.reason || undefined}
           onClick={() => mark.mutate({ runId: ti.run_id, taskId: ti.task_id, state: "failed" })}
           data-testid={TID.markFailed}
         >

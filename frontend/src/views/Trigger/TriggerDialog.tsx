@@ -3,10 +3,19 @@ import { useNavigate } from "react-router";
 import { ApiError } from "../../api/client";
 import { useDagDetails, useTriggerDag } from "../../api/hooks";
 import { ErrorPanel } from "../../components/ErrorPanel";
+import { Markdown } from "../../components/Markdown";
 import { Modal } from "../../components/Modal";
 import { Skeleton } from "../../components/Skeleton";
 import { TID } from "../../testids";
-import { confFromValues, type Field, type FieldValue, fieldsFromParams, placeServerErrors, valuesFromConf } from "./paramsForm";
+import {
+  confFromValues,
+  type Field,
+  type FieldValue,
+  fieldsFromParams,
+  optionLabel,
+  placeServerErrors,
+  valuesFromConf,
+} from "./paramsForm";
 
 /** Trigger a run: a form built from the DAG's params, or raw JSON conf. */
 export function TriggerDialog({ dagId, onClose }: { dagId: string; onClose: () => void }) {
@@ -165,6 +174,15 @@ function TriggerForm({ dagId, params, onClose }: { dagId: string; params: Parame
   );
 }
 
+const INPUT_TYPES: Partial<Record<Field["kind"], string>> = {
+  integer: "number",
+  number: "number",
+  date: "date",
+  datetime: "datetime-local",
+  time: "time",
+  email: "email",
+};
+
 function ParamField({
   field,
   value,
@@ -188,7 +206,7 @@ function ParamField({
         <select id={id} value={String(value)} onChange={(event) => onChange(event.target.value)} aria-invalid={invalid}>
           {field.options.map((option) => (
             <option key={JSON.stringify(option)} value={JSON.stringify(option)}>
-              {typeof option === "string" ? option : JSON.stringify(option)}
+              {optionLabel(field, option)}
             </option>
           ))}
         </select>
@@ -212,8 +230,9 @@ function ParamField({
       input = (
         <input
           id={id}
-          type={field.kind === "text" ? "text" : "number"}
-          step={field.kind === "integer" ? 1 : "any"}
+          type={INPUT_TYPES[field.kind] ?? "text"}
+          step={field.kind === "integer" ? 1 : field.kind === "datetime" || field.kind === "time" ? 1 : "any"}
+          list={field.examples.length ? `${id}-examples` : undefined}
           min={field.minimum ?? undefined}
           max={field.maximum ?? undefined}
           value={String(value)}
@@ -236,7 +255,16 @@ function ParamField({
         {field.label !== field.name && <code className="muted"> {field.name}</code>}
       </label>
       {input}
+      {field.examples.length > 0 && (
+        <datalist id={`${id}-examples`}>
+          {field.examples.map((example) => (
+            <option key={example} value={example} />
+          ))}
+        </datalist>
+      )}
       {field.description && <span className="field-help">{field.description}</span>}
+      {field.descriptionMd && <Markdown text={field.descriptionMd} className="field-help" testId={TID.paramDoc} />}
+      {field.nullable && !field.required && <span className="field-help muted">Leave empty for null.</span>}
       {errors.map((message) => (
         <span key={message} className="field-error" role="alert" data-testid={TID.fieldError}>
           {message}

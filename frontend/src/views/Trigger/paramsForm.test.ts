@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { Param } from "../../api/types";
-import { confFromValues, fieldsFromParams, placeServerErrors, valuesFromConf } from "./paramsForm";
+import { confFromValues, fieldsFromParams, fromLocalInput, optionLabel, placeServerErrors, valuesFromConf } from "./paramsForm";
 
 /** A param as the API sends it: every key present, unset ones null. */
 function param(fields: Partial<Param>): Param {
@@ -95,5 +95,50 @@ describe("placeServerErrors", () => {
     });
     expect(placed.fields).toEqual({ count: ["must be at most 10"] });
     expect(placed.general).toEqual(["conf.nope: unknown param", "logical_date: already used"]);
+  });
+});
+
+describe("the peer's JSON-schema keywords", () => {
+  const keywordParams = {
+    region: param({ default: "eu", type: ["null", "string"], enum: ["eu", "us"], values_display: { eu: "Europe", us: "America" } }),
+    note: param({ type: ["null", "string"], examples: ["hello", 3], description_md: "Some **bold** help" }),
+    day: param({ default: "2024-01-31", type: "string", format: "date" }),
+    at: param({ default: "2024-01-31T09:30:00+00:00", type: "string", format: "date-time" }),
+    clock: param({ type: "string", format: "time" }),
+    mail: param({ type: "string", format: "email" }),
+    body: param({ type: "string", format: "multiline" }),
+  };
+  const fields = fieldsFromParams(keywordParams);
+  const byName = Object.fromEntries(fields.map((field) => [field.name, field]));
+
+  it("chooses inputs from format and the non-null type of a type list", () => {
+    expect(byName.region.kind).toBe("select");
+    expect(byName.note.kind).toBe("text");
+    expect(byName.day.kind).toBe("date");
+    expect(byName.at.kind).toBe("datetime");
+    expect(byName.clock.kind).toBe("time");
+    expect(byName.mail.kind).toBe("email");
+    expect(byName.body.kind).toBe("multiline");
+  });
+
+  it("keeps labels, examples, markdown help and nullability", () => {
+    expect(optionLabel(byName.region, "eu")).toBe("Europe");
+    expect(optionLabel(byName.region, "elsewhere")).toBe("elsewhere");
+    expect(byName.note.examples).toEqual(["hello", "3"]);
+    expect(byName.note.descriptionMd).toBe("Some **bold** help");
+    expect(byName.note.nullable).toBe(true);
+    expect(byName.day.nullable).toBe(false);
+  });
+
+  it("sends null for an emptied nullable field and ISO UTC for a date-time", () => {
+    const values = valuesFromConf(fields, {});
+    expect(fromLocalInput(String(values.at))).toBe("2024-01-31T09:30:00+00:00");
+    const { conf, errors } = confFromValues(fields, { ...values, note: "" });
+    expect(errors).toEqual({});
+    expect(conf.note).toBeNull();
+    expect(conf.at).toBe("2024-01-31T09:30:00+00:00");
+    expect(conf.day).toBe("2024-01-31");
+    expect(conf.region).toBe("eu");
+    expect("clock" in conf).toBe(false);
   });
 });

@@ -4,13 +4,32 @@
  */
 import type { Param } from "../../api/types";
 
-export type FieldKind = "text" | "multiline" | "integer" | "number" | "boolean" | "select" | "json";
+export type FieldKind =
+  | "text"
+  | "multiline"
+  | "integer"
+  | "number"
+  | "boolean"
+  | "select"
+  | "json"
+  | "date"
+  | "datetime"
+  | "time"
+  | "email";
 
 export interface Field {
   name: string;
   label: string;
   kind: FieldKind;
   description: string | null;
+  /** Markdown shown under the input (the peer's description_md). */
+  descriptionMd: string | null;
+  /** The type list allows null: an empty input sends null rather than the default. */
+  nullable: boolean;
+  /** Suggestions offered while typing (the peer's examples). */
+  examples: string[];
+  /** Labels of enum options by their JSON value (the peer's values_display). */
+  optionLabels: Record<string, string>;
   /** The run cannot start without a value: required and no default. */
   required: boolean;
   options: unknown[];
@@ -22,9 +41,24 @@ export interface Field {
 
 export type FieldValue = string | boolean;
 
+/** The param's type names: one, a list such as ["null", "string"], or none. */
+function typesOf(param: Param): string[] {
+  if (Array.isArray(param.type)) return param.type;
+  return param.type ? [param.type] : [];
+}
+
+const FORMAT_KINDS: Record<string, FieldKind> = {
+  date: "date",
+  "date-time": "datetime",
+  time: "time",
+  email: "email",
+  multiline: "multiline",
+};
+
 function kindOf(param: Param): FieldKind {
-  const type = param.type;
+  const type = typesOf(param).find((name) => name !== "null") ?? null;
   if (param.enum?.length) return "select";
+  if ((type === null || type === "string") && param.format && FORMAT_KINDS[param.format]) return FORMAT_KINDS[param.format];
   switch (type) {
     case "boolean":
       return "boolean";
@@ -43,9 +77,31 @@ function kindOf(param: Param): FieldKind {
   }
 }
 
+const pad = (n: number) => String(n).padStart(2, "0");
+
+/** An ISO date-time as a datetime-local input holds it (the browser's local time, to the second). */
+export function toLocalInput(iso: string): string {
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return iso;
+  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}T${pad(date.getHours())}:${pad(date.getMinutes())}:${pad(date.getSeconds())}`;
+}
+
+/** A datetime-local input's value as ISO 8601 in UTC (what the server's date-time check reads). */
+export function fromLocalInput(text: string): string {
+  const date = new Date(text);
+  return Number.isNaN(date.getTime()) ? text : date.toISOString().replace(".000Z", "+00:00");
+}
+
+/** An enum option's label: its values_display entry, else the value itself. */
+export function optionLabel(field: Field, option: unknown): string {
+  const key = typeof option === "string" ? option : JSON.stringify(option);
+  return field.optionLabels[key] ?? key;
+}
+
 function initialValue(kind: FieldKind, value: unknown): FieldValue {
   if (kind === "boolean") return value === true;
   if (value === undefined || value === null) return "";
+  if (kind === "datetime" && typeof value === "string") return toLocalInput(value);
   if (kind === "json") return JSON.stringify(value, null, 2);
   if (kind === "select") return JSON.stringify(value);
   return String(value);
@@ -59,6 +115,10 @@ export function fieldsFromParams(params: Record<string, Param>): Field[] {
       label: param.title || name,
       kind,
       description: param.description ?? null,
+      descriptionMd: param.description_md ?? null,
+      nullable: typesOf(param).includes("null"),
+      examples: (param.examples ?? []).map((example) => (typeof example === "string" ? example : JSON.stringify(example))),
+      optionLabels: param.values_display ?? {},
       // As the server's check: a null default is no default.
       required: param.required && (param.default === null || param.default === undefined),
       options: param.enum ?? [],
@@ -88,6 +148,10 @@ export function confFromValues(fields: Field[], values: Record<string, FieldValu
       continue;
     }
     const text = String(raw);
+    if (text.trim() === "" && field.nullable && !field.required) {
+      conf[field.name] = null;
+      continue;
+    }
     if (text.trim() === "" && field.kind !== "text" && field.kind !== "multiline") {
       if (field.required) errors[field.name] = "A value is required.";
       continue;
@@ -111,6 +175,9 @@ export function confFromValues(fields: Field[], values: Record<string, FieldValu
         }
         break;
       }
+      case "datetime":
+        conf[field.name] = fromLocalInput(text);
+        break;
       case "json":
       case "select":
         try {

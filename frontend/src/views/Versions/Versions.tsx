@@ -13,6 +13,19 @@ import { TID } from "../../testids";
 import type { DiffMode } from "./CodeDiff";
 import { StructureChanges } from "./StructureChanges";
 
+/** Which checkout of the DAG folder a version was read from: the swapped-in folder and its commit. */
+function Revision({ revision, commit }: { revision: string | null; commit: string | null }) {
+  if (!revision && !commit) return <span className="muted">-</span>;
+  const folder = revision?.split("/").filter(Boolean).pop();
+  return (
+    <span title={[revision, commit].filter(Boolean).join("\n")}>
+      {folder}
+      {folder && commit ? " " : ""}
+      {commit ? <code>{commit.slice(0, 12)}</code> : null}
+    </span>
+  );
+}
+
 // The highlighter and the diff library load only when a comparison is shown.
 const CodeDiff = lazy(() => import("./CodeDiff").then((m) => ({ default: m.CodeDiff })));
 
@@ -36,6 +49,7 @@ export function Versions({ dagId }: { dagId: string }) {
                     <th>Created</th>
                     <th>Tasks</th>
                     <th>Hash</th>
+                    <th>Revision</th>
                     <th>
                       <span className="sr-only">Links</span>
                     </th>
@@ -51,6 +65,9 @@ export function Versions({ dagId }: { dagId: string }) {
                         <code className="small" title={version.hash}>
                           {version.hash.slice(0, 12)}
                         </code>
+                      </td>
+                      <td className="small" data-testid={TID.versionRevision}>
+                        <Revision revision={version.revision} commit={version.git_commit} />
                       </td>
                       <td className="small">
                         <Link to={`/dags/${enc}/code?version=${version.version_number}`}>code</Link>

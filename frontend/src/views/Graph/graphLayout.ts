@@ -1,7 +1,14 @@
-/** dagre, or d3-dag for big graphs, over a LayoutInput; runs inside layout.worker.ts (and in tests, in Node). */
+/** Places a graph: dagre, or d3-dag for big graphs, over a LayoutInput; runs inside layout.worker.ts (and in tests, in Node). */
 import dagre from "@dagrejs/dagre";
 import { largeLayout } from "./largeLayout";
-import type { LayoutClusterInput, LayoutInput, LayoutNodeInput } from "./layoutInput";
+import {
+  LABEL_HEIGHT,
+  type LayoutClusterInput,
+  type LayoutEdgeInput,
+  type LayoutInput,
+  type LayoutNodeInput,
+  labelWidth,
+} from "./layoutInput";
 
 interface Box {
   /** Centre, like dagre's. */
@@ -14,11 +21,8 @@ interface Box {
 export type PlacedNode = LayoutNodeInput & Box;
 export type PlacedCluster = LayoutClusterInput & Box;
 
-export interface PlacedEdge {
-  source: string;
-  target: string;
-  points: [number, number][];
-}
+/** `labelAt`: the centre of the edge's label, when the layout placed one. */
+export type PlacedEdge = LayoutEdgeInput & { points: [number, number][]; labelAt?: [number, number] };
 
 export interface LayoutResult {
   width: number;
@@ -36,7 +40,7 @@ export interface LayoutResult {
 const DAGRE_MAX_NODES = 400;
 const DAGRE_MAX_EDGES = 1200;
 
-export function runLayout(input: LayoutInput): LayoutResult {
+export function layOutGraph(input: LayoutInput): LayoutResult {
   if (input.nodes.length > DAGRE_MAX_NODES || input.edges.length > DAGRE_MAX_EDGES) return largeLayout(input);
   return dagreLayout(input);
 }
@@ -59,7 +63,9 @@ function dagreLayout(input: LayoutInput): LayoutResult {
     g.setNode(node.key, { width: node.width, height: node.height });
     if (node.parent) g.setParent(node.key, node.parent);
   }
-  for (const edge of input.edges) g.setEdge(edge.source, edge.target);
+  // A labelled edge gets room for its label between the ranks; dagre says where to put it.
+  for (const edge of input.edges)
+    g.setEdge(edge.source, edge.target, edge.label ? { width: labelWidth(edge.label), height: LABEL_HEIGHT, labelpos: "c" } : {});
 
   dagre.layout(g);
 
@@ -74,8 +80,11 @@ function dagreLayout(input: LayoutInput): LayoutResult {
     nodes: input.nodes.map((node) => ({ ...node, ...place(node.key) })),
     clusters: input.clusters.map((cluster) => ({ ...cluster, ...place(cluster.key) })),
     edges: input.edges.map((edge) => {
-      const label = g.edge(edge.source, edge.target) as { points?: { x: number; y: number }[] };
-      return { ...edge, points: (label.points ?? []).map((p) => [p.x, p.y] as [number, number]) };
+      const label = g.edge(edge.source, edge.target) as { points?: { x: number; y: number }[]; x?: number; y?: number };
+      const points = (label.points ?? []).map((p) => [p.x, p.y] as [number, number]);
+      return edge.label && label.x !== undefined && label.y !== undefined
+        ? { ...edge, points, labelAt: [label.x, label.y] as [number, number] }
+        : { ...edge, points };
     }),
   };
 }

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import type { Structure } from "../../api/types";
 import { g, groupNode, t, taskNode } from "../../test/structure";
+import { layOutGraph } from "./graphLayout";
 import { buildLayoutInput } from "./layoutInput";
-import { runLayout } from "./runLayout";
 
 function chainWithGroup(): Structure {
   return {
@@ -18,9 +18,9 @@ function chainWithGroup(): Structure {
   };
 }
 
-describe("runLayout", () => {
+describe("layOutGraph", () => {
   it("places a chain left to right in dependency order", () => {
-    const result = runLayout(buildLayoutInput(chainWithGroup(), new Set(["g"]), "LR"));
+    const result = layOutGraph(buildLayoutInput(chainWithGroup(), new Set(["g"]), "LR"));
     const x = Object.fromEntries(result.nodes.map((n) => [n.key, n.x]));
     expect(x["t:a"]).toBeLessThan(x["t:g.b"]);
     expect(x["t:g.b"]).toBeLessThan(x["t:g.c"]);
@@ -29,7 +29,7 @@ describe("runLayout", () => {
   });
 
   it("puts an expanded group's box around its tasks", () => {
-    const result = runLayout(buildLayoutInput(chainWithGroup(), new Set(["g"]), "TB"));
+    const result = layOutGraph(buildLayoutInput(chainWithGroup(), new Set(["g"]), "TB"));
     const [box] = result.clusters;
     for (const member of result.nodes.filter((n) => n.parent === "g:g")) {
       expect(member.y - member.height / 2).toBeGreaterThanOrEqual(box.y - box.height / 2);

@@ -1,0 +1,187 @@
+"""Hostile input, one table: every case gets its status and problem field, and writes nothing.
+
+Each row is (method, path, body, expected status, field named in the
+problem's ``errors`` or None). ``body`` is a JSON value, or ``str``/``bytes``
+sent as they are (for what a JSON encoder would never produce). A new
+endpoint adds its rows here; the test checks every row on both databases and
+compares the whole database before and after each one.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from typing import Any
+
+from sqlalchemy import select
+
+from dagkeeper import db
+from dagkeeper.models.base import Base
+
+RUNS = "/api/v1/dags/etl/dagRuns"
+RUN = f"{RUNS}/scheduled__2024-01-02T00:00:00%2B00:00"
+TI = f"{RUN}/taskInstances/transform.clean"
+CLEAR = "/api/v1/dags/etl/clearTaskInstances"
+BIG = 2**63
+BIG32 = 2**31  # version and try numbers are 32-bit columns on PostgreSQL
+
+
+@dataclasses.dataclass(frozen=True)
+class Case:
+    method: str
+    path: str
+    body: Any = None
+    status: int = 400
+    field: str | None = None
+    headers: dict[str, str] = dataclasses.field(default_factory=dict)
+
+
+def raw(text: str) -> bytes:
+    return text.encode()
+
+
+CASES = [
+    # JSON that Python's parser accepts and JSON does not
+    Case("POST", RUNS, raw('{"conf": {"k": "\\ud800"}}'), 400, "conf.k"),
+    Case("POST", RUNS, raw('{"conf": {"k": NaN}}'), 400, "conf.k"),
+    Case("POST", RUNS, raw('{"conf": {"k": [Infinity]}}'), 400, "conf.k.0"),
+    Case("POST", RUNS, raw('{"conf": {"k": 1e999}}'), 400, "conf.k"),
+    Case("POST", RUNS, raw('{"conf": {"k": ' + "[" * 5000 + "]" * 5000 + "}}"), 400, "body"),
+    Case("POST", RUNS, raw('{"conf": {"n": ' + "9" * 5000 + "}}"), 400, "conf.n"),
+    Case("POST", RUNS, {"conf": {"n": BIG}}, 400, "conf.n"),
+    Case("POST", RUNS, raw('{"conf": {"k\\u0000": 1}}'), 400, "conf"),
+    Case("POST", RUNS, raw('{"conf": {}'), 400, "body"),
+    Case("POST", RUNS, b'{"conf": {"k": "\xff"}}', 400, "body"),
+    # trigger fields
+    Case("POST", RUNS, {"note": "a\x00b"}, 400, "note"),
+    Case("POST", RUNS, raw('{"note": "\\udc00"}'), 400, "note"),
+    Case("POST", RUNS, {"note": "n" * 1001}, 400, "note"),
+    Case("POST", RUNS, raw('{"run_id": "\\ud800"}'), 400, "run_id"),
+    Case("POST", RUNS, {"run_id": "a/b"}, 400, "run_id"),
+    Case("POST", RUNS, {"run_id": "a?b"}, 400, "run_id"),
+    Case("POST", RUNS, {"run_id": "a#b"}, 400, "run_id"),
+    Case("POST", RUNS, {"run_id": "   "}, 400, "run_id"),
+    Case("POST", RUNS, {"run_id": ""}, 400, "run_id"),
+    Case("POST", RUNS, {"run_id": "r" * 251}, 400, "run_id"),
+    Case("POST", RUNS, {"logical_date": "9999-12-31T23:59:59-14:00"}, 400, "logical_date"),
+    Case("POST", RUNS, {"logical_date": "0001-01-01T00:00:00+14:00"}, 400, "logical_date"),
+    Case("POST", RUNS, {"logical_date": "2024-01-01T00:00:00"}, 400, "logical_date"),
+    Case("POST", RUNS, {"conf": [1]}, 400, "conf"),
+    Case("POST", RUNS, {"conf": {"k": "x" * 70_000}}, 400, "conf"),
+    Case("POST", RUNS, {"conf": {"k": "x" * 100_000}}, 413),
+    Case("POST", RUNS, {"colour": "red"}, 400, "colour"),
+    Case("POST", RUNS, "conf", 400, "_schema"),
+    # pausing
+    Case("PATCH", "/api/v1/dags/etl", {"is_paused": 1}, 400, "is_paused"),
+    Case("PATCH", "/api/v1/dags/etl", {"is_paused": 0}, 400, "is_paused"),
+    Case("PATCH", "/api/v1/dags/etl", {"is_paused": "true"}, 400, "is_paused"),
+    Case("PATCH", "/api/v1/dags/etl", {"is_paused": None}, 400, "is_paused"),
+    Case("PATCH", "/api/v1/dags/etl", b"", 400, "is_paused"),
+    Case("PATCH", "/api/v1/dags/etl", b"is_paused=1", 415, headers={"Content-Type": "text/plain"}),
+    # marking
+    Case("PATCH", RUN, {"state": 1}, 400, "state"),
+    Case("PATCH", RUN, {"state": "running"}, 400, "state"),
+    Case("PATCH", TI, {"state": "queued"}, 400, "state"),
+    # clearing
+    Case("POST", CLEAR, {"dag_run_ids": []}, 400, "dag_run_ids"),
+    Case("POST", CLEAR, {"dag_run_ids": ["r"] * 1001}, 400, "dag_run_ids"),
+    Case("POST", CLEAR, {"dag_run_ids": [f"r{i}" for i in range(125_000)]}, 413),
+    Case("POST", CLEAR, {"dag_run_ids": ["x"], "dry_run": 1}, 400, "dry_run"),
+    Case("POST", CLEAR, {"dag_run_ids": ["x"], "task_ids": [""]}, 400, "task_ids.0"),
+    # methods come before bodies
+    Case("PUT", "/api/v1/dags/etl", {"is_paused": True}, 405),
+    Case("PUT", "/api/v1/dags/etl", b"x" * 2_000_000, 405),
+    Case("DELETE", "/api/v1/dags", None, 405),
+    Case("PUT", "/nothing/here", b"x", 405),
+    # integers, dates and NUL in paths and query strings
+    Case("GET", f"/api/v1/dags?offset={BIG}", None, 400, "offset"),
+    Case("GET", "/api/v1/dags?offset=-1", None, 400, "offset"),
+    Case("GET", "/api/v1/dags?limit=0", None, 400, "limit"),
+    Case("GET", "/api/v1/dags?limit=1001", None, 400, "limit"),
+    Case("GET", f"{RUNS}?offset={BIG}", None, 400, "offset"),
+    Case("GET", f"/api/v1/dags/etl/versions?offset={BIG}", None, 400, "offset"),
+    Case("GET", f"/api/v1/dags/etl/source?version={BIG}", None, 400, "version"),
+    Case("GET", f"/api/v1/dags/etl/source?version={BIG32}", None, 400, "version"),
+    Case("GET", f"/api/v1/dags/etl/versions/{BIG}", None, 404),
+    Case("GET", f"/api/v1/dags/etl/versions/{BIG32}", None, 404),
+    Case("GET", f"{TI}/logs/{BIG32}", None, 404),
+    Case("GET", f"{TI}/logs/1?offset={BIG32 - 1}", None, 400, "offset"),
+    Case("GET", f"/ui/structure/etl?version={BIG32}", None, 400, "version"),
+    Case("GET", f"{TI}/logs/{BIG}", None, 404),
+    Case("GET", f"{TI}/logs/1?offset={BIG - 1}", None, 400, "offset"),
+    Case("GET", f"/ui/structure/etl?version={BIG}", None, 400, "version"),
+    Case("GET", f"/ui/changes?since={BIG}", None, 400, "since"),
+    Case("GET", "/ui/grid/etl?limit=100000", None, 400, "limit"),
+    Case("GET", f"{RUNS}?logical_date_gte=9999-12-31T23:59:59-14:00", None, 400, "logical_date_gte"),
+    Case("GET", "/api/v1/dags/etl%00x", None, 400),
+    Case("GET", "/api/v1/dags?search=a%00b", None, 400),
+    Case("GET", f"{RUNS}/a%00b", None, 400),
+    # DNS rebinding: a name this server was not told to answer for
+    Case("GET", "/api/v1/dags", None, 400, headers={"Host": "attacker.example"}),
+    Case("PATCH", "/api/v1/dags/etl", {"is_paused": True}, 400,
+         headers={"Host": "attacker.example:8080"}),
+]  # fmt: skip
+
+
+def database_rows() -> dict[str, list[tuple]]:
+    """Every row of every table, in a stable order."""
+    with db.read_session() as session:
+        return {
+            table.name: sorted((tuple(row) for row in session.execute(select(table))), key=repr)
+            for table in Base.metadata.sorted_tables
+        }
+
+
+def _send(client, case: Case):
+    headers = dict(case.headers)
+    if isinstance(case.body, bytes):
+        data = case.body
+        headers.setdefault("Content-Type", "application/json")
+    elif case.body is not None:
+        data = json.dumps(case.body)
+        headers.setdefault("Content-Type", "application/json")
+    else:
+        data = None
+    return client.open(case.path, method=case.method, data=data, headers=headers)
+
+
+def _problem_with(response, case: Case) -> str | None:
+    """Why the response does not meet the case, or None."""
+    if response.status_code != case.status:
+        return f"status {response.status_code}: {response.get_data(as_text=True)[:300]}"
+    if response.content_type != "application/problem+json":
+        return f"content type {response.content_type}"
+    problem = json.loads(response.get_data())
+    if problem["status"] != case.status or not problem["detail"]:
+        return f"problem body {problem}"
+    if case.field is not None and case.field not in problem.get("errors", {}):
+        return f"no {case.field!r} in errors: {problem.get('errors')}"
+    return None
+
+
+def test_every_bad_input_is_refused_with_its_field_and_changes_nothing(client, data):
+    failures = []
+    # The caller's token records its first use; after that, only a write by a case can change rows.
+    assert client.get("/api/v1/dags").status_code == 200
+    before = database_rows()
+    for case in CASES:
+        with _send(client, case) as response:
+            problem = _problem_with(response, case)
+        if problem is None and database_rows() != before:
+            problem = "the database changed"
+        if problem is not None:
+            failures.append(f"{case.method} {case.path[:80]} {repr(case.body)[:60]}: {problem}")
+    assert not failures, "\n".join(failures)
+
+
+def test_the_same_requests_with_good_input_do_write(client, data):
+    """The table's refusals are about the input: corrected, the endpoints accept it."""
+    assert (
+        client.post(
+            RUNS, json={"conf": {"target": "x", "k": 1.5}, "run_id": "ok:1+a~b"}
+        ).status_code
+        == 201
+    )
+    assert client.patch("/api/v1/dags/etl", json={"is_paused": True}).json["is_paused"] is True
+    big = client.post(RUNS, json={"conf": {"target": "x" * 60_000}, "run_id": "big"})
+    assert big.status_code == 201

@@ -1,0 +1,1 @@
+echo "templated script on {{ ds }} for {{ params.who }}"
