@@ -80,14 +80,19 @@ def stack(request, tmp_path_factory, pg_cluster):
         running.stop()
 
 
-@pytest.fixture
-def context(context, stack):
-    """Every page starts logged in as the stack's admin (tests that log in use new contexts)."""
+def log_in(context, stack: Stack):
+    """Give ``context`` the session cookie of ``stack``'s admin (one login per stack)."""
     if not hasattr(stack, "admin_cookie"):
         stack.admin_cookie = stack.login()
     cookie = {"name": "dagkeeper_session", "value": stack.admin_cookie, "url": stack.base_url}
     context.add_cookies([cookie])
     return context
+
+
+@pytest.fixture
+def context(context, stack):
+    """Every page starts logged in as the stack's admin (tests that log in use new contexts)."""
+    return log_in(context, stack)
 
 
 @pytest.hookimpl(wrapper=True)

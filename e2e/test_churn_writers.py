@@ -23,7 +23,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
-from conftest import database_for
+from conftest import database_for, log_in
 from dagfiles import chain_dag
 from dagkeeper.testing.stack import Stack
 from dagkeeper.testing.writers import swap_symlink, write_in_place
@@ -61,6 +61,14 @@ def synced(request, tmp_path_factory, pg_cluster):
         yield Synced(stack, link, revisions)
     finally:
         stack.stop()
+
+
+@pytest.fixture
+def context(browser, browser_context_args, synced):
+    """Pages of this module start logged in to the synced stack (not the suite's shared one)."""
+    own = browser.new_context(**browser_context_args)
+    yield log_in(own, synced.stack)
+    own.close()
 
 
 def read_lists(

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 CORE = "dagkeeper"
 OPERATORS = "dagkeeper.operators"
+SDK = "dagkeeper.sdk"  # run- and parse-time accessors that read the database
 
 # peer name -> (our module, our name)
 PEER_NAMES: dict[str, tuple[str, str]] = {
@@ -30,6 +31,7 @@ PEER_NAMES: dict[str, tuple[str, str]] = {
             "ExternalPythonOperator", "BaseBranchOperator", "WeekDay",
         )
     },
+    **{name: (SDK, name) for name in ("Variable", "Connection", "BaseHook")},
     "DummyOperator": (OPERATORS, "EmptyOperator"),
     "AirflowSkipException": (OPERATORS, "TaskSkipped"),
     "AirflowFailException": (OPERATORS, "TaskFailed"),
@@ -40,7 +42,7 @@ PEER_NAMES: dict[str, tuple[str, str]] = {
 PEER_MODULES = (  # "airflow" itself, then families (the module or any below it)
     "airflow", "airflow.sdk", "airflow.models", "airflow.operators",
     "airflow.providers.standard", "airflow.decorators", "airflow.utils", "airflow.exceptions",
-    "airflow.task",
+    "airflow.task", "airflow.hooks",
 )  # fmt: skip
 
 

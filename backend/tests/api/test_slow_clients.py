@@ -32,14 +32,21 @@ def test_idle_connections_do_not_keep_other_clients_waiting(db):
                 for _ in range(IDLE_SOCKETS)]  # fmt: skip
         _wait_until_accepted(server.port, IDLE_SOCKETS)
         kept_alive = held.enter_context(socket.create_connection((server.host, server.port)))
-        kept_alive.sendall(b"GET /api/v1/dags HTTP/1.1\r\nHost: localhost\r\n\r\n")
+        kept_alive.sendall(
+            f"GET /api/v1/dags HTTP/1.1\r\nHost: localhost\r\n"
+            f"Authorization: Bearer {server.token}\r\n\r\n".encode()
+        )
         assert kept_alive.recv(12).startswith(b"HTTP/1.1 200")  # then it stays open, silent
         for _ in range(20):
             connection = http.client.HTTPConnection(server.host, server.port, timeout=SERVED_WITHIN)
-            connection.request("GET", "/api/v1/dags/etl")
+            connection.request("GET", "/api/v1/dags/etl", headers=_auth(server))
             assert connection.getresponse().status == 200
             connection.close()
         assert len(idle) == IDLE_SOCKETS
+
+
+def _auth(server) -> dict[str, str]:
+    return {"Authorization": f"Bearer {server.token}"}
 
 
 def _wait_until_accepted(port: int, count: int) -> None:
@@ -88,7 +95,7 @@ def test_the_largest_listing_streams_without_growing_the_worker(db):
         sampler.start()
         connection = http.client.HTTPConnection(server.host, server.port, timeout=60)
         try:
-            connection.request("GET", "/api/v1/dags/etl/dagRuns?limit=1000")
+            connection.request("GET", "/api/v1/dags/etl/dagRuns?limit=1000", headers=_auth(server))
             response = connection.getresponse()
             body = response.read()
         finally:

@@ -10,7 +10,7 @@ from dagkeeper.convert import convert_source
 
 PEER = textwrap.dedent("""\
     import pendulum
-    from airflow.sdk import DAG, task, Variable
+    from airflow.sdk import DAG, task, Asset
     from airflow.providers.standard.operators.bash import (
         BashOperator,  # runs things
         BashOperator as Shell,
@@ -28,13 +28,13 @@ def test_imports_are_rewritten_and_every_line_keeps_its_number():
     converted, unmapped = convert_source(PEER)
     lines = converted.splitlines()
     assert len(lines) == len(PEER.splitlines())
-    assert lines[1] == "from dagkeeper import DAG, task; from airflow.sdk import Variable"
+    assert lines[1] == "from dagkeeper import DAG, task; from airflow.sdk import Asset"
     assert lines[2] == "from dagkeeper.operators import (BashOperator, BashOperator as Shell"
     assert lines[5] == ")  # a trailing comment"
     assert lines[6] == "from dagkeeper.operators import TaskSkipped as AirflowSkipException"
     assert lines[10] == "    from dagkeeper import get_current_context; x = 1"
     assert [(u.line, u.what) for u in unmapped] == [
-        (2, "airflow.sdk.Variable"), (8, "import airflow.utils.dates"),
+        (2, "airflow.sdk.Asset"), (8, "import airflow.utils.dates"),
     ]  # fmt: skip
     compile(converted, "converted.py", "exec")
 
@@ -68,6 +68,22 @@ def test_older_module_paths_and_renamed_operators_map_too():
     ]
 
 
+def test_variables_connections_and_hooks_map_to_the_sdk():
+    source = (
+        "from airflow.models import Variable\n"
+        "from airflow.sdk import Connection\n"
+        "from airflow.hooks.base import BaseHook\n"
+    )
+    converted, unmapped = convert_source(source)
+    assert unmapped == []
+    assert converted.splitlines() == [
+        "from dagkeeper.sdk import Variable",
+        "from dagkeeper.sdk import Connection",
+        "from dagkeeper.sdk import BaseHook",
+    ]
+    compile(converted, "converted.py", "exec")
+
+
 def _cli(*args):
     return subprocess.run(
         [sys.executable, "-c", "import sys; from dagkeeper.cli import main; sys.exit(main())",
@@ -87,14 +103,14 @@ def test_the_command_converts_in_place_and_exits_0_when_everything_mapped(tmp_pa
 def test_the_command_names_each_unmapped_name_and_exits_1(tmp_path):
     source, dest = tmp_path / "src", tmp_path / "dest"
     (source / "sub").mkdir(parents=True)
-    (source / "sub" / "vars.py").write_text("x = 1\nfrom airflow.models import Variable, DAG\n")
+    (source / "sub" / "vars.py").write_text("x = 1\nfrom airflow.models import Pool, DAG\n")
     (source / "sub" / "query.sql").write_text("select 1")
     result = _cli(source, dest)
     assert result.returncode == 1
-    assert f"{source / 'sub' / 'vars.py'}:2: airflow.models.Variable" in result.stdout
+    assert f"{source / 'sub' / 'vars.py'}:2: airflow.models.Pool" in result.stdout
     assert (dest / "sub" / "query.sql").read_text() == "select 1"
     assert (dest / "sub" / "vars.py").read_text().splitlines()[1] == (
-        "from dagkeeper import DAG; from airflow.models import Variable"
+        "from dagkeeper import DAG; from airflow.models import Pool"
     )
     assert "x = 1" in (source / "sub" / "vars.py").read_text()  # the source is untouched
 
