@@ -62,7 +62,7 @@ function Header() {
           <circle cx="12" cy="4" r="2.6" fill="#009E73" />
           <circle cx="12" cy="12" r="2.6" fill="#E69F00" />
         </svg>
-        dagkeeper
+        <span className="brand-name">dagkeeper</span>
       </Link>
       <nav className="nav">
         <NavLink to="/home">Home</NavLink>
