@@ -1,4 +1,4 @@
-import { Suspense } from "react";
+import { lazy, Suspense } from "react";
 import { Link, Navigate, NavLink, Route, Routes, useLocation } from "react-router";
 import { useMe } from "./api/auth";
 import { useLive } from "./api/live";
@@ -16,6 +16,8 @@ import { Tokens } from "./views/Tokens/Tokens";
 import { Variables } from "./views/Variables/Variables";
 import { Workers } from "./views/Workers/Workers";
 
+const Home = lazy(() => import("./views/Home/Home"));
+
 export function App() {
   if (useLocation().pathname === "/login") return <Login />;
   return (
@@ -25,6 +27,7 @@ export function App() {
         <Suspense fallback={<Skeleton rows={8} />}>
           <Routes>
             <Route path="/" element={<DagList />} />
+            <Route path="/home" element={<Home />} />
             <Route path="/import-errors" element={<ImportErrors />} />
             <Route path="/workers" element={<Workers />} />
             <Route path="/tokens" element={<Tokens />} />
@@ -61,9 +64,10 @@ function Header() {
           <circle cx="12" cy="4" r="2.6" fill="#009E73" />
           <circle cx="12" cy="12" r="2.6" fill="#E69F00" />
         </svg>
-        dagkeeper
+        <span className="brand-name">dagkeeper</span>
       </Link>
       <nav className="nav">
+        <NavLink to="/home">Home</NavLink>
         <NavLink to="/" end>
           DAGs
         </NavLink>

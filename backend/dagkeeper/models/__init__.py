@@ -8,6 +8,7 @@ from dagkeeper.models.access import DagAccess
 from dagkeeper.models.auth import ApiToken, LoginAttempt, Role, Secret, User, UserSession, UserTeam
 from dagkeeper.models.base import Base, utcnow
 from dagkeeper.models.change import ChangeCounter, ChangeKind, ChangeLog, record_change
+from dagkeeper.models.component import ComponentHeartbeat, ParseRequest
 from dagkeeper.models.connection import Connection
 from dagkeeper.models.dag import Dag, DagTag
 from dagkeeper.models.event_log import EventLog, Outcome, record_event
@@ -34,4 +35,5 @@ __all__ = [
     "ApiToken", "LoginAttempt", "Role", "Secret", "User", "UserSession", "UserTeam", "EventLog",
     "Outcome", "record_event",
     "Connection", "DEFAULT_POOL", "Pool", "ParseVariableRead", "Variable",
+    "ComponentHeartbeat", "ParseRequest",
 ]  # fmt: skip

@@ -22,6 +22,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 
 from dagkeeper import db
+from dagkeeper.beacon import Beacon
 from dagkeeper.config import Settings, load_settings
 from dagkeeper.executors import Executor, TaskKey, executor_for
 from dagkeeper.models import DagRun, RunState, TaskInstance, TaskState, record_change, utcnow
@@ -70,10 +71,12 @@ class Scheduler:
     def run(self, stop: threading.Event | None = None) -> None:
         """Loop until ``stop`` is set; the executor is started and stopped here."""
         stop = stop or threading.Event()
+        beacon = Beacon("scheduler")
         self.executor.start()
         try:
             self.recover()
             while not stop.is_set():
+                beacon.maybe_beat()
                 started = time.monotonic()
                 token = self._token()
                 self.run_once()

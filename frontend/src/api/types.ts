@@ -61,3 +61,12 @@ export type XCom = S["XCom"];
 export type XComCollection = S["XComCollection"];
 /** The problem+json body; `detail`/`type` may be absent when the error did not come from our API. */
 export type Problem = Omit<S["Problem"], "detail" | "type"> & Partial<Pick<S["Problem"], "detail" | "type">>;
+export type StructureDiff = S["Diff"];
+export type HomeResponse = S["Home"];
+export type ComponentHealth = S["Component"];
+export type DagStats = S["DagStats"];
+export type GanttResponse = S["Gantt"];
+export type TaskHistoryResponse = S["TaskHistory"];
+export type CalendarResponse = S["Calendar"];
+export type ParseRequestResponse = S["ParseRequest"];
+export type DeletedDag = S["DeletedDag"];
