@@ -10,6 +10,7 @@ import signal
 import pytest
 from playwright.sync_api import Page, expect
 
+from conftest import log_in
 from dagfiles import bash_chain_dag, broken_dag
 from dagkeeper.testing.stack import Stack
 from test_views import assert_not_reloaded, no_reload_marker, trigger, wait_finished
@@ -47,6 +48,14 @@ def home_stack(tmp_path_factory):
         yield running
     finally:
         running.stop()
+
+
+@pytest.fixture
+def context(browser, browser_context_args, home_stack):
+    """Pages of this module start logged in to the home stack (not the suite's shared one)."""
+    own = browser.new_context(**browser_context_args)
+    yield log_in(own, home_stack)
+    own.close()
 
 
 def component(page: Page, kind: str):
