@@ -41,7 +41,7 @@ run: venv frontend migrate ## set up and start everything with the example DAGs 
 	$(BIN)/dagkeeper dags parse
 	$(BIN)/dagkeeper standalone
 
-system-deps: ## install Chromium and PostgreSQL from Debian if missing
+system-deps: ## install Chromium, PostgreSQL and Redis from Debian if missing
 	scripts/install-system-deps.sh
 
 lint: $(VENV)/.dev ## ruff, formatting, the architecture contract and mypy (strict, on the modules listed in pyproject)
@@ -51,7 +51,10 @@ lint: $(VENV)/.dev ## ruff, formatting, the architecture contract and mypy (stri
 	cd backend && ../$(BIN)/mypy
 
 test-backend: $(VENV)/.dev system-deps ## backend tests on SQLite and PostgreSQL
-	cd backend && ../$(BIN)/pytest -q -n 2 -p no:cacheprovider
+	cd backend && ../$(BIN)/pytest -q -n 2 -p no:cacheprovider -m "not distributed"
+
+test-distributed: $(VENV)/.dev system-deps ## Celery workers on separate hosts (namespaces; root)
+	cd backend && ../$(BIN)/pytest -q -p no:cacheprovider -m distributed tests/distributed
 
 test-frontend: $(VENV)/.runtime frontend/node_modules/.stamp ## lint, type-check, unit-test the frontend; API types match the backend
 	cd frontend && npm run --silent check:api && npm run --silent lint && npm run --silent typecheck && npm run --silent test
@@ -59,7 +62,7 @@ test-frontend: $(VENV)/.runtime frontend/node_modules/.stamp ## lint, type-check
 test-e2e: $(VENV)/.dev system-deps frontend ## browser tests against the real stack
 	$(BIN)/pytest -q -p no:cacheprovider e2e
 
-test: lint test-backend test-frontend test-e2e ## everything CI runs
+test: lint test-backend test-distributed test-frontend test-e2e ## everything CI runs
 
 bench: $(VENV)/.dev frontend ## the benchmark suite; writes bench/results/
 	scripts/install-system-deps.sh --bench
@@ -68,4 +71,4 @@ bench: $(VENV)/.dev frontend ## the benchmark suite; writes bench/results/
 clean: ## remove the venv, build output and local database
 	rm -rf $(VENV) var frontend/node_modules backend/dagkeeper/api/static
 
-.PHONY: help venv frontend migrate run system-deps lint test-backend test-frontend test-e2e test bench clean
+.PHONY: help venv frontend migrate run system-deps lint test-backend test-distributed test-frontend test-e2e test bench clean

@@ -17,7 +17,17 @@ to a mark the app sets once the content is on screen:
   the time to lay out and paint all 2,000 tasks after "expand all groups" is
   measured separately (click to every task node in the DOM, plus a frame);
 - ``dk:grid-drawn``: the grid of 2,000 tasks x 25 runs (rows are virtualised:
-  the visible rows are drawn, the rest as they scroll in).
+  the visible rows are drawn, the rest as they scroll in);
+- ``dk:compare-drawn``: the graph comparing two 2,000-task versions of the big
+  DAG (v1 and v2, which renamed the 400 tasks of every fifth layer: 400 tasks
+  added, 400 removed as ghosts, their edges too) laid out and painted;
+- ``dk:gantt-drawn``: the Gantt of the newest run of the big DAG (groups
+  collapsed, as it opens), and the time to draw all 2,000 task rows after
+  "expand all groups" separately.
+
+Find a task: on the drawn graph, the time from typing a task id into the search
+box (one input event) to the frame that shows its node highlighted (the
+collapsed group that holds it), and the same on the grid (its row).
 
 Responsiveness after the graph is drawn, and again after all groups are
 expanded, over the next 3 s each: the longest main thread task (PerformanceObserver ``longtask``, tasks over 50 ms), the share of
@@ -38,7 +48,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench.api import prepare
+from bench.api import parse_folder, prepare
 from bench.generate import BIG_DAG_ID
 from dagkeeper.testing.stack import Stack
 
@@ -50,7 +60,10 @@ PAGES = {
     "list": ("/", "dk:list-rows"),
     "graph": (f"/dags/{BIG_DAG_ID}/graph", "dk:graph-drawn"),
     "grid": (f"/dags/{BIG_DAG_ID}/grid", "dk:grid-drawn"),
+    "compare": (f"/dags/{BIG_DAG_ID}/graph?compare=1", "dk:compare-drawn"),
+    "gantt": (f"/dags/{BIG_DAG_ID}/gantt", "dk:gantt-drawn"),
 }
+FIND_QUERY = "layer_37.t05"
 SETTLE_SECONDS = 3.0
 MARK_TIMEOUT_MS = 60_000
 
@@ -97,6 +110,53 @@ def _summary(samples: list[float]) -> dict:
         "p99_ms": round(_percentile(samples, 0.99)),
         "samples_ms": [round(s) for s in samples],
     }
+
+
+# Types a task id into "find a task" as one input event; resolves with the ms until a frame
+# shows the highlight (``selector`` matches the highlighted node or row).
+FIND_TASK = """
+([query, selector]) => new Promise((resolve) => {
+  const input = document.querySelector('[data-testid="find-task"]');
+  input.focus();
+  const setValue = Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, "value").set;
+  const started = performance.now();
+  setValue.call(input, query);
+  input.dispatchEvent(new Event("input", {bubbles: true}));
+  const check = () => {
+    if (document.querySelector(selector)) requestAnimationFrame(() => resolve(performance.now() - started));
+    else requestAnimationFrame(check);
+  };
+  check();
+})
+"""
+
+GANTT_EXPAND_ALL = """
+(taskCount) => new Promise((resolve) => {
+  const button = [...document.querySelectorAll("button")]
+    .find((b) => b.textContent.trim() === "expand all groups");
+  const started = performance.now();
+  button.click();
+  const check = () => {
+    const drawn = document.querySelectorAll('[data-testid="gantt-row"][data-task-id]').length;
+    if (drawn >= taskCount) requestAnimationFrame(() => resolve(performance.now() - started));
+    else requestAnimationFrame(check);
+  };
+  requestAnimationFrame(check);
+})
+"""
+FIND_HIGHLIGHT = {"graph": "g.node.focused", "grid": ".grid-row.found"}
+
+
+def second_version(stack: Stack) -> None:
+    """Publish v2 of the big DAG: every fifth layer's 40 tasks renamed (t00 -> u00 ...)."""
+    path = stack.dags_folder / "big_layered.py"
+    source = path.read_text()
+    renamed = source.replace(
+        'task_id=f"t{i:02d}")', 'task_id=f"t{i:02d}" if layer % 5 else f"u{i:02d}")'
+    )
+    assert renamed != source, "the big DAG's source changed shape; update second_version()"
+    path.write_text(renamed)
+    parse_folder(stack)
 
 
 def bundle_sizes() -> dict:
@@ -148,6 +208,8 @@ def measure_pages(base_url: str, samples: int, task_count: int, cookie: str) -> 
 
     times: dict[str, list[float]] = {name: [] for name in PAGES}
     expand: list[float] = []
+    gantt_expand: list[float] = []
+    find: dict[str, list[float]] = {name: [] for name in FIND_HIGHLIGHT}
     settled: dict[str, list[dict]] = {"after_graph": [], "after_expand_all": []}
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
@@ -170,6 +232,12 @@ def measure_pages(base_url: str, samples: int, task_count: int, cookie: str) -> 
                         if sample < 0:
                             continue
                         times[name].append(drawn_at)
+                        if name in FIND_HIGHLIGHT:
+                            find[name].append(
+                                page.evaluate(FIND_TASK, [FIND_QUERY, FIND_HIGHLIGHT[name]])
+                            )
+                        if name == "gantt":
+                            gantt_expand.append(page.evaluate(GANTT_EXPAND_ALL, task_count))
                         if name == "graph":
                             settled["after_graph"].append(_responsiveness(page, cdp, drawn_at))
                             expand.append(page.evaluate(EXPAND_ALL, task_count))
@@ -185,6 +253,9 @@ def measure_pages(base_url: str, samples: int, task_count: int, cookie: str) -> 
         f"{name}_{key}": value for name in PAGES for key, value in _summary(times[name]).items()
     }
     result.update({f"graph_expand_all_{k}": v for k, v in _summary(expand).items()})
+    result.update({f"gantt_expand_all_{k}": v for k, v in _summary(gantt_expand).items()})
+    for name, values in find.items():
+        result.update({f"find_task_{name}_{k}": v for k, v in _summary(values).items()})
     for moment, values in settled.items():  # the worst sample of each
         for key in values[0]:
             result[f"{moment}_{key}_max"] = max(v[key] for v in values)
@@ -199,6 +270,7 @@ def run(dag_count: int = 10_000, samples: int = 5, quick: bool = False) -> dict:
         url = f"sqlite:///{tmp}/dagkeeper.db"
         stack = Stack(Path(tmp), url, workers=4, DAGKEEPER_PARSE_TIMEOUT="120")
         parse_seconds = prepare(stack, dag_count)
+        second_version(stack)
         stack.start(components=("webserver",))
         try:
             structure = stack.get(f"/ui/structure/{BIG_DAG_ID}").body["structure"]

@@ -1,14 +1,18 @@
 """Scheduler benchmark: no-op task throughput and task start latency, end to end.
 
-A real ``dagkeeper scheduler`` process (local executor, SQLite) runs a
-1,000-task fan-out DAG of ``EmptyOperator`` tasks and a 5-task chain; the
-figures come from the task instances' own timestamps in the database.
+A real ``dagkeeper scheduler`` process runs a 1,000-task fan-out DAG of
+``EmptyOperator`` tasks and a 5-task chain, three times: with the local
+executor, and with the Celery executor and one, then two ``dagkeeper worker``
+processes (a throwaway ``redis-server`` on a unix socket), all on SQLite and
+the same parallelism. The figures come from the task instances' own
+timestamps in the database.
 Reproduce: ``.venv/bin/python -m bench.scheduler`` (from the repository root).
 """
 
 from __future__ import annotations
 
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -94,9 +98,23 @@ def _task_times(run_pk: int):
     return run, rows
 
 
-def run(tmpdir: str | None = None, width: int = 999, parallelism: int = 16) -> dict:
-    """Run both DAGs once; returns the figures under the ``scheduler`` key."""
-    root = Path(tmpdir or tempfile.mkdtemp(prefix="dagkeeper-bench-scheduler-"))
+def _wait_workers(count: int, timeout: float = 120.0) -> None:
+    from sqlalchemy import func, select
+
+    from dagkeeper import db
+    from dagkeeper.models import Worker
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with db.read_session() as session:
+            if session.scalar(select(func.count()).select_from(Worker)) >= count:
+                return
+        time.sleep(0.1)
+    raise TimeoutError(f"{count} workers did not register within {timeout} s")
+
+
+def _leg(root: Path, width: int, parallelism: int, workers: int) -> dict:
+    """One executor: ``workers`` 0 is the local executor, N is Celery with N workers."""
     dags = root / "dags"
     dags.mkdir(parents=True, exist_ok=True)
     (dags / "fanout.py").write_text(FANOUT.replace("{width}", str(width)))
@@ -107,6 +125,8 @@ def run(tmpdir: str | None = None, width: int = 999, parallelism: int = 16) -> d
         "DAGKEEPER_DB_URL": f"sqlite:///{root / 'bench.db'}",
         "DAGKEEPER_DAGS_FOLDER": str(dags),
         "DAGKEEPER_PARALLELISM": str(parallelism),
+        "DAGKEEPER_EXECUTOR": "celery" if workers else "local",
+        "DAGKEEPER_CELERY_BROKER_URL": f"redis+socket://{root / 'redis.sock'}",
     }
     os.environ.update(env)
     dagkeeper = [sys.executable, "-m", "dagkeeper"]
@@ -116,9 +136,23 @@ def run(tmpdir: str | None = None, width: int = 999, parallelism: int = 16) -> d
     from dagkeeper import db
 
     db.configure(env["DAGKEEPER_DB_URL"])
-    log = open(root / "scheduler.log", "wb")  # noqa: SIM115 (closed below)
-    scheduler = subprocess.Popen([*dagkeeper, "scheduler"], env=env, stdout=log, stderr=log)
+    log = open(root / "processes.log", "wb")  # noqa: SIM115 (closed below)
+    processes = []
+    if workers:
+        processes.append(subprocess.Popen(
+            ["redis-server", "--port", "0", "--unixsocket", str(root / "redis.sock"),
+             "--save", "", "--appendonly", "no"], stdout=log, stderr=log,
+        ))  # fmt: skip
+        for i in range(workers):
+            concurrency = str(parallelism // workers)
+            processes.append(subprocess.Popen(
+                [*dagkeeper, "worker", "--hostname", f"bench-{i}", "--concurrency", concurrency],
+                env=env, stdout=log, stderr=log,
+            ))  # fmt: skip
+    processes.append(subprocess.Popen([*dagkeeper, "scheduler"], env=env, stdout=log, stderr=log))
     try:
+        if workers:
+            _wait_workers(workers)
         time.sleep(1.0)  # let the scheduler and its zygote import everything first
         chain_latencies = []
         for attempt in range(3):
@@ -128,11 +162,12 @@ def run(tmpdir: str | None = None, width: int = 999, parallelism: int = 16) -> d
             chain_latencies.append(time.perf_counter() - started)
 
         fanout_run = _trigger("bench_fanout", "bench")
-        assert _wait_finished(fanout_run, 600) == "success"
+        assert _wait_finished(fanout_run, 900) == "success"
         run_row, rows = _task_times(fanout_run)
     finally:
-        scheduler.terminate()
-        scheduler.wait(timeout=30)
+        for process in reversed(processes):
+            process.terminate()
+            process.wait(timeout=60)
         log.close()
         db.dispose()
 
@@ -141,20 +176,33 @@ def run(tmpdir: str | None = None, width: int = 999, parallelism: int = 16) -> d
     span = (last_end - first_queued).total_seconds()
     start_latency = [(r.start_date - r.queued_at).total_seconds() for r in rows]
     return {
-        "scheduler": {
-            "tasks": len(rows),
-            "parallelism": parallelism,
-            "tasks_per_second": round(len(rows) / span, 1),
-            "fanout_run_seconds": round((run_row.end_date - run_row.queued_at).total_seconds(), 2),
-            "queued_to_running_p50_ms": round(statistics.median(start_latency) * 1000, 1),
-            "queued_to_running_p99_ms": round(_percentile(start_latency, 0.99) * 1000, 1),
-            "chain5_trigger_to_success_seconds": round(statistics.median(chain_latencies), 2),
-            "command": COMMAND,
-        }
+        "tasks": len(rows),
+        "parallelism": parallelism,
+        "tasks_per_second": round(len(rows) / span, 1),
+        "fanout_run_seconds": round((run_row.end_date - run_row.queued_at).total_seconds(), 2),
+        "queued_to_running_p50_ms": round(statistics.median(start_latency) * 1000, 1),
+        "queued_to_running_p99_ms": round(_percentile(start_latency, 0.99) * 1000, 1),
+        "chain5_trigger_to_success_seconds": round(statistics.median(chain_latencies), 2),
+        "command": COMMAND,
     }
 
 
+def run(tmpdir: str | None = None, width: int = 999, parallelism: int = 16) -> dict:
+    """Every executor once; the local figures under ``scheduler``, Celery's next to them."""
+    root = Path(tmpdir or tempfile.mkdtemp(prefix="dagkeeper-bench-scheduler-"))
+    results = {"scheduler": _leg(root / "local", width, parallelism, 0)}
+    if shutil.which("redis-server"):
+        results["scheduler_celery"] = {
+            f"{n}_worker{'s' if n > 1 else ''}": _leg(root / f"celery{n}", width, parallelism, n)
+            for n in (1, 2)
+        }
+    return results
+
+
 if __name__ == "__main__":
-    results = run()["scheduler"]
-    for name, value in results.items():
-        print(f"{name:36} {value}")
+    results = run()
+    for name, value in results["scheduler"].items():
+        print(f"local  {name:36} {value}")
+    for leg, figures in results.get("scheduler_celery", {}).items():
+        for name, value in figures.items():
+            print(f"celery {leg:9} {name:36} {value}")

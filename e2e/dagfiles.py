@@ -119,3 +119,23 @@ def grouped_dag(dag_id: str, groups: int) -> str:
         ]
     lines.append("    chain(*works)")
     return "\n".join(lines) + "\n"
+
+
+def layered_dag(dag_id: str, layers: int = 50, width: int = 40) -> str:
+    """``layers`` task groups of ``width`` tasks, each task fed by two of the layer before."""
+    return f"""
+from datetime import datetime
+from dagkeeper import DAG, TaskGroup
+from dagkeeper.operators import EmptyOperator
+
+with DAG({dag_id!r}, schedule=None, start_date=datetime(2024, 1, 1), tags=["big"]):
+    previous = []
+    for layer in range({layers}):
+        with TaskGroup(f"layer_{{layer:02d}}"):
+            current = [EmptyOperator(task_id=f"t{{i:02d}}") for i in range({width})]
+        for i, task in enumerate(current):
+            if previous:
+                previous[i] >> task
+                previous[(i + 1) % {width}] >> task
+        previous = current
+"""

@@ -34,6 +34,13 @@ class Settings:
     heartbeat_timeout: float
     secret_key: str | None  # None: the key ``db migrate`` stored in the database
     db_pool_size: int
+    executor: str  # local | celery
+    celery_broker_url: str
+    default_queue: str
+    queue_slots: dict[str, int]  # queue -> most tries queued or running at once
+    queued_resend_after: float  # re-send a try still unclaimed after this many seconds
+    worker_heartbeat: float  # seconds between a worker's registry heartbeats
+    celery_visibility_timeout: float  # Redis redelivers an unacknowledged message after this
     max_conf_bytes: int  # a trigger's conf, encoded as JSON
     allowed_hosts: tuple[str, ...]  # Host header names the web server answers; () = defaults
     secret_names: tuple[str, ...]  # extra name fragments whose values are masked
@@ -49,6 +56,20 @@ class Settings:
     default_pool_slots: int  # slots of ``default_pool`` when the database is created
 
 
+EXECUTORS = ("local", "celery")
+
+
+def _queue_slots(text: str) -> dict[str, int]:
+    """``"default=16,gpu=2"`` -> ``{"default": 16, "gpu": 2}``."""
+    slots = {}
+    for item in filter(None, (part.strip() for part in text.split(","))):
+        name, _, count = item.partition("=")
+        if not name.strip() or not count.strip().isdigit():
+            raise ValueError(f"DAGKEEPER_QUEUE_SLOTS: {item!r} is not QUEUE=COUNT")
+        slots[name.strip()] = int(count)
+    return slots
+
+
 def _names(name: str) -> tuple[str, ...]:
     return tuple(part.strip() for part in os.environ.get(name, "").split(",") if part.strip())
 
@@ -59,6 +80,13 @@ def _int(name: str, default: int) -> int:
 
 def _float(name: str, default: float) -> float:
     return float(os.environ.get(name, default))
+
+
+def _choice(name: str, default: str, choices: tuple[str, ...]) -> str:
+    value = os.environ.get(name, default)
+    if value not in choices:
+        raise ValueError(f"{name}={value!r}: must be one of {', '.join(choices)}")
+    return value
 
 
 def masked_db_url(url: str) -> str:
@@ -99,6 +127,13 @@ def load_settings() -> Settings:
         heartbeat_timeout=_float("DAGKEEPER_HEARTBEAT_TIMEOUT", 30.0),
         secret_key=os.environ.get("DAGKEEPER_SECRET_KEY") or None,
         db_pool_size=_int("DAGKEEPER_DB_POOL_SIZE", 4),
+        executor=_choice("DAGKEEPER_EXECUTOR", "local", EXECUTORS),
+        celery_broker_url=os.environ.get("DAGKEEPER_CELERY_BROKER_URL", "redis://127.0.0.1:6379/0"),
+        default_queue=os.environ.get("DAGKEEPER_DEFAULT_QUEUE", "default"),
+        queue_slots=_queue_slots(os.environ.get("DAGKEEPER_QUEUE_SLOTS", "")),
+        queued_resend_after=_float("DAGKEEPER_QUEUED_RESEND_AFTER", 60.0),
+        worker_heartbeat=_float("DAGKEEPER_WORKER_HEARTBEAT", 5.0),
+        celery_visibility_timeout=_float("DAGKEEPER_CELERY_VISIBILITY_TIMEOUT", 3600.0),
         max_conf_bytes=_int("DAGKEEPER_MAX_CONF_BYTES", 64 * 1024),
         allowed_hosts=_names("DAGKEEPER_ALLOWED_HOSTS"),
         secret_names=_names("DAGKEEPER_SECRET_NAMES"),

@@ -128,6 +128,22 @@ def dispose(*, after_fork: bool = False) -> None:
     _engine = _read_sessions = _write_sessions = None
 
 
+_abandoned: list[Engine] = []
+
+
+def abandon_after_fork() -> None:
+    """In a forked child: forget the parent's engine without closing or collecting it.
+
+    Its pooled connections belong to the parent; closing one (or letting the
+    garbage collector do it) would end the parent's session on the server.
+    The child opens its own on first use and leaves with ``os._exit``.
+    """
+    global _engine, _read_sessions, _write_sessions
+    if _engine is not None:
+        _abandoned.append(_engine)
+    _engine = _read_sessions = _write_sessions = None
+
+
 def engine() -> Engine:
     if _engine is None:
         configure()

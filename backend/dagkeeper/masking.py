@@ -18,7 +18,7 @@ but the configuration.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from functools import lru_cache
 from typing import Any
 
@@ -89,6 +89,8 @@ class SecretValues:
     def __init__(self) -> None:
         self._values: set[str] = set()
         self._pattern: re.Pattern[str] | None = None
+        # told each new value; a runner's task child passes them on to the runner this way
+        self.forward: Callable[[str], None] | None = None
 
     def add(self, value: Any) -> None:
         """Remember ``value`` (or every leaf of a dict/list) as secret."""
@@ -96,6 +98,8 @@ class SecretValues:
             if len(leaf) >= MIN_SECRET_LENGTH and leaf not in self._values:
                 self._values.add(leaf)
                 self._pattern = None
+                if self.forward is not None:
+                    self.forward(leaf)
 
     def add_secret_names(self, mapping: Mapping[str, Any]) -> None:
         """Remember the values of ``mapping`` (recursively) that secret-looking names hold."""

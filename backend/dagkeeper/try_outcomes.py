@@ -7,6 +7,7 @@ stopped). Both follow the same state machine and leave a line in the log.
 
 from __future__ import annotations
 
+import os
 import socket
 from datetime import datetime, timedelta
 
@@ -15,12 +16,14 @@ from sqlalchemy.orm import Session
 
 from dagkeeper.models import TaskInstance, TaskLog, TaskState, archive_try
 
-HOSTNAME = socket.gethostname()  # what runners record and the heartbeat check compares
+# What runners record and the heartbeat check compares; a worker passes its --hostname down.
+HOSTNAME = os.environ.get("DAGKEEPER_HOSTNAME") or socket.gethostname()
 
 
 def finish_try(ti: TaskInstance, state: str, now: datetime) -> None:
-    """Stamp the end of the current try with its outcome."""
+    """Stamp the end of the current try with its outcome; its runner is gone (released)."""
     ti.state = state
+    ti.last_heartbeat_at = None
     ti.end_date = now
     ti.duration = (now - ti.start_date).total_seconds() if ti.start_date else None
 

@@ -1,4 +1,4 @@
-import { Suspense } from "react";
+import { lazy, Suspense } from "react";
 import { Link, Navigate, NavLink, Route, Routes, useLocation } from "react-router";
 import { useMe } from "./api/auth";
 import { useLive } from "./api/live";
@@ -14,6 +14,9 @@ import { Login } from "./views/Login/Login";
 import { Pools } from "./views/Pools/Pools";
 import { Tokens } from "./views/Tokens/Tokens";
 import { Variables } from "./views/Variables/Variables";
+import { Workers } from "./views/Workers/Workers";
+
+const Home = lazy(() => import("./views/Home/Home"));
 
 export function App() {
   if (useLocation().pathname === "/login") return <Login />;
@@ -24,7 +27,9 @@ export function App() {
         <Suspense fallback={<Skeleton rows={8} />}>
           <Routes>
             <Route path="/" element={<DagList />} />
+            <Route path="/home" element={<Home />} />
             <Route path="/import-errors" element={<ImportErrors />} />
+            <Route path="/workers" element={<Workers />} />
             <Route path="/tokens" element={<Tokens />} />
             <Route path="/audit-log" element={<AuditLog />} />
             <Route path="/variables" element={<Variables />} />
@@ -59,13 +64,15 @@ function Header() {
           <circle cx="12" cy="4" r="2.6" fill="#009E73" />
           <circle cx="12" cy="12" r="2.6" fill="#E69F00" />
         </svg>
-        dagkeeper
+        <span className="brand-name">dagkeeper</span>
       </Link>
       <nav className="nav">
+        <NavLink to="/home">Home</NavLink>
         <NavLink to="/" end>
           DAGs
         </NavLink>
         <NavLink to="/import-errors">Import errors</NavLink>
+        <NavLink to="/workers">Workers</NavLink>
         {me?.role === "admin" && (
           <NavLink to="/audit-log" className="wide-only">
             Audit log

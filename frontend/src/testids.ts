@@ -48,6 +48,38 @@
  * Other views
  *   code-source, code-version; doc-md (Details); version-row [data-version]; run-row [data-run-id];
  *   import-error (one per failing file)
+ *   worker-row [data-hostname][data-state] (Workers page)
+ * Comparison (graph `?compare=N`, versions `?from=N&to=M`)
+ *   compare-select         the graph's "compare with version" select
+ *   compare-panel          the list of changes beside the graph; compare-item [data-mark][data-kind]
+ *                          [data-task-id] one change (click zooms to it); graph-node/graph-edge carry
+ *                          data-diff="added|removed|changed|inner" while comparing
+ *   structure-diff         the versions view's structure summary; code-diff [data-mode] the code diff,
+ *                          its lines diff-line [data-diff="added|removed|context"]
+ * Gantt (DAG tab `gantt`)
+ *   gantt                  the chart; gantt-row [data-task-id|data-group-id][data-critical="true" on the
+ *                          critical path]; gantt-bar [data-try][data-state]: one try's running time
+ * Calendar (DAG tab `calendar`)
+ *   calendar               the year; calendar-day [data-date][data-state="success|failed|mixed|running"]
+ * Task drawer
+ *   task-history           a task's duration and tries over runs (bars [data-run-id][data-state])
+ * Find a task (graph and grid toolbars; `/` focuses it)
+ *   find-task              the input; find-results its list (li[data-task-id][aria-selected]); the
+ *                          graph marks the previewed/chosen node with class "focused", the grid its
+ *                          row with class "found"; the chosen task is the URL's `focus` parameter
+ * Log viewer (drawer): log (the scrolling region; only lines in view exist, .log-line[data-line=N]),
+ *   log-search, log-matches ("i of n"), log-first-error, log-download (the whole log as a file)
+ * Focus mode: focus-select on the graph toolbar (`around=<task>&levels=N` in the URL)
+ * Big graphs
+ *   graph-minimap          the minimap (graphs over 100 nodes); graph-group-summaries: group names
+ *                          drawn at screen size while task labels are hidden (zoomed out)
+ * Operations
+ *   reparse-button         "Reparse" on the DAG page header and on each import error
+ *   delete-dag-button      on the page of a DAG no file defines any more; delete-dag-confirm in its dialog
+ * Home `/home`
+ *   home-health            the components card; home-component [data-kind][data-healthy="true|false"]
+ *   home-runs, home-tasks  counts by state (li[data-state]); home-import-errors; home-slowest,
+ *                          home-failing: tables of DAGs (tr[data-dag-id])
  *   xcoms (the drawer's XCom section), xcom-entry [data-key]
  * Variables, connections, pools (`/variables`, `/connections`, `/pools`)
  *   managed-row [data-id]  one item; its cells [data-slots=running|queued|open|...] on pools
@@ -101,6 +133,38 @@ export const TID = {
   versionRevision: "version-revision",
   runRow: "run-row",
   importError: "import-error",
+  workerRow: "worker-row",
+  compareSelect: "compare-select",
+  comparePanel: "compare-panel",
+  compareItem: "compare-item",
+  structureDiff: "structure-diff",
+  codeDiff: "code-diff",
+  diffLine: "diff-line",
+  homeHealth: "home-health",
+  homeComponent: "home-component",
+  homeRuns: "home-runs",
+  homeTasks: "home-tasks",
+  homeImportErrors: "home-import-errors",
+  homeSlowest: "home-slowest",
+  homeFailing: "home-failing",
+  gantt: "gantt",
+  ganttRow: "gantt-row",
+  ganttBar: "gantt-bar",
+  calendar: "calendar",
+  calendarDay: "calendar-day",
+  taskHistory: "task-history",
+  findTask: "find-task",
+  findResults: "find-results",
+  reparseButton: "reparse-button",
+  graphMinimap: "graph-minimap",
+  focusSelect: "focus-select",
+  logSearch: "log-search",
+  logMatches: "log-matches",
+  logFirstError: "log-first-error",
+  logDownload: "log-download",
+  graphGroupSummaries: "graph-group-summaries",
+  deleteDagButton: "delete-dag-button",
+  deleteDagConfirm: "delete-dag-confirm",
   loginForm: "login-form",
   loginUsername: "login-username",
   loginPassword: "login-password",

@@ -23,18 +23,24 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         dag_runs,
         dags,
         debug,
+        diff,
         docs,
         event_logs,
         health,
+        home,
         import_errors,
+        log_download,
         login,
+        operations,
         pools,
         spa,
         task_instances,
+        timeline,
         tokens,
         ui,
         users,
         variables,
+        workers,
         xcoms,
     )  # fmt: skip
 
@@ -50,7 +56,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     api = DagkeeperApi(app)
     for blueprint in (
         health, dags, dag_runs, task_instances, xcoms, import_errors, ui, login, users,
-        tokens, event_logs, variables, connections, pools,
+        tokens, event_logs, variables, connections, pools, workers, diff, home, timeline,
+        operations, log_download,
     ):  # fmt: skip
         api.register_blueprint(blueprint.blp)
     app.register_blueprint(docs.bp)

@@ -31,7 +31,7 @@ COLUMNS = {
 }
 
 
-def _visible() -> list:
+def visible_errors() -> list:
     """A file's error is shown when the caller may read one of its DAGs, or it has none yet."""
     condition = readable(Dag.dag_id, readable_by())
     if condition is None:
@@ -48,7 +48,7 @@ def list_import_errors(args):
     s = session()
     column = COLUMNS[args["order_by"].lstrip("-")]
     ordering = column.desc() if args["order_by"].startswith("-") else column.asc()
-    visible = _visible()
+    visible = visible_errors()
     total = s.scalar(select(func.count()).select_from(DagImportError).where(*visible))
     rows = s.scalars(
         select(DagImportError)

@@ -33,7 +33,9 @@ CACHE_BYTES = 32 * 1024 * 1024
 
 # Endpoints whose ETag is the change token; the others manage their own
 # (logs change without a token bump; /ui/changes compares the token itself).
-TOKEN_ETAG_BLUEPRINTS = frozenset({"dags", "dag_runs", "task_instances", "import_errors", "ui"})
+TOKEN_ETAG_BLUEPRINTS = frozenset(
+    {"dags", "dag_runs", "task_instances", "import_errors", "ui", "diff"}
+)
 OWN_ETAG_ENDPOINTS = frozenset({"task_instances.get_log", "ui.changes"})
 
 

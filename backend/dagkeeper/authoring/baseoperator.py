@@ -167,6 +167,11 @@ class BaseOperator(DependencyMixin):
                 f"Unknown trigger rule {trigger_rule!r} for task {self.task_id!r}; "
                 f"valid trigger rules are: {', '.join(TRIGGER_RULES)}"
             )
+        if queue is not None and (not isinstance(queue, str) or not 1 <= len(queue) <= 256):
+            raise DagDefinitionError(
+                f"Invalid queue {queue!r} for task {self.task_id!r}: must be a name of 1-256 "
+                "characters"
+            )
         if weight_rule not in WEIGHT_RULES:
             raise DagDefinitionError(
                 f"Unknown weight rule {weight_rule!r} for task {self.task_id!r}; "
@@ -201,7 +206,7 @@ class BaseOperator(DependencyMixin):
         self.weight_rule = str(weight_rule)
         self.pool = pool or "default_pool"
         self.pool_slots = pool_slots
-        self.queue = queue
+        self.queue = queue  # None: the default queue of the deployment (DAGKEEPER_DEFAULT_QUEUE)
         self.executor_config = dict(executor_config or {})
         self.do_xcom_push = bool(do_xcom_push)
         self.multiple_outputs = bool(multiple_outputs)

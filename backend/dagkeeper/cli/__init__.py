@@ -12,7 +12,7 @@ import importlib
 import sys
 
 COMMAND_MODULES = (
-    "db", "dags", "scheduler", "tasks", "webserver", "standalone", "users", "tokens",
+    "db", "dags", "scheduler", "tasks", "webserver", "standalone", "worker", "users", "tokens",
     "convert", "variables", "connections", "pools",
 )  # fmt: skip
 

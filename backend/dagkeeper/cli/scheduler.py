@@ -1,4 +1,7 @@
-"""``dagkeeper scheduler``: create runs, schedule tasks and run them with the local executor.
+"""``dagkeeper scheduler``: create runs, schedule tasks and hand them to the executor.
+
+``DAGKEEPER_EXECUTOR`` picks it: ``local`` (processes on this host, the
+default) or ``celery`` (``dagkeeper worker`` processes on any host).
 
 On SQLite run one scheduler (SQLite has a single writer); on PostgreSQL
 several may run at once: they lock disjoint rows and the unique constraints
@@ -13,16 +16,19 @@ import threading
 
 
 def register(subparsers) -> None:
-    parser = subparsers.add_parser("scheduler", help="run the scheduler and its local executor")
+    parser = subparsers.add_parser("scheduler", help="run the scheduler and its executor")
     parser.add_argument(
-        "--parallelism", type=int, default=None, help="task processes at once (default: env)"
+        "--parallelism",
+        type=int,
+        default=None,
+        help="tries queued or running at once (default: env)",
     )
     parser.set_defaults(handler=run)
 
 
 def run(args) -> int:
     from dagkeeper.config import load_settings, masked_db_url
-    from dagkeeper.executors.local import LocalExecutor
+    from dagkeeper.executors import executor_for
     from dagkeeper.scheduler.loop import Scheduler
 
     logging.basicConfig(
@@ -32,10 +38,11 @@ def run(args) -> int:
     stop = threading.Event()
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda *_: stop.set())
-    executor = LocalExecutor(args.parallelism or settings.parallelism, db_url=settings.db_url)
+    executor = executor_for(settings, args.parallelism)
     print(
-        f"dagkeeper scheduler: database {masked_db_url(settings.db_url)},"
-        f" parallelism {executor.parallelism}"
+        f"dagkeeper scheduler: database {masked_db_url(settings.db_url)}, "
+        f"{settings.executor} executor, parallelism {executor.parallelism}",
+        flush=True,
     )
     Scheduler(executor, settings).run(stop)
     return 0

@@ -54,15 +54,11 @@ class LocalExecutor:
         self.preload = PRELOAD + _driver_modules(db_url or load_settings().db_url)
         self._process: subprocess.Popen[bytes] | None = None
         self._lock = threading.Lock()
+        self._ended = threading.Condition(self._lock)
         self._in_flight: OrderedDict[TaskKey, int | None] = OrderedDict()  # key -> pid
         self._exits: list[TaskExit] = []
         self._event = threading.Event()
         self._stopping = False
-
-    @property
-    def free_slots(self) -> int:
-        with self._lock:
-            return self.parallelism - len(self._in_flight)
 
     def start(self) -> None:
         self._stopping = False
@@ -83,7 +79,7 @@ class LocalExecutor:
         ).start()
 
     def queue(self, key: TaskKey) -> None:
-        """Start ``key``'s runner now (the scheduler keeps within ``free_slots``)."""
+        """Start ``key``'s runner now (the scheduler keeps within its slots)."""
         with self._lock:
             if key in self._in_flight:
                 return
@@ -130,11 +126,27 @@ class LocalExecutor:
                 key = TaskKey(*event["exited"])
                 self._in_flight.pop(key, None)
                 self._exits.append(TaskExit(key, event["pid"], event["code"]))
+                self._ended.notify_all()
             self._event.set()
         process.stdout.close()
         process.wait()
         if not self._stopping and process is self._process:
             self._restart()
+
+    def run(self, key: TaskKey) -> TaskExit | None:
+        """Start ``key``'s runner and wait until it exits (what a Celery worker thread does).
+
+        None when the same try was already running here (a duplicate message):
+        that runner's caller gets the exit.
+        """
+        self.queue(key)
+        with self._ended:
+            while key in self._in_flight:
+                self._ended.wait()
+            for index, exit in enumerate(self._exits):
+                if exit.key == key:
+                    return self._exits.pop(index)
+        return None
 
     def collect_exits(self) -> list[TaskExit]:
         with self._lock:

@@ -11,13 +11,15 @@ itself never imports the runner or any DAG file.
 Protocol, one JSON object per line: requests on stdin ``{"key": [...],
 "args": [...]}``; events on stdout ``{"started": key, "pid": n}`` and
 ``{"exited": key, "pid": n, "code": c}`` (``c`` negative: killed by signal).
-When its stdin closes the zygote waits for its running children and exits;
-if it is killed, they go on and record their own outcome.
+When its stdin closes the zygote waits for its running children and exits
+(it ignores SIGTERM and SIGINT: its parent decides); if it is killed, they go
+on and record their own outcome.
 """
 
 from __future__ import annotations
 
 import contextlib
+import gc
 import importlib
 import json
 import os
@@ -95,6 +97,10 @@ class Zygote:
                 os.waitpid(pid, 0)
 
     def serve(self) -> None:
+        # Its parent stops it by closing stdin; a signal to the whole process group (Ctrl-C,
+        # a supervisor's SIGTERM) must not kill it first and make the parent start another.
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
         signal.set_wakeup_fd(self.wake_w)
         signal.signal(signal.SIGCHLD, lambda *_: None)  # only to wake the selector
         stdin = sys.stdin.fileno()
@@ -129,6 +135,7 @@ def main(argv: list[str]) -> None:
     for name in preload:
         importlib.import_module(name)
     _load(warm_up)()
+    gc.freeze()  # preloaded objects stay out of every child's collections: fewer pages copied
     Zygote(_load(entry)).serve()
 
 

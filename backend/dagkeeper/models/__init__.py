@@ -8,6 +8,7 @@ from dagkeeper.models.access import DagAccess
 from dagkeeper.models.auth import ApiToken, LoginAttempt, Role, Secret, User, UserSession, UserTeam
 from dagkeeper.models.base import Base, utcnow
 from dagkeeper.models.change import ChangeCounter, ChangeKind, ChangeLog, record_change
+from dagkeeper.models.component import ComponentHeartbeat, ParseRequest
 from dagkeeper.models.connection import Connection
 from dagkeeper.models.dag import Dag, DagTag
 from dagkeeper.models.event_log import EventLog, Outcome, record_event
@@ -23,14 +24,16 @@ from dagkeeper.models.task_instance import (
 )
 from dagkeeper.models.variable import ParseVariableRead, Variable
 from dagkeeper.models.version import DagCode, DagFile, DagImportError, DagVersion
+from dagkeeper.models.worker import Worker
 from dagkeeper.models.xcom import RETURN_KEY, XCom
 
 __all__ = [
     "Base", "utcnow", "ChangeCounter", "ChangeKind", "ChangeLog", "record_change",
     "Dag", "DagTag", "TaskLog", "DagRun", "RunState", "RunType", "RenderedTaskFields",
     "TaskInstance", "TaskInstanceHistory", "TaskState", "DagCode", "DagFile",
-    "DagImportError", "DagVersion", "RETURN_KEY", "XCom", "archive_try", "DagAccess", "ApiToken",
-    "LoginAttempt", "Role", "Secret", "User", "UserSession", "UserTeam", "EventLog",
+    "DagImportError", "DagVersion", "RETURN_KEY", "Worker", "XCom", "archive_try", "DagAccess",
+    "ApiToken", "LoginAttempt", "Role", "Secret", "User", "UserSession", "UserTeam", "EventLog",
     "Outcome", "record_event",
     "Connection", "DEFAULT_POOL", "Pool", "ParseVariableRead", "Variable",
+    "ComponentHeartbeat", "ParseRequest",
 ]  # fmt: skip

@@ -41,6 +41,7 @@ class _TryFields:
     duration: Mapped[float | None] = mapped_column(Float)
     hostname: Mapped[str | None] = mapped_column(String(250))
     pid: Mapped[int | None] = mapped_column(Integer)
+    queue: Mapped[str | None] = mapped_column(String(256))  # the workers' queue it is sent to
 
 
 class TaskInstance(_TryFields, Base):
@@ -51,7 +52,9 @@ class TaskInstance(_TryFields, Base):
     dag_id: Mapped[str] = mapped_column(String(250))
     max_tries: Mapped[int] = mapped_column(Integer, default=0)  # retries + 1
     next_try_at: Mapped[datetime | None]  # when up_for_retry becomes schedulable
-    last_heartbeat_at: Mapped[datetime | None]
+    # Set while a runner of the current try may be alive (claim to release): no next
+    # try is queued before it is NULL again or older than the heartbeat timeout.
+    last_heartbeat_at: Mapped[datetime | None] = mapped_column(index=True)
     pool: Mapped[str] = mapped_column(String(256), default="default_pool")  # see models.pool
     pool_slots: Mapped[int] = mapped_column(Integer, default=1)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
@@ -114,5 +117,5 @@ def archive_try(session: Session, ti: TaskInstance) -> TaskInstanceHistory | Non
 
 _TRY_COLUMNS = (
     "task_id", "try_number", "state", "operator", "queued_at", "start_date",
-    "end_date", "duration", "hostname", "pid",
+    "end_date", "duration", "hostname", "pid", "queue",
 )  # fmt: skip

@@ -7,7 +7,9 @@ name the files the next pass looks at. A file still being written waits; the
 loop looks at it again until it is complete. A full pass every
 ``rescan_interval`` seconds catches whatever events missed (network file
 systems, a full event queue). A change to a ``.dagkeeperignore`` file or to a
-directory triggers a full pass.
+directory triggers a full pass. Every second the loop also takes the "reparse
+now" requests users made in the UI, and its beacon tells the database the
+processor is alive.
 
 The DAG folder may be a symlink that a sync side-car swaps to a new revision:
 the loop notices the new target, watches it instead, and publishes the new
@@ -27,8 +29,10 @@ from pathlib import Path
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 
+from dagkeeper.beacon import Beacon
 from dagkeeper.config import load_settings
 from dagkeeper.processor.files import IGNORE_FILE
+from dagkeeper.processor.requests import POLL_INTERVAL, take_requested
 from dagkeeper.processor.scan import DagFolderError, Scanner, ScanSummary
 from dagkeeper.processor.settle import WriteTracker
 
@@ -114,14 +118,23 @@ def watch(
     events: queue.Queue[Path] = queue.Queue()
     observer = _Observer(_Collector(events, tracker))
     report = on_pass or (lambda summary: None)
+    beacon = Beacon("processor")
     try:
+        beacon.maybe_beat()
         observer.follow(Path(os.path.realpath(folder)))
         report(scanner.run())
         next_full = time.monotonic() + rescan_interval
+        next_requests = 0.0
         while not stop.is_set():
+            beacon.maybe_beat()
             swapped = Path(os.path.realpath(folder)) != scanner.root
             batch = None if swapped else _next_batch(events, timeout=min(RECHECK, _left(next_full)))
             try:
+                if time.monotonic() >= next_requests:
+                    next_requests = time.monotonic() + POLL_INTERVAL
+                    requested = take_requested()
+                    if requested:
+                        report(scanner.run(requested, force=True))
                 if swapped and os.path.isdir(folder):
                     observer.follow(Path(os.path.realpath(folder)))
                     report(scanner.run(trusted=True))  # a swapped-in revision is complete

@@ -4,7 +4,8 @@ The process's stdout and stderr file descriptors are redirected into a pipe
 (so output of child processes and C code is caught too, not just Python's
 ``print``); a reader thread decodes it into a buffer that a shipper thread
 writes out as chunks every half second or every 4 KB. The same thread
-refreshes the try's heartbeat.
+refreshes the try's heartbeat, and notices when the heartbeat finds the row
+no longer running at this try (cleared, marked): the try is *fenced*.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from dagkeeper.models import TaskInstance, TaskLog, TaskState, utcnow
 
 FLUSH_INTERVAL = 0.5
 FLUSH_SIZE = 4096
+STOP_WAIT = 10.0
 HOLD_PARTIAL = 65536
 LOG_FORMAT = "[%(asctime)s] {%(name)s} %(levelname)s - %(message)s"
 
@@ -50,6 +52,8 @@ class LogShipper:
         self._wake = threading.Event()
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._ship, name="log-shipper", daemon=True)
+        self.fenced = threading.Event()  # the row moved on: this try must stop
+        self.last_beat = time.monotonic()  # when the last heartbeat that landed was taken
 
     def write(self, text: str) -> None:
         if not text:
@@ -69,7 +73,7 @@ class LogShipper:
         """Stop the thread; what is still buffered goes out with :meth:`take_chunk`."""
         self._stop.set()
         self._wake.set()
-        self._thread.join()
+        self._thread.join(timeout=STOP_WAIT)  # it may hang on an unreachable database
 
     def take_chunk(self, final: bool = True) -> TaskLog | None:
         """The buffered text as the next chunk (the caller adds it to its transaction).
@@ -98,31 +102,32 @@ class LogShipper:
         return chunk
 
     def _ship(self) -> None:
-        last_beat = time.monotonic()
+        last_sent = time.monotonic()
         while not self._stop.is_set():
             self._wake.wait(FLUSH_INTERVAL)
             self._wake.clear()
             if self._stop.is_set():
                 return
-            beat = time.monotonic() - last_beat >= self.heartbeat_interval
+            due = time.monotonic() - last_sent >= self.heartbeat_interval
             try:
-                self._flush(beat)
+                self._flush(due)
             except Exception:  # a busy database must not kill the task; retry next round
                 logging.getLogger(__name__).exception("could not write the task log")
                 continue
-            if beat:
-                last_beat = time.monotonic()
+            if due:
+                last_sent = time.monotonic()
 
     def _flush(self, heartbeat: bool) -> None:
         chunk = self.take_chunk(final=False)
         if chunk is None and not heartbeat:
             return
+        taken = time.monotonic()
         try:
             with db.transaction() as session:
                 if chunk is not None:
                     session.add(chunk)
                 if heartbeat:
-                    session.execute(
+                    renewed = session.execute(
                         update(TaskInstance)
                         .where(
                             TaskInstance.id == self.ti_id,
@@ -134,10 +139,15 @@ class LogShipper:
                     )
         except Exception:
             if chunk is not None:
-                self._put_back(chunk)
+                self.put_back(chunk)
             raise
+        if heartbeat:
+            if renewed.rowcount:
+                self.last_beat = taken
+            else:
+                self.fenced.set()
 
-    def _put_back(self, chunk: TaskLog) -> None:
+    def put_back(self, chunk: TaskLog) -> None:
         """Return an unwritten chunk to the front of the buffer, keeping offsets gap-free."""
         with self._lock:
             self._buffer.insert(0, chunk.content)

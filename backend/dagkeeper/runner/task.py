@@ -1,11 +1,15 @@
 """Run one try: claim it, load its DAG file, render, execute, record the outcome.
 
 The try is claimed atomically (queued at this try number -> running), so a
-request that arrives twice or late is a harmless no-op. Whatever happens in
-between -- a broken or vanished DAG file, a template error, an exception, a
-timeout -- ends as a recorded state with the reason in the try's log; the
-runner never leaves a try running behind it unless its process is killed,
-and then the scheduler's exit and heartbeat checks finish it.
+request that arrives twice or late is a harmless no-op. The task's code runs
+in a child process (:mod:`.task_process`) while this process heartbeats:
+when the row stops being "running at this try" (a clear, a mark) or the
+heartbeat cannot be renewed for half the scheduler's timeout, the task is
+killed, so try N+1 never overlaps try N, and a fenced try writes no outcome.
+Whatever else happens -- a broken or vanished DAG file, a template error, an
+exception, a timeout -- ends as a recorded state with the reason in the
+try's log. The runner releases the try (``last_heartbeat_at`` back to NULL)
+only once its task process is gone; the scheduler starts no next try before.
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ import json
 import logging
 import os
 import sys
+import time
 import traceback
 from dataclasses import dataclass
 from pathlib import Path
@@ -49,7 +54,9 @@ from dagkeeper.runner.context import (
     render,
     render_template_fields,
 )
+from dagkeeper.runner.learned_secrets import LearnedSecrets
 from dagkeeper.runner.logs import LogShipper, captured_output
+from dagkeeper.runner.task_process import TaskProcess
 from dagkeeper.runner.timeouts import TaskTimeout, call_with_limit
 from dagkeeper.serialization import jsonable
 from dagkeeper.try_outcomes import HOSTNAME, fail_or_retry, finish_try
@@ -71,10 +78,25 @@ class Claim:
 
 @dataclass(frozen=True)
 class Outcome:
-    state: str  # success | skipped | failed
+    state: str  # success | skipped | failed | fenced (the row moved on: record nothing)
     xcoms: dict[str, Any] | None = None  # key -> value to publish on success
     retry_delay: float | None = None  # None: take it from the run's DAG version
     skips: frozenset[str] = frozenset()  # tasks of the run a branch chose not to follow
+
+
+FENCED = "fenced"
+SELF_KILL_AFTER = 0.5  # of the heartbeat timeout without a renewed heartbeat
+CHECK_INTERVAL = 0.1  # seconds between looks at the fence while the task runs
+
+
+def heartbeat_interval(timeout: float) -> float:
+    """Several beats fit in the self-kill window, so one slow write does not stop a task."""
+    return max(0.2, min(5.0, timeout / 6))
+
+
+def kill_grace(timeout: float) -> float:
+    """SIGTERM to SIGKILL; short enough that the kill ends well before the scheduler's timeout."""
+    return max(0.2, min(5.0, timeout / 10))
 
 
 def run_task_instance(dag_id: str, run_id: str, task_id: str, try_number: int) -> int:
@@ -90,13 +112,62 @@ def run_task_instance(dag_id: str, run_id: str, task_id: str, try_number: int) -
     secrets = process_secrets()  # also what Variable/Connection reads hand out, as they do
     secrets.add_environment(os.environ)
     secrets.add_secret_names(claim.run.conf)
-    heartbeat = max(0.2, min(5.0, settings.heartbeat_timeout / 3))
-    shipper = LogShipper(claim.ti.id, try_number, heartbeat, secrets.redact).start()
-    with captured_output(shipper.write), private_environment_hidden():
-        outcome = execute(claim, settings, secrets)
+    learned = LearnedSecrets(secrets)
+    interval = heartbeat_interval(settings.heartbeat_timeout)
+    shipper = LogShipper(claim.ti.id, try_number, interval, learned.redact)
+    with captured_output(shipper.write):
+        task = TaskProcess(lambda: _in_task_process(claim, settings, secrets, learned))
+        learned.parent_side()
+        shipper.start()
+        outcome = supervise(task, shipper, settings.heartbeat_timeout)
     shipper.stop()
-    state = record_outcome(claim, outcome, shipper)
+    state = record_outcome_patiently(claim, outcome, shipper, settings.heartbeat_timeout)
     return 0 if state in (TaskState.SUCCESS, TaskState.SKIPPED) else 1
+
+
+def supervise(task: TaskProcess, shipper: LogShipper, timeout: float) -> Outcome:
+    """Wait for the task's process; stop it if the try is fenced or its heartbeat lapses."""
+    while not task.wait(CHECK_INTERVAL):
+        if shipper.fenced.is_set():
+            log.warning("This try was cleared or marked meanwhile: stopping its task")
+            task.kill(kill_grace(timeout))
+            return Outcome(FENCED)
+        silent = time.monotonic() - shipper.last_beat
+        if silent > timeout * SELF_KILL_AFTER:
+            log.error(
+                "No heartbeat could be recorded for %.1f s: stopping the task so that no "
+                "other try can overlap it",
+                silent,
+            )
+            task.kill(kill_grace(timeout))
+            return Outcome(TaskState.FAILED)
+    result = task.result()
+    if result is None:
+        code = task.exit_code or 0
+        how = f"was killed by signal {-code}" if code < 0 else f"exited with code {code}"
+        log.error("The task process %s before reporting an outcome", how)
+        return Outcome(TaskState.FAILED)
+    return Outcome(**{**result, "skips": frozenset(result["skips"])})
+
+
+def _in_task_process(
+    claim: Claim, settings: Settings, secrets: SecretValues, learned: LearnedSecrets
+) -> dict[str, Any]:
+    """The task child's work: :func:`execute` without our settings in its environment.
+
+    Secret values it learns (secret params, Variable/Connection reads) go to
+    the runner before the task can print them, so the runner's log masks them too.
+    """
+    db.engine()  # made from the settings while the environment still holds them
+    secrets.forward = learned.send
+    with private_environment_hidden():
+        outcome = execute(claim, settings, secrets)
+    return {
+        "state": outcome.state,
+        "xcoms": None if outcome.xcoms is None else jsonable(outcome.xcoms),
+        "retry_delay": outcome.retry_delay,
+        "skips": sorted(outcome.skips),
+    }
 
 
 def _claim_query(dag_id: str, run_id: str, task_id: str):
@@ -269,51 +340,81 @@ def store_rendered(claim: Claim, rendered: dict[str, Any]) -> None:
         record_change(session, [(claim.ti.dag_id, ChangeKind.RUN)])
 
 
+def record_outcome_patiently(
+    claim: Claim, outcome: Outcome, shipper: LogShipper, patience: float
+) -> str | None:
+    """:func:`record_outcome`, retried while the database is unreachable for up to ``patience`` s.
+
+    If it never comes back, the scheduler's heartbeat check ends the try.
+    """
+    deadline = time.monotonic() + patience
+    while True:
+        try:
+            return record_outcome(claim, outcome, shipper)
+        except Exception:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(1.0)
+
+
 def record_outcome(claim: Claim, outcome: Outcome, shipper: LogShipper) -> str | None:
-    """Write the try's final state, its return value and the rest of its log, in one transaction."""
+    """Write the try's final state, its return value and the rest of its log, in one transaction.
+
+    The task process is gone by now, so the try is released in the same
+    transaction, whether its outcome is recorded or not.
+    """
     now = utcnow()
-    with db.transaction() as session:
-        ti = session.get(TaskInstance, claim.ti.id, with_for_update=True)
-        if ti is None:
-            return None
-        if ti.state != TaskState.RUNNING or ti.try_number != claim.ti.try_number:
-            shipper.write(
-                f"[dagkeeper runner] the task instance became {ti.state} (try {ti.try_number}) "
-                f"while this try ran; its outcome ({outcome.state}) is not recorded\n"
-            )
-            state = None
-        elif outcome.state == TaskState.FAILED:
-            delay = outcome.retry_delay
-            if delay is None:
-                document = queries.document_of(session, claim.dag_version_id)
-                delay = (
-                    document.retry_delay(claim.ti.task_id, claim.ti.try_number) if document else 0.0
-                )
-            state = fail_or_retry(session, ti, delay, now)
-            follow_up = (
-                f"next try at {ti.next_try_at.isoformat()}" if ti.next_try_at else "no tries left"
-            )
-            shipper.write(f"[dagkeeper runner] marked {state} ({follow_up})\n")
-        else:
-            state = outcome.state
-            finish_try(ti, state, now)
-            for key, value in (outcome.xcoms or {}).items():
-                session.merge(
-                    XCom(task_instance_id=ti.id, key=key, value=json.dumps(jsonable(value)))
-                )
-            if outcome.skips:
-                session.execute(
-                    update(TaskInstance)
-                    .where(
-                        TaskInstance.dag_run_id == ti.dag_run_id,
-                        TaskInstance.task_id.in_(sorted(outcome.skips)),
-                        TaskInstance.state.is_(None),
-                    )
-                    .values(state=TaskState.SKIPPED, end_date=now, duration=0.0)
-                    .execution_options(synchronize_session=False)
-                )
-        chunk = shipper.take_chunk()
+    chunk = None
+    try:
+        with db.transaction() as session:
+            ti = session.get(TaskInstance, claim.ti.id, with_for_update=True)
+            if ti is None:
+                return None
+            state = _write_outcome(session, ti, claim, outcome, shipper, now)
+            chunk = shipper.take_chunk()
+            if chunk is not None:
+                session.add(chunk)
+            record_change(session, [(claim.ti.dag_id, ChangeKind.RUN)])
+    except Exception:
         if chunk is not None:
-            session.add(chunk)
-        record_change(session, [(claim.ti.dag_id, ChangeKind.RUN)])
+            shipper.put_back(chunk)
+        raise
     return state
+
+
+def _write_outcome(session, ti: TaskInstance, claim: Claim, outcome: Outcome, shipper, now):
+    if ti.try_number == claim.ti.try_number:
+        ti.last_heartbeat_at = None  # released: no process of this try is left
+    if ti.state != TaskState.RUNNING or ti.try_number != claim.ti.try_number:
+        reason = "it was stopped" if outcome.state == FENCED else f"it ended {outcome.state}"
+        shipper.write(
+            f"[dagkeeper runner] the task instance became {ti.state} (try {ti.try_number}) "
+            f"while this try ran; {reason} and no outcome is recorded\n"
+        )
+        return None
+    if outcome.state == TaskState.FAILED:
+        delay = outcome.retry_delay
+        if delay is None:
+            document = queries.document_of(session, claim.dag_version_id)
+            delay = document.retry_delay(claim.ti.task_id, claim.ti.try_number) if document else 0.0
+        state = fail_or_retry(session, ti, delay, now)
+        follow_up = (
+            f"next try at {ti.next_try_at.isoformat()}" if ti.next_try_at else "no tries left"
+        )
+        shipper.write(f"[dagkeeper runner] marked {state} ({follow_up})\n")
+        return state
+    finish_try(ti, outcome.state, now)
+    for key, value in (outcome.xcoms or {}).items():
+        session.merge(XCom(task_instance_id=ti.id, key=key, value=json.dumps(jsonable(value))))
+    if outcome.skips:
+        session.execute(
+            update(TaskInstance)
+            .where(
+                TaskInstance.dag_run_id == ti.dag_run_id,
+                TaskInstance.task_id.in_(sorted(outcome.skips)),
+                TaskInstance.state.is_(None),
+            )
+            .values(state=TaskState.SKIPPED, end_date=now, duration=0.0)
+            .execution_options(synchronize_session=False)
+        )
+    return outcome.state

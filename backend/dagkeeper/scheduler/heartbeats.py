@@ -4,7 +4,14 @@ A runner writes its own outcome before it exits. If its process ended and
 the task instance is still queued or running at that try, nobody else will
 finish it: the scheduler fails it (or sends it to retry) with a log line
 saying why. The same happens to a running try whose heartbeat is older than
-the timeout, unless its runner process is visibly alive on this host.
+the timeout, unless its runner process is visibly alive on this host: a
+runner that cannot renew its heartbeat kills its own task after half the
+timeout, so by then that try's task is gone.
+
+A try cleared or marked while it ran keeps its runner's lease
+(``last_heartbeat_at``) until the runner has stopped its task; if the
+runner died instead, its exit (seen here) or the expired heartbeat releases
+the lease, and the next try may start.
 """
 
 from __future__ import annotations
@@ -12,7 +19,7 @@ from __future__ import annotations
 import os
 from datetime import datetime, timedelta
 
-from sqlalchemy import or_, select
+from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
 from dagkeeper.executors import TaskExit
@@ -47,8 +54,12 @@ def handle_exits(
         if ti is None or ti.try_number != exit.key.try_number:
             continue
         died_early = ti.state == TaskState.QUEUED
-        died_running = ti.state == TaskState.RUNNING and ti.pid == exit.pid
-        if not (died_early or died_running):
+        ours = ti.pid == exit.pid
+        if ti.state != TaskState.RUNNING and ours and ti.last_heartbeat_at is not None:
+            ti.last_heartbeat_at = None  # a fenced runner died before releasing its try
+            changes.append((ti.dag_id, ChangeKind.RUN))
+            continue
+        if not (died_early or (ti.state == TaskState.RUNNING and ours)):
             continue  # finished normally, or another process owns this try
         why = f"task process {exit.pid} {_exit_reason(exit.exit_code)} without recording a state"
         _fail(session, documents, ti, why, now)
@@ -79,8 +90,17 @@ def _stale_query(timeout: float, now: datetime):
     )
 
 
+def _stale_leases(timeout: float, now: datetime):
+    """Tries no longer running whose runner never released them and has been silent too long."""
+    return (TaskInstance.state.is_(None) | (TaskInstance.state != TaskState.RUNNING)) & (
+        TaskInstance.last_heartbeat_at < now - timedelta(seconds=timeout)
+    )
+
+
 def stale_tries_exist(session: Session, timeout: float, now: datetime) -> bool:
     """Whether :func:`check_heartbeats` has work (a read, so no write lock is taken)."""
+    if session.scalar(select(TaskInstance.id).where(_stale_leases(timeout, now)).limit(1)):
+        return True
     return any(not _alive_here(ti) for ti in session.scalars(_stale_query(timeout, now)))
 
 
@@ -88,8 +108,15 @@ def check_heartbeats(
     session: Session, documents: DocumentCache, timeout: float, now: datetime
 ) -> list[tuple[str, str]]:
     """Fail running tries whose runner stopped heartbeating more than ``timeout`` s ago."""
+    released = session.execute(
+        update(TaskInstance)
+        .where(_stale_leases(timeout, now))
+        .values(last_heartbeat_at=None)
+        .returning(TaskInstance.dag_id)
+        .execution_options(synchronize_session=False)
+    ).all()
+    changes = [(dag_id, ChangeKind.RUN) for (dag_id,) in released]
     stale = session.scalars(_stale_query(timeout, now).with_for_update(skip_locked=True)).all()
-    changes = []
     for ti in stale:
         if _alive_here(ti):
             continue

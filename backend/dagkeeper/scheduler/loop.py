@@ -4,8 +4,12 @@ A pass runs immediately when something happened (a task process ended, the
 database change token moved because the API or a runner wrote, a retry or a
 scheduled run fell due) and at least every ``full_pass_interval`` otherwise;
 between passes the loop polls the one-row change token every
-``idle_interval``. Nothing is kept between passes except immutable documents,
-so a scheduler killed at any point and restarted simply carries on.
+``idle_interval``. Nothing is kept between passes except immutable documents
+(and when each try was last handed over), so a scheduler killed at any point
+and restarted simply carries on: it hands over again every try still queued.
+A try that stays queued unclaimed for ``queued_resend_after`` seconds is
+handed over again too (its message may have been lost with a broker
+restart); its runner claims it once, whatever number of copies arrive.
 """
 
 from __future__ import annotations
@@ -13,14 +17,14 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import select
 
 from dagkeeper import db
+from dagkeeper.beacon import Beacon
 from dagkeeper.config import Settings, load_settings
-from dagkeeper.executors import TaskKey
-from dagkeeper.executors.local import LocalExecutor
+from dagkeeper.executors import Executor, TaskKey, executor_for
 from dagkeeper.models import DagRun, RunState, TaskInstance, TaskState, record_change, utcnow
 from dagkeeper.models.change import current_token, prune_change_log
 from dagkeeper.scheduler.documents import DocumentCache
@@ -31,6 +35,7 @@ from dagkeeper.scheduler.runs import (
     scheduled_runs_due,
     start_queued_runs,
 )
+from dagkeeper.scheduler.slots import SlotLimits
 from dagkeeper.scheduler.task_instances import apply_plan, changes_of, plan_task_instances
 
 log = logging.getLogger(__name__)
@@ -41,7 +46,7 @@ PRUNE_INTERVAL = 60.0  # seconds between trims of the change log (see models.cha
 class Scheduler:
     def __init__(
         self,
-        executor: LocalExecutor | None = None,
+        executor: Executor | None = None,
         settings: Settings | None = None,
         *,
         idle_interval: float = 0.05,
@@ -49,7 +54,8 @@ class Scheduler:
         min_pass_interval: float = 0.01,
     ):
         self.settings = settings or load_settings()
-        self.executor = executor or LocalExecutor(self.settings.parallelism)
+        self.executor = executor or executor_for(self.settings)
+        self.limits = SlotLimits(self.executor.parallelism, self.settings.queue_slots)
         self.documents = DocumentCache()
         self.idle_interval = idle_interval
         self.full_pass_interval = full_pass_interval
@@ -58,15 +64,19 @@ class Scheduler:
         self._exhausted: set[tuple[str, int]] = set()
         self._last_heartbeat_check = 0.0
         self._last_prune = 0.0
+        self._last_resend = time.monotonic()
+        self._handed_over: dict[TaskKey, float] = {}  # try -> when it was last handed over
         self._next_deadline: datetime | None = None
 
     def run(self, stop: threading.Event | None = None) -> None:
         """Loop until ``stop`` is set; the executor is started and stopped here."""
         stop = stop or threading.Event()
+        beacon = Beacon("scheduler")
         self.executor.start()
         try:
             self.recover()
             while not stop.is_set():
+                beacon.maybe_beat()
                 started = time.monotonic()
                 token = self._token()
                 self.run_once()
@@ -81,23 +91,50 @@ class Scheduler:
         running) or are starting right now: a runner only claims a try that is
         still queued at its try number, so a second dispatch is harmless.
         """
+        keys = self._queued_keys(None)
+        self._hand_over(keys)
+        if keys:
+            log.info("re-queued %d task instances left queued by a previous scheduler", len(keys))
+
+    def _queued_keys(self, older_than: datetime | None) -> list[TaskKey]:
+        """The tries queued (before ``older_than``) and not yet claimed by a runner."""
+        query = (
+            select(
+                TaskInstance.id,
+                TaskInstance.try_number,
+                TaskInstance.dag_id,
+                DagRun.run_id,
+                TaskInstance.task_id,
+                TaskInstance.queue,
+            )
+            .join(DagRun, DagRun.id == TaskInstance.dag_run_id)
+            .where(TaskInstance.state == TaskState.QUEUED, DagRun.state == RunState.RUNNING)
+            .order_by(TaskInstance.queued_at, TaskInstance.id)
+        )
+        if older_than is not None:
+            query = query.where(TaskInstance.queued_at < older_than)
         with db.read_session() as session:
-            rows = session.execute(
-                select(
-                    TaskInstance.id,
-                    TaskInstance.try_number,
-                    TaskInstance.dag_id,
-                    DagRun.run_id,
-                    TaskInstance.task_id,
-                )
-                .join(DagRun, DagRun.id == TaskInstance.dag_run_id)
-                .where(TaskInstance.state == TaskState.QUEUED, DagRun.state == RunState.RUNNING)
-                .order_by(TaskInstance.queued_at, TaskInstance.id)
-            ).all()
-        for row in rows:
-            self.executor.queue(TaskKey(*row))
-        if rows:
-            log.info("re-queued %d task instances left queued by a previous scheduler", len(rows))
+            return [TaskKey(*row) for row in session.execute(query)]
+
+    def _hand_over(self, keys: list[TaskKey]) -> None:
+        now = time.monotonic()
+        for key in keys:
+            self.executor.queue(key)
+            self._handed_over[key] = now
+
+    def _resend_unclaimed(self, now: datetime) -> None:
+        """Send again what stayed queued too long: its message may be lost (a broker restart)."""
+        after = self.settings.queued_resend_after
+        if time.monotonic() - self._last_resend < min(after / 2, 5.0):
+            return
+        self._last_resend = time.monotonic()
+        horizon = time.monotonic() - after
+        self._handed_over = {k: t for k, t in self._handed_over.items() if t > horizon}
+        keys = self._queued_keys(now - timedelta(seconds=after))
+        unclaimed = [key for key in keys if key not in self._handed_over]
+        if unclaimed:
+            log.warning("handing over again %d tries queued for over %g s", len(unclaimed), after)
+            self._hand_over(unclaimed)
 
     def run_once(self) -> None:
         """One pass: process exits, create and start runs, schedule and queue task instances.
@@ -117,14 +154,14 @@ class Scheduler:
         if runs_queued:
             self._write(start_queued_runs, now)
         with db.read_session() as session:
-            plan = plan_task_instances(session, self.documents, now, self.executor.free_slots)
+            plan = plan_task_instances(session, self.documents, now, self.limits)
         self._next_deadline = plan.next_deadline
         if not plan.empty:
             with db.transaction() as session:
                 queued = apply_plan(session, plan, now)
                 record_change(session, changes_of(plan))
-            for key in queued:
-                self.executor.queue(key)
+            self._hand_over(queued)
+        self._resend_unclaimed(now)
         if time.monotonic() - self._last_heartbeat_check >= self.heartbeat_check_interval:
             self._last_heartbeat_check = time.monotonic()
             timeout = self.settings.heartbeat_timeout

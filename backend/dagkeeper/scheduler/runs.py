@@ -20,6 +20,7 @@ from datetime import datetime
 from sqlalchemy import func, insert, or_, select
 from sqlalchemy.orm import Session
 
+from dagkeeper.config import load_settings
 from dagkeeper.models import (
     DEFAULT_POOL,
     ChangeKind,
@@ -189,6 +190,7 @@ def start_queued_runs(
 
 def _create_task_instances(session: Session, documents: DocumentCache, run: DagRun) -> None:
     doc = documents.get(session, run.dag_version_id).document
+    default_queue = load_settings().default_queue
     existing = set(
         session.scalars(select(TaskInstance.task_id).where(TaskInstance.dag_run_id == run.id))
     )
@@ -201,6 +203,7 @@ def _create_task_instances(session: Session, documents: DocumentCache, run: DagR
             "try_number": 0,
             "max_tries": task.retries + 1,
             "state": None,
+            "queue": task.queue or default_queue,
             "pool": task.pool or DEFAULT_POOL,
             "pool_slots": task.pool_slots,
         }

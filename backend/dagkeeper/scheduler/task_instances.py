@@ -9,6 +9,12 @@ the task runners need too. Updates are guarded (``WHERE state IS NULL``, or
 the state the plan saw), so a concurrent clear or "mark success" from the API
 always wins over a plan made just before it.
 
+A task instance whose runner may still be alive (``last_heartbeat_at`` set
+while it is no longer running: cleared or marked while it ran) counts as
+running for its downstream tasks and its run, and its next try is not queued
+until that runner has released it or its heartbeat has expired: two tries of
+one task never run at once.
+
 Besides trigger rules, a task with ``depends_on_past`` waits until the same
 task in the previous run (by logical date) succeeded or was skipped, and
 with ``wait_for_downstream`` until that task's direct downstream tasks did
@@ -28,12 +34,12 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from dagkeeper.executors import TaskKey
-from dagkeeper.models import ChangeKind, Dag, DagRun, RunState, TaskInstance, TaskState
+from dagkeeper.models import ChangeKind, DagRun, RunState, TaskInstance, TaskState
 from dagkeeper.models.pool import free_pool_slots
 from dagkeeper.scheduler.documents import DocumentCache
+from dagkeeper.scheduler.slots import SlotLimits, count_slots
 from dagkeeper.scheduler.trigger_rules import DONE, Decision, decide, run_state_from_leaves
 
-ACTIVE_TI_STATES = (TaskState.QUEUED, TaskState.RUNNING)
 _UNFINISHED = (TaskState.SCHEDULED, TaskState.QUEUED, TaskState.RUNNING, TaskState.UP_FOR_RETRY)
 _CHUNK = 500  # ids per IN (...) list, well under every backend's parameter limit
 
@@ -67,9 +73,9 @@ def _chunks(ids: Sequence, size: int = _CHUNK) -> Iterable[Sequence]:
 
 
 def plan_task_instances(
-    session: Session, documents: DocumentCache, now: datetime, free_slots: int
+    session: Session, documents: DocumentCache, now: datetime, limits: SlotLimits
 ) -> Plan:
-    """Decide what changes, within parallelism (``free_slots``) and max_active_tasks."""
+    """Decide what changes, within the slots the database has free (see :mod:`.slots`)."""
     plan = Plan()
     runs = session.execute(
         select(
@@ -94,19 +100,20 @@ def plan_task_instances(
             TaskInstance.state,
             TaskInstance.try_number,
             TaskInstance.next_try_at,
+            TaskInstance.queue,
+            TaskInstance.last_heartbeat_at,
             TaskInstance.pool,
             TaskInstance.pool_slots,
         ).where(TaskInstance.dag_run_id.in_([r.id for r in runs]))
     ):
         tis_by_run[row.dag_run_id][row.task_id] = row
 
-    active_per_dag: dict[str, int] = defaultdict(int)
     ready: list[tuple[int, TaskKey]] = []  # (effective priority weight, key)
     pool_needs: dict[int, tuple[str, int]] = {}  # ti id -> (pool, slots) of ready ones
     for run in runs:
         cached = documents.get(session, run.dag_version_id)
         tis = tis_by_run.get(run.id, {})
-        states = {task_id: ti.state for task_id, ti in tis.items()}
+        states = {task_id: _effective_state(ti) for task_id, ti in tis.items()}
         timeout = cached.document.dagrun_timeout
         if timeout and run.start_date and now - _aware(run.start_date) > timedelta(seconds=timeout):
             plan.timed_out_runs.append(run.id)
@@ -149,21 +156,33 @@ def plan_task_instances(
                 state = states[task_id] = TaskState.SCHEDULED
                 plan.to_retry.append(ti.id)
                 plan.touched.add(run.dag_id)
-            if state in ACTIVE_TI_STATES:
-                active_per_dag[run.dag_id] += 1
-            elif state == TaskState.SCHEDULED:
-                key = TaskKey(ti.id, ti.try_number, run.dag_id, run.run_id, task_id)
+            if state == TaskState.SCHEDULED and ti.last_heartbeat_at is None:
+                key = TaskKey(ti.id, ti.try_number, run.dag_id, run.run_id, task_id, ti.queue)
                 ready.append((cached.weights[task_id], key))
                 pool_needs[ti.id] = (ti.pool, ti.pool_slots)
         if all(s in DONE for s in states.values()):
             leaves = [states[t] for t in cached.leaves if t in states]
             plan.finished_runs.append((run.id, run_state_from_leaves(leaves)))
             plan.touched.add(run.dag_id)
-    ready.sort(key=lambda item: -item[0])  # stable: runs and task order break ties
-    plan.to_queue = _choose(
-        session, [key for _, key in ready], active_per_dag, free_slots, pool_needs
-    )
+    if ready:
+        ready.sort(key=lambda item: -item[0])  # stable: runs and task order break ties
+        keys = [key for _, key in ready]
+        slots = count_slots(session, limits, keys)
+        # a pool is one more limit; a task naming a pool that does not exist waits for it
+        open_slots = free_pool_slots(session)
+        slots.add_limit(
+            lambda key: pool_needs[key.ti_id][0], lambda pool: open_slots.get(pool, 0), {},
+            size=lambda key: pool_needs[key.ti_id][1],
+        )  # fmt: skip
+        plan.to_queue = [key for key in keys if slots.take(key)]
     return plan
+
+
+def _effective_state(ti) -> str | None:
+    """A finished try whose runner is still stopping counts as running (see module docstring)."""
+    if ti.last_heartbeat_at is not None and ti.state in TaskState.FINISHED:
+        return TaskState.RUNNING
+    return ti.state
 
 
 def _aware(moment: datetime) -> datetime:
@@ -208,40 +227,6 @@ class _PastRun:
 
 
 _PAST_OK = (TaskState.SUCCESS, TaskState.SKIPPED)
-
-
-def _choose(
-    session: Session,
-    ready: list[TaskKey],
-    active_per_dag: dict[str, int],
-    free_slots: int,
-    pool_needs: dict[int, tuple[str, int]],
-) -> list[TaskKey]:
-    """The ready task instances that fit in parallelism, each DAG's max_active_tasks and
-    their pool's open slots (a task naming a pool that does not exist waits for it)."""
-    if free_slots <= 0 or not ready:
-        return []
-    pool_slots = free_pool_slots(session)
-    limits = dict(
-        session.execute(
-            select(Dag.dag_id, Dag.max_active_tasks).where(
-                Dag.dag_id.in_({key.dag_id for key in ready})
-            )
-        ).all()
-    )
-    chosen = []
-    for key in ready:
-        if len(chosen) >= free_slots:
-            break
-        if active_per_dag[key.dag_id] >= limits.get(key.dag_id, 16):
-            continue
-        pool, slots = pool_needs[key.ti_id]
-        if pool_slots.get(pool, 0) < slots:
-            continue
-        pool_slots[pool] -= slots
-        active_per_dag[key.dag_id] += 1
-        chosen.append(key)
-    return chosen
 
 
 def _set_state(session: Session, ids: Sequence[int], expected: str | None, values: dict) -> None:
@@ -289,7 +274,11 @@ def apply_plan(session: Session, plan: Plan, now: datetime) -> list[TaskKey]:
         by_id = {key.ti_id: key for key in chunk}
         rows = session.execute(
             update(TaskInstance)
-            .where(TaskInstance.id.in_(by_id), TaskInstance.state == TaskState.SCHEDULED)
+            .where(
+                TaskInstance.id.in_(by_id),
+                TaskInstance.state == TaskState.SCHEDULED,
+                TaskInstance.last_heartbeat_at.is_(None),
+            )
             .values(
                 state=TaskState.QUEUED,
                 try_number=TaskInstance.try_number + 1,

@@ -126,7 +126,7 @@ class TaskDoc:
     weight_rule: str = "downstream"
     pool: str = "default_pool"
     pool_slots: int = 1
-    queue: str | None = None
+    queue: str | None = None  # None: the deployment's default queue
     executor_config: dict[str, Any] = field(default_factory=dict)
     do_xcom_push: bool = True
     multiple_outputs: bool = False

@@ -129,7 +129,7 @@ class TaskSchema(_Strict):
     weight_rule = fields.String(validate=validate.OneOf(WEIGHT_RULES))
     pool = fields.String(validate=validate.Length(1, 256))
     pool_slots = fields.Integer(validate=validate.Range(min=1))
-    queue = fields.String(allow_none=True)
+    queue = fields.String(allow_none=True, validate=validate.Length(1, 256))  # None: default
     executor_config = fields.Dict(keys=fields.String(), values=fields.Raw(allow_none=True))
     do_xcom_push = fields.Boolean()
     multiple_outputs = fields.Boolean()

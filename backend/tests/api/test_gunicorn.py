@@ -19,6 +19,7 @@ READS = [
     "/api/v1/dags/etl/tasks/load", "/api/v1/dags/etl/source", "/api/v1/dags/etl/versions",
     "/api/v1/dags/etl/versions/1", "/api/v1/dags/etl/dagRuns", f"/api/v1/dags/etl/dagRuns/{RUN}",
     TI, f"{TI}/transform.clean", f"{TI}/transform.clean/logs/1", "/api/v1/importErrors",
+    "/api/v1/workers",
     "/ui/structure/etl", f"/ui/structure/etl?run_id={RUN}", "/ui/grid/etl", "/ui/changes?since=0",
     "/api/v1/openapi.json", "/api/v1/docs", "/", "/dags/etl/grid", "/api/v1/dags/nope",
 ]  # fmt: skip

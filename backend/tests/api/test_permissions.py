@@ -94,6 +94,7 @@ ENDPOINTS = [
     E("POST", "/api/v1/dags/etl/clearTaskInstances", USER, body={"dag_run_ids": [RUN]},
       guarded=True),
     E("GET", "/api/v1/importErrors", VIEWER),
+    E("GET", "/api/v1/workers", VIEWER),
     E("GET", "/ui/structure/etl", VIEWER, guarded=True),
     E("GET", "/ui/grid/etl", VIEWER, guarded=True),
     E("GET", "/ui/changes?since=0", VIEWER),
@@ -123,6 +124,14 @@ ENDPOINTS = [
     E("GET", "/api/v1/pools/existing", VIEWER),
     E("PATCH", "/api/v1/pools/existing", OP, body={"slots": 3}),
     E("DELETE", "/api/v1/pools/missing", OP, 404),
+    E("GET", "/ui/diff/etl?from=1&to=1", VIEWER, guarded=True),
+    E("GET", "/ui/home", VIEWER),
+    E("GET", f"/ui/gantt/etl?run_id={RUN_PATH}", VIEWER, guarded=True),
+    E("GET", "/ui/task_history/etl/transform.clean", VIEWER, guarded=True),
+    E("GET", "/ui/calendar/etl?year=2024", VIEWER, guarded=True),
+    E("GET", f"{TI}/transform.clean/logs/1/download", VIEWER, guarded=True),
+    E("DELETE", "/api/v1/dags/etl", ADMIN, 409, guarded=True),  # a file still defines it
+    E("POST", "/api/v1/parseRequests", OP, 202, {"fileloc": "broken.py"}),
 ]  # fmt: skip
 
 

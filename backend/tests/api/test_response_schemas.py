@@ -6,7 +6,19 @@ what the frontend's generated types promise.
 
 from __future__ import annotations
 
-from dagkeeper.api.schemas import auth, dag_runs, dags, health, import_errors, task_instances, ui
+from dagkeeper.api.schemas import (
+    auth,
+    dag_runs,
+    dags,
+    diff,
+    health,
+    home,
+    import_errors,
+    task_instances,
+    timeline,
+    ui,
+)  # fmt: skip
+from dagkeeper.api.schemas import workers as worker_schemas
 
 RUN = "scheduled__2024-01-02T00:00:00%2B00:00"
 TI = f"/api/v1/dags/etl/dagRuns/{RUN}/taskInstances"
@@ -27,9 +39,15 @@ CASES = [
     (f"{TI}/transform.clean", task_instances.TaskInstanceDetailSchema),
     (f"{TI}/transform.clean/logs/1", task_instances.LogSchema),
     ("/api/v1/importErrors", import_errors.ImportErrorCollection),
+    ("/api/v1/workers", worker_schemas.WorkerCollection),
     ("/ui/structure/etl", ui.StructureSchema),
     ("/ui/grid/etl", ui.GridSchema),
     ("/ui/changes?since=0", ui.ChangesSchema),
+    ("/ui/diff/etl?from=1&to=1", diff.DiffSchema),
+    ("/ui/home", home.HomeSchema),
+    (f"/ui/gantt/etl?run_id={RUN}", timeline.GanttSchema),
+    ("/ui/task_history/etl/transform.clean", timeline.TaskHistorySchema),
+    ("/ui/calendar/etl?year=2024", timeline.CalendarSchema),
     ("/auth/me", auth.Me),
     ("/api/v1/users", auth.UserCollection),
     ("/api/v1/users/test-admin", auth.UserSchema),

@@ -190,3 +190,9 @@ def test_a_chain_of_five_thousand_tasks_is_not_mistaken_for_an_error():
         tasks = [EmptyOperator(task_id=f"t{i}") for i in range(5000)]
         chain(*tasks)
     assert len(serialize_dag(long_dag)["edges"]) == 4999
+
+
+@pytest.mark.parametrize("queue", ["", 7, "q" * 257])
+def test_a_queue_must_be_a_name(queue):
+    with pytest.raises(DagDefinitionError, match="Invalid queue"), DAG("q"):
+        EmptyOperator(task_id="t", queue=queue)

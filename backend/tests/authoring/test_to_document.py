@@ -251,3 +251,13 @@ def test_same_file_gives_identical_bytes_in_processes_with_different_hash_seeds(
     assert doc["tags"] == ["alpha", "bravo", "charlie", "delta", "echo"]
     assert len(doc["tasks"]) == 7
     assert len(digest(first)) == 64
+
+
+def test_a_task_queue_is_stored_as_named_or_none():
+    with DAG("queues") as d:
+        EmptyOperator(task_id="anywhere")
+        EmptyOperator(task_id="gpu_only", queue="gpu")
+    tasks = {t["task_id"]: t for t in serialize_dag(d)["tasks"]}
+    assert tasks["anywhere"]["queue"] is None  # the deployment's default queue
+    assert tasks["gpu_only"]["queue"] == "gpu"
+    assert loads(d.to_bytes()).tasks["gpu_only"].queue == "gpu"

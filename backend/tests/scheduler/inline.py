@@ -22,7 +22,7 @@ from .factories import publish_dag_file, run_state, ti_states, trigger
 class InlineExecutor:
     """The executor interface the scheduler uses, running each try at once."""
 
-    free_slots = 16
+    parallelism = 16
 
     def start(self) -> None: ...
 
@@ -40,6 +40,12 @@ class InlineExecutor:
 
     def collect_exits(self) -> list:
         return []
+
+    def exits_pending(self) -> bool:
+        return False
+
+    def wait(self, timeout: float) -> bool:
+        return False
 
 
 def run_to_end(run_pk: int, passes: int = 40) -> str:

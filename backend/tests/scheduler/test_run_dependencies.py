@@ -20,7 +20,7 @@ def test_the_heaviest_ready_task_is_queued_first(sqlite_db):
     ], [("mid", "after_mid"), ("after_mid", "after_after")]))  # fmt: skip
     trigger("prio")
     # heavy: 10; mid: 1 + its two downstream tasks = 3; light: 1
-    assert [k.task_id for k in one_pass(free_slots=2)] == ["heavy", "mid"]
+    assert [k.task_id for k in one_pass(parallelism=2)] == ["heavy", "mid"]
 
 
 def test_weight_rules_sum_downstream_upstream_or_nothing():

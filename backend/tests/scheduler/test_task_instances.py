@@ -6,17 +6,18 @@ from dagkeeper.db import read_session, transaction
 from dagkeeper.models import TaskInstance, utcnow
 from dagkeeper.scheduler.documents import DocumentCache
 from dagkeeper.scheduler.runs import start_queued_runs
+from dagkeeper.scheduler.slots import SlotLimits
 from dagkeeper.scheduler.task_instances import apply_plan, plan_task_instances
 
 from .factories import dag_doc, publish, run_state, ti_states, trigger
 
 
-def one_pass(free_slots: int = 16):
+def one_pass(parallelism: int = 16):
     documents, now = DocumentCache(), utcnow()
     with transaction() as session:
         start_queued_runs(session, documents, now)
     with read_session() as session:
-        plan = plan_task_instances(session, documents, now, free_slots)
+        plan = plan_task_instances(session, documents, now, SlotLimits(parallelism))
     with transaction() as session:
         return apply_plan(session, plan, now)
 
@@ -38,10 +39,10 @@ def test_a_failure_propagates_down_the_chain_in_one_pass_and_fails_the_run(sqlit
 def test_queueing_respects_parallelism_and_max_active_tasks(sqlite_db):
     publish(dag_doc("wide", [f"t{i}" for i in range(6)], max_active_tasks=3))
     trigger("wide")
-    first = one_pass(free_slots=2)
+    first = one_pass(parallelism=2)
     assert [k.try_number for k in first] == [1, 1]
-    assert len(one_pass(free_slots=16)) == 1  # 2 active + 1 = max_active_tasks
-    assert one_pass(free_slots=16) == []
+    assert len(one_pass(parallelism=16)) == 1  # 2 active + 1 = max_active_tasks
+    assert one_pass(parallelism=16) == []
 
 
 def test_a_reopened_run_whose_leaf_was_marked_failed_ends_failed(sqlite_db):

@@ -5,6 +5,7 @@ describe("keysToInvalidate", () => {
   it("maps a run change to the run topics of that DAG and the list only", () => {
     const keys = keysToInvalidate({ token: 5, truncated: false, changes: [{ dag_id: "etl", kind: "run" }] });
     expect(keys).toEqual([
+      ["home"],
       ["dags"],
       ["dag", "etl", "dag"],
       ["dag", "etl", "runs"],
@@ -26,13 +27,13 @@ describe("keysToInvalidate", () => {
 
   it("maps an import error to the errors view and the list", () => {
     const keys = keysToInvalidate({ token: 5, truncated: false, changes: [{ dag_id: null, kind: "import_error" }] });
-    expect(keys).toEqual([["importErrors"], ["dags"]]);
+    expect(keys).toEqual([["home"], ["importErrors"], ["dags"]]);
   });
 
   it("deduplicates many changes of one DAG", () => {
     const change = { dag_id: "etl", kind: "run" as const };
     const keys = keysToInvalidate({ token: 9, truncated: false, changes: [change, change, change] });
-    expect(keys.length).toBe(6);
+    expect(keys.length).toBe(7);
   });
 
   it("leaves other DAGs' queries alone", () => {

@@ -13,6 +13,8 @@ export function keysToInvalidate(changes: ChangesResponse): KeyPrefix[] {
   if (changes.truncated) return [[]];
   const out = new Map<string, KeyPrefix>();
   const add = (key: KeyPrefix) => out.set(JSON.stringify(key), key);
+  // The home page counts runs and import errors of every DAG: any change touches it.
+  if (changes.changes.length) add(keys.home());
   for (const { dag_id: dagId, kind } of changes.changes) {
     if (kind === "import_error") {
       add(keys.importErrors());

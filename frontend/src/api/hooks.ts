@@ -18,6 +18,7 @@ import type {
   TaskInstance,
   TaskInstanceDetail,
   TriggerRequest,
+  WorkerCollection,
   XComCollection,
 } from "./types";
 
@@ -132,6 +133,16 @@ export function useImportErrors(params: { limit: number; offset: number }) {
     queryKey: keys.importErrors(params),
     queryFn: ({ signal }) => request<ImportErrorCollection>(`/api/v1/importErrors${queryString(params)}`, { signal }),
     placeholderData: keepPreviousData,
+  });
+}
+
+/** Workers heartbeat without moving the change token, so this list polls on its own. */
+export function useWorkers(params: { limit: number; offset: number }) {
+  return useQuery({
+    queryKey: keys.workers(params),
+    queryFn: ({ signal }) => request<WorkerCollection>(`/api/v1/workers${queryString(params)}`, { signal }),
+    placeholderData: keepPreviousData,
+    refetchInterval: 5000,
   });
 }
 

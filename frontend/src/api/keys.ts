@@ -14,6 +14,8 @@ export const keys = {
   dagTopic: (dagId: string, topic: DagTopic, ...rest: unknown[]) => ["dag", dagId, topic, ...rest] as const,
   importErrors: (params?: object) => (params ? (["importErrors", params] as const) : (["importErrors"] as const)),
   health: () => ["health"] as const,
+  workers: (params?: object) => (params ? (["workers", params] as const) : (["workers"] as const)),
+  home: (...rest: unknown[]) => ["home", ...rest] as const,
   /** Variables, connections and pools: stored settings, refetched after each write and on focus. */
   managed: (resource: string, ...rest: unknown[]) => ["managed", resource, ...rest] as const,
 };

@@ -288,7 +288,44 @@ export interface paths {
         };
         put?: never;
         post?: never;
-        delete?: never;
+        /** Delete a DAG's rows (versions, runs, task instances, logs); refused while a file defines it. */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    dag_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["DeletedDag"];
+                    };
+                };
+                400: components["responses"]["BAD_REQUEST"];
+                /** @description not logged in */
+                401: components["responses"]["DEFAULT_ERROR"];
+                /** @description needs the admin role */
+                403: components["responses"]["DEFAULT_ERROR"];
+                404: components["responses"]["NOT_FOUND"];
+                /** @description a DAG file still defines this DAG */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                503: components["responses"]["SERVICE_UNAVAILABLE"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
         options?: never;
         head?: never;
         /** Pause or unpause a DAG. */
@@ -746,6 +783,60 @@ export interface paths {
                     };
                     content: {
                         "application/json": components["schemas"]["Log"];
+                    };
+                };
+                400: components["responses"]["BAD_REQUEST"];
+                /** @description not logged in */
+                401: components["responses"]["DEFAULT_ERROR"];
+                /** @description needs the viewer role */
+                403: components["responses"]["DEFAULT_ERROR"];
+                404: components["responses"]["NOT_FOUND"];
+                503: components["responses"]["SERVICE_UNAVAILABLE"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/dags/{dag_id}/dagRuns/{run_id}/taskInstances/{task_id}/logs/{try_number}/download": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                dag_id: string;
+                run_id: string;
+                task_id: string;
+                try_number: number;
+            };
+            cookie?: never;
+        };
+        /** The try's whole log as ``text/plain``, for saving (a running try: what it logged so far). */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    dag_id: string;
+                    run_id: string;
+                    task_id: string;
+                    try_number: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/plain": string;
                     };
                 };
                 400: components["responses"]["BAD_REQUEST"];
@@ -1305,6 +1396,55 @@ export interface paths {
         };
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/parseRequests": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Ask the processor to parse a known file again now, even if its bytes did not change. */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["ParseRequestBody"];
+                };
+            };
+            responses: {
+                /** @description Accepted */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ParseRequest"];
+                    };
+                };
+                400: components["responses"]["BAD_REQUEST"];
+                /** @description not logged in */
+                401: components["responses"]["DEFAULT_ERROR"];
+                /** @description needs the op role */
+                403: components["responses"]["DEFAULT_ERROR"];
+                413: components["responses"]["REQUEST_ENTITY_TOO_LARGE"];
+                415: components["responses"]["UNSUPPORTED_MEDIA_TYPE"];
+                503: components["responses"]["SERVICE_UNAVAILABLE"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
         delete?: never;
         options?: never;
         head?: never;
@@ -2010,6 +2150,52 @@ export interface paths {
         };
         trace?: never;
     };
+    "/api/v1/workers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every worker that ever registered, by host name, with the tries running on it. */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: number;
+                    offset?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WorkerCollection"];
+                    };
+                };
+                400: components["responses"]["BAD_REQUEST"];
+                /** @description not logged in */
+                401: components["responses"]["DEFAULT_ERROR"];
+                /** @description needs the viewer role */
+                403: components["responses"]["DEFAULT_ERROR"];
+                503: components["responses"]["SERVICE_UNAVAILABLE"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/auth/login": {
         parameters: {
             query?: never;
@@ -2184,6 +2370,56 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/ui/calendar/{dag_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                dag_id: string;
+            };
+            cookie?: never;
+        };
+        /** Runs per state for each UTC day of a year (by logical date); days without runs left out. */
+        get: {
+            parameters: {
+                query?: {
+                    year?: number;
+                };
+                header?: never;
+                path: {
+                    dag_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Calendar"];
+                    };
+                };
+                400: components["responses"]["BAD_REQUEST"];
+                /** @description not logged in */
+                401: components["responses"]["DEFAULT_ERROR"];
+                /** @description needs the viewer role */
+                403: components["responses"]["DEFAULT_ERROR"];
+                404: components["responses"]["NOT_FOUND"];
+                503: components["responses"]["SERVICE_UNAVAILABLE"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/ui/changes": {
         parameters: {
             query?: never;
@@ -2224,6 +2460,111 @@ export interface paths {
                 401: components["responses"]["DEFAULT_ERROR"];
                 /** @description needs the viewer role */
                 403: components["responses"]["DEFAULT_ERROR"];
+                503: components["responses"]["SERVICE_UNAVAILABLE"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/ui/diff/{dag_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                dag_id: string;
+            };
+            cookie?: never;
+        };
+        /** Tasks and edges added, removed and changed from ``from`` (or ``from_run``) to ``to``. */
+        get: {
+            parameters: {
+                query?: {
+                    from?: number;
+                    to?: number;
+                    /** @description compare the version this run ran with */
+                    from_run?: string;
+                    /** @description compare the version this run ran with */
+                    to_run?: string;
+                };
+                header?: never;
+                path: {
+                    dag_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Diff"];
+                    };
+                };
+                400: components["responses"]["BAD_REQUEST"];
+                /** @description not logged in */
+                401: components["responses"]["DEFAULT_ERROR"];
+                /** @description needs the viewer role */
+                403: components["responses"]["DEFAULT_ERROR"];
+                404: components["responses"]["NOT_FOUND"];
+                503: components["responses"]["SERVICE_UNAVAILABLE"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/ui/gantt/{dag_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                dag_id: string;
+            };
+            cookie?: never;
+        };
+        /** Every try of every task of one run, with its queued, start and end times. */
+        get: {
+            parameters: {
+                query: {
+                    run_id: string;
+                };
+                header?: never;
+                path: {
+                    dag_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Gantt"];
+                    };
+                };
+                400: components["responses"]["BAD_REQUEST"];
+                /** @description not logged in */
+                401: components["responses"]["DEFAULT_ERROR"];
+                /** @description needs the viewer role */
+                403: components["responses"]["DEFAULT_ERROR"];
+                404: components["responses"]["NOT_FOUND"];
                 503: components["responses"]["SERVICE_UNAVAILABLE"];
                 default: components["responses"]["DEFAULT_ERROR"];
             };
@@ -2294,6 +2635,52 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/ui/home": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Component health from heartbeats, and the window's runs, tasks and problem DAGs. */
+        get: {
+            parameters: {
+                query?: {
+                    hours?: number;
+                    limit?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Home"];
+                    };
+                };
+                400: components["responses"]["BAD_REQUEST"];
+                /** @description not logged in */
+                401: components["responses"]["DEFAULT_ERROR"];
+                /** @description needs the viewer role */
+                403: components["responses"]["DEFAULT_ERROR"];
+                503: components["responses"]["SERVICE_UNAVAILABLE"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/ui/structure/{dag_id}": {
         parameters: {
             query?: never;
@@ -2346,6 +2733,58 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/ui/task_history/{dag_id}/{task_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                dag_id: string;
+                task_id: string;
+            };
+            cookie?: never;
+        };
+        /** The task's state, tries and duration in each of the newest runs that have it. */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: number;
+                };
+                header?: never;
+                path: {
+                    dag_id: string;
+                    task_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["TaskHistory"];
+                    };
+                };
+                400: components["responses"]["BAD_REQUEST"];
+                /** @description not logged in */
+                401: components["responses"]["DEFAULT_ERROR"];
+                /** @description needs the viewer role */
+                403: components["responses"]["DEFAULT_ERROR"];
+                404: components["responses"]["NOT_FOUND"];
+                503: components["responses"]["SERVICE_UNAVAILABLE"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -2356,10 +2795,28 @@ export interface components {
             expires_in: number;
             token_type: string;
         };
+        Calendar: {
+            dag_id: string;
+            /** @description days with runs only */
+            days: components["schemas"]["CalendarDay"][];
+            year: number;
+        };
+        CalendarDay: {
+            counts: {
+                [key: string]: number;
+            };
+            /** Format: date */
+            date: string;
+        };
         Change: {
             dag_id: string | null;
             /** @enum {string} */
             kind: "dag" | "run" | "import_error";
+        };
+        ChangedTask: {
+            /** @description attributes that differ */
+            fields: string[];
+            task_id: string;
         };
         Changes: {
             changes: components["schemas"]["Change"][];
@@ -2394,6 +2851,18 @@ export interface components {
         };
         ClearedCollection: {
             task_instances: components["schemas"]["Cleared"][];
+        };
+        Component: {
+            /** @description beat within 3 intervals */
+            healthy: boolean;
+            hostname: string;
+            /** @description processor, scheduler, worker, ... */
+            kind: string;
+            /** Format: date-time */
+            last_heartbeat: string;
+            pid: number;
+            /** Format: date-time */
+            started_at: string;
         };
         Connection: {
             conn_type: string;
@@ -2516,6 +2985,33 @@ export interface components {
         DagPatch: {
             is_paused: boolean;
         };
+        DagStats: {
+            dag_id: string;
+            failed: number;
+            mean_seconds: number;
+            /** @description finished runs in the window */
+            runs: number;
+        };
+        DeletedDag: {
+            dag_id: string;
+            deleted_runs: number;
+            deleted_versions: number;
+        };
+        Diff: {
+            /** @description DAG-level attributes that differ */
+            dag_fields: string[];
+            dag_id: string;
+            edges: components["schemas"]["EdgeDiff"];
+            from_version: number;
+            tasks: components["schemas"]["TaskDiff"];
+            to_version: number;
+        };
+        EdgeDiff: {
+            /** @description [upstream, downstream] */
+            added: string[][];
+            /** @description [upstream, downstream] */
+            removed: string[][];
+        };
         EventLog: {
             address: string | null;
             /** Format: date-time */
@@ -2533,6 +3029,34 @@ export interface components {
         EventLogCollection: {
             event_logs: components["schemas"]["EventLog"][];
             total_entries: number;
+        };
+        Gantt: {
+            dag_id: string;
+            /** Format: date-time */
+            end_date: string | null;
+            /** Format: date-time */
+            queued_at: string | null;
+            run_id: string;
+            /** Format: date-time */
+            start_date: string | null;
+            state: string;
+            /** @description by task, try */
+            tries: components["schemas"]["GanttTry"][];
+            version_number: number;
+        };
+        GanttTry: {
+            /** @description the task instance's latest try */
+            current: boolean;
+            /** Format: date-time */
+            end_date: string | null;
+            hostname: string | null;
+            /** Format: date-time */
+            queued_at: string | null;
+            /** Format: date-time */
+            start_date: string | null;
+            state: string | null;
+            task_id: string;
+            try_number: number;
         };
         Grid: {
             dag_id: string;
@@ -2578,6 +3102,25 @@ export interface components {
             /** @description the change token */
             token: number | null;
         };
+        Home: {
+            components: components["schemas"]["Component"][];
+            failing_dags: components["schemas"]["DagStats"][];
+            /** @description seconds between beats */
+            heartbeat_interval: number;
+            hours: number;
+            import_errors: components["schemas"]["ImportErrorSummary"];
+            /** Format: date-time */
+            now: string;
+            /** @description runs in the window by state */
+            runs: {
+                [key: string]: number;
+            };
+            slowest_dags: components["schemas"]["DagStats"][];
+            /** @description their task instances */
+            task_instances: {
+                [key: string]: number;
+            };
+        };
         ImportError: {
             filename: string;
             import_error_id: number;
@@ -2589,6 +3132,10 @@ export interface components {
         ImportErrorCollection: {
             import_errors: components["schemas"]["ImportError"][];
             total_entries: number;
+        };
+        ImportErrorSummary: {
+            recent: components["schemas"]["RecentImportError"][];
+            total: number;
         };
         Log: {
             /** @description the try is over */
@@ -2672,6 +3219,15 @@ export interface components {
                 [key: string]: string;
             };
         };
+        ParseRequest: {
+            fileloc: string;
+            /** Format: date-time */
+            requested_at: string;
+        };
+        ParseRequestBody: {
+            /** @description the file, relative to the DAG folder, as the API lists it */
+            fileloc: string;
+        };
         Pool: {
             description: string | null;
             name: string;
@@ -2709,6 +3265,12 @@ export interface components {
             title: string;
             type: string;
         };
+        RecentImportError: {
+            filename: string;
+            message: string;
+            /** Format: date-time */
+            timestamp: string;
+        };
         Run: {
             conf: {
                 [key: string]: unknown;
@@ -2745,6 +3307,14 @@ export interface components {
         RunPatch: {
             /** @enum {string} */
             state: "success" | "failed" | "queued";
+        };
+        RunningTry: {
+            dag_id: string;
+            run_id: string;
+            /** Format: date-time */
+            start_date: string | null;
+            task_id: string;
+            try_number: number;
         };
         Schedule: {
             expression: string | null;
@@ -2809,6 +3379,17 @@ export interface components {
             tasks: components["schemas"]["Task"][];
             total_entries: number;
         };
+        TaskDiff: {
+            added: string[];
+            changed: components["schemas"]["ChangedTask"][];
+            removed: string[];
+        };
+        TaskHistory: {
+            dag_id: string;
+            /** @description oldest first */
+            runs: components["schemas"]["TaskRun"][];
+            task_id: string;
+        };
         TaskInstance: {
             dag_id: string;
             /** @description seconds */
@@ -2819,6 +3400,8 @@ export interface components {
             max_tries: number;
             operator: string | null;
             pid: number | null;
+            /** @description the workers' queue it is sent to */
+            queue: string | null;
             /** Format: date-time */
             queued_at: string | null;
             run_id: string;
@@ -2842,6 +3425,8 @@ export interface components {
             max_tries: number;
             operator: string | null;
             pid: number | null;
+            /** @description the workers' queue it is sent to */
+            queue: string | null;
             /** Format: date-time */
             queued_at: string | null;
             /** @description field -> rendered value, for the current try */
@@ -2860,6 +3445,18 @@ export interface components {
         TaskInstancePatch: {
             /** @enum {string} */
             state: "success" | "failed";
+        };
+        TaskRun: {
+            duration: number | null;
+            /** Format: date-time */
+            end_date: string | null;
+            /** Format: date-time */
+            logical_date: string;
+            run_id: string;
+            /** Format: date-time */
+            start_date: string | null;
+            state: string | null;
+            try_number: number;
         };
         Token: {
             /** Format: date-time */
@@ -2903,6 +3500,8 @@ export interface components {
             /** Format: date-time */
             end_date: string | null;
             hostname: string | null;
+            pid: number | null;
+            queue: string | null;
             /** Format: date-time */
             start_date: string | null;
             state: string | null;
@@ -2989,6 +3588,28 @@ export interface components {
             revision: string | null;
             task_count: number;
             version_number: number;
+        };
+        Worker: {
+            concurrency: number;
+            hostname: string;
+            /** Format: date-time */
+            last_heartbeat_at: string;
+            pid: number;
+            queues: string[];
+            running: components["schemas"]["RunningTry"][];
+            /** Format: date-time */
+            started_at: string;
+            /**
+             * @description lost: no heartbeat for three intervals, and not stopped
+             * @enum {string}
+             */
+            state: "alive" | "lost" | "stopped";
+            /** Format: date-time */
+            stopped_at: string | null;
+        };
+        WorkerCollection: {
+            total_entries: number;
+            workers: components["schemas"]["Worker"][];
         };
         XCom: {
             dag_id: string;

@@ -17,7 +17,7 @@ export function UserMenu() {
         type="button"
         className="button"
         aria-expanded={open}
-        aria-label={`Account: ${me.username} (${me.role})`}
+        title={`Account: ${me.username} (${me.role})`}
         onClick={() => setOpen(!open)}
         data-testid={TID.userMenu}
       >

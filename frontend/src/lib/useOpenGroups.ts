@@ -22,5 +22,19 @@ export function useOpenGroups(groupIds: readonly string[], openByDefault: boolea
     setDefaultOpen(openAll);
     setFlipped(new Set());
   }, []);
-  return { open, toggle, setAll };
+  /** Open these groups (the ancestors of a task being shown), leaving the others as they are. */
+  const reveal = useCallback(
+    (ids: readonly string[]) => {
+      setFlipped((current) => {
+        const next = new Set(current);
+        for (const id of ids) {
+          if (defaultOpen) next.delete(id);
+          else next.add(id);
+        }
+        return ids.every((id) => next.has(id) === current.has(id)) ? current : next;
+      });
+    },
+    [defaultOpen],
+  );
+  return { open, toggle, setAll, reveal };
 }

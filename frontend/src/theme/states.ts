@@ -18,20 +18,20 @@ export type StateName =
 export interface StateStyle {
   label: string;
   color: string;
-  /** Text colour with enough contrast on `color`. */
+  /** Text colour with WCAG AA contrast (4.5:1) on `color`. */
   text: string;
 }
 
 export const STATES: Record<StateName, StateStyle> = {
-  success: { label: "success", color: "#009E73", text: "#fff" },
-  failed: { label: "failed", color: "#D55E00", text: "#fff" },
+  success: { label: "success", color: "#009E73", text: "#000" },
+  failed: { label: "failed", color: "#D55E00", text: "#000" },
   running: { label: "running", color: "#0072B2", text: "#fff" },
   queued: { label: "queued", color: "#56B4E9", text: "#000" },
   scheduled: { label: "scheduled", color: "#B8A77A", text: "#000" },
   up_for_retry: { label: "up for retry", color: "#F0E442", text: "#000" },
   upstream_failed: { label: "upstream failed", color: "#E69F00", text: "#000" },
   skipped: { label: "skipped", color: "#CC79A7", text: "#000" },
-  removed: { label: "removed", color: "#8C8C8C", text: "#fff" },
+  removed: { label: "removed", color: "#8C8C8C", text: "#000" },
   none: { label: "no status", color: "var(--state-none)", text: "var(--fg-muted)" },
 };
 

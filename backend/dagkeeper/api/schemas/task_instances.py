@@ -25,6 +25,7 @@ class TaskInstanceSchema(Strict):
     queued_at = nullable(fields.DateTime)
     hostname = nullable(fields.String)
     pid = nullable(fields.Integer)
+    queue = nullable(fields.String, metadata={"description": "the workers' queue it is sent to"})
     operator = nullable(fields.String)
 
 
@@ -40,6 +41,8 @@ class TrySchema(Strict):
     end_date = nullable(fields.DateTime)
     duration = nullable(fields.Float)
     hostname = nullable(fields.String)
+    pid = nullable(fields.Integer)
+    queue = nullable(fields.String)
 
 
 class TaskInstanceDetailSchema(TaskInstanceSchema):

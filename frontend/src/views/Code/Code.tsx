@@ -52,7 +52,8 @@ function Highlighted({ source }: { source: string }) {
   const html = useMemo(() => hljs.highlight(source, { language: "python" }).value, [source]);
   const lines = useMemo(() => source.split("\n").length, [source]);
   return (
-    <div className="code">
+    // biome-ignore lint/a11y/noNoninteractiveTabindex: a scrolling region must be reachable from the keyboard (WCAG 2.1.1)
+    <div className="code" tabIndex={0} role="region" aria-label="Source code">
       <pre className="code-lines" aria-hidden>
         {Array.from({ length: lines }, (_, i) => i + 1).join("\n")}
       </pre>

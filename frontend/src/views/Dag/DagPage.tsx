@@ -9,6 +9,7 @@ import { formatDate } from "../../lib/format";
 import { useUrlState } from "../../lib/useSearchParam";
 import { TID } from "../../testids";
 import { Grid } from "../Grid/Grid";
+import { DagOperations } from "../Operations/Operations";
 import { Runs } from "../Runs/Runs";
 import { RunDrawer } from "../TaskInstance/RunDrawer";
 import { TaskInstanceDrawer } from "../TaskInstance/TaskInstanceDrawer";
@@ -19,8 +20,10 @@ import { Versions } from "../Versions/Versions";
 const Graph = lazy(() => import("../Graph/Graph"));
 const Code = lazy(() => import("../Code/Code"));
 const Details = lazy(() => import("../Details/Details"));
+const Gantt = lazy(() => import("../Gantt/Gantt"));
+const Calendar = lazy(() => import("../Calendar/Calendar"));
 
-const TABS = ["grid", "graph", "runs", "code", "details", "versions"] as const;
+const TABS = ["grid", "graph", "gantt", "calendar", "runs", "code", "details", "versions"] as const;
 type Tab = (typeof TABS)[number];
 
 export function DagPage() {
@@ -97,6 +100,7 @@ export function DagPage() {
                 ▶ Trigger
               </button>
             )}
+            <DagOperations dag={dag.data} />
           </div>
         ) : (
           <Skeleton rows={1} />
@@ -106,7 +110,7 @@ export function DagPage() {
         {TABS.map((name) => (
           <NavLink
             key={name}
-            to={`/dags/${encodeURIComponent(dagId)}/${name}${name === "grid" || name === "graph" ? carry : ""}`}
+            to={`/dags/${encodeURIComponent(dagId)}/${name}${name === "grid" || name === "graph" || name === "gantt" ? carry : ""}`}
             className={name === tab ? "active" : ""}
           >
             {name}
@@ -134,6 +138,10 @@ function TabContent({ tab, dagId }: { tab: Tab; dagId: string }) {
       return <Grid dagId={dagId} />;
     case "graph":
       return <Graph dagId={dagId} />;
+    case "gantt":
+      return <Gantt dagId={dagId} />;
+    case "calendar":
+      return <Calendar dagId={dagId} />;
     case "runs":
       return <Runs dagId={dagId} />;
     case "code":

@@ -1,5 +1,5 @@
-import { useCallback, useEffect, useMemo } from "react";
-import { useDagRuns, useGrid, useStructure } from "../../api/hooks";
+import { useCallback, useEffect, useMemo, useState } from "react";
+import { useDag, useDagRuns, useGrid, useStructure, useVersions } from "../../api/hooks";
 import type { GridResponse, Structure } from "../../api/types";
 import { EmptyState } from "../../components/EmptyState";
 import { ErrorPanel } from "../../components/ErrorPanel";
@@ -9,9 +9,14 @@ import { StateLegend } from "../../components/StateLegend";
 import { formatDate } from "../../lib/format";
 import { groupDescendants } from "../../lib/structureTree";
 import { useOpenGroups } from "../../lib/useOpenGroups";
-import { useUrlState } from "../../lib/useSearchParam";
+import { intParam, useUrlState } from "../../lib/useSearchParam";
 import { TID } from "../../testids";
 import type { StateName } from "../../theme/states";
+import { ComparePanel } from "../Compare/ComparePanel";
+import { useComparison } from "../Compare/useComparison";
+import { ancestorGroups } from "../Find/ancestors";
+import { FindTask } from "../Find/FindTask";
+import { focusStructure, neighbourhood } from "../Find/neighbourhood";
 import { decodeGrid, mostUrgentCell } from "../Grid/gridModel";
 import { GraphSvg } from "./GraphSvg";
 import { buildLayoutInput, type Direction, groupKey, layoutKey, taskKey } from "./layoutInput";
@@ -29,6 +34,22 @@ export default function Graph({ dagId }: { dagId: string }) {
   // Node colours come from the grid's one-character-per-task encoding of that run.
   const states = useGrid(dagId, 1, null, chosenRun);
   const direction: Direction = params.get("dir") === "TB" ? "TB" : "LR";
+  const compareFrom = Number(params.get("compare")) || null;
+  const dag = useDag(dagId);
+  const compare = useComparison(dagId, compareFrom, structure.data, chosenRun ? null : dag.data?.version_number);
+  const versions = useVersions(dagId);
+  const focus = params.get("focus");
+  const [preview, setPreview] = useState<string | null>(null);
+  // Focus mode: only the task `around` and `levels` levels up- and downstream of it.
+  const around = params.get("around");
+  const levels = intParam(params, "levels", 2, [1, 2, 3, 4, 5]);
+  const candidate = around ?? params.get("task_id") ?? focus;
+  const full = compare.comparison?.structure ?? structure.data?.structure;
+  const shown = useMemo(
+    () =>
+      full && around && full.nodes.some((node) => node.id === around) ? focusStructure(full, neighbourhood(full, around, levels)) : full,
+    [full, around, levels],
+  );
 
   if (structure.isError && !structure.data) return <ErrorPanel error={structure.error} onRetry={() => void structure.refetch()} />;
   if (!structure.data || (runs.isLoading && !chosenRun)) return <Skeleton rows={10} />;
@@ -77,26 +98,73 @@ export default function Graph({ dagId }: { dagId: string }) {
             </button>
           ))}
         </div>
+        <FindTask nodes={structure.data.structure.nodes} onPreview={setPreview} onChoose={(taskId) => update({ focus: taskId })} />
+        <label className="small">
+          Compare with{" "}
+          <select
+            value={compareFrom ?? ""}
+            onChange={(event) => update({ compare: event.target.value || null, focus: null })}
+            data-testid={TID.compareSelect}
+          >
+            <option value="">nothing</option>
+            {compareFrom && !versions.data?.versions.some((v) => v.version_number === compareFrom) && (
+              <option value={compareFrom}>v{compareFrom}</option>
+            )}
+            {versions.data?.versions.map((v) => (
+              <option key={v.version_number} value={v.version_number}>
+                v{v.version_number}
+              </option>
+            ))}
+          </select>
+        </label>
+        {compare.error && <span className="field-error">{String(compare.error)}</span>}
+        <label className="small">
+          Focus{" "}
+          <select
+            value={around ? levels : ""}
+            disabled={!candidate}
+            onChange={(event) =>
+              update({ around: event.target.value ? candidate : null, levels: event.target.value === "2" ? null : event.target.value })
+            }
+            data-testid={TID.focusSelect}
+          >
+            <option value="">whole DAG</option>
+            {[1, 2, 3, 4, 5].map((n) => (
+              <option key={n} value={n}>
+                {n} level{n > 1 ? "s" : ""} around {candidate ?? "a chosen task"}
+              </option>
+            ))}
+          </select>
+        </label>
         <StateLegend />
       </div>
       {structure.data.structure.nodes.length === 0 ? (
         <EmptyState title="This DAG has no tasks." />
+      ) : compareFrom && !compare.diff && !compare.error ? (
+        <Skeleton rows={10} /> // the comparison is laid out once, not the plain graph first
       ) : (
-        <GraphCanvas
-          key={structure.data.dag_id}
-          structure={structure.data.structure}
-          hash={structure.data.hash}
-          direction={direction}
-          states={states.data}
-          selected={params.get("task_id")}
-          onSelect={(taskId) => runId && update({ run_id: runId, task_id: taskId, panel: null, try: null })}
-        />
+        <div className={compare.diff ? "graph-compare" : "graph-single"}>
+          <GraphCanvas
+            key={structure.data.dag_id}
+            structure={shown ?? structure.data.structure}
+            hash={`${compare.hash ?? structure.data.hash}${around ? `@${around}:${levels}` : ""}`}
+            direction={direction}
+            states={states.data}
+            selected={params.get("task_id")}
+            onSelect={(taskId) => runId && update({ run_id: runId, task_id: taskId, panel: null, try: null })}
+            marks={compare.comparison?.marks}
+            focus={focus}
+            preview={preview}
+          />
+          {compare.diff && <ComparePanel diff={compare.diff} focus={focus} onFocus={(taskId) => update({ focus: taskId })} />}
+        </div>
       )}
     </div>
   );
 }
 
 let graphMarked = false;
+let compareMarked = false;
 
 function GraphCanvas({
   structure,
@@ -105,6 +173,9 @@ function GraphCanvas({
   states,
   selected,
   onSelect,
+  marks,
+  focus,
+  preview,
 }: {
   structure: Structure;
   hash: string;
@@ -112,13 +183,35 @@ function GraphCanvas({
   states: GridResponse | undefined;
   selected: string | null;
   onSelect: (taskId: string) => void;
+  marks?: ReadonlyMap<string, string>;
+  /** A task to open the groups of, zoom to and highlight. */
+  focus?: string | null;
+  /** A task to zoom to and highlight (or the collapsed group hiding it) without opening groups. */
+  preview?: string | null;
 }) {
   // Big DAGs open with groups collapsed (fewer nodes); small ones show everything.
   const groupIds = useMemo(() => structure.groups.map((group) => group.id), [structure]);
-  const { open: expanded, toggle: toggleGroup, setAll } = useOpenGroups(groupIds, structure.nodes.length <= 200);
+  const { open: expanded, toggle: toggleGroup, setAll, reveal } = useOpenGroups(groupIds, structure.nodes.length <= 200);
+  useEffect(() => {
+    if (focus) reveal(ancestorGroups(structure, focus));
+  }, [focus, structure, reveal]);
+
   const key = layoutKey(hash, direction, expanded);
   const build = useCallback(() => buildLayoutInput(structure, expanded, direction), [structure, expanded, direction]);
   const layout = useLayout(key, build);
+  const target = preview ?? focus;
+  // The node on screen that stands for the target: the task, or the collapsed group hiding it
+  // (so a preview highlights at once, and a chosen task shows even while its group lays out).
+  const focusKey = useMemo(() => {
+    if (!target || !layout.layout) return null;
+    const present = new Set(layout.layout.nodes.map((node) => node.key));
+    if (present.has(taskKey(target))) return taskKey(target);
+    return (
+      ancestorGroups(structure, target)
+        .map(groupKey)
+        .find((key) => present.has(key)) ?? null
+    );
+  }, [target, layout.layout, structure]);
 
   const nodeStates = useMemo(() => {
     const out = new Map<string, StateName>();
@@ -140,7 +233,11 @@ function GraphCanvas({
       graphMarked = true;
       requestAnimationFrame(() => performance.mark("dk:graph-drawn"));
     }
-  }, [layout.layout]);
+    if (marks && layout.layoutFor === key && !compareMarked) {
+      compareMarked = true;
+      requestAnimationFrame(() => performance.mark("dk:compare-drawn"));
+    }
+  }, [layout.layout, layout.layoutFor, key, marks]);
 
   if (layout.error) return <ErrorPanel error={new Error(`Layout failed: ${layout.error}`)} />;
   return (
@@ -158,6 +255,8 @@ function GraphCanvas({
           selected={selected ? `t:${selected}` : null}
           onSelectTask={onSelect}
           onToggleGroup={toggleGroup}
+          marks={marks}
+          focus={focusKey}
         />
       ) : (
         <div className="graph-placeholder">

@@ -5,6 +5,7 @@ import { memo, useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { roleMark } from "../../lib/roles";
 import { TID } from "../../testids";
 import { type StateName, stateStyle } from "../../theme/states";
+import { GroupSummaries, MINIMAP_MIN_TASKS, Minimap, taskTotal } from "./GraphOverview";
 import type { LayoutResult } from "./graphLayout";
 import { LABEL_HEIGHT, labelWidth } from "./layoutInput";
 
@@ -24,13 +25,21 @@ interface Props {
   selected: string | null;
   onSelectTask: (taskId: string) => void;
   onToggleGroup: (groupId: string) => void;
+  /** Optional overlay classes (a comparison): node key or "source>target" edge key to a mark. */
+  marks?: ReadonlyMap<string, string>;
+  /** A node key to zoom to and highlight (find a task, a change in the comparison list). */
+  focus?: string | null;
 }
+
+const NO_MARKS: ReadonlyMap<string, string> = new Map();
+/** The scale a focused node is shown at, at least: its label must be readable. */
+const FOCUS_SCALE = 1.1;
 
 /**
  * React draws nodes and edges; d3-zoom only reports a transform, applied to one <g>. The layers
  * are memoised, so zooming or panning re-renders nothing but that transform.
  */
-export function GraphSvg({ layout, states, selected, onSelectTask, onToggleGroup }: Props) {
+export function GraphSvg({ layout, states, selected, onSelectTask, onToggleGroup, marks = NO_MARKS, focus = null }: Props) {
   const svg = useRef<SVGSVGElement>(null);
   const behavior = useRef<ZoomBehavior<SVGSVGElement, unknown> | null>(null);
   const [transform, setTransform] = useState<ZoomTransform>(zoomIdentity);
@@ -74,6 +83,31 @@ export function GraphSvg({ layout, states, selected, onSelectTask, onToggleGroup
     fitted.current = shape;
   }, [layout, fitView]);
 
+  // Zoom to the focused node once it is laid out (it may be in a group opened for it just now).
+  const focusNode = focus ? layout.nodes.find((node) => node.key === focus) : undefined;
+  useEffect(() => {
+    const element = svg.current;
+    if (!element || !behavior.current || !focusNode) return;
+    const { clientWidth: w, clientHeight: h } = element;
+    const next = zoomIdentity.translate(w / 2 - focusNode.x * FOCUS_SCALE, h / 2 - focusNode.y * FOCUS_SCALE).scale(FOCUS_SCALE);
+    select(element).call(behavior.current.transform, next);
+  }, [focusNode]);
+
+  const [viewport, setViewport] = useState({ width: 0, height: 0 });
+  useEffect(() => {
+    const element = svg.current;
+    if (!element) return;
+    const measure = () => setViewport({ width: element.clientWidth, height: element.clientHeight });
+    measure();
+    const observer = new ResizeObserver(measure);
+    observer.observe(element);
+    return () => observer.disconnect();
+  }, []);
+  const centerOn = useCallback((x: number, y: number) => {
+    const element = svg.current;
+    if (element && behavior.current) select(element).call(behavior.current.translateTo, x, y);
+  }, []);
+
   const zoomBy = (factor: number) => svg.current && behavior.current && select(svg.current).call(behavior.current.scaleBy, factor);
   const showLabels = transform.k >= LABEL_MIN_SCALE;
 
@@ -111,10 +145,14 @@ export function GraphSvg({ layout, states, selected, onSelectTask, onToggleGroup
         {/* biome-ignore lint/a11y/noStaticElementInteractions: one delegated handler for every node; the grid is the keyboard path to task instances */}
         <g transform={transform.toString()} onClick={onClick}>
           <Clusters layout={layout} />
-          <Edges layout={layout} />
-          <Nodes layout={layout} states={states} selected={selected} showLabels={showLabels} />
+          <Edges layout={layout} marks={marks} />
+          <Nodes layout={layout} states={states} selected={selected} showLabels={showLabels} marks={marks} focus={focus} />
         </g>
+        {!showLabels && <GroupSummaries layout={layout} transform={transform} />}
       </svg>
+      {taskTotal(layout) > MINIMAP_MIN_TASKS && viewport.width > 0 && (
+        <Minimap layout={layout} transform={transform} viewport={viewport} onCenter={centerOn} />
+      )}
     </div>
   );
 }
@@ -161,18 +199,19 @@ function midpoint(points: [number, number][]): [number, number] {
   return [(a[0] + b[0]) / 2, (a[1] + b[1]) / 2];
 }
 
-const Edges = memo(function Edges({ layout }: { layout: LayoutResult }) {
+const Edges = memo(function Edges({ layout, marks }: { layout: LayoutResult; marks: ReadonlyMap<string, string> }) {
   const paths = useMemo(
     () =>
       layout.edges.map((edge) => ({
         key: `${edge.source}>${edge.target}`,
         name: `${endName(edge.source)}->${endName(edge.target)}`,
         d: edgePath(edge.points) ?? "",
+        mark: marks.get(`${edge.source}>${edge.target}`),
         dashed: edge.dashed ?? false,
         label: edge.label,
         at: edge.labelAt ?? midpoint(edge.points),
       })),
-    [layout],
+    [layout, marks],
   );
   return (
     <g className="edges">
@@ -180,9 +219,12 @@ const Edges = memo(function Edges({ layout }: { layout: LayoutResult }) {
         <path
           key={path.key}
           d={path.d}
-          className={path.dashed ? "edge-setup-teardown" : undefined}
+          className={
+            [path.dashed ? "edge-setup-teardown" : "", path.mark ? `diff-${path.mark}` : ""].filter(Boolean).join(" ") || undefined
+          }
           data-testid={TID.graphEdge}
           data-edge={path.name}
+          data-diff={path.mark}
         />
       ))}
       {paths
@@ -210,11 +252,15 @@ const Nodes = memo(function Nodes({
   states,
   selected,
   showLabels,
+  marks,
+  focus,
 }: {
   layout: LayoutResult;
   states: Map<string, StateName>;
   selected: string | null;
   showLabels: boolean;
+  marks: ReadonlyMap<string, string>;
+  focus: string | null;
 }) {
   return (
     <g className="nodes">
@@ -222,11 +268,14 @@ const Nodes = memo(function Nodes({
         const state = states.get(node.key) ?? null;
         const style = stateStyle(state);
         const isGroup = node.type === "group";
+        const mark = marks.get(node.key);
         const classes = [
           "node",
           isGroup ? "node-group" : "",
           node.role ? `node-${node.role}` : "",
           node.key === selected ? "selected" : "",
+          mark ? `diff-${mark}` : "",
+          node.key === focus ? "focused" : "",
         ].join(" ");
         return (
           <g
@@ -235,6 +284,7 @@ const Nodes = memo(function Nodes({
             data-testid={isGroup ? TID.graphGroup : TID.graphNode}
             {...(isGroup ? { "data-group-id": node.id } : { "data-task-id": node.id })}
             data-state={state ?? ""}
+            data-diff={mark}
             data-role={node.role ?? ""}
             className={classes}
             transform={`translate(${node.x - node.width / 2},${node.y - node.height / 2})`}

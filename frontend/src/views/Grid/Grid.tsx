@@ -12,6 +12,8 @@ import { useOpenGroups } from "../../lib/useOpenGroups";
 import { intParam, useUrlState } from "../../lib/useSearchParam";
 import { TID } from "../../testids";
 import { stateStyle } from "../../theme/states";
+import { ancestorGroups } from "../Find/ancestors";
+import { FindTask } from "../Find/FindTask";
 import { buildRows, type DecodedGrid, decodeGrid, type GridRow, rowCell, runDurations } from "./gridModel";
 
 const ROW_HEIGHT = 24;
@@ -30,6 +32,8 @@ export function Grid({ dagId }: { dagId: string }) {
   const before = params.get("before");
   const grid = useGrid(dagId, limit, before);
   const structure = useStructure(dagId);
+  // What "find a task" is on while typing: local state, so a keystroke re-renders the grid only.
+  const [preview, setPreview] = useState<string | null>(null);
 
   if ((grid.isError && !grid.data) || (structure.isError && !structure.data)) {
     return (
@@ -69,6 +73,7 @@ export function Grid({ dagId }: { dagId: string }) {
         <button type="button" className="button" disabled={!before} onClick={() => update({ before: null })} data-testid={TID.gridNewest}>
           Newest ›
         </button>
+        <FindTask nodes={structure.data.structure.nodes} onPreview={setPreview} onChoose={(taskId) => update({ focus: taskId })} />
         <StateLegend />
       </div>
       {grid.data.runs.length === 0 && (
@@ -77,16 +82,31 @@ export function Grid({ dagId }: { dagId: string }) {
       {grid.data.runs.length === 0 && grid.data.task_ids.length === 0 ? (
         <EmptyState title="This DAG has no tasks." />
       ) : (
-        <GridTable dagId={dagId} grid={grid.data} structure={structure.data.structure} stale={grid.isPlaceholderData} />
+        <GridTable dagId={dagId} grid={grid.data} structure={structure.data.structure} stale={grid.isPlaceholderData} preview={preview} />
       )}
     </div>
   );
 }
 
-function GridTable({ grid, structure, stale }: { dagId: string; grid: GridResponse; structure: Structure; stale: boolean }) {
+function GridTable({
+  grid,
+  structure,
+  stale,
+  preview,
+}: {
+  dagId: string;
+  grid: GridResponse;
+  structure: Structure;
+  stale: boolean;
+  preview: string | null;
+}) {
   const [params, update] = useUrlState();
   const groupIds = useMemo(() => structure.groups.map((group) => group.id), [structure]);
-  const { open: expanded, toggle, setAll } = useOpenGroups(groupIds, true);
+  const { open: expanded, toggle, setAll, reveal } = useOpenGroups(groupIds, true);
+  const focus = preview ?? params.get("focus");
+  useEffect(() => {
+    if (focus) reveal(ancestorGroups(structure, focus));
+  }, [focus, structure, reveal]);
   const decoded = useMemo(() => decodeGrid(grid), [grid]);
   const rows = useMemo(() => buildRows(structure, grid.task_ids, expanded), [structure, grid.task_ids, expanded]);
   const durations = useMemo(() => runDurations(grid.runs, Date.now()), [grid.runs]);
@@ -138,6 +158,14 @@ function GridTable({ grid, structure, stale }: { dagId: string; grid: GridRespon
     if (top < element.scrollTop) element.scrollTop = top;
     else if (top + ROW_HEIGHT > element.scrollTop + bodyHeight) element.scrollTop = top + ROW_HEIGHT - bodyHeight;
   };
+  // A found task's row is scrolled to the middle of the grid, and the grid onto the page.
+  const focusIndex = focus ? rows.findIndex((row) => row.kind === "task" && row.id === focus) : -1;
+  useEffect(() => {
+    const element = scroller.current;
+    if (focusIndex < 0 || !element) return;
+    element.scrollTop = Math.max(0, focusIndex * ROW_HEIGHT - (element.clientHeight - HEADER_HEIGHT) / 2);
+    element.scrollIntoView({ block: "nearest" });
+  }, [focusIndex]);
 
   const onKeyDown = (event: React.KeyboardEvent) => {
     if (!rows.length || !grid.runs.length) return;
@@ -190,27 +218,32 @@ function GridTable({ grid, structure, stale }: { dagId: string; grid: GridRespon
         aria-label="Task instance grid"
         role="grid"
       >
-        <div className="grid-header" style={{ width: gridWidth, height: HEADER_HEIGHT }}>
-          <div className="grid-corner" style={{ width: LABEL_WIDTH }}>
+        {/* biome-ignore lint/a11y/useFocusableInteractive: focus stays on the grid container, which moves the selection with the arrow keys */}
+        <div className="grid-header" style={{ width: gridWidth, height: HEADER_HEIGHT }} role="row">
+          {/* biome-ignore lint/a11y/useFocusableInteractive: focus stays on the grid container, which moves the selection with the arrow keys */}
+          <div className="grid-corner" style={{ width: LABEL_WIDTH }} role="columnheader">
             Task
           </div>
           {grid.runs.map((run, i) => {
             const style = stateStyle(run.state);
             const height = Math.max(3, (durations[i] / longest) * (HEADER_HEIGHT - 14));
             return (
-              <button
-                type="button"
-                key={run.run_id}
-                className={run.run_id === selectedRun ? "run-bar selected" : "run-bar"}
-                data-testid={TID.runBar}
-                data-run-id={run.run_id}
-                style={{ width: CELL_WIDTH }}
-                onClick={() => update({ run_id: run.run_id, task_id: null, panel: "run" })}
-                title={`${run.run_id}\n${style.label} · ${formatDuration(durations[i])}\n${formatDate(run.logical_date)}`}
-                aria-label={`Run ${run.run_id}: ${style.label}`}
-              >
-                <span style={{ height, background: style.color }} />
-              </button>
+              // ARIA grid structure: a button may not be a columnheader, so a layout-free wrapper is.
+              // biome-ignore lint/a11y/useFocusableInteractive: focus stays on the grid container, which moves the selection with the arrow keys
+              <span key={run.run_id} role="columnheader" className="grid-columnheader">
+                <button
+                  type="button"
+                  className={run.run_id === selectedRun ? "run-bar selected" : "run-bar"}
+                  data-testid={TID.runBar}
+                  data-run-id={run.run_id}
+                  style={{ width: CELL_WIDTH }}
+                  onClick={() => update({ run_id: run.run_id, task_id: null, panel: "run" })}
+                  title={`${run.run_id}\n${style.label} · ${formatDuration(durations[i])}\n${formatDate(run.logical_date)}`}
+                  aria-label={`Run ${run.run_id}: ${style.label}`}
+                >
+                  <span style={{ height, background: style.color }} />
+                </button>
+              </span>
             );
           })}
         </div>
@@ -224,6 +257,7 @@ function GridTable({ grid, structure, stale }: { dagId: string; grid: GridRespon
               decoded={decoded}
               selectedRun={row.id === selectedTask ? selectedRun : null}
               selected={row.id === selectedTask || (row.kind === "group" && row.id === selectedGroup)}
+              found={row.kind === "task" && row.id === focus}
               onToggle={toggle}
               onSelect={select}
             />
@@ -242,22 +276,25 @@ interface RowProps {
   /** The selected run when this row holds the selected cell, else null (keeps other rows memoised). */
   selectedRun: string | null;
   selected: boolean;
+  /** The task "find a task" is on. */
+  found: boolean;
   onToggle: (groupId: string) => void;
   onSelect: (row: GridRow, runIndex: number) => void;
 }
 
 /** One row; memoised so scrolling renders only the rows that come into view. */
-const GridRowView = memo(function GridRowView({ row, top, runs, decoded, selectedRun, selected, onToggle, onSelect }: RowProps) {
+const GridRowView = memo(function GridRowView({ row, top, runs, decoded, selectedRun, selected, found, onToggle, onSelect }: RowProps) {
   return (
     // biome-ignore lint/a11y/useFocusableInteractive: focus stays on the grid container, which moves the selection with the arrow keys
     <div
-      className={selected ? "grid-row selected" : "grid-row"}
+      className={`grid-row${selected ? " selected" : ""}${found ? " found" : ""}`}
       style={{ top, height: ROW_HEIGHT }}
       role="row"
       data-testid={TID.gridRow}
       {...(row.kind === "group" ? { "data-group-id": row.id } : { "data-task-id": row.id })}
     >
-      <div className="grid-label" style={{ width: LABEL_WIDTH, paddingLeft: 8 + row.depth * 16 }} title={row.id}>
+      {/* biome-ignore lint/a11y/useFocusableInteractive: focus stays on the grid container, which moves the selection with the arrow keys */}
+      <div className="grid-label" style={{ width: LABEL_WIDTH, paddingLeft: 8 + row.depth * 16 }} title={row.id} role="rowheader">
         {row.kind === "group" ? (
           <button
             type="button"
@@ -295,6 +332,7 @@ const GridRowView = memo(function GridRowView({ row, top, runs, decoded, selecte
             aria-label={`${row.id} ${run.run_id} ${cell ?? "no task instance"}`}
             onClick={() => onSelect(row, c)}
             tabIndex={-1}
+            role="gridcell"
           />
         );
       })}

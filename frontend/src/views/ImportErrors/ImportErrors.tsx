@@ -5,6 +5,7 @@ import { QueryView } from "../../components/QueryView";
 import { formatDate, formatRelative } from "../../lib/format";
 import { usePaging } from "../../lib/useSearchParam";
 import { TID } from "../../testids";
+import { ReparseButton } from "../Operations/Operations";
 
 /** Files that failed their latest parse; their DAGs keep showing the last good version. */
 export function ImportErrors() {
@@ -31,6 +32,7 @@ export function ImportErrors() {
                       </span>
                     </header>
                     <p className="error-message">{error.message}</p>
+                    <ReparseButton fileloc={error.filename} />
                     {error.stack_trace && (
                       <details>
                         <summary>Traceback</summary>

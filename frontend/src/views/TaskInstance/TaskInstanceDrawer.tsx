@@ -1,6 +1,6 @@
-import { useEffect, useRef, useState } from "react";
+import { useState } from "react";
 import { useAllowed } from "../../api/auth";
-import { useClearTaskInstances, useSetTaskInstanceState, useTaskInstance } from "../../api/hooks";
+import { logPath, useClearTaskInstances, useSetTaskInstanceState, useTaskInstance } from "../../api/hooks";
 import type { ClearResult, TaskInstanceDetail } from "../../api/types";
 import { Drawer } from "../../components/Drawer";
 import { ErrorPanel } from "../../components/ErrorPanel";
@@ -10,7 +10,9 @@ import { StateBadge } from "../../components/StateBadge";
 import { formatDate, formatDuration } from "../../lib/format";
 import { intParam, useUrlState } from "../../lib/useSearchParam";
 import { TID } from "../../testids";
+import { TaskHistory } from "./TaskHistory";
 import { useLogTail } from "./useLogTail";
+import { VirtualLog } from "./VirtualLog";
 import { XComs } from "./XComs";
 
 /** A task instance: attributes, rendered templates, tries, the selected try's log and actions. */
@@ -64,6 +66,8 @@ function TaskInstanceBody({ dagId, ti }: { dagId: string; ti: TaskInstanceDetail
         <dd>
           {ti.hostname ?? "—"} {ti.pid ? `/ ${ti.pid}` : ""}
         </dd>
+        <dt>Queue</dt>
+        <dd>{ti.queue ?? "—"}</dd>
       </dl>
       {ti.rendered_fields && Object.keys(ti.rendered_fields).length > 0 && (
         <details className="section" open data-testid={TID.renderedFields}>
@@ -80,6 +84,7 @@ function TaskInstanceBody({ dagId, ti }: { dagId: string; ti: TaskInstanceDetail
           </dl>
         </details>
       )}
+      <TaskHistory dagId={dagId} taskId={ti.task_id} runId={ti.run_id} />
       {ti.try_number > 0 && <XComs dagId={dagId} runId={ti.run_id} taskId={ti.task_id} />}
       <h3>Tries</h3>
       {ti.tries.length === 0 ? (
@@ -96,7 +101,14 @@ function TaskInstanceBody({ dagId, ti }: { dagId: string; ti: TaskInstanceDetail
               aria-selected={attempt.try_number === selectedTry}
               className={attempt.try_number === selectedTry ? "try active" : "try"}
               onClick={() => update({ try: attempt.try_number === latestTry ? null : attempt.try_number })}
-              title={`${formatDate(attempt.start_date)} · ${formatDuration(attempt.duration)} · ${attempt.hostname ?? ""}`}
+              title={[
+                formatDate(attempt.start_date),
+                formatDuration(attempt.duration),
+                attempt.hostname && `${attempt.hostname}${attempt.pid ? ` / ${attempt.pid}` : ""}`,
+                attempt.queue && `queue ${attempt.queue}`,
+              ]
+                .filter(Boolean)
+                .join(" · ")}
             >
               #{attempt.try_number} <StateBadge state={attempt.state} />
             </button>
@@ -110,12 +122,7 @@ function TaskInstanceBody({ dagId, ti }: { dagId: string; ti: TaskInstanceDetail
 
 function LogView({ dagId, runId, taskId, tryNumber }: { dagId: string; runId: string; taskId: string; tryNumber: number }) {
   const log = useLogTail(dagId, runId, taskId, tryNumber);
-  const pre = useRef<HTMLPreElement>(null);
   const [follow, setFollow] = useState(true);
-  // biome-ignore lint/correctness/useExhaustiveDependencies: runs again whenever the log grows, to keep its end in view
-  useEffect(() => {
-    if (follow && pre.current) pre.current.scrollTop = pre.current.scrollHeight;
-  }, [log.content, follow]);
   return (
     <div className="log-view">
       <div className="log-head small">
@@ -126,9 +133,19 @@ function LogView({ dagId, runId, taskId, tryNumber }: { dagId: string; runId: st
         </label>
       </div>
       {log.error ? <ErrorPanel error={log.error} /> : null}
-      <pre ref={pre} className="log log-body" data-testid={TID.log}>
-        {log.loading ? "Loading…" : log.content || "(empty log)"}
-      </pre>
+      {log.loading ? (
+        <p className="muted small">Loading…</p>
+      ) : log.content ? (
+        <VirtualLog
+          content={log.content}
+          follow={follow}
+          downloadHref={`${logPath(dagId, runId, taskId, tryNumber, 0).split("?")[0]}/download`}
+        />
+      ) : (
+        <p className="muted small" data-testid={TID.log}>
+          (empty log)
+        </p>
+      )}
     </div>
   );
 }
