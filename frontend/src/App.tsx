@@ -72,7 +72,9 @@ function Header() {
           DAGs
         </NavLink>
         <NavLink to="/import-errors">Import errors</NavLink>
-        <NavLink to="/workers">Workers</NavLink>
+        <NavLink to="/workers" className="wide-only">
+          Workers
+        </NavLink>
         {me?.role === "admin" && (
           <NavLink to="/audit-log" className="wide-only">
             Audit log
