@@ -59,9 +59,7 @@ def one_dag(dag: Dag, dump=dag_shape, **given) -> dict[str, Any]:
     tags = queries.tags_of(s, [dag.dag_id])[dag.dag_id]
     can_edit = dag.dag_id in editable_among([dag.dag_id])
     latest = recent[-1] if recent else None
-    return dump(
-        dag, tags=tags, latest_run=latest, recent_runs=recent, can_edit=can_edit, **given
-    )
+    return dump(dag, tags=tags, latest_run=latest, recent_runs=recent, can_edit=can_edit, **given)
 
 
 @blp.route("")
