@@ -8,6 +8,7 @@ import errors of everyone outside the granted team.
 from __future__ import annotations
 
 import secrets
+from urllib.parse import quote
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
@@ -118,3 +119,50 @@ def test_a_grant_hides_a_dag_from_list_search_and_import_errors(stack, browser, 
             expect(page.get_by_role("heading", name="Import errors")).to_be_visible()
             expect(broken).to_have_count(0)
         page.context.close()
+
+
+def test_edit_rights_follow_the_grant_and_a_note_survives_a_reload(stack, browser):
+    """A ``user`` may change a DAG only where a grant lets them edit it; notes persist."""
+    grants = "access_control={'analysts': {'can_read'}, 'finance': {'can_read', 'can_edit'}}"
+    source = chain_dag("e2e_auth_notes", 2).replace("tags=['e2e']", f"tags=['e2e'], {grants}")
+    stack.write_dag("auth_notes.py", source)
+    stack.wait_for(lambda: stack.get("/api/v1/dags/e2e_auth_notes").status == 200, 10, "listed")
+    if not hasattr(stack, "e2e_note_users"):
+        stack.e2e_note_users = {
+            "analyst": stack.add_user("e2e_analyst", "user", PASSWORD, ("analysts",)),
+            "editor": stack.add_user("e2e_editor", "user", PASSWORD, ("finance",)),
+        }
+    tokens = stack.e2e_note_users
+    run = stack.request("POST", "/api/v1/dags/e2e_auth_notes/dagRuns", {"conf": {}})
+    assert run.status == 201, run.body
+    run_id = quote(run.body["run_id"], safe="")
+    drawer = f"{stack.base_url}/dags/e2e_auth_notes/grid?run_id={run_id}&panel=run"
+    note = "Rerun after the vendor fixed their feed."
+
+    page = fresh_page(browser)
+    page.goto(drawer)
+    log_in(page, "e2e_editor")
+    page.get_by_test_id("note-text").fill(note)
+    page.get_by_test_id("note-save").click()
+    expect(page.get_by_test_id("note-save")).to_be_disabled()
+    page.reload()
+    expect(page.get_by_test_id("note-text")).to_have_value(note)
+    page.context.close()
+
+    page = fresh_page(browser)
+    page.goto(f"{stack.base_url}/?search=e2e_auth_notes")
+    log_in(page, "e2e_analyst")
+    row = page.locator('[data-dag-id="e2e_auth_notes"]')
+    expect(row.get_by_test_id("pause-toggle")).to_be_disabled()
+    expect(row.locator("label.switch")).to_have_attribute(
+        "title", "You may read e2e_auth_notes but not change it: you have no edit grant on it."
+    )
+    expect(row.get_by_test_id("trigger-button")).to_have_count(0)
+    page.goto(drawer)
+    expect(page.get_by_test_id("note-shown")).to_have_text(note)
+    expect(page.get_by_test_id("note-text")).to_have_count(0)
+    page.context.close()
+    refused = stack.request("PATCH", f"/api/v1/dags/e2e_auth_notes/dagRuns/{run_id}/setNote",
+                            {"note": "overwritten"}, token=tokens["analyst"])  # fmt: skip
+    assert refused.status == 403, refused.body
+    assert stack.get(f"/api/v1/dags/e2e_auth_notes/dagRuns/{run_id}").body["note"] == note
