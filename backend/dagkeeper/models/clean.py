@@ -1,0 +1,114 @@
+"""Deleting old history in bounded batches: finished runs and everything that hangs off them.
+
+History grows with every run; without a way to drop it the grid, the run list
+and the database size grow forever. Each batch is its own short transaction
+(a few hundred runs), so readers and the scheduler never wait behind one long
+delete, on SQLite (one writer at a time) or PostgreSQL (row locks). A run that
+is queued or running is never touched: only finished runs whose end (or, when
+none was recorded, queue) time is older than the cutoff. Child rows are deleted
+explicitly, not by ``ON DELETE CASCADE``, so every table's count can be reported.
+Each batch records a RUN change for the DAGs it touched in the same
+transaction, so no ETag or response cache can serve a deleted run (invariant 1).
+``change_log`` is not cleaned here: :func:`dagkeeper.models.change.record_change`
+callers already prune it to the last ``KEEP_CHANGES`` tokens.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import ColumnElement, Select, and_, delete, func, select
+from sqlalchemy.orm import Session
+
+from dagkeeper.models.change import ChangeKind, record_change
+from dagkeeper.models.event_log import EventLog
+from dagkeeper.models.log import TaskLog
+from dagkeeper.models.run import DagRun, RunState
+from dagkeeper.models.task_instance import RenderedTaskFields, TaskInstance, TaskInstanceHistory
+from dagkeeper.models.xcom import XCom
+
+# Children of a task instance, deleted before it; order is the delete order.
+TI_CHILDREN = (TaskLog, XCom, RenderedTaskFields, TaskInstanceHistory)
+TABLES = ("task_log", "xcom", "rendered_task_fields", "task_instance_history",
+          "task_instance", "dag_run", "event_log")  # fmt: skip
+
+
+@dataclass(frozen=True)
+class CleanScope:
+    cutoff: datetime
+    dag_ids: Sequence[str] = ()
+
+    def runs(self) -> ColumnElement[bool]:
+        """Finished runs that ended before the cutoff (never queued or running ones)."""
+        ended = func.coalesce(DagRun.end_date, DagRun.queued_at)
+        condition = and_(DagRun.state.in_(RunState.FINISHED), ended < self.cutoff)
+        return and_(condition, DagRun.dag_id.in_(self.dag_ids)) if self.dag_ids else condition
+
+    def events(self) -> ColumnElement[bool]:
+        condition = EventLog.at < self.cutoff
+        return and_(condition, EventLog.dag_id.in_(self.dag_ids)) if self.dag_ids else condition
+
+
+def _tis_of(run_ids: Select) -> Select:
+    return select(TaskInstance.id).where(TaskInstance.dag_run_id.in_(run_ids))
+
+
+def count(session: Session, scope: CleanScope) -> dict[str, int]:
+    """Rows per table that :func:`clean` would delete now (for ``--dry-run``)."""
+    run_ids = select(DagRun.id).where(scope.runs())
+    tis = _tis_of(run_ids)
+    counts = {
+        model.__tablename__: session.scalar(
+            select(func.count()).select_from(model).where(model.task_instance_id.in_(tis))
+        )
+        for model in TI_CHILDREN
+    }
+    counts["task_instance"] = session.scalar(select(func.count()).select_from(tis.subquery()))
+    counts["dag_run"] = session.scalar(select(func.count()).select_from(run_ids.subquery()))
+    counts["event_log"] = session.scalar(select(func.count()).where(scope.events()))
+    return {table: int(counts[table] or 0) for table in TABLES}
+
+
+def _delete_batch(session: Session, scope: CleanScope, batch_size: int) -> Counter[str]:
+    rows = session.execute(
+        select(DagRun.id, DagRun.dag_id).where(scope.runs()).order_by(DagRun.id).limit(batch_size)
+    ).all()
+    deleted: Counter[str] = Counter()
+    if rows:
+        run_ids = [row.id for row in rows]
+        tis = _tis_of(select(DagRun.id).where(DagRun.id.in_(run_ids)))
+        for model in TI_CHILDREN:
+            result = session.execute(delete(model).where(model.task_instance_id.in_(tis)))
+            deleted[model.__tablename__] = result.rowcount
+        result = session.execute(delete(TaskInstance).where(TaskInstance.dag_run_id.in_(run_ids)))
+        deleted["task_instance"] = result.rowcount
+        deleted["dag_run"] = session.execute(delete(DagRun).where(DagRun.id.in_(run_ids))).rowcount
+        record_change(session, [(dag_id, ChangeKind.RUN) for dag_id in {r.dag_id for r in rows}])
+    events = select(EventLog.id).where(scope.events()).order_by(EventLog.id).limit(batch_size)
+    deleted["event_log"] = session.execute(
+        delete(EventLog).where(EventLog.id.in_(events.scalar_subquery()))
+    ).rowcount
+    return deleted
+
+
+def clean(
+    transaction: Callable,
+    scope: CleanScope,
+    batch_size: int = 500,
+    progress: Callable[[Counter[str]], None] = lambda _batch: None,
+) -> dict[str, int]:
+    """Delete everything in ``scope``, ``batch_size`` runs per transaction; rows per table.
+
+    ``transaction`` is :func:`dagkeeper.db.transaction` (passed in: models import no db).
+    """
+    total: Counter[str] = Counter()
+    while True:
+        with transaction() as session:
+            batch = _delete_batch(session, scope, batch_size)
+        total.update(batch)
+        progress(batch)
+        if not any(batch.values()):
+            return {table: total[table] for table in TABLES}
