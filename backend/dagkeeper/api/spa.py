@@ -14,7 +14,6 @@ from pathlib import Path
 from flask import Blueprint, Response, current_app, request, send_from_directory
 
 from dagkeeper.api import compression
-
 from dagkeeper.api.errors import not_found
 
 STATIC = Path(__file__).parent / "static"
