@@ -187,4 +187,7 @@ export const TID = {
   managedDelete: "managed-delete",
   managedConfirm: "managed-confirm",
   managedSave: "managed-save",
+  noteText: "note-text",
+  noteSave: "note-save",
+  noteShown: "note-shown",
 } as const;

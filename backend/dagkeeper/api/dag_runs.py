@@ -15,10 +15,12 @@ from dagkeeper import db
 from dagkeeper.api.auth.audit import audit
 from dagkeeper.api.errors import abort
 from dagkeeper.api.lookups import get_dag_or_404, get_run_or_404
+from dagkeeper.api.notes import set_note
 from dagkeeper.api.request_cycle import end_reads, session
 from dagkeeper.api.responses import collection_response, json_response
 from dagkeeper.api.run_conf import validate_conf
 from dagkeeper.api.schemas import dag_runs as schemas
+from dagkeeper.api.schemas.common import NoteBody
 from dagkeeper.api.shapes import GIVEN, shape
 from dagkeeper.api.spec import Blueprint
 from dagkeeper.masking import mask_by_name
@@ -153,5 +155,17 @@ def patch_run(body, dag_id: str, run_id: str):
                 _mark_task_instances(s, run, state)
             record_change(s, [(dag_id, ChangeKind.RUN)])
             audit(s, "mark_run", target=run_id, detail={"state": state})
+    end_reads()
+    return json_response(run_dict(*get_run_or_404(dag_id, run_id)))
+
+
+@blp.route("/<run_id>/setNote", methods=["PATCH"])
+@blp.arguments(NoteBody)
+@blp.response(200, schemas.RunSchema)
+def set_run_note(body, dag_id: str, run_id: str):
+    """Set or clear (``null``) the run's note."""
+    run_pk = get_run_or_404(dag_id, run_id)[0].id
+    with db.transaction() as s:
+        set_note(s, s.get(DagRun, run_pk), body["note"], run_id)
     end_reads()
     return json_response(run_dict(*get_run_or_404(dag_id, run_id)))

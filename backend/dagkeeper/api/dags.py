@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy import func, select
 
 from dagkeeper import db
-from dagkeeper.api.auth import readable_by
+from dagkeeper.api.auth import editable_among, readable_by
 from dagkeeper.api.auth.audit import audit
 from dagkeeper.api.errors import not_found
 from dagkeeper.api.lookups import current_version_or_404, get_dag_or_404
@@ -35,7 +35,7 @@ DAG_SOURCES = {
         schemas.ScheduleSchema,
         kind="schedule_kind", expression="schedule_expression", summary="schedule_summary",
     ),
-    "tags": GIVEN, "latest_run": GIVEN, "recent_runs": GIVEN,
+    "tags": GIVEN, "latest_run": GIVEN, "recent_runs": GIVEN, "can_edit": GIVEN,
 }  # fmt: skip
 dag_shape = shape(schemas.DagSchema, **DAG_SOURCES)
 details_shape = shape(
@@ -45,10 +45,11 @@ details_shape = shape(
 )  # fmt: skip
 
 
-def dag_dict(dag, tags: list[str], runs: list) -> dict[str, Any]:
+def dag_dict(dag, tags: list[str], runs: list, can_edit: bool) -> dict[str, Any]:
     """``dag`` is a Dag or a row of its columns (the list reads plain rows)."""
     recent = [run_brief(r) for r in runs]
-    return dag_shape(dag, tags=tags, latest_run=recent[-1] if recent else None, recent_runs=recent)
+    latest = recent[-1] if recent else None
+    return dag_shape(dag, tags=tags, latest_run=latest, recent_runs=recent, can_edit=can_edit)
 
 
 def one_dag(dag: Dag, dump=dag_shape, **given) -> dict[str, Any]:
@@ -56,9 +57,9 @@ def one_dag(dag: Dag, dump=dag_shape, **given) -> dict[str, Any]:
     s = session()
     recent = [run_brief(r) for r in queries.recent_runs_of(s, [dag.dag_id])[dag.dag_id]]
     tags = queries.tags_of(s, [dag.dag_id])[dag.dag_id]
-    return dump(
-        dag, tags=tags, latest_run=recent[-1] if recent else None, recent_runs=recent, **given
-    )
+    can_edit = dag.dag_id in editable_among([dag.dag_id])
+    latest = recent[-1] if recent else None
+    return dump(dag, tags=tags, latest_run=latest, recent_runs=recent, can_edit=can_edit, **given)
 
 
 @blp.route("")
@@ -80,7 +81,8 @@ def list_dags(args):
     dag_ids = [d.dag_id for d in page]
     tags = queries.tags_of(s, dag_ids) if dag_ids else {}
     runs = queries.recent_runs_of(s, dag_ids) if dag_ids else {}
-    dags = [dag_dict(d, tags[d.dag_id], runs[d.dag_id]) for d in page]
+    editable = editable_among(dag_ids)
+    dags = [dag_dict(d, tags[d.dag_id], runs[d.dag_id], d.dag_id in editable) for d in page]
     return json_response({"dags": dags, "total_entries": total})
 
 

@@ -14,10 +14,11 @@ from dagkeeper.api.auth.audit import audit
 from dagkeeper.api.clear import ClearRequest, clear, unknown_runs
 from dagkeeper.api.errors import abort, not_found
 from dagkeeper.api.lookups import get_dag_or_404, get_run_or_404, get_ti_or_404
+from dagkeeper.api.notes import set_note
 from dagkeeper.api.request_cycle import end_reads, not_modified, session
 from dagkeeper.api.responses import json_response
 from dagkeeper.api.schemas import task_instances as schemas
-from dagkeeper.api.schemas.common import MAX_INT32, PageQuery
+from dagkeeper.api.schemas.common import MAX_INT32, NoteBody, PageQuery
 from dagkeeper.api.shapes import GIVEN, shape
 from dagkeeper.api.spec import Blueprint
 from dagkeeper.masking import mask_by_name
@@ -161,6 +162,18 @@ def patch_task_instance(body, dag_id: str, run_id: str, task_id: str):
             record_change(s, [(dag_id, ChangeKind.RUN)])
             audit(s, "mark_task_instance", target=f"{run_id}/{task_id}",
                   detail={"state": body["state"]})  # fmt: skip
+    end_reads()
+    return json_response(ti_dict(get_ti_or_404(dag_id, run_id, task_id), run_id))
+
+
+@blp.route(f"{TI_PATH}/setNote", methods=["PATCH"])
+@blp.arguments(NoteBody)
+@blp.response(200, schemas.TaskInstanceSchema)
+def set_task_instance_note(body, dag_id: str, run_id: str, task_id: str):
+    """Set or clear (``null``) the task instance's note."""
+    ti_id = get_ti_or_404(dag_id, run_id, task_id).id
+    with db.transaction() as s:
+        set_note(s, s.get(TaskInstance, ti_id), body["note"], f"{run_id}/{task_id}")
     end_reads()
     return json_response(ti_dict(get_ti_or_404(dag_id, run_id, task_id), run_id))
 

@@ -37,7 +37,14 @@ def make_app(broker_url: str, visibility_timeout: float = 3600.0) -> Celery:
         accept_content=["json"],
         broker_connection_retry_on_startup=True,
         broker_connection_max_retries=None,
-        broker_transport_options={"visibility_timeout": visibility_timeout},
+        broker_transport_options={
+            "visibility_timeout": visibility_timeout,
+            # kombu sweeps for unacknowledged messages every interval x throttle seconds
+            # (100 s by default since 5.7): sweep within half a visibility timeout instead,
+            # so a message whose worker died is redelivered about when it is due.
+            "unacked_restore_interval": max(1, min(10, int(visibility_timeout / 2))),
+            "unacked_restore_throttle": 1,
+        },
         worker_hijack_root_logger=False,
         worker_cancel_long_running_tasks_on_connection_loss=False,
         worker_enable_remote_control=False,

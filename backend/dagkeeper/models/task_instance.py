@@ -57,6 +57,7 @@ class TaskInstance(_TryFields, Base):
     last_heartbeat_at: Mapped[datetime | None] = mapped_column(index=True)
     pool: Mapped[str] = mapped_column(String(256), default="default_pool")  # see models.pool
     pool_slots: Mapped[int] = mapped_column(Integer, default=1)
+    note: Mapped[str | None] = mapped_column(Text)  # set by users, never by the scheduler
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
     __table_args__ = (

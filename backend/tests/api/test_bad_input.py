@@ -82,6 +82,17 @@ CASES = [
     Case("PATCH", RUN, {"state": 1}, 400, "state"),
     Case("PATCH", RUN, {"state": "running"}, 400, "state"),
     Case("PATCH", TI, {"state": "queued"}, 400, "state"),
+    # notes
+    Case("PATCH", f"{RUN}/setNote", {"note": "n" * 1001}, 400, "note"),
+    Case("PATCH", f"{RUN}/setNote", {"note": 5}, 400, "note"),
+    Case("PATCH", f"{RUN}/setNote", {"note": "x", "colour": "red"}, 400, "colour"),
+    Case("PATCH", f"{RUN}/setNote", {"note": "bell\x07"}, 400, "note"),
+    Case("PATCH", f"{RUN}/setNote", {}, 400, "note"),
+    Case("PATCH", f"{TI}/setNote", {"note": "n" * 1001}, 400, "note"),
+    Case("PATCH", f"{TI}/setNote", {"note": ["a"]}, 400, "note"),
+    Case("PATCH", f"{TI}/setNote", {"note": "x", "text": "y"}, 400, "text"),
+    Case("PATCH", f"{TI}/setNote", {"note": "esc\x1b[31m"}, 400, "note"),
+    Case("PATCH", f"{TI}/setNote", raw('{"note": "\\ud800"}'), 400, "note"),
     # clearing
     Case("POST", CLEAR, {"dag_run_ids": []}, 400, "dag_run_ids"),
     Case("POST", CLEAR, {"dag_run_ids": ["r"] * 1001}, 400, "dag_run_ids"),

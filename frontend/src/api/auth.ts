@@ -1,6 +1,7 @@
 /** Who is logged in, what their role allows, and the account endpoints (login, tokens, audit log). */
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { queryString, request } from "./client";
+import { useDag } from "./hooks";
 import type { ApiTokenCollection, EventLogCollection, Me, NewApiToken, Role } from "./types";
 
 /** Each role may do everything the roles before it may (backend: models/auth.py Role). */
@@ -25,6 +26,21 @@ export function useAllowed(minimum: Role): Permission {
   const me = useMe().data;
   const allowed = !!me && ROLES.indexOf(me.role) >= ROLES.indexOf(minimum);
   return { allowed, reason: allowed ? "" : `Needs the ${minimum} role${me ? `; you are ${me.role}` : ""}.` };
+}
+
+/** Whether the caller may change this DAG (trigger, pause, clear, mark, notes): its role and the
+ * DAG's per-DAG grants, as the server reports them in `can_edit`. */
+export function useDagEdit(dagId: string): Permission {
+  const role = useAllowed("user");
+  const dag = useDag(dagId).data;
+  return dagEdit(role, dagId, dag?.can_edit);
+}
+
+/** The role's answer narrowed by the DAG's `can_edit` (undefined while the DAG loads). */
+export function dagEdit(role: Permission, dagId: string, canEdit: boolean | undefined): Permission {
+  if (!role.allowed) return role;
+  if (canEdit === undefined) return { allowed: false, reason: "Loading your rights on this DAG…" };
+  return canEdit ? role : { allowed: false, reason: `You may read ${dagId} but not change it: you have no edit grant on it.` };
 }
 
 export function useLogin() {

@@ -199,3 +199,21 @@ export function useSetRunState(dagId: string) {
     onSuccess: () => refresh(dagId),
   });
 }
+
+export function useSetRunNote(dagId: string) {
+  const refresh = useRefreshDag();
+  return useMutation({
+    mutationFn: ({ runId, note }: { runId: string; note: string | null }) =>
+      request<DagRun>(`${runPath(dagId, runId)}/setNote`, { method: "PATCH", body: { note } }),
+    onSuccess: () => refresh(dagId),
+  });
+}
+
+export function useSetTaskInstanceNote(dagId: string) {
+  const refresh = useRefreshDag();
+  return useMutation({
+    mutationFn: ({ runId, taskId, note }: { runId: string; taskId: string; note: string | null }) =>
+      request<TaskInstance>(`${runPath(dagId, runId)}/taskInstances/${enc(taskId)}/setNote`, { method: "PATCH", body: { note } }),
+    onSuccess: () => refresh(dagId),
+  });
+}

@@ -600,6 +600,62 @@ export interface paths {
         };
         trace?: never;
     };
+    "/api/v1/dags/{dag_id}/dagRuns/{run_id}/setNote": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                dag_id: string;
+                run_id: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Set or clear (``null``) the run's note. */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    dag_id: string;
+                    run_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["NoteBody"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Run"];
+                    };
+                };
+                400: components["responses"]["BAD_REQUEST"];
+                /** @description not logged in */
+                401: components["responses"]["DEFAULT_ERROR"];
+                /** @description needs the user role */
+                403: components["responses"]["DEFAULT_ERROR"];
+                404: components["responses"]["NOT_FOUND"];
+                413: components["responses"]["REQUEST_ENTITY_TOO_LARGE"];
+                415: components["responses"]["UNSUPPORTED_MEDIA_TYPE"];
+                503: components["responses"]["SERVICE_UNAVAILABLE"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        trace?: never;
+    };
     "/api/v1/dags/{dag_id}/dagRuns/{run_id}/taskInstances": {
         parameters: {
             query?: never;
@@ -855,6 +911,64 @@ export interface paths {
         options?: never;
         head?: never;
         patch?: never;
+        trace?: never;
+    };
+    "/api/v1/dags/{dag_id}/dagRuns/{run_id}/taskInstances/{task_id}/setNote": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                dag_id: string;
+                run_id: string;
+                task_id: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Set or clear (``null``) the task instance's note. */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    dag_id: string;
+                    run_id: string;
+                    task_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["NoteBody"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["TaskInstance"];
+                    };
+                };
+                400: components["responses"]["BAD_REQUEST"];
+                /** @description not logged in */
+                401: components["responses"]["DEFAULT_ERROR"];
+                /** @description needs the user role */
+                403: components["responses"]["DEFAULT_ERROR"];
+                404: components["responses"]["NOT_FOUND"];
+                413: components["responses"]["REQUEST_ENTITY_TOO_LARGE"];
+                415: components["responses"]["UNSUPPORTED_MEDIA_TYPE"];
+                503: components["responses"]["SERVICE_UNAVAILABLE"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
         trace?: never;
     };
     "/api/v1/dags/{dag_id}/dagRuns/{run_id}/taskInstances/{task_id}/xcomEntries": {
@@ -2909,6 +3023,8 @@ export interface components {
             username: string;
         };
         Dag: {
+            /** @description the caller may trigger, pause, clear, mark and annotate it */
+            can_edit: boolean;
             dag_id: string;
             description: string | null;
             fileloc: string;
@@ -2937,6 +3053,8 @@ export interface components {
             total_entries: number;
         };
         DagDetails: {
+            /** @description the caller may trigger, pause, clear, mark and annotate it */
+            can_edit: boolean;
             catchup: boolean;
             dag_id: string;
             /** @description seconds */
@@ -3181,6 +3299,10 @@ export interface components {
             ui_color: string;
             ui_fgcolor: string;
         };
+        NoteBody: {
+            /** @description null clears the note */
+            note: string | null;
+        };
         PaginationMetadata: {
             /** @description First available page number. */
             first_page?: number;
@@ -3398,6 +3520,7 @@ export interface components {
             end_date: string | null;
             hostname: string | null;
             max_tries: number;
+            note: string | null;
             operator: string | null;
             pid: number | null;
             /** @description the workers' queue it is sent to */
@@ -3423,6 +3546,7 @@ export interface components {
             end_date: string | null;
             hostname: string | null;
             max_tries: number;
+            note: string | null;
             operator: string | null;
             pid: number | null;
             /** @description the workers' queue it is sent to */

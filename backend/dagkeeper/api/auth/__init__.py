@@ -8,6 +8,13 @@ a 404, exactly like a DAG that does not exist. It also sets
 response-cache key, so one caller's view never reaches another.
 """
 
-from dagkeeper.api.auth.guard import PUBLIC, current_identity, readable_by, register, requires
+from dagkeeper.api.auth.guard import (
+    PUBLIC,
+    current_identity,
+    editable_among,
+    readable_by,
+    register,
+    requires,
+)  # fmt: skip
 
-__all__ = ["PUBLIC", "current_identity", "readable_by", "register", "requires"]
+__all__ = ["PUBLIC", "current_identity", "editable_among", "readable_by", "register", "requires"]

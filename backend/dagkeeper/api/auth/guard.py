@@ -19,7 +19,7 @@ from dagkeeper.api.errors import not_found, problem_response
 from dagkeeper.api.request_cycle import session
 from dagkeeper.config import load_settings
 from dagkeeper.models import Role, utcnow
-from dagkeeper.models.access import dag_access
+from dagkeeper.models.access import dag_access, editable_dag_ids
 
 PUBLIC = "public"
 READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -44,6 +44,21 @@ def current_identity() -> Identity | None:
 def readable_by() -> tuple[str, ...] | None:
     """The caller's principals for per-DAG grants; None: every DAG."""
     return g.identity.principals
+
+
+def editable_among(dag_ids: list[str]) -> set[str]:
+    """Which of ``dag_ids`` the caller may trigger, clear, mark, pause and annotate.
+
+    The same rule the guard applies to writes (role ``user`` or higher, and an
+    edit grant on a DAG that has grants), for a whole page in one read; the
+    answer depends only on ``g.permission_key``, which keys every cached response.
+    """
+    identity = g.identity
+    if identity is None or not identity.may(Role.USER):
+        return set()
+    if identity.principals is None:
+        return set(dag_ids)
+    return editable_dag_ids(session(), dag_ids, identity.principals) if dag_ids else set()
 
 
 def role_of(view: Callable, endpoint: str, method: str) -> str:

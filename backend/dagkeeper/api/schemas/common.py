@@ -9,6 +9,7 @@ one documented pattern.
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 
 from marshmallow import RAISE, Schema, ValidationError, fields, validate
@@ -99,6 +100,31 @@ class JsonBool(fields.Boolean):
 def json_bool(**kwargs) -> fields.Boolean:
     """A body boolean (query strings keep "true"/"1"/... through ``fields.Boolean``)."""
     return JsonBool(**kwargs)
+
+
+MAX_NOTE_CHARS = 1000
+# Line breaks and tabs belong in a note; other control characters only garble the drawers.
+_NOTE_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def _no_controls(value: str) -> None:
+    if _NOTE_CONTROLS.search(value):
+        raise ValidationError("control characters are not allowed (line breaks and tabs are)")
+
+
+def note_field(**kwargs) -> fields.String:
+    """A run's or task instance's note: at most 1,000 characters; ``null`` clears it."""
+    return fields.String(
+        allow_none=True,
+        validate=[validate.Length(max=MAX_NOTE_CHARS), _no_controls],
+        **kwargs,
+    )
+
+
+class NoteBody(Strict):
+    """``PATCH .../setNote``."""
+
+    note = note_field(required=True, metadata={"description": "null clears the note"})
 
 
 class ProblemSchema(Schema):

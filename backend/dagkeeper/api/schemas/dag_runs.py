@@ -10,6 +10,7 @@ from dagkeeper.api.schemas.common import (
     PageQuery,
     Strict,
     UtcDateTime,
+    note_field,
     nullable,
     order_by,
     run_id_field,
@@ -19,7 +20,6 @@ from dagkeeper.models import RunState, RunType
 from dagkeeper.models.queries import RUN_ORDERINGS
 
 R = {"required": True}
-MAX_NOTE_CHARS = 1000
 
 
 class RunListQuery(PageQuery):
@@ -38,7 +38,7 @@ class TriggerBody(Strict):
     )
     logical_date = UtcDateTime(metadata={"description": "default: now (UTC)"})
     run_id = run_id_field()
-    note = fields.String(allow_none=True, validate=validate.Length(max=MAX_NOTE_CHARS))
+    note = note_field()
 
     @validates("conf")
     def _conf_size(self, conf: dict, **_kwargs) -> None:

@@ -67,6 +67,10 @@ class DagSchema(Strict):
     version_number = fields.Integer(**R)
     has_import_errors = fields.Boolean(**R)
     max_active_runs = fields.Integer(**R)
+    can_edit = fields.Boolean(
+        **R,
+        metadata={"description": "the caller may trigger, pause, clear, mark and annotate it"},
+    )
 
 
 class DagCollection(Strict):

@@ -27,6 +27,7 @@ class TaskInstanceSchema(Strict):
     pid = nullable(fields.Integer)
     queue = nullable(fields.String, metadata={"description": "the workers' queue it is sent to"})
     operator = nullable(fields.String)
+    note = nullable(fields.String)
 
 
 class TaskInstanceCollection(Strict):

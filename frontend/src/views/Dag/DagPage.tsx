@@ -1,6 +1,6 @@
 import { lazy, Suspense } from "react";
 import { Link, NavLink, useParams } from "react-router";
-import { useAllowed } from "../../api/auth";
+import { useDagEdit } from "../../api/auth";
 import { useDag, usePauseDag } from "../../api/hooks";
 import { ErrorPanel } from "../../components/ErrorPanel";
 import { Skeleton } from "../../components/Skeleton";
@@ -30,7 +30,7 @@ export function DagPage() {
   const { dagId = "", tab = "grid" } = useParams();
   const dag = useDag(dagId);
   const pause = usePauseDag();
-  const edit = useAllowed("user");
+  const edit = useDagEdit(dagId);
   const [params, update] = useUrlState();
   const runId = params.get("run_id");
   const taskId = params.get("task_id");

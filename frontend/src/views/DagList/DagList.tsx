@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from "react";
 import { Link } from "react-router";
-import { useAllowed } from "../../api/auth";
+import { dagEdit, useAllowed } from "../../api/auth";
 import { type DagListParams, useDags, useImportErrors, usePauseDag } from "../../api/hooks";
 import type { Dag } from "../../api/types";
 import { EmptyState } from "../../components/EmptyState";
@@ -233,7 +233,7 @@ function DagRow({
 }) {
   const pause = usePauseDag();
   const paused = pause.isPending ? pause.variables.isPaused : dag.is_paused;
-  const edit = useAllowed("user");
+  const edit = dagEdit(useAllowed("user"), dag.dag_id, dag.can_edit);
   const link = `/dags/${encodeURIComponent(dag.dag_id)}/grid`;
   return (
     <tr className={paused ? "paused" : ""} data-dag-id={dag.dag_id}>

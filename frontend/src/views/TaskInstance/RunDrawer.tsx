@@ -1,18 +1,20 @@
 import { Link } from "react-router";
-import { useAllowed } from "../../api/auth";
-import { useDagRun, useSetRunState } from "../../api/hooks";
+import { useDagEdit } from "../../api/auth";
+import { useDagRun, useSetRunNote, useSetRunState } from "../../api/hooks";
 import { Drawer } from "../../components/Drawer";
 import { ErrorPanel } from "../../components/ErrorPanel";
 import { QueryView } from "../../components/QueryView";
 import { StateBadge } from "../../components/StateBadge";
 import { formatDate } from "../../lib/format";
 import { TID } from "../../testids";
+import { NoteEditor } from "./NoteEditor";
 
 /** One run's attributes and run-level actions, opened from the grid's run header. */
 export function RunDrawer({ dagId, runId, onClose }: { dagId: string; runId: string; onClose: () => void }) {
   const run = useDagRun(dagId, runId);
   const setState = useSetRunState(dagId);
-  const edit = useAllowed("user");
+  const edit = useDagEdit(dagId);
+  const setNote = useSetRunNote(dagId);
   return (
     <Drawer title={`Run ${runId}`} onClose={onClose} testId={TID.runDrawer}>
       <QueryView query={run}>
@@ -43,13 +45,12 @@ export function RunDrawer({ dagId, runId, onClose }: { dagId: string; runId: str
                   v{data.version_number} (graph)
                 </Link>
               </dd>
-              {data.note && (
-                <>
-                  <dt>Note</dt>
-                  <dd>{data.note}</dd>
-                </>
-              )}
             </dl>
+            <NoteEditor
+              note={data.note}
+              edit={edit}
+              save={{ mutate: (note) => setNote.mutate({ runId, note }), isPending: setNote.isPending, error: setNote.error }}
+            />
             <h3>Conf</h3>
             <pre className="log">{JSON.stringify(data.conf ?? {}, null, 2)}</pre>
             <div className="actions">

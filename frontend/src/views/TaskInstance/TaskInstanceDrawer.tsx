@@ -1,6 +1,6 @@
 import { useState } from "react";
-import { useAllowed } from "../../api/auth";
-import { logPath, useClearTaskInstances, useSetTaskInstanceState, useTaskInstance } from "../../api/hooks";
+import { useDagEdit } from "../../api/auth";
+import { logPath, useClearTaskInstances, useSetTaskInstanceNote, useSetTaskInstanceState, useTaskInstance } from "../../api/hooks";
 import type { ClearResult, TaskInstanceDetail } from "../../api/types";
 import { Drawer } from "../../components/Drawer";
 import { ErrorPanel } from "../../components/ErrorPanel";
@@ -10,6 +10,7 @@ import { StateBadge } from "../../components/StateBadge";
 import { formatDate, formatDuration } from "../../lib/format";
 import { intParam, useUrlState } from "../../lib/useSearchParam";
 import { TID } from "../../testids";
+import { NoteEditor } from "./NoteEditor";
 import { TaskHistory } from "./TaskHistory";
 import { useLogTail } from "./useLogTail";
 import { VirtualLog } from "./VirtualLog";
@@ -40,6 +41,9 @@ function TaskInstanceBody({ dagId, ti }: { dagId: string; ti: TaskInstanceDetail
   const [params, update] = useUrlState();
   const latestTry = Math.max(ti.try_number, ...ti.tries.map((t) => t.try_number), 0);
   const selectedTry = intParam(params, "try", latestTry) || latestTry;
+  const edit = useDagEdit(dagId);
+  const setNote = useSetTaskInstanceNote(dagId);
+  const saveNote = (note: string | null) => setNote.mutate({ runId: ti.run_id, taskId: ti.task_id, note });
   return (
     <>
       <TaskActions dagId={dagId} ti={ti} />
@@ -69,6 +73,7 @@ function TaskInstanceBody({ dagId, ti }: { dagId: string; ti: TaskInstanceDetail
         <dt>Queue</dt>
         <dd>{ti.queue ?? "—"}</dd>
       </dl>
+      <NoteEditor note={ti.note} edit={edit} save={{ mutate: saveNote, isPending: setNote.isPending, error: setNote.error }} />
       {ti.rendered_fields && Object.keys(ti.rendered_fields).length > 0 && (
         <details className="section" open data-testid={TID.renderedFields}>
           <summary>Rendered templates</summary>
@@ -155,7 +160,7 @@ function TaskActions({ dagId, ti }: { dagId: string; ti: TaskInstanceDetail }) {
   const [preview, setPreview] = useState<ClearResult | null>(null);
   const clear = useClearTaskInstances(dagId);
   const mark = useSetTaskInstanceState(dagId);
-  const edit = useAllowed("user");
+  const edit = useDagEdit(dagId);
   const body = { task_ids: [ti.task_id], dag_run_ids: [ti.run_id], ...options };
 
   const option = (key: keyof typeof options, label: string) => (
