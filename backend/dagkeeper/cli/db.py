@@ -11,29 +11,16 @@ def register(subparsers) -> None:
     actions.add_parser("migrate", help="bring the schema to the newest revision (idempotent)")
     reset = actions.add_parser("reset", help="drop every table and migrate again")
     reset.add_argument("--yes", action="store_true", help="do not ask for confirmation")
-    clean = actions.add_parser("clean", help="delete finished runs older than a cutoff, in batches")
-    clean.add_argument(
-        "--older-than",
-        type=_days,
-        required=True,
-        metavar="DAYS",
-        help="delete runs that finished more than DAYS days ago",
+    clean = actions.add_parser(
+        "clean",
+        help="delete finished runs older than a cutoff, in batches",
+        description="Delete runs that finished more than DAYS days ago, with their task instances,"
+        " logs, XComs, rendered fields, history and audit rows, N runs per transaction.",
     )
-    clean.add_argument(
-        "--dag",
-        action="append",
-        default=[],
-        metavar="DAG_ID",
-        help="only this DAG's runs (repeatable)",
-    )
+    clean.add_argument("--older-than", type=_days, required=True, metavar="DAYS")
+    clean.add_argument("--dag", action="append", default=[], help="only this DAG (repeatable)")
     clean.add_argument("--dry-run", action="store_true", help="print what would go, delete nothing")
-    clean.add_argument(
-        "--batch-size",
-        type=_positive,
-        default=500,
-        metavar="N",
-        help="runs per transaction (default 500)",
-    )
+    clean.add_argument("--batch-size", type=_positive, default=500, metavar="N", help="default 500")
     parser.set_defaults(handler=run)
 
 
