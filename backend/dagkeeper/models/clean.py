@@ -2,7 +2,8 @@
 
 History grows with every run; without a way to drop it the grid, the run list
 and the database size grow forever. Each batch is its own short transaction
-(a few hundred runs), so readers and the scheduler never wait behind one long
+(a few hundred runs, and at most :data:`MAX_TASK_INSTANCES` task instances:
+a batch's length follows its rows, not its runs), so readers and the scheduler never wait behind one long
 delete, on SQLite (one writer at a time) or PostgreSQL (row locks). A run that
 is queued or running is never touched: only finished runs whose end (or, when
 none was recorded, queue) time is older than the cutoff. Child rows are deleted
@@ -20,7 +21,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, Select, and_, delete, func, select
+from sqlalchemy import ColumnElement, Row, Select, and_, delete, func, select
 from sqlalchemy.orm import Session
 
 from dagkeeper.models.change import ChangeKind, record_change
@@ -34,6 +35,9 @@ from dagkeeper.models.xcom import XCom
 TI_CHILDREN = (TaskLog, XCom, RenderedTaskFields, TaskInstanceHistory)
 TABLES = ("task_log", "xcom", "rendered_task_fields", "task_instance_history",
           "task_instance", "dag_run", "event_log")  # fmt: skip
+# A batch stops adding runs at this many task instances (a larger run goes alone): 500 runs of
+# a 2,000-task DAG would be a million rows in one transaction, holding SQLite's writer lock.
+MAX_TASK_INSTANCES = 5000
 
 
 @dataclass(frozen=True)
@@ -72,10 +76,30 @@ def count(session: Session, scope: CleanScope) -> dict[str, int]:
     return {table: int(counts[table] or 0) for table in TABLES}
 
 
-def _delete_batch(session: Session, scope: CleanScope, batch_size: int) -> Counter[str]:
+def _within(session: Session, rows: Sequence[Row], max_tis: int) -> Sequence[Row]:
+    """The first of ``rows`` (runs) whose task instances add up to ``max_tis``, at least one."""
+    sizes = dict(
+        session.execute(
+            select(TaskInstance.dag_run_id, func.count())
+            .where(TaskInstance.dag_run_id.in_([row.id for row in rows]))
+            .group_by(TaskInstance.dag_run_id)
+        ).all()
+    )
+    total = 0
+    for taken, row in enumerate(rows):
+        total += sizes.get(row.id, 0)
+        if taken and total > max_tis:
+            return rows[:taken]
+    return rows
+
+
+def _delete_batch(
+    session: Session, scope: CleanScope, batch_size: int, max_tis: int
+) -> Counter[str]:
     rows = session.execute(
         select(DagRun.id, DagRun.dag_id).where(scope.runs()).order_by(DagRun.id).limit(batch_size)
     ).all()
+    rows = _within(session, rows, max_tis) if rows else rows
     deleted: Counter[str] = Counter()
     if rows:
         run_ids = [row.id for row in rows]
@@ -99,15 +123,18 @@ def clean(
     scope: CleanScope,
     batch_size: int = 500,
     progress: Callable[[Counter[str]], None] = lambda _batch: None,
+    max_task_instances: int = MAX_TASK_INSTANCES,
 ) -> dict[str, int]:
     """Delete everything in ``scope``, ``batch_size`` runs per transaction; rows per table.
+
+    A transaction also stops at ``max_task_instances`` task instances (one run at least).
 
     ``transaction`` is :func:`dagkeeper.db.transaction` (passed in: models import no db).
     """
     total: Counter[str] = Counter()
     while True:
         with transaction() as session:
-            batch = _delete_batch(session, scope, batch_size)
+            batch = _delete_batch(session, scope, batch_size, max_task_instances)
         total.update(batch)
         progress(batch)
         if not any(batch.values()):

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from dagkeeper import db as database
 from dagkeeper.cli import main
 from dagkeeper.models import DagRun, EventLog, TaskInstance, XCom
-from dagkeeper.models.clean import TABLES, TI_CHILDREN
+from dagkeeper.models.clean import TABLES, TI_CHILDREN, CleanScope, clean
 from dagkeeper.models.task_instance import TaskInstanceHistory
 
 from .factories import add_log, add_rendered, add_run, document, publish, task
@@ -130,3 +130,20 @@ def test_a_reader_keeps_getting_answers_while_a_clean_runs(db, client):
         reader.join()
     assert set(statuses) == {200}
     assert _runs_left() == []
+
+
+def test_a_batch_stops_at_the_task_instance_cap_so_big_runs_do_not_make_long_transactions(db):
+    with database.transaction() as s:
+        publish(s, document("etl", tasks=[task(t) for t in TASKS]))
+        for index in range(3):
+            _run(s, "etl", index, "success", OLD, OLD)
+    batches: list[tuple[int, int]] = []
+    deleted = clean(
+        database.transaction,
+        CleanScope(NOW - timedelta(days=30)),
+        batch_size=500,
+        progress=lambda batch: batches.append((batch["dag_run"], batch["task_instance"])),
+        max_task_instances=3,  # runs of 2 task instances: one run per transaction
+    )
+    assert batches == [(1, 2), (1, 2), (1, 2), (0, 0)]
+    assert (deleted["dag_run"], deleted["task_instance"]) == (3, 6)
