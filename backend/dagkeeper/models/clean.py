@@ -4,7 +4,8 @@ History grows with every run; without a way to drop it the grid, the run list
 and the database size grow forever. Each batch is its own short transaction
 (a few hundred runs, and at most :data:`MAX_TASK_INSTANCES` task instances:
 a batch's length follows its rows, not its runs), so readers and the scheduler never wait behind one long
-delete, on SQLite (one writer at a time) or PostgreSQL (row locks). A run that
+delete, on SQLite (one writer at a time; a 100 ms gap between batches lets a
+waiting writer in) or PostgreSQL (row locks). A run that
 is queued or running is never touched: only finished runs whose end (or, when
 none was recorded, queue) time is older than the cutoff. Child rows are deleted
 explicitly, not by ``ON DELETE CASCADE``, so every table's count can be reported.
@@ -16,6 +17,7 @@ callers already prune it to the last ``KEEP_CHANGES`` tokens.
 
 from __future__ import annotations
 
+import time
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -38,6 +40,10 @@ TABLES = ("task_log", "xcom", "rendered_task_fields", "task_instance_history",
 # A batch stops adding runs at this many task instances (a larger run goes alone): 500 runs of
 # a 2,000-task DAG would be a million rows in one transaction, holding SQLite's writer lock.
 MAX_TASK_INSTANCES = 5000
+# SQLite's busy handler lets a waiting writer retry at most every 100 ms. Back-to-back batches
+# free the lock for microseconds, so the next batch won every race and a scheduler or web write
+# waited for the whole clean (5.4 s measured by bench/clean.py); a gap this long lets it in.
+SQLITE_GAP_SECONDS = 0.1
 
 
 @dataclass(frozen=True)
@@ -135,7 +141,10 @@ def clean(
     while True:
         with transaction() as session:
             batch = _delete_batch(session, scope, batch_size, max_task_instances)
+            sqlite = session.get_bind().dialect.name == "sqlite"
         total.update(batch)
         progress(batch)
         if not any(batch.values()):
             return {table: total[table] for table in TABLES}
+        if sqlite:
+            time.sleep(SQLITE_GAP_SECONDS)
