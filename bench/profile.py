@@ -5,7 +5,8 @@ Builds the API bench's data (:func:`bench.api.prepare`: N small DAGs, the
 (``--db``, so a change is measured against the same rows), then in process
 (Flask test client, the admin's token, ``Cache-Control: no-cache`` so every
 request is built from the database) times each endpoint (median of
-``--requests``) and profiles as many more under pyinstrument, printing the
+``--requests``; CPU time too, which other processes on a shared
+machine disturb less than wall time) and profiles as many more under pyinstrument, printing the
 flat profile by own time and the call tree.
 
 Reproduce: ``.venv/bin/python -m bench.profile --keep /tmp/dk-profile`` (first run;
@@ -52,12 +53,16 @@ def profile(url: str, token: str, requests: int, names: list[str]) -> None:
         path = PATHS[name]
         for _ in range(3):  # warm imports, compiled shapes and the connection pool
             assert client.get(path, headers=headers).status_code == 200
-        times = []
+        wall, cpu = [], []
         for _ in range(requests):
-            started = time.perf_counter()
+            started, started_cpu = time.perf_counter(), time.process_time()
             client.get(path, headers=headers)
-            times.append((time.perf_counter() - started) * 1000)
-        print(f"\n== {name} {path}: median {statistics.median(times):.1f} ms of {requests}")
+            wall.append((time.perf_counter() - started) * 1000)
+            cpu.append((time.process_time() - started_cpu) * 1000)
+        print(
+            f"\n== {name} {path}: median {statistics.median(wall):.1f} ms wall, "
+            f"{statistics.median(cpu):.1f} ms CPU (this process) of {requests}"
+        )
         profiler = Profiler(interval=0.0005)
         with profiler:
             for _ in range(requests):

@@ -2,14 +2,14 @@
 
 History grows with every run; without a way to drop it the grid, the run list
 and the database size grow forever. Each batch is its own short transaction
-(a few hundred runs, and at most :data:`MAX_TASK_INSTANCES` task instances:
-a batch's length follows its rows, not its runs), so readers and the scheduler never wait behind one long
-delete, on SQLite (one writer at a time; a 100 ms gap between batches lets a
-waiting writer in) or PostgreSQL (row locks). A run that
-is queued or running is never touched: only finished runs whose end (or, when
-none was recorded, queue) time is older than the cutoff. Child rows are deleted
-explicitly, not by ``ON DELETE CASCADE``, so every table's count can be reported.
-Each batch records a RUN change for the DAGs it touched in the same
+(a few hundred runs, and at most :data:`MAX_TASK_INSTANCES` task instances: a
+batch's length follows its rows, not its runs), so readers and the scheduler
+never wait behind one long delete, on SQLite (one writer at a time; a 100 ms
+gap between batches lets a waiting writer in) or PostgreSQL (row locks). A run
+that is queued or running is never touched: only finished runs whose end (or,
+when none was recorded, queue) time is older than the cutoff. Child rows are
+deleted explicitly, not by ``ON DELETE CASCADE``, so every table's count can be
+reported. Each batch records a RUN change for the DAGs it touched in the same
 transaction, so no ETag or response cache can serve a deleted run (invariant 1).
 ``change_log`` is not cleaned here: :func:`dagkeeper.models.change.record_change`
 callers already prune it to the last ``KEEP_CHANGES`` tokens.
