@@ -26,11 +26,11 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from bench.api import parse_folder
+from bench.databases import each_database
 from bench.generate import BIG_DAG_ID, generate
 from bench.history import START, add_history
 from dagkeeper import db
 from dagkeeper.models.clean import CleanScope, count
-from dagkeeper.testing.pg import PgCluster, find_bindir
 from dagkeeper.testing.stack import Stack
 
 COMMAND = ".venv/bin/python -m bench --only clean"
@@ -84,7 +84,7 @@ def prepare(stack: Stack, dag_count: int, runs: int) -> None:
     add_history(BIG_DAG_ID, runs=runs)
 
 
-def measure(backend: str, url: str, dag_count: int, runs: int) -> dict:
+def measure(backend: str, url: str | None, dag_count: int, runs: int) -> dict:
     with tempfile.TemporaryDirectory(prefix="dk-bench-clean-") as tmp:
         stack = Stack(Path(tmp), url or f"sqlite:///{tmp}/dagkeeper.db", workers=2,
                       DAGKEEPER_PARSE_TIMEOUT="120")  # fmt: skip
@@ -135,18 +135,9 @@ def run(backends=("sqlite", "postgresql"), dag_count: int = 1000, runs: int = 75
     if quick:
         backends, dag_count, runs = ("sqlite",), 100, 50
     results = []
-    cluster = None
-    try:
-        for backend in backends:
-            url = ""
-            if backend == "postgresql":
-                cluster = PgCluster(find_bindir()).start()
-                url = cluster.create_database()
-            print(f"clean: {backend}, {runs} runs of {BIG_DAG_ID} ...", flush=True)
-            results.append(measure(backend, url, dag_count, runs))
-    finally:
-        if cluster is not None:
-            cluster.stop()
+    for backend, url in each_database(backends):
+        print(f"clean: {backend}, {runs} runs of {BIG_DAG_ID} ...", flush=True)
+        results.append(measure(backend, url, dag_count, runs))
     return {"clean": {"results": results, "command": COMMAND + (" --quick" if quick else "")}}
 
 

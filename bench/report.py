@@ -238,13 +238,17 @@ WIRE_ROWS = [  # (key in bench.api.endpoints, label)
 ]
 
 
+def _header(*cells: str) -> list[str]:
+    """A Markdown table's header row and its rule."""
+    return ["| " + " | ".join(cells) + " |", "|---" * len(cells) + "|"]
+
+
 def _wire(result: dict[str, Any]) -> list[str]:
     link = result["link"]
     lines = [
         f"### Bytes on the wire and page loads over a slow link ({result['dags']:,} DAGs, SQLite)",
         "",
-        "| endpoint | raw (identity) | gzip | br | target (compressed) |",
-        "|---|---|---|---|---|",
+        *_header("endpoint", "raw (identity)", "gzip", "br", "target (compressed)"),
     ]
     for key, label in WIRE_ROWS:
         sizes = result["bytes"][key]
@@ -259,8 +263,7 @@ def _wire(result: dict[str, Any]) -> list[str]:
         f"the app's mark; throttled = `Network.emulateNetworkConditions` "
         f"{link['downloadThroughput'] * 8 / 1e6:g} Mbit/s, {link['latency']} ms latency.",
         "",
-        "| page | loopback | throttled | received (throttled) |",
-        "|---|---|---|---|",
+        *_header("page", "loopback", "throttled", "received (throttled)"),
     ]
     for page, label in (("list", "DAG list"), ("graph", "graph, 2,000 tasks"),
                         ("grid", "grid, 2,000 × 25")):  # fmt: skip
@@ -276,10 +279,10 @@ def _clean(result: dict[str, Any]) -> list[str]:
     lines = [
         "### `dagkeeper db clean` while the web server serves",
         "",
-        "| backend | rows deleted | seconds | rows/s | DAG list p50 before → during (max) "
-        "| grid p50 before → during (max) | pause toggle p50 before → during (max) |",
-        "|---|---|---|---|---|---|---|",
-    ]
+        *_header("backend", "rows deleted", "seconds", "rows/s",
+                 *(f"{probe} p50 before → during (max)"
+                   for probe in ("DAG list", "grid", "pause toggle"))),
+    ]  # fmt: skip
     for r in result["results"]:
         cells = [
             f"{r['before'][probe]['p50_ms']} → {r['during'][probe]['p50_ms']} ms "
