@@ -199,6 +199,7 @@ def _auth(result: dict[str, Any]) -> list[str]:
             f" | {cost[f'session_{mode}_ms']} / {cost[f'token_{mode}_ms']} /"
             f" {cost[f'viewer_token_{mode}_ms']} ms |"
         )
+    return [*lines, ""]
 
 
 def _worker_model(results: list[dict[str, Any]]) -> list[str]:
