@@ -264,14 +264,16 @@ def _wire(result: dict[str, Any]) -> list[str]:
         f"the app's mark; throttled = `Network.emulateNetworkConditions` "
         f"{link['downloadThroughput'] * 8 / 1e6:g} Mbit/s, {link['latency']} ms latency.",
         "",
-        *_header("page", "loopback", "throttled", "received (throttled)"),
-    ]
+        *_header("page", "loopback", "throttled", "received (throttled)",
+                 "throttled, no compression", "received (no compression)"),
+    ]  # fmt: skip
     for page, label in (("list", "DAG list"), ("graph", "graph, 2,000 tasks"),
                         ("grid", "grid, 2,000 × 25")):  # fmt: skip
         fast, slow = result["pages"][f"{page}_loopback"], result["pages"][f"{page}_throttled"]
+        plain = result["pages"][f"{page}_throttled_plain"]
         lines.append(
             f"| {label} | {fast['median_ms']:,} ms | {slow['median_ms']:,} ms "
-            f"| {slow['received_kb']:,} KB |"
+            f"| {slow['received_kb']:,} KB | {plain['median_ms']:,} ms | {plain['received_kb']:,} KB |"
         )
     return [*lines, "", f"Reproduce: `{result['command']}`", ""]
 

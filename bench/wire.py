@@ -9,7 +9,9 @@ the issue's targets. Then Chromium (Playwright, Debian's build, as
 per sample, once on loopback and once throttled by the DevTools protocol's
 ``Network.emulateNetworkConditions`` (10 Mbit/s each way, 50 ms latency per
 request), timing navigation start to the app's own performance mark and
-summing the bytes Chromium received (``encodedDataLength``) until then.
+summing the bytes Chromium received (``encodedDataLength``) until then; and
+once more throttled with ``Accept-Encoding: identity`` (``throttled_plain``),
+what the same pages cost before compression.
 
 Data: :func:`bench.api.prepare` (1,000 small DAGs, the 2,000-task DAG, 50
 runs of it), SQLite, 2 web workers.
@@ -64,7 +66,10 @@ def wire_bytes(stack: Stack, path: str) -> dict:
     return sizes
 
 
-def _load_once(browser, base_url: str, cookie: str, page_name: str, throttled: bool) -> tuple:
+def _load_once(
+    browser, base_url: str, cookie: str, page_name: str, throttled: bool, plain: bool = False
+) -> tuple:
+    """``plain``: Chromium asks for no compression (what every byte cost before issue 19)."""
     path, mark = PAGES[page_name]
     # bypass_csp: the marks are read by evaluated script, which the app's CSP forbids.
     context = browser.new_context(viewport={"width": 1440, "height": 900}, bypass_csp=True)
@@ -77,6 +82,8 @@ def _load_once(browser, base_url: str, cookie: str, page_name: str, throttled: b
         cdp.send("Network.enable")
         if throttled:
             cdp.send("Network.emulateNetworkConditions", SLOW_LINK)
+        if plain:
+            cdp.send("Network.setExtraHTTPHeaders", {"headers": {"Accept-Encoding": "identity"}})
         page.goto(base_url + path, wait_until="commit")
         drawn_at = _mark_time(page, mark)
         return drawn_at, sum(received)
@@ -85,7 +92,7 @@ def _load_once(browser, base_url: str, cookie: str, page_name: str, throttled: b
 
 
 def page_loads(base_url: str, cookie: str, samples: int) -> dict:
-    """Median load time and bytes received per page, loopback and throttled."""
+    """Median load time and bytes received per page: loopback, throttled, throttled plain."""
     from playwright.sync_api import sync_playwright
 
     result = {}
@@ -96,10 +103,11 @@ def page_loads(base_url: str, cookie: str, samples: int) -> dict:
         try:
             for name in LOADED_PAGES:  # one unrecorded pass warms the server's workers
                 _load_once(browser, base_url, cookie, name, throttled=False)
-            for link in ("loopback", "throttled"):
+            for link in ("loopback", "throttled", "throttled_plain"):
                 for name in LOADED_PAGES:
+                    throttled, plain = link != "loopback", link.endswith("plain")
                     runs = [
-                        _load_once(browser, base_url, cookie, name, link == "throttled")
+                        _load_once(browser, base_url, cookie, name, throttled, plain)
                         for _ in range(samples)
                     ]
                     result[f"{name}_{link}"] = {
