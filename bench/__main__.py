@@ -22,12 +22,14 @@ from pathlib import Path
 from bench.report import markdown
 
 RESULTS = Path(__file__).parent / "results"
-SUITES = ("processor", "scheduler", "api", "auth", "worker_model", "browser")
+SUITES = ("processor", "scheduler", "api", "auth", "worker_model", "browser", "wire", "clean")
 QUICK = {  # the processor suite (about 2 minutes) always runs in full
     "scheduler": {"width": 199},
     "api": {"quick": True},
     "auth": {"quick": True},
     "browser": {"quick": True},
+    "wire": {"quick": True},
+    "clean": {"quick": True},
 }
 
 

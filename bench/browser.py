@@ -218,7 +218,11 @@ def measure_pages(base_url: str, samples: int, task_count: int, cookie: str) -> 
         try:
             for sample in range(-1, samples):  # sample -1 warms the server's workers, unrecorded
                 for name, (path, mark) in PAGES.items():
-                    context = browser.new_context(viewport={"width": 1440, "height": 900})
+                    # bypass_csp: the marks are read by evaluated script (wait_for_function),
+                    # which the app's Content-Security-Policy (no 'unsafe-eval') refuses.
+                    context = browser.new_context(
+                        viewport={"width": 1440, "height": 900}, bypass_csp=True
+                    )
                     context.add_cookies(
                         [{"name": "dagkeeper_session", "value": cookie, "url": base_url}]
                     )

@@ -199,6 +199,7 @@ def _auth(result: dict[str, Any]) -> list[str]:
             f" | {cost[f'session_{mode}_ms']} / {cost[f'token_{mode}_ms']} /"
             f" {cost[f'viewer_token_{mode}_ms']} ms |"
         )
+    return [*lines, ""]
 
 
 def _worker_model(results: list[dict[str, Any]]) -> list[str]:
@@ -227,6 +228,77 @@ def _worker_model(results: list[dict[str, Any]]) -> list[str]:
     return [*lines, ""]
 
 
+WIRE_ROWS = [  # (key in bench.api.endpoints, label)
+    ("structure_2000", "structure, 2,000 tasks"),
+    ("dag_list", "DAG list, 50 rows"),
+    ("dag_list_filtered", "DAG list, 50 rows, tag filter + order"),
+    ("grid_2000x25", "grid, 2,000 tasks × 25 runs"),
+    ("dag_details", "DAG details"),
+    ("task_instances_of_run", "task instances of one run (100)"),
+    ("log", "one log fetch"),
+]
+
+
+def _header(*cells: str) -> list[str]:
+    """A Markdown table's header row and its rule."""
+    return ["| " + " | ".join(cells) + " |", "|---" * len(cells) + "|"]
+
+
+def _wire(result: dict[str, Any]) -> list[str]:
+    link = result["link"]
+    lines = [
+        f"### Bytes on the wire and page loads over a slow link ({result['dags']:,} DAGs, SQLite)",
+        "",
+        *_header("endpoint", "raw (identity)", "gzip", "br", "target (compressed)"),
+    ]
+    for key, label in WIRE_ROWS:
+        sizes = result["bytes"][key]
+        target = result["targets"].get(key)
+        lines.append(
+            f"| {label} | {sizes['identity']:,} B | {sizes['gzip']:,} B | {sizes['br']:,} B "
+            f"| {'' if target is None else f'≤ {_kb(target)}'} |"
+        )
+    lines += [
+        "",
+        f"Chromium, fresh context per load, median of {result['samples']}: navigation start → "
+        f"the app's mark; throttled = `Network.emulateNetworkConditions` "
+        f"{link['downloadThroughput'] * 8 / 1e6:g} Mbit/s, {link['latency']} ms latency.",
+        "",
+        *_header("page", "loopback", "throttled", "received (throttled)",
+                 "throttled, no compression", "received (no compression)"),
+    ]  # fmt: skip
+    for page, label in (("list", "DAG list"), ("graph", "graph, 2,000 tasks"),
+                        ("grid", "grid, 2,000 × 25")):  # fmt: skip
+        fast, slow = result["pages"][f"{page}_loopback"], result["pages"][f"{page}_throttled"]
+        plain = result["pages"][f"{page}_throttled_plain"]
+        lines.append(
+            f"| {label} | {fast['median_ms']:,} ms | {slow['median_ms']:,} ms "
+            f"| {slow['received_kb']:,} KB | {plain['median_ms']:,} ms | {plain['received_kb']:,} KB |"
+        )
+    return [*lines, "", f"Reproduce: `{result['command']}`", ""]
+
+
+def _clean(result: dict[str, Any]) -> list[str]:
+    lines = [
+        "### `dagkeeper db clean` while the web server serves",
+        "",
+        *_header("backend", "rows deleted", "seconds", "rows/s",
+                 *(f"{probe} p50 before → during (max)"
+                   for probe in ("DAG list", "grid", "pause toggle"))),
+    ]  # fmt: skip
+    for r in result["results"]:
+        cells = [
+            f"{r['before'][probe]['p50_ms']} → {r['during'][probe]['p50_ms']} ms "
+            f"({r['during'][probe]['max_ms']} ms)"
+            for probe in ("dag_list", "grid_2000x25", "pause_toggle")
+        ]
+        lines.append(
+            f"| {r['backend']} | {sum(r['deleted'].values()):,} | {r['seconds']} "
+            f"| {r['rows_per_second']:,} | {' | '.join(cells)} |"
+        )
+    return [*lines, "", f"Reproduce: `{result['command']}`", ""]
+
+
 def markdown(results: dict[str, Any]) -> str:
     lines = [f"## Benchmarks ({results['started']}, {results['machine']['cpus']} cores)", ""]
     if "processor" in results:
@@ -243,4 +315,8 @@ def markdown(results: dict[str, Any]) -> str:
         lines += _scheduler_celery(results["scheduler_celery"])
     if "browser" in results:
         lines += _browser(results["browser"])
+    if "wire" in results:
+        lines += _wire(results["wire"])
+    if "clean" in results:
+        lines += _clean(results["clean"])
     return "\n".join(lines)

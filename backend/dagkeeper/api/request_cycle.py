@@ -12,6 +12,10 @@ A request with ``Cache-Control: no-cache`` skips the cache (benchmarks use it
 to measure the uncached path). Both the ETag and the cache key include the
 caller's permission key (set by :mod:`dagkeeper.api.auth`), so a body built
 for an admin is never sent to a viewer (DESIGN.md invariant 8).
+
+Bodies of 1 KB and more are sent br- or gzip-compressed when the client
+accepts it (:mod:`dagkeeper.api.compression`); a cached body keeps its
+compressed variants beside it, and the ETag carries the encoding as a suffix.
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ from flask import Flask, Response, current_app, g, request
 from sqlalchemy.orm import Session
 
 from dagkeeper import db
+from dagkeeper.api import compression
 from dagkeeper.api.response_cache import Entry, ResponseCache
 from dagkeeper.models.change import current_token
 
@@ -85,12 +90,13 @@ def token_etag(token: int) -> str:
 
 
 def not_modified(etag: str) -> Response | None:
-    """A 304 if the client already holds ``etag`` (weak comparison)."""
+    """A 304 if the client already holds ``etag`` plain or in the encoding it asks for now."""
     g.etag = etag
-    if request.if_none_match.contains_weak(etag):
-        response = current_app.response_class(status=304)
-        response.set_etag(etag, weak=True)
-        return response
+    for held in (compression.etag_for(etag, compression.choose(request)), etag):
+        if request.if_none_match.contains_weak(held):
+            response = current_app.response_class(status=304)
+            response.set_etag(held, weak=True)
+            return response
     return None
 
 
@@ -113,6 +119,7 @@ def _cached(token: int) -> Response | None:
     if entry is None:
         return None
     del g.cache_token  # a hit is not stored again
+    g.cache_entry = entry
     return current_app.response_class(entry.body, mimetype=entry.mimetype)
 
 
@@ -122,15 +129,35 @@ def _response_cache() -> ResponseCache:
 
 def _finish_response(response: Response) -> Response:
     response.headers[WORKER_HEADER] = str(os.getpid())
-    etag = g.get("etag")
-    if etag is not None and response.status_code in (200, 304):
-        response.set_etag(etag, weak=True)
-        response.headers["Cache-Control"] = "no-cache"
+    response.vary.add("Accept-Encoding")
+    entry = g.pop("cache_entry", None)
     token = g.pop("cache_token", None)
     cacheable = not (response.direct_passthrough or response.is_streamed)
     if token is not None and response.status_code == 200 and cacheable:
-        _response_cache().put(_cache_key(), Entry(token, response.get_data(), response.mimetype))
+        entry = Entry(token, response.get_data(), response.mimetype)
+        _response_cache().put(_cache_key(), entry)
+    encoding = _encode(response, entry)
+    etag = g.get("etag")
+    if etag is not None and response.status_code == 200:
+        response.set_etag(compression.etag_for(etag, encoding), weak=True)
+    if etag is not None and response.status_code in (200, 304):
+        response.headers["Cache-Control"] = "no-cache"  # a 304 keeps the ETag it matched
     return response
+
+
+def _encode(response: Response, entry: Entry | None) -> str | None:
+    """Compress a 200's body if the client accepts it; the encoding used, or None."""
+    encoding = compression.choose(request)
+    if encoding is None or response.status_code != 200:
+        return None
+    if not compression.worth_compressing(response):
+        return None
+    if entry is not None:
+        body = entry.encoded(encoding, compression.compress)
+    else:
+        body = compression.compress(response.get_data(), encoding)
+    compression.apply(response, encoding, body)
+    return encoding
 
 
 def register(app: Flask) -> None:

@@ -11,13 +11,19 @@ was read, so it is never older than its stamp.
 Bounded by total bytes, least recently used first out, so worker memory stays
 flat however many DAGs there are. A worker serves requests on several threads,
 so every access holds a lock.
+
+An entry also keeps the compressed variants of its body
+(:mod:`dagkeeper.api.compression`), made on first request for each encoding,
+so a body is compressed once however often it is served. The byte budget
+counts plain bodies only; the variants add a small fraction to it.
 """
 
 from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 
 
 @dataclass(frozen=True)
@@ -25,6 +31,15 @@ class Entry:
     token: int
     body: bytes
     mimetype: str
+    variants: dict[str, bytes] = field(default_factory=dict, compare=False, repr=False)
+
+    def encoded(self, encoding: str, compress: Callable[[bytes, str], bytes]) -> bytes:
+        """The body in ``encoding``, compressed on first use and kept with the entry."""
+        body = self.variants.get(encoding)
+        if body is None:
+            # Two threads racing here both compress once; the dict keeps one result.
+            body = self.variants.setdefault(encoding, compress(self.body, encoding))
+        return body
 
 
 class ResponseCache:

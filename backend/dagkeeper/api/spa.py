@@ -1,15 +1,19 @@
 """The built single-page app: hashed assets cached forever, every other path gets index.html.
 
 ``/api/`` and ``/ui/`` paths are never answered with the page: an unknown API
-path stays a problem+json 404.
+path stays a problem+json 404. A hashed asset is served from its ``.br`` or
+``.gz`` twin, written next to it at build time (``frontend/scripts/precompress.mjs``),
+when the client accepts that encoding.
 """
 
 from __future__ import annotations
 
+import mimetypes
 from pathlib import Path
 
-from flask import Blueprint, Response, current_app, send_from_directory
+from flask import Blueprint, Response, current_app, request, send_from_directory
 
+from dagkeeper.api import compression
 from dagkeeper.api.errors import not_found
 
 STATIC = Path(__file__).parent / "static"
@@ -29,8 +33,23 @@ bp = Blueprint("spa", __name__)
 
 @bp.route("/assets/<path:filename>")
 def asset(filename: str) -> Response:
-    response = send_from_directory(STATIC / "assets", filename, max_age=31536000)
+    response = _precompressed(filename) or send_from_directory(
+        STATIC / "assets", filename, max_age=31536000
+    )
     response.headers["Cache-Control"] = "public, max-age=31536000, immutable"
+    return response
+
+
+def _precompressed(filename: str) -> Response | None:
+    encoding = compression.choose(request)
+    suffix = {"br": ".br", "gzip": ".gz"}.get(encoding or "")
+    if suffix is None or not (STATIC / "assets" / f"{filename}{suffix}").is_file():
+        return None
+    mimetype = mimetypes.guess_type(filename)[0] or "application/octet-stream"
+    response = send_from_directory(
+        STATIC / "assets", f"{filename}{suffix}", mimetype=mimetype, max_age=31536000
+    )
+    response.headers["Content-Encoding"] = encoding
     return response
 
 

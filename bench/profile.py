@@ -1,0 +1,94 @@
+"""Where the uncached grid and DAG list spend their time (issue 19: profile before optimising).
+
+Builds the API bench's data (:func:`bench.api.prepare`: N small DAGs, the
+2,000-task DAG, 50 runs of it) on SQLite, or reuses a database built before
+(``--db``, so a change is measured against the same rows), then in process
+(Flask test client, the admin's token, ``Cache-Control: no-cache`` so every
+request is built from the database) times each endpoint (median of
+``--requests``; CPU time too, which other processes on a shared
+machine disturb less than wall time) and profiles as many more under pyinstrument, printing the
+flat profile by own time and the call tree.
+
+Reproduce: ``.venv/bin/python -m bench.profile --keep /tmp/dk-profile`` (first run;
+prints the database URL), then ``--db sqlite:////tmp/dk-profile/dagkeeper.db``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import time
+from pathlib import Path
+
+from bench.api import prepare
+from bench.generate import BIG_DAG_ID
+from dagkeeper import db
+from dagkeeper.testing.stack import Stack
+
+PATHS = {
+    "grid_2000x25": f"/ui/grid/{BIG_DAG_ID}?limit=25",
+    "dag_list": "/api/v1/dags?limit=50",
+    "dag_list_filtered": "/api/v1/dags?limit=50&tags=ops&only_active=true&order_by=-next_dagrun",
+}
+
+
+def _build(folder: Path, dag_count: int) -> tuple[str, str]:
+    folder.mkdir(parents=True, exist_ok=True)
+    url = f"sqlite:///{folder}/dagkeeper.db"
+    stack = Stack(folder, url, DAGKEEPER_PARSE_TIMEOUT="120")
+    prepare(stack, dag_count)
+    (folder / "token").write_text(stack.token)
+    return url, stack.token
+
+
+def profile(url: str, token: str, requests: int, names: list[str]) -> None:
+    from pyinstrument import Profiler
+
+    from dagkeeper.api import create_app
+
+    db.configure(url)
+    client = create_app().test_client()
+    headers = {"Authorization": f"Bearer {token}", "Cache-Control": "no-cache"}
+    for name in names:
+        path = PATHS[name]
+        for _ in range(3):  # warm imports, compiled shapes and the connection pool
+            assert client.get(path, headers=headers).status_code == 200
+        wall, cpu = [], []
+        for _ in range(requests):
+            started, started_cpu = time.perf_counter(), time.process_time()
+            client.get(path, headers=headers)
+            wall.append((time.perf_counter() - started) * 1000)
+            cpu.append((time.process_time() - started_cpu) * 1000)
+        print(
+            f"\n== {name} {path}: median {statistics.median(wall):.1f} ms wall, "
+            f"{statistics.median(cpu):.1f} ms CPU (this process) of {requests}"
+        )
+        profiler = Profiler(interval=0.0005)
+        with profiler:
+            for _ in range(requests):
+                client.get(path, headers=headers)
+        print(profiler.output_text(flat=True, flat_time="self", time="percent_of_total")[:3000])
+        print(profiler.output_text(short_mode=True, time="percent_of_total")[:4000])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--db", help="reuse this database (built by an earlier --keep run)")
+    parser.add_argument("--keep", type=Path, help="build the data set here and keep it")
+    parser.add_argument("--dags", type=int, default=1000)
+    parser.add_argument("--requests", type=int, default=20)
+    parser.add_argument("--only", default=",".join(PATHS))
+    args = parser.parse_args()
+    if args.db:
+        url = args.db
+        token = (Path(url.removeprefix("sqlite:///")).parent / "token").read_text()
+    else:
+        if args.keep is None:
+            parser.error("--keep DIR (build the data set there) or --db URL (reuse it)")
+        url, token = _build(args.keep, args.dags)
+        print(f"database: {url}")
+    profile(url, token, args.requests, args.only.split(","))
+
+
+if __name__ == "__main__":
+    main()
