@@ -5,20 +5,40 @@ operator raises to end a task as failed or skipped.
 """
 
 from dagkeeper.authoring.baseoperator import BaseOperator
-from dagkeeper.authoring.exceptions import TaskFailed, TaskSkipped
+from dagkeeper.authoring.exceptions import (
+    SensorTimeout,
+    TaskDeferred,
+    TaskFailed,
+    TaskRescheduled,
+    TaskSkipped,
+)
 from dagkeeper.authoring.operators import (
     BaseBranchOperator,
     BashOperator,
+    BashSensor,
     BranchDateTimeOperator,
     BranchDayOfWeekOperator,
     BranchPythonOperator,
+    DateTimeSensor,
+    DateTimeSensorAsync,
     EmptyOperator,
     ExternalPythonOperator,
+    FileSensor,
     LatestOnlyOperator,
     PythonOperator,
+    PythonSensor,
     PythonVirtualenvOperator,
     ShortCircuitOperator,
+    TimeDeltaSensor,
+    TimeDeltaSensorAsync,
     WeekDay,
+)
+from dagkeeper.authoring.sensors import BaseSensorOperator, PokeReturnValue
+from dagkeeper.authoring.triggers import (
+    BaseTrigger,
+    DateTimeTrigger,
+    FileTrigger,
+    TimeDeltaTrigger,
 )
 
 __all__ = [
@@ -26,4 +46,8 @@ __all__ = [
     "BranchDayOfWeekOperator", "BranchPythonOperator", "EmptyOperator", "ExternalPythonOperator",
     "LatestOnlyOperator", "PythonOperator", "PythonVirtualenvOperator", "ShortCircuitOperator",
     "TaskFailed", "TaskSkipped", "WeekDay",
+    "BaseSensorOperator", "BashSensor", "DateTimeSensor", "DateTimeSensorAsync", "FileSensor",
+    "PokeReturnValue", "PythonSensor", "SensorTimeout", "TaskDeferred", "TaskRescheduled",
+    "TimeDeltaSensor", "TimeDeltaSensorAsync", "BaseTrigger", "DateTimeTrigger", "FileTrigger",
+    "TimeDeltaTrigger",
 ]  # fmt: skip
