@@ -12,7 +12,6 @@ import json
 import textwrap
 import time
 
-
 import pytest
 from sqlalchemy import select
 
