@@ -18,15 +18,17 @@ import logging
 import os
 import socket
 import threading
+from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import delete, or_, select, update
+from sqlalchemy.orm import Session
 
 from dagkeeper import db
 from dagkeeper.beacon import Beacon
 from dagkeeper.models import ChangeKind, TaskInstance, TaskState, Trigger, record_change, utcnow
-from dagkeeper.serialization.triggers import TriggerError, decode
+from dagkeeper.serialization.triggers import TriggerError, TriggerSpec, decode
 from dagkeeper.triggerer.waits import wait
 from dagkeeper.try_outcomes import append_log, finish_try, resume_try
 
@@ -86,7 +88,7 @@ class Triggerer:
                         .where(Trigger.id.in_([r.id for r in rows]))
                         .values(triggerer_id=self.id, lease_until=until)
                     )
-                    claimed = [tuple(r) for r in rows]
+                    claimed = [(r.id, r.kind, r.args) for r in rows]
         for trigger_id in set(self.waits) - held - {c[0] for c in claimed}:
             self.waits.pop(trigger_id).cancel()  # taken over or deleted: no longer ours
         for trigger_id, kind, args in claimed:
@@ -103,7 +105,7 @@ class Triggerer:
             return
         self.waits[trigger_id] = asyncio.create_task(self._wait_and_fire(trigger_id, spec))
 
-    async def _wait_and_fire(self, trigger_id: int, spec: Any) -> None:
+    async def _wait_and_fire(self, trigger_id: int, spec: TriggerSpec) -> None:
         try:
             event = await wait(spec)
         except asyncio.CancelledError:
@@ -115,7 +117,7 @@ class Triggerer:
         finally:
             self.waits.pop(trigger_id, None)
 
-    def _end(self, trigger_id: int, act) -> bool:
+    def _end(self, trigger_id: int, act: Callable[[Session, TaskInstance], None]) -> bool:
         """In one transaction: if the trigger is still ours, ``act`` on its waiting tasks, delete it."""
         with db.transaction() as session:
             mine = session.scalar(
@@ -139,7 +141,7 @@ class Triggerer:
             return True
 
     def fire(self, trigger_id: int, event: dict[str, Any]) -> None:
-        def resume(session, ti: TaskInstance) -> None:
+        def resume(session: Session, ti: TaskInstance) -> None:
             resume_try(ti, json.dumps({"event": event}))
             append_log(session, ti.id, ti.try_number,
                        f"[dagkeeper triggerer] trigger {trigger_id} fired: {json.dumps(event)}")  # fmt: skip
@@ -148,7 +150,7 @@ class Triggerer:
             log.info("trigger %d fired", trigger_id)
 
     def fail(self, trigger_id: int, reason: str) -> None:
-        def failed(session, ti: TaskInstance) -> None:
+        def failed(session: Session, ti: TaskInstance) -> None:
             finish_try(ti, TaskState.FAILED, utcnow())
             ti.trigger_id = None
             append_log(session, ti.id, ti.try_number, f"[dagkeeper triggerer] {reason}")
