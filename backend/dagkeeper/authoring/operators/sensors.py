@@ -16,9 +16,8 @@ from typing import Any
 
 from dagkeeper.authoring.baseoperator import _seconds
 from dagkeeper.authoring.exceptions import DagDefinitionError, TaskDeferred, TaskFailed
-from dagkeeper.authoring.operators.python import context_kwargs
+from dagkeeper.authoring.operators.python import call_callable, take_callable
 from dagkeeper.authoring.operators.subprocesses import stream
-from dagkeeper.authoring.placeholders import resolve_all
 from dagkeeper.authoring.sensors import BaseSensorOperator, PokeReturnValue
 from dagkeeper.authoring.triggers import DateTimeTrigger, FileTrigger
 
@@ -154,22 +153,10 @@ class PythonSensor(BaseSensorOperator):
         **kwargs: Any,
     ):  # fmt: skip
         super().__init__(task_id=task_id, **kwargs)
-        if not callable(python_callable):
-            raise DagDefinitionError(
-                f"python_callable of sensor {self.task_id!r} must be callable, "
-                f"got {python_callable!r}"
-            )
-        self.python_callable = python_callable
-        self.op_args = list(op_args or [])
-        self.op_kwargs = dict(op_kwargs or {})
-        self.templates_dict = templates_dict
+        take_callable(self, python_callable, op_args, op_kwargs, templates_dict)
 
     def poke(self, context: dict[str, Any]) -> bool | PokeReturnValue:
-        args = resolve_all(self.op_args, context)
-        kwargs = resolve_all(self.op_kwargs, context)
-        context = {**context, "templates_dict": self.templates_dict}
-        extra = context_kwargs(self.python_callable, len(args), kwargs, context)
-        result = self.python_callable(*args, **kwargs, **extra)
+        result = call_callable(self, context)
         return result if isinstance(result, PokeReturnValue) else bool(result)
 
 
