@@ -22,7 +22,7 @@ from pathlib import Path
 from bench.report import markdown
 
 RESULTS = Path(__file__).parent / "results"
-SUITES = ("processor", "scheduler", "api", "auth", "worker_model", "browser")
+SUITES = ("processor", "scheduler", "api", "auth", "worker_model", "browser", "triggerer")
 QUICK = {  # the processor suite (about 2 minutes) always runs in full
     "scheduler": {"width": 199},
     "api": {"quick": True},
