@@ -18,7 +18,7 @@ with DAG(
     start_date=datetime(2024, 1, 1),
     tags=["example", "sensors"],
 ):
-    write = BashOperator(
+    BashOperator(  # runs beside ``marker``, which pokes until the file is there
         task_id="write_marker", bash_command="sleep 5; touch /tmp/dagkeeper_marker_{{ ts_nodash }}"
     )
     marker = FileSensor(
@@ -37,5 +37,4 @@ with DAG(
     def report(found):
         print("rows found:", found["rows"])
 
-    write  # runs beside ``marker``, which pokes until the file is there
     marker >> a_minute_later >> report(counted())

@@ -43,16 +43,24 @@ class TimeDeltaTrigger(DateTimeTrigger):
 
 
 class FileTrigger(BaseTrigger):
-    """Fires once ``filepath`` (a path or glob) matches a file; checks every ``poke_interval`` s."""
+    """Fires once ``filepath`` (a path or glob) matches a file; checks every ``poke_interval`` s.
 
-    def __init__(self, filepath: str, recursive: bool = False, poke_interval: float = 5.0):
+    With ``timeout_at``, fires ``{"timeout": True}`` then if no file matched.
+    """
+
+    def __init__(
+        self, filepath: str, recursive: bool = False, poke_interval: float = 5.0,
+        timeout_at: datetime | None = None,
+    ):  # fmt: skip
         self.filepath = filepath
         self.recursive = recursive
         self.poke_interval = poke_interval
+        self.timeout_at = timeout_at
 
     def serialize(self) -> tuple[str, dict[str, Any]]:
         return "file", {
             "filepath": self.filepath,
             "recursive": self.recursive,
             "poke_interval": float(self.poke_interval),
+            "timeout_at": self.timeout_at.astimezone(UTC).isoformat() if self.timeout_at else None,
         }

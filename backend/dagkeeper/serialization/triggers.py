@@ -38,6 +38,7 @@ class _FileArgs(Schema):
     filepath = fields.String(required=True, validate=validate.Length(1, 4096))
     recursive = fields.Boolean(load_default=False)
     poke_interval = fields.Float(load_default=5.0, validate=validate.Range(0.01, 86400.0))
+    timeout_at = fields.AwareDateTime(load_default=None, allow_none=True)  # then: a timeout event
 
 
 KINDS: dict[str, type[Schema]] = {"datetime": _DateTimeArgs, "file": _FileArgs}

@@ -23,11 +23,16 @@ async def wait_until(moment: datetime) -> dict[str, Any]:
     return {"moment": moment.isoformat()}
 
 
-async def wait_for_file(filepath: str, recursive: bool, poke_interval: float) -> dict[str, Any]:
+async def wait_for_file(
+    filepath: str, recursive: bool, poke_interval: float, timeout_at: datetime | None
+) -> dict[str, Any]:
+    """``{"path": found}``, or ``{"timeout": True}`` once ``timeout_at`` passed (the sensor decides)."""
     while True:
         for path in glob.glob(filepath, recursive=recursive):
             if os.path.isfile(path) or (os.path.isdir(path) and os.listdir(path)):
                 return {"path": path}
+        if timeout_at is not None and datetime.now(UTC) >= timeout_at:
+            return {"timeout": True}
         await asyncio.sleep(poke_interval)
 
 

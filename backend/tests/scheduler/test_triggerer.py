@@ -132,3 +132,39 @@ def test_a_killed_triggerer_loses_nothing_and_fires_nothing_twice(db, dags_folde
         text = log_text(task_instance(run_pk, f"file_{i}").id, 1)
         assert text.count("[dagkeeper triggerer] trigger") == 1 and text.count("Resuming with") == 1
     assert holders() == {}
+
+
+TIMEOUTS = """
+from datetime import datetime
+from dagkeeper import DAG
+from dagkeeper.operators import EmptyOperator, FileSensor
+
+with DAG("timeouts", start_date=datetime(2024, 1, 1)):
+    hard = FileSensor(task_id="hard", filepath="{folder}/never", deferrable=True,
+                      poke_interval=0.05, timeout=0.3, retries=2)
+    soft = FileSensor(task_id="soft", filepath="{folder}/never", deferrable=True,
+                      poke_interval=0.05, timeout=0.3, soft_fail=True)
+    hard >> EmptyOperator(task_id="after_hard")
+    soft >> EmptyOperator(task_id="after_soft")
+"""
+
+
+def test_a_deferred_file_sensor_times_out_in_the_triggerer(db, dags_folder, tmp_path):
+    """Its timeout travels with the trigger: failed without retry, or skipped with soft_fail."""
+    path = dags_folder / "timeouts.py"
+    path.write_text(TIMEOUTS.format(folder=tmp_path))
+    publish_dag_file(path, dags_folder)
+    run_pk = trigger("timeouts")
+    stop = threading.Event()
+    triggerer = threading.Thread(target=Triggerer(capacity=10, lease=3).run, args=(stop,))
+    triggerer.start()
+    try:
+        assert drive(run_pk) == "failed"
+    finally:
+        stop.set()
+        triggerer.join()
+    assert ti_states(run_pk) == {
+        "hard": "failed", "after_hard": "upstream_failed", "soft": "skipped", "after_soft": "skipped"
+    }  # fmt: skip
+    hard = task_instance(run_pk, "hard")
+    assert hard.try_number == 1 and "Sensor has timed out" in log_text(hard.id, 1)

@@ -15,7 +15,13 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from dagkeeper.authoring.baseoperator import _seconds
-from dagkeeper.authoring.exceptions import DagDefinitionError, TaskDeferred, TaskFailed
+from dagkeeper.authoring.exceptions import (
+    DagDefinitionError,
+    SensorTimeout,
+    TaskDeferred,
+    TaskFailed,
+    TaskSkipped,
+)
 from dagkeeper.authoring.operators.python import call_callable, take_callable
 from dagkeeper.authoring.operators.subprocesses import stream
 from dagkeeper.authoring.sensors import BaseSensorOperator, PokeReturnValue
@@ -132,12 +138,19 @@ class FileSensor(BaseSensorOperator):
     def execute(self, context: dict[str, Any]) -> Any:
         if not self.deferrable or self.poke(context):
             return super().execute(context)
-        trigger = FileTrigger(self.filepath, self.recursive, self.poke_interval or 5.0)
+        timeout_at = datetime.now(UTC) + timedelta(seconds=self.timeout)
+        trigger = FileTrigger(self.filepath, self.recursive, self.poke_interval or 5.0, timeout_at)
         raise TaskDeferred(trigger=trigger, method_name="execute_complete")
 
     def execute_complete(self, context: dict[str, Any], event: Any = None) -> None:
+        """The trigger fired: a file matched, or the sensor's timeout passed while deferred."""
         if not event:
             raise TaskFailed("the file trigger ended without an event")
+        if event.get("timeout"):
+            message = f"Sensor has timed out: no file matched {self.filepath} in {self.timeout:g} s"
+            if self.soft_fail or self.never_fail:
+                raise TaskSkipped(f"{message}. Skipping (soft_fail)")
+            raise SensorTimeout(message)
         print(f"Resumed: {event}", flush=True)
 
 
