@@ -16,7 +16,9 @@ with DAG(
     tags=["example", "bash"],
     description="Download, check and publish, one shell command each",
 ) as dag:
-    download = BashOperator(task_id="download", bash_command="echo 'downloading {{ ds }}'")
+    download = BashOperator(
+        task_id="download", bash_command="echo 'downloading {{ ds }}'"
+    )
     check = BashOperator(task_id="check", bash_command='test -n "$HOME" && echo ok')
     publish = BashOperator(
         task_id="publish",

@@ -20,6 +20,8 @@ with DAG(
     for shard in range(50):
         (
             start
-            >> BashOperator(task_id=f"shard_{shard:02d}", bash_command=f"echo shard {shard}")
+            >> BashOperator(
+                task_id=f"shard_{shard:02d}", bash_command=f"echo shard {shard}"
+            )
             >> join
         )

@@ -24,6 +24,8 @@ with DAG(
     always_fails = BashOperator(
         task_id="always_fails", bash_command="echo 'about to fail'; exit 3", retries=2
     )
-    cleanup = BashOperator(task_id="cleanup", bash_command="echo cleanup", trigger_rule="all_done")
+    cleanup = BashOperator(
+        task_id="cleanup", bash_command="echo cleanup", trigger_rule="all_done"
+    )
     report = BashOperator(task_id="report", bash_command="echo report")
     flaky >> always_fails >> [cleanup, report]

@@ -21,7 +21,9 @@ with DAG(
     tags=["example", "templates"],
     params={
         "greeting": Param("Hello", type="string", description="What to say"),
-        "repeat": Param(2, type="integer", minimum=1, maximum=5, description="How many times"),
+        "repeat": Param(
+            2, type="integer", minimum=1, maximum=5, description="How many times"
+        ),
         "mode": Param("fast", enum=["fast", "thorough"]),
     },
     doc_md="Shows `{{ params.greeting }}`-style templates in a bash command and in op_kwargs.",

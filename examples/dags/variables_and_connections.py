@@ -35,16 +35,11 @@ with DAG(
     tags=["example", "variables"],
     params={
         "region": Param(
-            "eu",
-            type="string",
-            enum=["eu", "us"],
-            title="Region",
+            "eu", type="string", enum=["eu", "us"], title="Region",
             values_display={"eu": "Europe", "us": "United States"},
         ),
         "day": Param(
-            "2024-01-31",
-            type="string",
-            format="date",
+            "2024-01-31", type="string", format="date",
             description_md="The **business day** to load (`YYYY-MM-DD`).",
         ),
         "comment": Param(None, type=["null", "string"], examples=["backfill", "rerun"]),

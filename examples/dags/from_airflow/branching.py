@@ -5,7 +5,11 @@ from dagkeeper.operators import TaskSkipped as AirflowSkipException
 from dagkeeper.operators import BranchDateTimeOperator
 from dagkeeper.operators import EmptyOperator
 from dagkeeper.operators import LatestOnlyOperator
-from dagkeeper.operators import BranchPythonOperator, PythonOperator, ShortCircuitOperator
+from dagkeeper.operators import (BranchPythonOperator, PythonOperator, ShortCircuitOperator
+
+
+
+)
 from dagkeeper.operators import BranchDayOfWeekOperator
 from dagkeeper.operators import WeekDay
 from dagkeeper import DAG, Label, task

@@ -7,8 +7,7 @@ from dagkeeper import dag, task, task_group
 from dagkeeper import chain
 from dagkeeper import XComArg
 from dagkeeper.operators import BashOperator
-from dagkeeper.operators import PythonVirtualenvOperator
-from dagkeeper import get_current_context
+from dagkeeper.operators import PythonVirtualenvOperator; from dagkeeper import get_current_context
 
 
 def announce(context):
