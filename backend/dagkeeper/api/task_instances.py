@@ -205,5 +205,5 @@ def clear_task_instances(body, dag_id: str):
         if not clear_request.dry_run:
             audit(s, "clear", target=",".join(body["dag_run_ids"])[:500],
                   detail={**body, "cleared": len(cleared)})  # fmt: skip
-    tis = [{"dag_id": dag_id, "run_id": r, "task_id": t, "state": st} for r, t, st in cleared]
+    tis = [{"dag_id": d, "run_id": r, "task_id": t, "state": st} for d, r, t, st in cleared]
     return json_response({"task_instances": tis})

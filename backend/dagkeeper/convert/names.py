@@ -37,7 +37,8 @@ PEER_NAMES: dict[str, tuple[str, str]] = {
             "BaseSensorOperator", "PokeReturnValue", "BashSensor", "DateTimeSensor",
             "DateTimeSensorAsync", "FileSensor", "PythonSensor", "TimeDeltaSensor",
             "TimeDeltaSensorAsync", "TaskDeferred", "BaseTrigger", "DateTimeTrigger",
-            "FileTrigger", "TimeDeltaTrigger",
+            "FileTrigger", "TimeDeltaTrigger", "TriggerDagRunOperator", "ExternalTaskSensor",
+            "ExternalTaskMarker",
         )
     },
     "AirflowSensorTimeout": (OPERATORS, "SensorTimeout"),

@@ -1,7 +1,8 @@
 """Operators for DAG files: ``from dagkeeper.operators import BashOperator``.
 
 A re-export of :mod:`dagkeeper.authoring.operators`, with the exceptions an
-operator raises to end a task as failed or skipped.
+operator raises to end a task as failed or skipped, plus the operators that
+read other DAGs' runs from the database (:mod:`.cross_dag`).
 """
 
 from dagkeeper.authoring.baseoperator import BaseOperator
@@ -40,6 +41,11 @@ from dagkeeper.authoring.triggers import (
     FileTrigger,
     TimeDeltaTrigger,
 )
+from dagkeeper.operators.cross_dag import (
+    ExternalTaskMarker,
+    ExternalTaskSensor,
+    TriggerDagRunOperator,
+)
 
 __all__ = [
     "BaseBranchOperator", "BaseOperator", "BashOperator", "BranchDateTimeOperator",
@@ -49,5 +55,5 @@ __all__ = [
     "BaseSensorOperator", "BashSensor", "DateTimeSensor", "DateTimeSensorAsync", "FileSensor",
     "PokeReturnValue", "PythonSensor", "SensorTimeout", "TaskDeferred", "TaskRescheduled",
     "TimeDeltaSensor", "TimeDeltaSensorAsync", "BaseTrigger", "DateTimeTrigger", "FileTrigger",
-    "TimeDeltaTrigger",
+    "TimeDeltaTrigger", "ExternalTaskMarker", "ExternalTaskSensor", "TriggerDagRunOperator",
 ]  # fmt: skip
