@@ -11,14 +11,14 @@ Clearing an ``ExternalTaskMarker`` clears its external task (and what is
 downstream of it) in the other DAG's run at the marker's logical date, as
 rendered when the marker ran (its stored template values, or this run's
 date, when it never ran), and so on through markers there, at most
-``recursion_depth`` DAGs deep.
+``recursion_depth`` DAGs deep, and only in DAGs the caller may edit.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -52,6 +52,8 @@ class ClearRequest:
     include_downstream: bool
     only_failed: bool
     dry_run: bool
+    # which other DAGs a marker may clear in: the caller's editable ones (the API passes them)
+    may_follow: Callable[[str], bool] = field(default=lambda dag_id: True, compare=False)
 
 
 def closure(
@@ -161,6 +163,8 @@ def _follow_marker(
     left = min(left, depth) if depth is not None else left
     moment = _marker_date(values.get("logical_date"), run.logical_date)
     if left < 1 or not isinstance(dag_id, str) or not isinstance(task_id, str) or moment is None:
+        return []
+    if not request.may_follow(dag_id):
         return []
     run_id = session.scalar(
         select(DagRun.run_id).where(DagRun.dag_id == dag_id, DagRun.logical_date == moment)

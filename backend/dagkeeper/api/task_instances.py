@@ -10,6 +10,7 @@ from flask import request
 from sqlalchemy import func, select
 
 from dagkeeper import db
+from dagkeeper.api.auth import editable_among
 from dagkeeper.api.auth.audit import audit
 from dagkeeper.api.clear import ClearRequest, clear, unknown_runs
 from dagkeeper.api.errors import abort, not_found
@@ -195,6 +196,7 @@ def clear_task_instances(body, dag_id: str):
         include_downstream=body["include_downstream"],
         only_failed=body["only_failed"],
         dry_run=body["dry_run"],
+        may_follow=lambda other: other in editable_among([other]),
     )
     writes = nullcontext(session()) if clear_request.dry_run else db.transaction()
     with writes as s:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dagkeeper import db as database
+from dagkeeper.api.clear import ClearRequest, clear
 from dagkeeper.models import DagRun, TaskInstance
 
 from .factories import add_run, document, publish, task
@@ -81,3 +82,15 @@ def test_the_recursion_depth_and_a_missing_run_stop_the_clear(client, db):
     ]  # fmt: skip
     lonely = client.post("/api/v1/dags/lonely/clearTaskInstances", json=body).json
     assert [(t["dag_id"], t["task_id"]) for t in lonely["task_instances"]] == [("lonely", "mark")]
+
+
+def test_a_marker_clears_only_in_dags_the_caller_may_edit(db):
+    """The API passes the caller's editable DAGs; a DAG outside them stops the clear there."""
+    with database.transaction() as s:
+        setup_chain(s)
+    with database.transaction() as s:
+        run_id = s.query(DagRun.run_id).filter_by(dag_id="parent").scalar()
+        request = ClearRequest("parent", [run_id], ["mark"], False, False, False, True,
+                               may_follow=lambda dag_id: dag_id != "child")  # fmt: skip
+        cleared, unknown = clear(s, request)
+    assert [(d, t) for d, _, t, _ in cleared] == [("parent", "mark")] and unknown == set()
