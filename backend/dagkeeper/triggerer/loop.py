@@ -22,7 +22,7 @@ from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import delete, or_, select, update
+from sqlalchemy import delete, exists, or_, select, update
 from sqlalchemy.orm import Session
 
 from dagkeeper import db
@@ -64,10 +64,18 @@ class Triggerer:
             self.release()
 
     def renew_and_claim(self) -> None:
-        """Renew our leases, drop waits whose trigger is gone, claim free triggers up to capacity."""
+        """Renew our leases, drop waits whose trigger is gone, claim free triggers up to capacity.
+
+        A trigger we hold that no deferred task waits on any more (the task was
+        cleared, marked, or its run ended) is deleted, and its wait dropped.
+        """
         now = utcnow()
         until = now + timedelta(seconds=self.lease)
+        waited_on = exists().where(
+            TaskInstance.trigger_id == Trigger.id, TaskInstance.state == TaskState.DEFERRED
+        )
         with db.transaction() as session:
+            session.execute(delete(Trigger).where(Trigger.triggerer_id == self.id, ~waited_on))
             session.execute(
                 update(Trigger).where(Trigger.triggerer_id == self.id).values(lease_until=until)
             )

@@ -12,7 +12,7 @@ import threading
 
 from sqlalchemy import func, select
 
-from dagkeeper.db import read_session
+from dagkeeper.db import read_session, transaction
 from dagkeeper.models import TaskInstance, Trigger
 from dagkeeper.scheduler.loop import Scheduler
 from dagkeeper.triggerer.loop import Triggerer
@@ -168,3 +168,25 @@ def test_a_deferred_file_sensor_times_out_in_the_triggerer(db, dags_folder, tmp_
     }  # fmt: skip
     hard = task_instance(run_pk, "hard")
     assert hard.try_number == 1 and "Sensor has timed out" in log_text(hard.id, 1)
+
+
+def test_a_cleared_deferred_task_leaves_no_trigger_behind(db, dags_folder, tmp_path):
+    """Its trigger would otherwise wait (and be held) until due, for nothing."""
+    run_pk = write(dags_folder, tmp_path, "orphans", files=1, seconds=3600)
+    passes(Scheduler(executor=InlineExecutor()))
+    assert holders() == {None: 2}
+    with transaction() as session:  # what clearing the two deferred tasks writes
+        for ti in session.scalars(
+            select(TaskInstance).where(
+                TaskInstance.dag_run_id == run_pk, TaskInstance.state == "deferred"
+            )
+        ):
+            ti.state = None
+    stop = threading.Event()
+    triggerer = threading.Thread(target=Triggerer(capacity=10, lease=0.3).run, args=(stop,))
+    triggerer.start()
+    try:
+        wait_for(lambda: holders() == {})
+    finally:
+        stop.set()
+        triggerer.join()
