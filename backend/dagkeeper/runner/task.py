@@ -232,7 +232,7 @@ def claim_try(dag_id: str, run_id: str, task_id: str, try_number: int) -> Claim 
         ti.hostname = HOSTNAME
         ti.pid = os.getpid()
         continued = ti.poke_count > 0 or ti.next_method is not None
-        next_method, next_kwargs = ti.next_method, json.loads(ti.next_kwargs or "{}")
+        next_method, next_kwargs = ti.next_method, _kwargs(ti.next_kwargs)
         ti.next_method = ti.next_kwargs = None  # a try that dies now starts over when retried
         session.execute(delete(XCom).where(XCom.task_instance_id == ti.id))  # a new try's own
         record_change(session, [(dag_id, ChangeKind.RUN)])
@@ -264,6 +264,15 @@ def claim_try(dag_id: str, run_id: str, task_id: str, try_number: int) -> Claim 
             next_kwargs=next_kwargs,
             log_offset=log_end_offset(session, ti.id, try_number) if continued else 0,
         )
+
+
+def _kwargs(text: str | None) -> dict[str, Any]:
+    """A resumed try's stored arguments; anything but a JSON object resumes with none."""
+    try:
+        value = json.loads(text or "{}")
+    except ValueError:
+        return {}
+    return value if isinstance(value, dict) else {}
 
 
 def load_task(claim: Claim, settings: Settings) -> tuple[Any, Any]:
