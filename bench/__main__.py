@@ -22,7 +22,17 @@ from pathlib import Path
 from bench.report import markdown
 
 RESULTS = Path(__file__).parent / "results"
-SUITES = ("processor", "scheduler", "api", "auth", "worker_model", "browser", "wire", "clean")
+SUITES = (
+    "processor",
+    "scheduler",
+    "api",
+    "auth",
+    "worker_model",
+    "browser",
+    "wire",
+    "clean",
+    "triggerer",
+)
 QUICK = {  # the processor suite (about 2 minutes) always runs in full
     "scheduler": {"width": 199},
     "api": {"quick": True},

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from bench.triggerer import table
+
 # (key in the api results, label, target p50 ms, Airflow 3.3.2 on the same machine kind)
 API_ROWS = [
     ("dag_list", "DAG list, 50 rows", "≤ 8 ms (1,000) / ≤ 10 ms (10,000)", "p50 23 ms"),
@@ -299,6 +301,11 @@ def _clean(result: dict[str, Any]) -> list[str]:
     return [*lines, "", f"Reproduce: `{result['command']}`", ""]
 
 
+def _triggerer(results: list[dict[str, Any]]) -> list[str]:
+    return ["### Triggerer holding deferred sensors (`python -m bench --only triggerer`)", "",
+            table(results)]  # fmt: skip
+
+
 def markdown(results: dict[str, Any]) -> str:
     lines = [f"## Benchmarks ({results['started']}, {results['machine']['cpus']} cores)", ""]
     if "processor" in results:
@@ -319,4 +326,6 @@ def markdown(results: dict[str, Any]) -> str:
         lines += _wire(results["wire"])
     if "clean" in results:
         lines += _clean(results["clean"])
+    if "triggerer" in results:
+        lines += _triggerer(results["triggerer"])
     return "\n".join(lines)

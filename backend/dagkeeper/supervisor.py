@@ -24,6 +24,7 @@ def component_commands(bind: str, workers: int) -> dict[str, list[str]]:
     return {
         "processor": [*cli, "dags", "parse", "--watch"],
         "scheduler": [*cli, "scheduler"],
+        "triggerer": [*cli, "triggerer"],
         "webserver": [*cli, "webserver", "--workers", str(workers), "--bind", bind],
     }
 

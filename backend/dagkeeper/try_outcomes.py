@@ -3,6 +3,12 @@
 The runner records failures it sees (an exception, a timeout); the scheduler
 records the ones nobody else can (a runner process that died, a heartbeat that
 stopped). Both follow the same state machine and leave a line in the log.
+
+A try can also *pause* (a sensor rescheduled, a task deferred to a trigger)
+and later continue at the same try number: ``continues_try`` tells the
+scheduler's queueing step not to start a new try. The scheduler sets it when
+a due reschedule becomes scheduled, the triggerer when a trigger fires
+(:func:`resume_try`); a clear goes through state None, which resets it.
 """
 
 from __future__ import annotations
@@ -14,7 +20,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from dagkeeper.models import TaskInstance, TaskLog, TaskState, archive_try
+from dagkeeper.models import TaskInstance, TaskLog, TaskState, Trigger, archive_try
 
 # What runners record and the heartbeat check compares; a worker passes its --hostname down.
 HOSTNAME = os.environ.get("DAGKEEPER_HOSTNAME") or socket.gethostname()
@@ -41,6 +47,41 @@ def fail_or_retry(session: Session, ti: TaskInstance, retry_delay: float, now: d
         ti.next_try_at = now + timedelta(seconds=retry_delay)
         return TaskState.UP_FOR_RETRY
     return TaskState.FAILED
+
+
+def reschedule_try(
+    ti: TaskInstance, next_poke_at: datetime, first_poke_at: datetime, poke_count: int,
+    now: datetime,
+) -> str:  # fmt: skip
+    """Pause a sensor's try until ``next_poke_at``; its timeout keeps counting from the first poke."""
+    finish_try(ti, TaskState.UP_FOR_RESCHEDULE, now)
+    ti.next_poke_at = next_poke_at
+    ti.first_poke_at = first_poke_at
+    ti.poke_count = poke_count
+    return TaskState.UP_FOR_RESCHEDULE
+
+
+def defer_try(
+    session: Session, ti: TaskInstance, kind: str, args: str, next_method: str,
+    next_kwargs: str, now: datetime,
+) -> str:  # fmt: skip
+    """Pause a try until its trigger (``kind`` + checked JSON ``args``) fires in the triggerer."""
+    trigger = Trigger(kind=kind, args=args, created_at=now)
+    session.add(trigger)
+    session.flush()
+    finish_try(ti, TaskState.DEFERRED, now)
+    ti.trigger_id = trigger.id
+    ti.next_method = next_method
+    ti.next_kwargs = next_kwargs
+    return TaskState.DEFERRED
+
+
+def resume_try(ti: TaskInstance, next_kwargs: str) -> None:
+    """A fired trigger's task: scheduled to continue its try with ``next_method(**next_kwargs)``."""
+    ti.state = TaskState.SCHEDULED
+    ti.continues_try = True
+    ti.trigger_id = None
+    ti.next_kwargs = next_kwargs
 
 
 def log_end_offset(session: Session, ti_id: int, try_number: int) -> int:

@@ -190,4 +190,5 @@ export const TID = {
   noteText: "note-text",
   noteSave: "note-save",
   noteShown: "note-shown",
+  crossDagLink: "cross-dag-link",
 } as const;

@@ -6,12 +6,21 @@ clearing a task also clears the setup tasks upstream of it and their
 teardowns, so the work runs again with its resources. Clearing archives
 the current try, resets the state so the scheduler considers the task again
 with its full retries, and puts a finished run back to running.
+
+Clearing an ``ExternalTaskMarker`` clears its external task (and what is
+downstream of it) in the other DAG's run at the marker's logical date, as
+rendered when the marker ran (its stored template values, or this run's
+date, when it never ran), and so on through markers there, at most
+``recursion_depth`` DAGs deep, and only in DAGs the caller may edit.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass
+import json
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -20,6 +29,7 @@ from dagkeeper.models import (
     ChangeKind,
     DagRun,
     DagVersion,
+    RenderedTaskFields,
     TaskInstance,
     TaskState,
     archive_try,
@@ -29,6 +39,8 @@ from dagkeeper.models.version import read_document
 from dagkeeper.serialization import DagDocument
 
 FAILED = (TaskState.FAILED, TaskState.UPSTREAM_FAILED)
+MARKER = "ExternalTaskMarker"
+Cleared = tuple[str, str, str, str | None]  # dag_id, run_id, task_id, state before
 
 
 @dataclass(frozen=True)
@@ -40,6 +52,8 @@ class ClearRequest:
     include_downstream: bool
     only_failed: bool
     dry_run: bool
+    # which other DAGs a marker may clear in: the caller's editable ones (the API passes them)
+    may_follow: Callable[[str], bool] = field(default=lambda dag_id: True, compare=False)
 
 
 def closure(
@@ -84,12 +98,12 @@ def unknown_runs(session: Session, dag_id: str, run_ids: list[str]) -> list[str]
 
 
 def clear(
-    session: Session, request: ClearRequest
-) -> tuple[list[tuple[str, str, str | None]], set[str]]:
-    """Clear (or with ``dry_run`` only list) task instances.
+    session: Session, request: ClearRequest, depth: int | None = None
+) -> tuple[list[Cleared], set[str]]:
+    """Clear (or with ``dry_run`` only list) task instances, following markers ``depth`` deep.
 
-    Returns ``(run_id, task_id, state before)`` per cleared instance, and the
-    requested task ids that no involved version knows.
+    Returns ``(dag_id, run_id, task_id, state before)`` per cleared instance,
+    and the requested task ids that no involved version knows.
     """
     runs = session.execute(
         select(DagRun, DagVersion.document, DagVersion.relations)
@@ -99,7 +113,8 @@ def clear(
     ).all()
     documents: dict[int, DagDocument] = {}
     known: set[str] = set()
-    cleared: list[tuple[str, str, str | None]] = []
+    cleared: list[Cleared] = []
+    markers: list[tuple[TaskInstance, DagRun, dict[str, Any]]] = []
     for run, text, relations in runs:
         document = documents.get(run.dag_version_id)
         if document is None:
@@ -116,8 +131,11 @@ def clear(
         for ti in instances:
             if request.only_failed and ti.state not in FAILED:
                 continue
-            cleared.append((run.run_id, ti.task_id, ti.state))
+            cleared.append((request.dag_id, run.run_id, ti.task_id, ti.state))
             touched = True
+            task = document.tasks[ti.task_id]
+            if task.operator == MARKER:
+                markers.append((ti, run, task.template_values))
             if not request.dry_run:
                 archive_try(session, ti)
                 ti.state = TaskState.NONE
@@ -127,5 +145,58 @@ def clear(
             run.reopen()
     if cleared and not request.dry_run:
         record_change(session, [(request.dag_id, ChangeKind.RUN)])
+    for ti, run, raw in markers:
+        cleared += _follow_marker(session, request, ti, run, raw, depth)
     unknown = set(request.task_ids or ()) - known
     return cleared, unknown
+
+
+def _follow_marker(
+    session: Session, request: ClearRequest, ti: TaskInstance, run: DagRun,
+    raw: dict[str, Any], depth: int | None,
+) -> list[Cleared]:  # fmt: skip
+    """Clear what the marker ``ti`` points at; nothing when it points at no run or is too deep."""
+    values = {**raw, **_rendered(session, ti)}
+    dag_id, task_id = values.get("external_dag_id"), values.get("external_task_id")
+    own_depth = values.get("recursion_depth")
+    left = own_depth if isinstance(own_depth, int) and own_depth > 0 else 10
+    left = min(left, depth) if depth is not None else left
+    moment = _marker_date(values.get("logical_date"), run.logical_date)
+    if left < 1 or not isinstance(dag_id, str) or not isinstance(task_id, str) or moment is None:
+        return []
+    if not request.may_follow(dag_id):
+        return []
+    run_id = session.scalar(
+        select(DagRun.run_id).where(DagRun.dag_id == dag_id, DagRun.logical_date == moment)
+    )
+    if run_id is None:
+        return []
+    external = replace(request, dag_id=dag_id, run_ids=[run_id], task_ids=[task_id],
+                       include_upstream=False, include_downstream=True, only_failed=False)  # fmt: skip
+    return clear(session, external, left - 1)[0]
+
+
+def _rendered(session: Session, ti: TaskInstance) -> dict[str, Any]:
+    """The marker's template values as its latest try rendered them (empty if it never ran)."""
+    text = session.scalar(
+        select(RenderedTaskFields.rendered)
+        .where(RenderedTaskFields.task_instance_id == ti.id)
+        .order_by(RenderedTaskFields.try_number.desc())
+        .limit(1)
+    )
+    try:
+        rendered = json.loads(text) if text else {}
+    except ValueError:
+        return {}
+    return rendered if isinstance(rendered, dict) else {}
+
+
+def _marker_date(value: Any, run_date: datetime) -> datetime | None:
+    """An ISO date (a template that never rendered means this run's date)."""
+    if value is None or (isinstance(value, str) and "{{" in value):
+        return run_date
+    try:
+        moment = datetime.fromisoformat(str(value))
+    except ValueError:
+        return None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)

@@ -125,7 +125,7 @@ def get_run(dag_id: str, run_id: str):
 
 # What marking a run does to its unfinished task instances (as Airflow does).
 UNFINISHED = (None, TaskState.SCHEDULED, TaskState.QUEUED, TaskState.RUNNING,
-              TaskState.UP_FOR_RETRY)  # fmt: skip
+              TaskState.UP_FOR_RETRY, *TaskState.WAITING)  # fmt: skip
 
 
 def _mark_task_instances(s, run: DagRun, state: str) -> None:

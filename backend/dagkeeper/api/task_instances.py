@@ -10,6 +10,7 @@ from flask import request
 from sqlalchemy import func, select
 
 from dagkeeper import db
+from dagkeeper.api.auth import editable_among
 from dagkeeper.api.auth.audit import audit
 from dagkeeper.api.clear import ClearRequest, clear, unknown_runs
 from dagkeeper.api.errors import abort, not_found
@@ -195,6 +196,7 @@ def clear_task_instances(body, dag_id: str):
         include_downstream=body["include_downstream"],
         only_failed=body["only_failed"],
         dry_run=body["dry_run"],
+        may_follow=lambda other: other in editable_among([other]),
     )
     writes = nullcontext(session()) if clear_request.dry_run else db.transaction()
     with writes as s:
@@ -205,5 +207,5 @@ def clear_task_instances(body, dag_id: str):
         if not clear_request.dry_run:
             audit(s, "clear", target=",".join(body["dag_run_ids"])[:500],
                   detail={**body, "cleared": len(cleared)})  # fmt: skip
-    tis = [{"dag_id": dag_id, "run_id": r, "task_id": t, "state": st} for r, t, st in cleared]
+    tis = [{"dag_id": d, "run_id": r, "task_id": t, "state": st} for d, r, t, st in cleared]
     return json_response({"task_instances": tis})

@@ -39,6 +39,8 @@ STATE_CODES = {
     "u": "upstream_failed",
     "r": "up_for_retry",
     "x": "removed",
+    "w": "up_for_reschedule",
+    "d": "deferred",
 }
 CODE_OF_STATE = {state: ord(char) for char, state in STATE_CODES.items() if char not in ".-"}
 DASH = ord("-")

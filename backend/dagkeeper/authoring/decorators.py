@@ -6,8 +6,8 @@ the first task upstream of the second. Calling it again in the same DAG (and
 group) gives ids ``name``, ``name__1``, ``name__2``, as in Airflow.
 
 ``@task.branch``, ``@task.short_circuit``, ``@task.bash`` (the function
-returns the command), ``@task.virtualenv`` and ``@task.external_python`` make
-the matching operator; ``@setup`` and ``@teardown`` mark the task they make.
+returns the command), ``@task.virtualenv``, ``@task.external_python`` and ``@task.sensor``
+(the function is the poke) make the matching operator; ``@setup`` and ``@teardown`` mark the task they make.
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from dagkeeper.authoring.exceptions import DagDefinitionError
 from dagkeeper.authoring.operators.bash import BashOperator
 from dagkeeper.authoring.operators.branch import BranchPythonOperator, ShortCircuitOperator
 from dagkeeper.authoring.operators.python import PythonOperator, context_kwargs
+from dagkeeper.authoring.operators.sensors import PythonSensor
 from dagkeeper.authoring.operators.virtualenv import (
     ExternalPythonOperator,
     PythonVirtualenvOperator,
@@ -49,6 +50,10 @@ class _PythonVirtualenvDecoratedOperator(PythonVirtualenvOperator):
 
 class _PythonExternalDecoratedOperator(ExternalPythonOperator):
     """The operator behind each ``@task.external_python`` call."""
+
+
+class _DecoratedSensorOperator(PythonSensor):
+    """The operator behind each ``@task.sensor`` call: the function is the poke."""
 
 
 class _BashDecoratedOperator(BashOperator):
@@ -94,7 +99,9 @@ class _TaskDecorator:
         function: Callable[..., Any],
         task_id: str | None,
         operator_kwargs: dict[str, Any],
-        operator_class: type[PythonOperator] | type[BashOperator] = _PythonDecoratedOperator,
+        operator_class: type[PythonOperator] | type[BashOperator] | type[PythonSensor] = (
+            _PythonDecoratedOperator
+        ),
         role: str | None = None,
     ):
         functools.update_wrapper(self, function)
@@ -175,6 +182,7 @@ class _TaskNamespace:
         self.bash = _decorator(_BashDecoratedOperator)
         self.virtualenv = _decorator(_PythonVirtualenvDecoratedOperator)
         self.external_python = _decorator(_PythonExternalDecoratedOperator)
+        self.sensor = _decorator(_DecoratedSensorOperator)
 
     def __call__(self, python_callable: Callable[..., Any] | None = None, **kwargs: Any) -> Any:
         """Decorate a function as a task: ``@task`` or ``@task(retries=2, task_id="x")``."""

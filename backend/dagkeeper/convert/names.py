@@ -31,6 +31,18 @@ PEER_NAMES: dict[str, tuple[str, str]] = {
             "ExternalPythonOperator", "BaseBranchOperator", "WeekDay",
         )
     },
+    **{
+        name: (OPERATORS, name)
+        for name in (
+            "BaseSensorOperator", "PokeReturnValue", "BashSensor", "DateTimeSensor",
+            "DateTimeSensorAsync", "FileSensor", "PythonSensor", "TimeDeltaSensor",
+            "TimeDeltaSensorAsync", "TaskDeferred", "BaseTrigger", "DateTimeTrigger",
+            "FileTrigger", "TimeDeltaTrigger", "TriggerDagRunOperator", "ExternalTaskSensor",
+            "ExternalTaskMarker",
+        )
+    },
+    "AirflowSensorTimeout": (OPERATORS, "SensorTimeout"),
+    "AirflowRescheduleException": (OPERATORS, "TaskRescheduled"),
     **{name: (SDK, name) for name in ("Variable", "Connection", "BaseHook")},
     "DummyOperator": (OPERATORS, "EmptyOperator"),
     "AirflowSkipException": (OPERATORS, "TaskSkipped"),
@@ -42,7 +54,7 @@ PEER_NAMES: dict[str, tuple[str, str]] = {
 PEER_MODULES = (  # "airflow" itself, then families (the module or any below it)
     "airflow", "airflow.sdk", "airflow.models", "airflow.operators",
     "airflow.providers.standard", "airflow.decorators", "airflow.utils", "airflow.exceptions",
-    "airflow.task", "airflow.hooks",
+    "airflow.task", "airflow.hooks", "airflow.sensors", "airflow.triggers",
 )  # fmt: skip
 
 

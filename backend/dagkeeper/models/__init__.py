@@ -22,6 +22,7 @@ from dagkeeper.models.task_instance import (
     TaskState,
     archive_try,
 )
+from dagkeeper.models.trigger import Trigger
 from dagkeeper.models.variable import ParseVariableRead, Variable
 from dagkeeper.models.version import DagCode, DagFile, DagImportError, DagVersion
 from dagkeeper.models.worker import Worker
@@ -36,4 +37,5 @@ __all__ = [
     "Outcome", "record_event",
     "Connection", "DEFAULT_POOL", "Pool", "ParseVariableRead", "Variable",
     "ComponentHeartbeat", "ParseRequest",
+    "Trigger",
 ]  # fmt: skip

@@ -4,7 +4,17 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint, select
+from sqlalchemy import (
+    Boolean,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    select,
+)
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from dagkeeper.models.base import Base, utcnow
@@ -20,11 +30,14 @@ class TaskState:
     SKIPPED = "skipped"
     UPSTREAM_FAILED = "upstream_failed"
     UP_FOR_RETRY = "up_for_retry"
+    UP_FOR_RESCHEDULE = "up_for_reschedule"  # a sensor between pokes, its slot freed
+    DEFERRED = "deferred"  # waiting on a trigger the triggerer holds, no slot at all
     REMOVED = "removed"
     FINISHED = (SUCCESS, FAILED, SKIPPED, UPSTREAM_FAILED, REMOVED)
+    WAITING = (UP_FOR_RESCHEDULE, DEFERRED)  # a try paused between two of its runs
     ALL = (
         "none", SCHEDULED, QUEUED, RUNNING, SUCCESS, FAILED,
-        SKIPPED, UPSTREAM_FAILED, UP_FOR_RETRY, REMOVED,
+        SKIPPED, UPSTREAM_FAILED, UP_FOR_RETRY, REMOVED, UP_FOR_RESCHEDULE, DEFERRED,
     )  # fmt: skip
 
 
@@ -58,6 +71,17 @@ class TaskInstance(_TryFields, Base):
     pool: Mapped[str] = mapped_column(String(256), default="default_pool")  # see models.pool
     pool_slots: Mapped[int] = mapped_column(Integer, default=1)
     note: Mapped[str | None] = mapped_column(Text)  # set by users, never by the scheduler
+    # Sensors and deferral (see try_outcomes.pause_try): the next queueing of the task
+    # continues its current try (same try number) while ``continues_try`` is set.
+    continues_try: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
+    next_poke_at: Mapped[datetime | None]  # when up_for_reschedule becomes schedulable
+    first_poke_at: Mapped[datetime | None]  # a sensor's timeout counts from here
+    poke_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    trigger_id: Mapped[int | None] = mapped_column(
+        ForeignKey("trigger.id", ondelete="SET NULL"), index=True
+    )
+    next_method: Mapped[str | None] = mapped_column(String(100))  # what a resumed try calls
+    next_kwargs: Mapped[str | None] = mapped_column(Text)  # its JSON object of arguments
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
     __table_args__ = (

@@ -71,6 +71,8 @@ class TaskInstanceView:
     max_tries: int
     dag_run_id: int
     skips: set[str] = field(default_factory=set, compare=False)
+    first_poke_at: datetime | None = None  # a rescheduled sensor's first poke of this try
+    poke_count: int = 0  # pokes of this try before this run of it
     map_index = -1  # tasks are not mapped here; the peer's unmapped index
 
     def xcom_push(self, key: str, value: Any) -> None:

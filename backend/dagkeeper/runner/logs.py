@@ -40,12 +40,13 @@ class LogShipper:
         try_number: int,
         heartbeat_interval: float,
         redact: Callable[[str], str] = str,
+        offset: int = 0,  # a paused try that continues appends to its log
     ):
         self.ti_id = ti_id
         self.redact = redact  # hides secret values before anything is stored
         self.try_number = try_number
         self.heartbeat_interval = heartbeat_interval
-        self.offset = 0
+        self.offset = offset
         self._buffer: list[str] = []
         self._size = 0
         self._lock = threading.Lock()

@@ -20,7 +20,8 @@ import os
 import sys
 import time
 import traceback
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -28,7 +29,12 @@ from sqlalchemy import delete, select, update
 
 from dagkeeper import db
 from dagkeeper.authoring.context import running
-from dagkeeper.authoring.exceptions import TaskSkipped
+from dagkeeper.authoring.exceptions import (
+    SensorTimeout,
+    TaskDeferred,
+    TaskRescheduled,
+    TaskSkipped,
+)
 from dagkeeper.authoring.loader import import_dag_file
 from dagkeeper.config import Settings, load_settings, private_environment_hidden
 from dagkeeper.masking import SecretValues, process_secrets
@@ -58,8 +64,15 @@ from dagkeeper.runner.learned_secrets import LearnedSecrets
 from dagkeeper.runner.logs import LogShipper, captured_output
 from dagkeeper.runner.task_process import TaskProcess
 from dagkeeper.runner.timeouts import TaskTimeout, call_with_limit
-from dagkeeper.serialization import jsonable
-from dagkeeper.try_outcomes import HOSTNAME, fail_or_retry, finish_try
+from dagkeeper.serialization import jsonable, triggers
+from dagkeeper.try_outcomes import (
+    HOSTNAME,
+    defer_try,
+    fail_or_retry,
+    finish_try,
+    log_end_offset,
+    reschedule_try,
+)
 
 log = logging.getLogger("dagkeeper.task")
 
@@ -74,6 +87,9 @@ class Claim:
     run: DagRunView
     fileloc: str
     dag_version_id: int
+    next_method: str | None = None  # a resumed (deferred) try calls this instead of execute
+    next_kwargs: dict[str, Any] = field(default_factory=dict)
+    log_offset: int = 0  # where this run of the try's log starts (after a pause: its end)
 
 
 @dataclass(frozen=True)
@@ -82,6 +98,8 @@ class Outcome:
     xcoms: dict[str, Any] | None = None  # key -> value to publish on success
     retry_delay: float | None = None  # None: take it from the run's DAG version
     skips: frozenset[str] = frozenset()  # tasks of the run a branch chose not to follow
+    retry: bool = True  # False: fail even with tries left (a sensor's timeout)
+    pause: dict[str, Any] | None = None  # up_for_reschedule / deferred: what resumes the try
 
 
 FENCED = "fenced"
@@ -100,7 +118,7 @@ def kill_grace(timeout: float) -> float:
 
 
 def run_task_instance(dag_id: str, run_id: str, task_id: str, try_number: int) -> int:
-    """Run try ``try_number`` of a task instance; 0 when it succeeded or was skipped."""
+    """Run try ``try_number`` of a task instance; 0 when it succeeded, was skipped or paused."""
     settings = load_settings()
     claim = claim_try(dag_id, run_id, task_id, try_number)
     if claim is None:
@@ -114,7 +132,7 @@ def run_task_instance(dag_id: str, run_id: str, task_id: str, try_number: int) -
     secrets.add_secret_names(claim.run.conf)
     learned = LearnedSecrets(secrets)
     interval = heartbeat_interval(settings.heartbeat_timeout)
-    shipper = LogShipper(claim.ti.id, try_number, interval, learned.redact)
+    shipper = LogShipper(claim.ti.id, try_number, interval, learned.redact, claim.log_offset)
     with captured_output(shipper.write):
         task = TaskProcess(lambda: _in_task_process(claim, settings, secrets, learned))
         learned.parent_side()
@@ -122,7 +140,7 @@ def run_task_instance(dag_id: str, run_id: str, task_id: str, try_number: int) -
         outcome = supervise(task, shipper, settings.heartbeat_timeout)
     shipper.stop()
     state = record_outcome_patiently(claim, outcome, shipper, settings.heartbeat_timeout)
-    return 0 if state in (TaskState.SUCCESS, TaskState.SKIPPED) else 1
+    return 0 if state in (TaskState.SUCCESS, TaskState.SKIPPED, *TaskState.WAITING) else 1
 
 
 def supervise(task: TaskProcess, shipper: LogShipper, timeout: float) -> Outcome:
@@ -167,6 +185,8 @@ def _in_task_process(
         "xcoms": None if outcome.xcoms is None else jsonable(outcome.xcoms),
         "retry_delay": outcome.retry_delay,
         "skips": sorted(outcome.skips),
+        "retry": outcome.retry,
+        "pause": outcome.pause,
     }
 
 
@@ -211,11 +231,22 @@ def claim_try(dag_id: str, run_id: str, task_id: str, try_number: int) -> Claim 
         ti.end_date = ti.duration = None
         ti.hostname = HOSTNAME
         ti.pid = os.getpid()
+        continued = ti.poke_count > 0 or ti.next_method is not None
+        next_method, next_kwargs = ti.next_method, _kwargs(ti.next_kwargs)
+        ti.next_method = ti.next_kwargs = None  # a try that dies now starts over when retried
         session.execute(delete(XCom).where(XCom.task_instance_id == ti.id))  # a new try's own
         record_change(session, [(dag_id, ChangeKind.RUN)])
         return Claim(
             ti=TaskInstanceView(
-                ti.id, dag_id, run_id, task_id, try_number, ti.max_tries, ti.dag_run_id
+                ti.id,
+                dag_id,
+                run_id,
+                task_id,
+                try_number,
+                ti.max_tries,
+                ti.dag_run_id,
+                first_poke_at=ti.first_poke_at,
+                poke_count=ti.poke_count,
             ),
             run=DagRunView(
                 id=run.id,
@@ -229,7 +260,19 @@ def claim_try(dag_id: str, run_id: str, task_id: str, try_number: int) -> Claim 
             ),
             fileloc=fileloc,
             dag_version_id=run.dag_version_id,
+            next_method=next_method,
+            next_kwargs=next_kwargs,
+            log_offset=log_end_offset(session, ti.id, try_number) if continued else 0,
         )
+
+
+def _kwargs(text: str | None) -> dict[str, Any]:
+    """A resumed try's stored arguments; anything but a JSON object resumes with none."""
+    try:
+        value = json.loads(text or "{}")
+    except ValueError:
+        return {}
+    return value if isinstance(value, dict) else {}
 
 
 def load_task(claim: Claim, settings: Settings) -> tuple[Any, Any]:
@@ -285,12 +328,22 @@ def execute(claim: Claim, settings: Settings, secrets: SecretValues) -> Outcome:
         with running(context, lambda value, ctx: render(value, ctx, environment)):
             _call_back(task, "on_execute_callback", context)
             result = call_with_limit(
-                seconds, f"Task timed out after {seconds or 0:g} s", lambda: task.execute(context)
+                seconds,
+                f"Task timed out after {seconds or 0:g} s",
+                lambda: _entry(claim, task, context),
             )
         xcoms = _xcoms_of(task, result)
     except TaskSkipped as exc:
         log.info("Task skipped: %s", exc)
         return Outcome(TaskState.SKIPPED)
+    except TaskRescheduled as exc:
+        return _rescheduled(exc, ti)
+    except TaskDeferred as exc:
+        return _deferred(exc)
+    except SensorTimeout as exc:
+        log.error("%s", exc)
+        _call_back(task, "on_failure_callback", {**context, "exception": exc})
+        return Outcome(TaskState.FAILED, retry=False)
     except BaseException as exc:
         if isinstance(exc, TaskTimeout):
             log.error("%s", exc)
@@ -303,6 +356,44 @@ def execute(claim: Claim, settings: Settings, secrets: SecretValues) -> Outcome:
     log.info("Task succeeded")
     _call_back(task, "on_success_callback", context)
     return Outcome(TaskState.SUCCESS, xcoms=xcoms, skips=frozenset(ti.skips))
+
+
+def _entry(claim: Claim, task: Any, context: dict[str, Any]) -> Any:
+    """``execute``, or for a try resumed after deferral the method it asked to resume with."""
+    if claim.next_method is None:
+        return task.execute(context)
+    method = getattr(task, claim.next_method, None)
+    if not callable(method):
+        raise AttributeError(f"{type(task).__name__} has no method {claim.next_method!r} to resume")
+    log.info("Resuming with %s after deferral", claim.next_method)
+    return method(context, **claim.next_kwargs)
+
+
+def _rescheduled(exc: TaskRescheduled, ti: TaskInstanceView) -> Outcome:
+    moment = exc.reschedule_date
+    log.info("Rescheduling: next poke at %s", moment.isoformat())
+    pause = {
+        "state": TaskState.UP_FOR_RESCHEDULE,
+        "next_poke_at": moment.isoformat(),
+        "first_poke_at": (exc.first_poke_at or utcnow()).isoformat(),
+        "poke_count": int(exc.poke_count or ti.poke_count + 1),
+    }
+    return Outcome(TaskState.UP_FOR_RESCHEDULE, pause=pause)
+
+
+def _deferred(exc: TaskDeferred) -> Outcome:
+    """The trigger, checked and encoded here so a bad one fails this try, not the triggerer."""
+    try:
+        kind, args = exc.trigger.serialize()
+        encoded = triggers.encode(kind, args)
+        kwargs = json.dumps(jsonable(exc.kwargs))
+    except Exception as error:
+        log.error("Cannot defer to %r: %s", exc.trigger, error)
+        return Outcome(TaskState.FAILED)
+    log.info("Deferring: waiting on a %s trigger %s", kind, encoded)
+    pause = {"state": TaskState.DEFERRED, "kind": kind, "args": encoded,
+             "next_method": exc.method_name, "next_kwargs": kwargs}  # fmt: skip
+    return Outcome(TaskState.DEFERRED, pause=pause)
 
 
 def _xcoms_of(task: Any, result: Any) -> dict[str, Any]:
@@ -392,6 +483,12 @@ def _write_outcome(session, ti: TaskInstance, claim: Claim, outcome: Outcome, sh
             f"while this try ran; {reason} and no outcome is recorded\n"
         )
         return None
+    if outcome.pause is not None:
+        return _write_pause(session, ti, outcome.pause, shipper, now)
+    if outcome.state == TaskState.FAILED and not outcome.retry:
+        finish_try(ti, TaskState.FAILED, now)
+        shipper.write("[dagkeeper runner] marked failed (no retry)\n")
+        return TaskState.FAILED
     if outcome.state == TaskState.FAILED:
         delay = outcome.retry_delay
         if delay is None:
@@ -418,3 +515,19 @@ def _write_outcome(session, ti: TaskInstance, claim: Claim, outcome: Outcome, sh
             .execution_options(synchronize_session=False)
         )
     return outcome.state
+
+
+def _write_pause(session, ti: TaskInstance, pause: dict[str, Any], shipper, now) -> str:
+    """End the try for now; the scheduler (reschedule) or the triggerer (deferral) resumes it."""
+    if pause["state"] == TaskState.UP_FOR_RESCHEDULE:
+        state = reschedule_try(
+            ti, datetime.fromisoformat(pause["next_poke_at"]),
+            datetime.fromisoformat(pause["first_poke_at"]), pause["poke_count"], now,
+        )  # fmt: skip
+        shipper.write(f"[dagkeeper runner] marked {state} (next poke at {pause['next_poke_at']})\n")
+        return state
+    state = defer_try(
+        session, ti, pause["kind"], pause["args"], pause["next_method"], pause["next_kwargs"], now
+    )
+    shipper.write(f"[dagkeeper runner] marked {state} (trigger {ti.trigger_id}: {pause['kind']})\n")
+    return state

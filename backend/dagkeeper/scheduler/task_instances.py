@@ -30,7 +30,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import case, select, update
 from sqlalchemy.orm import Session
 
 from dagkeeper.executors import TaskKey
@@ -40,7 +40,10 @@ from dagkeeper.scheduler.documents import DocumentCache
 from dagkeeper.scheduler.slots import SlotLimits, count_slots
 from dagkeeper.scheduler.trigger_rules import DONE, Decision, decide, run_state_from_leaves
 
-_UNFINISHED = (TaskState.SCHEDULED, TaskState.QUEUED, TaskState.RUNNING, TaskState.UP_FOR_RETRY)
+_UNFINISHED = (
+    TaskState.SCHEDULED, TaskState.QUEUED, TaskState.RUNNING, TaskState.UP_FOR_RETRY,
+    *TaskState.WAITING,
+)  # fmt: skip
 _CHUNK = 500  # ids per IN (...) list, well under every backend's parameter limit
 
 
@@ -48,18 +51,20 @@ _CHUNK = 500  # ids per IN (...) list, well under every backend's parameter limi
 class Plan:
     to_schedule: list[int] = field(default_factory=list)
     to_retry: list[int] = field(default_factory=list)
+    to_repoke: list[int] = field(default_factory=list)  # up_for_reschedule sensors now due
     to_finish: dict[str, list[int]] = field(default_factory=lambda: defaultdict(list))
     finished_runs: list[tuple[int, str]] = field(default_factory=list)  # (run pk, state)
     timed_out_runs: list[int] = field(default_factory=list)  # run pks past dagrun_timeout
     to_queue: list[TaskKey] = field(default_factory=list)  # try_number: the current one
     touched: set[str] = field(default_factory=set)  # DAGs whose rows the plan changes
-    next_deadline: datetime | None = None  # earliest retry that is not due yet
+    next_deadline: datetime | None = None  # earliest retry or poke that is not due yet
 
     @property
     def empty(self) -> bool:
         return not (
             self.to_schedule
             or self.to_retry
+            or self.to_repoke
             or self.to_finish
             or self.finished_runs
             or self.timed_out_runs
@@ -100,6 +105,7 @@ def plan_task_instances(
             TaskInstance.state,
             TaskInstance.try_number,
             TaskInstance.next_try_at,
+            TaskInstance.next_poke_at,
             TaskInstance.queue,
             TaskInstance.last_heartbeat_at,
             TaskInstance.pool,
@@ -148,13 +154,15 @@ def plan_task_instances(
                     plan.to_finish[state].append(ti.id)
                 states[task_id] = state
                 plan.touched.add(run.dag_id)
-            elif state == TaskState.UP_FOR_RETRY:
-                if ti.next_try_at is not None and ti.next_try_at > now:
-                    if plan.next_deadline is None or ti.next_try_at < plan.next_deadline:
-                        plan.next_deadline = ti.next_try_at
+            elif state in (TaskState.UP_FOR_RETRY, TaskState.UP_FOR_RESCHEDULE):
+                retry = state == TaskState.UP_FOR_RETRY
+                due_at = ti.next_try_at if retry else ti.next_poke_at
+                if due_at is not None and due_at > now:
+                    if plan.next_deadline is None or due_at < plan.next_deadline:
+                        plan.next_deadline = due_at
                     continue
                 state = states[task_id] = TaskState.SCHEDULED
-                plan.to_retry.append(ti.id)
+                (plan.to_retry if retry else plan.to_repoke).append(ti.id)
                 plan.touched.add(run.dag_id)
             if state == TaskState.SCHEDULED and ti.last_heartbeat_at is None:
                 key = TaskKey(ti.id, ti.try_number, run.dag_id, run.run_id, task_id, ti.queue)
@@ -245,10 +253,15 @@ def apply_plan(session: Session, plan: Plan, now: datetime) -> list[TaskKey]:
     """Write the plan; returns the tries now queued, to hand to the executor.
 
     The scheduler increments ``try_number`` when it queues: the runner for
-    try N only starts if the task instance is still queued at try N.
+    try N only starts if the task instance is still queued at try N. A try
+    that paused (``continues_try``: a sensor's reschedule, a fired trigger)
+    is queued again at the same number, with its sensor fields kept.
     """
-    _set_state(session, plan.to_schedule, None, {"state": TaskState.SCHEDULED})
-    _set_state(session, plan.to_retry, TaskState.UP_FOR_RETRY, {"state": TaskState.SCHEDULED})
+    new_try = {"state": TaskState.SCHEDULED, "continues_try": False}
+    _set_state(session, plan.to_schedule, None, new_try)
+    _set_state(session, plan.to_retry, TaskState.UP_FOR_RETRY, new_try)
+    _set_state(session, plan.to_repoke, TaskState.UP_FOR_RESCHEDULE,
+               {"state": TaskState.SCHEDULED, "continues_try": True})  # fmt: skip
     for state, ids in plan.to_finish.items():
         _set_state(session, ids, None, {"state": state, "end_date": now, "duration": 0.0})
     for run_pk in plan.timed_out_runs:
@@ -281,9 +294,16 @@ def apply_plan(session: Session, plan: Plan, now: datetime) -> list[TaskKey]:
             )
             .values(
                 state=TaskState.QUEUED,
-                try_number=TaskInstance.try_number + 1,
+                try_number=_if_continued(TaskInstance.try_number, TaskInstance.try_number + 1),
+                first_poke_at=_if_continued(TaskInstance.first_poke_at, None),
+                poke_count=_if_continued(TaskInstance.poke_count, 0),
+                next_method=_if_continued(TaskInstance.next_method, None),
+                next_kwargs=_if_continued(TaskInstance.next_kwargs, None),
+                trigger_id=None,
+                continues_try=False,
                 queued_at=now,
                 next_try_at=None,
+                next_poke_at=None,
                 start_date=None,
                 end_date=None,
                 duration=None,
@@ -296,6 +316,11 @@ def apply_plan(session: Session, plan: Plan, now: datetime) -> list[TaskKey]:
         queued += [by_id[ti_id]._replace(try_number=try_number) for ti_id, try_number in rows]
     plan.touched |= {key.dag_id for key in queued}
     return queued
+
+
+def _if_continued(kept, otherwise):
+    """The value of a column when queued: kept while a paused try continues, else reset."""
+    return case((TaskInstance.continues_try, kept), else_=otherwise)
 
 
 def changes_of(plan: Plan) -> list[tuple[str, str]]:

@@ -145,3 +145,20 @@ def test_grid_of_one_run_rejects_unknown_runs_and_a_conflicting_before(client, d
     assert client.get("/ui/grid/etl?run_id=nope").status_code == 404
     conflict = client.get("/ui/grid/etl?run_id=x&before=y")
     assert conflict.status_code == 400 and "run_id" in conflict.json["errors"]
+
+
+def test_grid_and_task_instances_show_sensor_and_deferred_states(client, db):
+    """The states a paused try leaves (a rescheduled sensor, a deferred task) render everywhere."""
+    with db_transaction() as s:
+        publish(s, document("waits", tasks=[task("poke"), task("defer"), task("after")]))
+        add_run(s, "waits", 0, {"poke": "up_for_reschedule", "defer": "deferred"})
+    grid = client.get("/ui/grid/waits").json
+    assert dict(zip(grid["task_ids"], grid["states"], strict=True)) == {
+        "poke": "w", "defer": "d", "after": "."
+    }  # fmt: skip
+    assert (grid["state_codes"]["w"], grid["state_codes"]["d"]) == ("up_for_reschedule", "deferred")
+    run_id = grid["runs"][0]["run_id"]
+    listed = client.get(f"/api/v1/dags/waits/dagRuns/{run_id}/taskInstances").json
+    assert {t["task_id"]: t["state"] for t in listed["task_instances"]} == {
+        "poke": "up_for_reschedule", "defer": "deferred"
+    }  # fmt: skip

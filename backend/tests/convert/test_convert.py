@@ -123,3 +123,28 @@ def test_an_unparsable_or_missing_source_is_reported(tmp_path, content, code):
     result = _cli(path)
     assert result.returncode == code
     assert "broken.py" in result.stdout + result.stderr
+
+
+def test_sensors_and_their_exceptions_map_to_our_operators():
+    peer = textwrap.dedent("""\
+        from airflow.providers.standard.sensors.time_delta import TimeDeltaSensor, TimeDeltaSensorAsync
+        from airflow.providers.standard.sensors.date_time import DateTimeSensor
+        from airflow.providers.standard.sensors.filesystem import FileSensor
+        from airflow.providers.standard.sensors.python import PythonSensor
+        from airflow.providers.standard.sensors.bash import BashSensor
+        from airflow.sdk import BaseSensorOperator, PokeReturnValue
+        from airflow.sensors.base import BaseSensorOperator as Base
+        from airflow.exceptions import AirflowSensorTimeout, TaskDeferred
+    """)
+    converted, unmapped = convert_source(peer)
+    assert unmapped == []
+    assert converted.splitlines() == [
+        "from dagkeeper.operators import TimeDeltaSensor, TimeDeltaSensorAsync",
+        "from dagkeeper.operators import DateTimeSensor",
+        "from dagkeeper.operators import FileSensor",
+        "from dagkeeper.operators import PythonSensor",
+        "from dagkeeper.operators import BashSensor",
+        "from dagkeeper.operators import BaseSensorOperator, PokeReturnValue",
+        "from dagkeeper.operators import BaseSensorOperator as Base",
+        "from dagkeeper.operators import SensorTimeout as AirflowSensorTimeout, TaskDeferred",
+    ]

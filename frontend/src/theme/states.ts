@@ -10,6 +10,8 @@ export type StateName =
   | "queued"
   | "scheduled"
   | "up_for_retry"
+  | "up_for_reschedule"
+  | "deferred"
   | "upstream_failed"
   | "skipped"
   | "removed"
@@ -29,6 +31,8 @@ export const STATES: Record<StateName, StateStyle> = {
   queued: { label: "queued", color: "#56B4E9", text: "#000" },
   scheduled: { label: "scheduled", color: "#B8A77A", text: "#000" },
   up_for_retry: { label: "up for retry", color: "#F0E442", text: "#000" },
+  up_for_reschedule: { label: "up for reschedule", color: "#7FD1C7", text: "#000" },
+  deferred: { label: "deferred", color: "#A98FD8", text: "#000" },
   upstream_failed: { label: "upstream failed", color: "#E69F00", text: "#000" },
   skipped: { label: "skipped", color: "#CC79A7", text: "#000" },
   removed: { label: "removed", color: "#8C8C8C", text: "#000" },
@@ -41,6 +45,8 @@ export const LEGEND_ORDER: StateName[] = [
   "scheduled",
   "queued",
   "running",
+  "up_for_reschedule",
+  "deferred",
   "success",
   "failed",
   "up_for_retry",
@@ -66,6 +72,8 @@ const URGENCY: StateName[] = [
   "upstream_failed",
   "up_for_retry",
   "running",
+  "up_for_reschedule",
+  "deferred",
   "queued",
   "scheduled",
   "none",

@@ -12,6 +12,15 @@ from dagkeeper.authoring.operators.branch import (
 )
 from dagkeeper.authoring.operators.empty import EmptyOperator
 from dagkeeper.authoring.operators.python import PythonOperator
+from dagkeeper.authoring.operators.sensors import (
+    BashSensor,
+    DateTimeSensor,
+    DateTimeSensorAsync,
+    FileSensor,
+    PythonSensor,
+    TimeDeltaSensor,
+    TimeDeltaSensorAsync,
+)
 from dagkeeper.authoring.operators.virtualenv import (
     ExternalPythonOperator,
     PythonVirtualenvOperator,
@@ -21,4 +30,6 @@ __all__ = [
     "BaseBranchOperator", "BashOperator", "BranchDateTimeOperator", "BranchDayOfWeekOperator",
     "BranchPythonOperator", "EmptyOperator", "ExternalPythonOperator", "LatestOnlyOperator",
     "PythonOperator", "PythonVirtualenvOperator", "ShortCircuitOperator", "WeekDay",
+    "BashSensor", "DateTimeSensor", "DateTimeSensorAsync", "FileSensor", "PythonSensor",
+    "TimeDeltaSensor", "TimeDeltaSensorAsync",
 ]  # fmt: skip

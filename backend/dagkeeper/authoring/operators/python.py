@@ -30,22 +30,33 @@ class PythonOperator(BaseOperator):
         **kwargs: Any,
     ):
         super().__init__(task_id=task_id, **kwargs)
-        if not callable(python_callable):
-            raise DagDefinitionError(
-                f"python_callable of task {self.task_id!r} must be callable, "
-                f"got {python_callable!r}"
-            )
-        self.python_callable = python_callable
-        self.op_args = list(op_args or [])
-        self.op_kwargs = dict(op_kwargs or {})
-        self.templates_dict = templates_dict
+        take_callable(self, python_callable, op_args, op_kwargs, templates_dict)
 
     def execute(self, context: dict[str, Any]) -> Any:
-        args = resolve_all(self.op_args, context)
-        kwargs = resolve_all(self.op_kwargs, context)
-        context = {**context, "templates_dict": self.templates_dict}
-        extra = context_kwargs(self.python_callable, len(args), kwargs, context)
-        return self.python_callable(*args, **kwargs, **extra)
+        return call_callable(self, context)
+
+
+def take_callable(
+    task: Any, python_callable: Any, op_args: Any, op_kwargs: Any, templates_dict: Any
+) -> None:
+    """Check and keep a task's callable and its arguments (PythonOperator, PythonSensor)."""
+    if not callable(python_callable):
+        raise DagDefinitionError(
+            f"python_callable of task {task.task_id!r} must be callable, got {python_callable!r}"
+        )
+    task.python_callable = python_callable
+    task.op_args = list(op_args or [])
+    task.op_kwargs = dict(op_kwargs or {})
+    task.templates_dict = templates_dict
+
+
+def call_callable(task: Any, context: dict[str, Any]) -> Any:
+    """Call a task's callable with its resolved arguments and the context entries it asks for."""
+    args = resolve_all(task.op_args, context)
+    kwargs = resolve_all(task.op_kwargs, context)
+    context = {**context, "templates_dict": task.templates_dict}
+    extra = context_kwargs(task.python_callable, len(args), kwargs, context)
+    return task.python_callable(*args, **kwargs, **extra)
 
 
 def context_kwargs(

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { GridResponse } from "../../api/types";
 import { nestedStructure } from "../../test/structure";
+import { mostUrgent } from "../../theme/states";
 import { buildRows, decodeGrid, mostUrgentCell, rowCell, runDurations } from "./gridModel";
 
 const STATE_CODES = {
@@ -44,6 +45,20 @@ describe("decodeGrid", () => {
     expect(decoded.row("extract")).toEqual(["success", "success", "success"]);
     expect(decoded.row("load.a")).toEqual(["success", "failed", "up_for_retry"]);
     expect(decoded.row("load.inner.b")).toEqual(["success", "upstream_failed", "skipped"]);
+  });
+
+  it("decodes a sensor's up_for_reschedule and a deferred task, and ranks them as waiting", () => {
+    const decoded = decodeGrid({
+      ...grid,
+      task_ids: ["poke", "defer"],
+      runs: [run("r1"), run("r2")],
+      states: ["ws", "dw"],
+      state_codes: { ...STATE_CODES, w: "up_for_reschedule", d: "deferred" },
+    });
+    expect(decoded.row("poke")).toEqual(["up_for_reschedule", "success"]);
+    expect(decoded.row("defer")).toEqual(["deferred", "up_for_reschedule"]);
+    expect(mostUrgent(["success", "deferred", "queued"])).toBe("deferred");
+    expect(mostUrgent(["up_for_reschedule", "running"])).toBe("running");
   });
 
   it("tells a missing task instance from a task instance without state", () => {

@@ -10,6 +10,7 @@ import { StateBadge } from "../../components/StateBadge";
 import { formatDate, formatDuration } from "../../lib/format";
 import { intParam, useUrlState } from "../../lib/useSearchParam";
 import { TID } from "../../testids";
+import { CrossDagLink } from "./CrossDagLink";
 import { NoteEditor } from "./NoteEditor";
 import { TaskHistory } from "./TaskHistory";
 import { useLogTail } from "./useLogTail";
@@ -73,6 +74,7 @@ function TaskInstanceBody({ dagId, ti }: { dagId: string; ti: TaskInstanceDetail
         <dt>Queue</dt>
         <dd>{ti.queue ?? "—"}</dd>
       </dl>
+      <CrossDagLink dagId={dagId} ti={ti} />
       <NoteEditor note={ti.note} edit={edit} save={{ mutate: saveNote, isPending: setNote.isPending, error: setNote.error }} />
       {ti.rendered_fields && Object.keys(ti.rendered_fields).length > 0 && (
         <details className="section" open data-testid={TID.renderedFields}>

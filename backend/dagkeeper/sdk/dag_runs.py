@@ -1,0 +1,129 @@
+"""Runs of other DAGs, as tasks see them: trigger one, read its state, read a task's state.
+
+What ``TriggerDagRunOperator``, ``ExternalTaskSensor`` and the like need from
+the database. A triggered run is queued exactly as the API queues a manual
+run (the DAG's current version, its manual data interval, ``conf`` checked
+against its params), so the scheduler cannot tell them apart.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import select
+
+from dagkeeper import db
+from dagkeeper.models import (
+    ChangeKind,
+    Dag,
+    DagRun,
+    DagVersion,
+    RunState,
+    RunType,
+    TaskInstance,
+    TaskState,
+    archive_try,
+    queries,
+    record_change,
+    utcnow,
+)
+from dagkeeper.serialization.params import param_problems
+from dagkeeper.timetables import timetable_for
+
+
+class DagRunError(Exception):
+    """The run cannot be triggered (unknown or inactive DAG, bad conf, run exists)."""
+
+
+@dataclass(frozen=True)
+class TriggeredRun:
+    dag_id: str
+    run_id: str
+    logical_date: datetime
+
+
+def trigger_dag_run(
+    dag_id: str, run_id: str | None = None, conf: dict[str, Any] | None = None,
+    logical_date: datetime | None = None, reset_dag_run: bool = False,
+) -> TriggeredRun:  # fmt: skip
+    """Queue a manual run of ``dag_id``; with ``reset_dag_run`` an existing one is cleared instead."""
+    conf = dict(conf or {})
+    moment = logical_date or utcnow()
+    moment = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    run_id = run_id or f"manual__{moment.isoformat()}"
+    with db.transaction() as session:
+        dag = session.get(Dag, dag_id)
+        if dag is None or not dag.is_active or dag.current_version_id is None:
+            raise DagRunError(f"DAG {dag_id!r} does not exist or is not active")
+        version = session.get(DagVersion, dag.current_version_id)
+        assert version is not None
+        document = version.read()
+        for name, param in document.params.items():
+            if name in conf and param_problems(conf[name], param):
+                raise DagRunError(f"conf.{name} does not match the param of DAG {dag_id!r}")
+        existing = session.scalar(
+            select(DagRun).where(
+                DagRun.dag_id == dag_id,
+                (DagRun.run_id == run_id) | (DagRun.logical_date == moment),
+            )
+        )
+        if existing is not None and not reset_dag_run:
+            raise DagRunError(f"DAG {dag_id!r} already has a run {existing.run_id!r} at this date")
+        if existing is not None:
+            _reset(session, existing)
+            run_id, moment = existing.run_id, existing.logical_date
+        else:
+            interval = timetable_for(document.schedule, dag.timezone, dag.start_date)
+            window = interval.manual_interval(moment)
+            session.add(
+                DagRun(
+                    dag_id=dag_id, run_id=run_id, run_type=RunType.MANUAL,
+                    state=RunState.QUEUED, logical_date=moment,
+                    data_interval_start=window.start, data_interval_end=window.end,
+                    conf=json.dumps(conf), dag_version_id=version.id, queued_at=utcnow(),
+                )
+            )  # fmt: skip
+        record_change(session, [(dag_id, ChangeKind.RUN)])
+    return TriggeredRun(dag_id, run_id, moment)
+
+
+def _reset(session: Any, run: DagRun) -> None:
+    """Every task instance of ``run`` back to no state with full retries; the run runs again."""
+    document = queries.document_of(session, run.dag_version_id)
+    for ti in session.scalars(select(TaskInstance).where(TaskInstance.dag_run_id == run.id)):
+        archive_try(session, ti)
+        ti.state = TaskState.NONE
+        ti.next_try_at = None
+        task = document.tasks.get(ti.task_id) if document else None
+        ti.max_tries = ti.try_number + (task.retries if task else 0) + 1
+    run.reopen()
+
+
+def dag_run_state(dag_id: str, run_id: str) -> str | None:
+    with db.read_session() as session:
+        return session.scalar(
+            select(DagRun.state).where(DagRun.dag_id == dag_id, DagRun.run_id == run_id)
+        )
+
+
+def external_states(
+    dag_id: str, logical_date: datetime, task_ids: list[str] | None
+) -> tuple[str | None, dict[str, str | None]]:
+    """The state of ``dag_id``'s run at ``logical_date`` and of those of its tasks (None: no run)."""
+    with db.read_session() as session:
+        run = session.execute(
+            select(DagRun.id, DagRun.state).where(
+                DagRun.dag_id == dag_id, DagRun.logical_date == logical_date
+            )
+        ).first()
+        if run is None:
+            return None, {}
+        query = select(TaskInstance.task_id, TaskInstance.state).where(
+            TaskInstance.dag_run_id == run.id
+        )
+        if task_ids is not None:
+            query = query.where(TaskInstance.task_id.in_(task_ids))
+        return run.state, dict(session.execute(query).all())
