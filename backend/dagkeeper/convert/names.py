@@ -32,6 +32,14 @@ PEER_NAMES: dict[str, tuple[str, str]] = {
         )
     },
     **{name: (SDK, name) for name in ("Variable", "Connection", "BaseHook")},
+    **{
+        name: (CORE, name)
+        for name in ("Asset", "AssetAlias", "AssetAll", "AssetAny", "AssetOrTimeSchedule", "asset")
+    },
+    **{  # Airflow 2 called assets datasets
+        "Dataset" + suffix: (CORE, "Asset" + suffix)
+        for suffix in ("", "Alias", "All", "Any", "OrTimeSchedule")
+    },
     "DummyOperator": (OPERATORS, "EmptyOperator"),
     "AirflowSkipException": (OPERATORS, "TaskSkipped"),
     "AirflowFailException": (OPERATORS, "TaskFailed"),
@@ -43,6 +51,7 @@ PEER_MODULES = (  # "airflow" itself, then families (the module or any below it)
     "airflow", "airflow.sdk", "airflow.models", "airflow.operators",
     "airflow.providers.standard", "airflow.decorators", "airflow.utils", "airflow.exceptions",
     "airflow.task", "airflow.hooks",
+    "airflow.datasets", "airflow.timetables",
 )  # fmt: skip
 
 

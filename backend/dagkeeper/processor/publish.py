@@ -30,6 +30,7 @@ from dagkeeper.models import (
     utcnow,
 )
 from dagkeeper.models.access import publish_grants
+from dagkeeper.models.asset_events import publish_dag_assets
 from dagkeeper.models.variable import record_parse_reads
 from dagkeeper.next_run import last_interval, next_run, store_next_run, timetable_of
 from dagkeeper.processor.isolation import ImportFailure, ParsedDag, ParseResult
@@ -263,6 +264,7 @@ def _upsert_dag(
     session.flush()
     dag.current_version_id = version.id
     dag.version_number = version.version_number
+    publish_dag_assets(session, dag.dag_id, document)
     return True
 
 

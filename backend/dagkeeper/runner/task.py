@@ -46,6 +46,7 @@ from dagkeeper.models import (
     record_change,
     utcnow,
 )
+from dagkeeper.models.asset_events import record_task_events
 from dagkeeper.runner.context import (
     DagRunView,
     TaskInstanceView,
@@ -82,6 +83,7 @@ class Outcome:
     xcoms: dict[str, Any] | None = None  # key -> value to publish on success
     retry_delay: float | None = None  # None: take it from the run's DAG version
     skips: frozenset[str] = frozenset()  # tasks of the run a branch chose not to follow
+    asset_events: tuple[dict[str, Any], ...] = ()  # outlet events to record on success
 
 
 FENCED = "fenced"
@@ -147,7 +149,13 @@ def supervise(task: TaskProcess, shipper: LogShipper, timeout: float) -> Outcome
         how = f"was killed by signal {-code}" if code < 0 else f"exited with code {code}"
         log.error("The task process %s before reporting an outcome", how)
         return Outcome(TaskState.FAILED)
-    return Outcome(**{**result, "skips": frozenset(result["skips"])})
+    return Outcome(
+        state=result["state"],
+        xcoms=result["xcoms"],
+        retry_delay=result["retry_delay"],
+        skips=frozenset(result["skips"]),
+        asset_events=tuple(result["asset_events"]),
+    )
 
 
 def _in_task_process(
@@ -167,6 +175,7 @@ def _in_task_process(
         "xcoms": None if outcome.xcoms is None else jsonable(outcome.xcoms),
         "retry_delay": outcome.retry_delay,
         "skips": sorted(outcome.skips),
+        "asset_events": list(outcome.asset_events),
     }
 
 
@@ -288,6 +297,7 @@ def execute(claim: Claim, settings: Settings, secrets: SecretValues) -> Outcome:
                 seconds, f"Task timed out after {seconds or 0:g} s", lambda: task.execute(context)
             )
         xcoms = _xcoms_of(task, result)
+        asset_events = context["outlet_events"].events(getattr(task, "outlets", []))
     except TaskSkipped as exc:
         log.info("Task skipped: %s", exc)
         return Outcome(TaskState.SKIPPED)
@@ -302,7 +312,12 @@ def execute(claim: Claim, settings: Settings, secrets: SecretValues) -> Outcome:
         return Outcome(TaskState.FAILED, retry_delay=task.retry_delay_for(ti.try_number))
     log.info("Task succeeded")
     _call_back(task, "on_success_callback", context)
-    return Outcome(TaskState.SUCCESS, xcoms=xcoms, skips=frozenset(ti.skips))
+    return Outcome(
+        TaskState.SUCCESS,
+        xcoms=xcoms,
+        skips=frozenset(ti.skips),
+        asset_events=tuple(asset_events),
+    )
 
 
 def _xcoms_of(task: Any, result: Any) -> dict[str, Any]:
@@ -404,6 +419,10 @@ def _write_outcome(session, ti: TaskInstance, claim: Claim, outcome: Outcome, sh
         shipper.write(f"[dagkeeper runner] marked {state} ({follow_up})\n")
         return state
     finish_try(ti, outcome.state, now)
+    if outcome.state == TaskState.SUCCESS and outcome.asset_events:
+        source = {"dag_id": claim.ti.dag_id, "run_id": claim.ti.run_id, "task_id": ti.task_id}
+        queued = record_task_events(session, outcome.asset_events, source, now)
+        record_change(session, [(dag_id, ChangeKind.RUN) for dag_id in queued])
     for key, value in (outcome.xcoms or {}).items():
         session.merge(XCom(task_instance_id=ti.id, key=key, value=json.dumps(jsonable(value))))
     if outcome.skips:
