@@ -1,13 +1,12 @@
 import { Link, useParams } from "react-router";
 import { type AssetEvent, useAsset, useAssetEvents } from "../../api/assets";
 import { EmptyState } from "../../components/EmptyState";
-import { Pagination } from "../../components/Pagination";
 import { QueryView } from "../../components/QueryView";
 import { formatDate } from "../../lib/format";
 import { usePaging } from "../../lib/useSearchParam";
 import { TID } from "../../testids";
-
-const dagLink = (dagId: string) => `/dags/${encodeURIComponent(dagId)}/grid`;
+import { dagLink } from "./links";
+import { PagedTable } from "./PagedTable";
 
 /** One asset: its producers and consumers, and its events newest first (where each came from, its extra). */
 export function AssetDetail() {
@@ -55,7 +54,7 @@ export function AssetDetail() {
 }
 
 function Events({ assetId }: { assetId: number }) {
-  const { limit, offset, setPage } = usePaging();
+  const { limit, offset } = usePaging();
   const events = useAssetEvents({ asset_id: assetId, limit, offset });
   return (
     <section>
@@ -65,25 +64,11 @@ function Events({ assetId }: { assetId: number }) {
           data.asset_events.length === 0 ? (
             <EmptyState title="No events yet.">A producing task records one each time it succeeds.</EmptyState>
           ) : (
-            <>
-              <div className="table-wrap">
-                <table className="table">
-                  <thead>
-                    <tr>
-                      <th>When</th>
-                      <th>Source</th>
-                      <th>Extra</th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {data.asset_events.map((event) => (
-                      <EventRow key={event.id} event={event} />
-                    ))}
-                  </tbody>
-                </table>
-              </div>
-              <Pagination offset={offset} limit={limit} total={data.total_entries} onChange={setPage} />
-            </>
+            <PagedTable headers={["When", "Source", "Extra"]} total={data.total_entries}>
+              {data.asset_events.map((event) => (
+                <EventRow key={event.id} event={event} />
+              ))}
+            </PagedTable>
           )
         }
       </QueryView>

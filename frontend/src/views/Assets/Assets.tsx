@@ -1,19 +1,18 @@
 import { Link } from "react-router";
 import { type Asset, useAssets } from "../../api/assets";
 import { EmptyState } from "../../components/EmptyState";
-import { Pagination } from "../../components/Pagination";
 import { QueryView } from "../../components/QueryView";
 import { formatRelative } from "../../lib/format";
 import { usePaging, useUrlState } from "../../lib/useSearchParam";
 import { TID } from "../../testids";
 import { Lineage } from "./Lineage";
-
-const dagLink = (dagId: string) => `/dags/${encodeURIComponent(dagId)}/grid`;
+import { dagLink } from "./links";
+import { PagedTable } from "./PagedTable";
 
 /** Assets registered from DAG documents: who produces them, who schedules on them, their latest event; and the lineage graph. */
 export function Assets() {
   const [params, update] = useUrlState();
-  const { limit, offset, setPage } = usePaging();
+  const { limit, offset } = usePaging();
   const pattern = params.get("uri") ?? "";
   const assets = useAssets({ uri_pattern: pattern || undefined, limit, offset });
   return (
@@ -36,26 +35,11 @@ export function Assets() {
               when its file is parsed.
             </EmptyState>
           ) : (
-            <>
-              <div className="table-wrap">
-                <table className="table">
-                  <thead>
-                    <tr>
-                      <th>Asset</th>
-                      <th>Produced by</th>
-                      <th>Scheduled DAGs</th>
-                      <th>Latest event</th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {data.assets.map((asset) => (
-                      <AssetRow key={asset.id} asset={asset} />
-                    ))}
-                  </tbody>
-                </table>
-              </div>
-              <Pagination offset={offset} limit={limit} total={data.total_entries} onChange={setPage} />
-            </>
+            <PagedTable headers={["Asset", "Produced by", "Scheduled DAGs", "Latest event"]} total={data.total_entries}>
+              {data.assets.map((asset) => (
+                <AssetRow key={asset.id} asset={asset} />
+              ))}
+            </PagedTable>
           )
         }
       </QueryView>

@@ -9,6 +9,7 @@ import type { StateName } from "../../theme/states";
 import { GraphSvg } from "../Graph/GraphSvg";
 import { useLayout } from "../Graph/useLayout";
 import { lineageKey, lineageLayoutInput } from "./lineageLayout";
+import { dagLink } from "./links";
 
 const NO_STATES = new Map<string, StateName>();
 
@@ -33,7 +34,7 @@ function LineageGraph({ lineage }: { lineage: AssetLineage }) {
   const layout = useLayout(key, () => lineageLayoutInput(lineage));
   const open = useCallback(
     (id: string) => {
-      if (id.startsWith("dag:")) navigate(`/dags/${encodeURIComponent(id.slice(4))}/grid`);
+      if (id.startsWith("dag:")) navigate(dagLink(id.slice(4)));
       else if (id.startsWith("asset:")) navigate(`/assets/${id.slice(6)}`);
     },
     [navigate],
