@@ -35,10 +35,9 @@ from dagkeeper.models import (
     RunType,
 )
 from dagkeeper.scheduler.documents import DocumentCache
+from dagkeeper.scheduler.runs import ACTIVE_RUN_STATES
 from dagkeeper.serialization import DagDocument
 from dagkeeper.serialization.assets import satisfied
-
-ACTIVE_RUN_STATES = (RunState.QUEUED, RunState.RUNNING)
 
 
 def asset_run_id(now: datetime) -> str:

@@ -11,6 +11,7 @@ semantics); a later event makes a second run.
 """
 
 import textwrap
+from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy import select
@@ -27,6 +28,8 @@ from dagkeeper.models import (
 )
 from dagkeeper.models.asset_events import publish_dag_assets, record_asset_event
 from dagkeeper.models.queries import document_of
+from dagkeeper.scheduler.assets import create_asset_triggered_runs
+from dagkeeper.scheduler.documents import DocumentCache
 from dagkeeper.scheduler.loop import Scheduler
 
 from .factories import publish_dag_file, trigger
@@ -194,10 +197,6 @@ def consumed() -> dict[str, list[list[tuple[str, str]]]]:
             .where(DagRun.run_type == RunType.ASSET_TRIGGERED)
             .order_by(DagRun.id)
         ).all()
-        states = set(
-            session.scalars(select(DagRun.state).where(DagRun.run_type == RunType.ASSET_TRIGGERED))
-        )
-    assert states <= {RunState.SUCCESS}
     runs: dict[str, dict[int, list[tuple[str, str]]]] = {}
     for dag_id, run_pk, uri, source in rows:
         runs.setdefault(dag_id, {}).setdefault(run_pk, []).append((uri, source))
@@ -217,6 +216,11 @@ def test_assets_table(name, db, dags_folder):
         drive(scheduler)
     found = consumed()
     assert {dag_id: found.get(dag_id, []) for dag_id in expected} == expected
+    with database.read_session() as session:
+        states = session.scalars(
+            select(DagRun.state).where(DagRun.run_type == RunType.ASSET_TRIGGERED)
+        )
+        assert set(states) <= {RunState.SUCCESS}
     with database.read_session() as session:
         left = session.scalars(select(AssetEventQueue.dag_id)).all()
     assert set(left) <= {dag_id for dag_id, runs in expected.items() if not runs}
@@ -265,4 +269,23 @@ def test_an_event_created_outside_a_task_triggers_a_run(db, dags_folder):
     with database.transaction() as session:
         record_asset_event(session, {"uri": "s3://lake/a"}, {"by": "api"}, created_by="admin")
     drive(Scheduler(executor=InlineExecutor()))
+    assert consumed() == {"c": [[("s3://lake/a", None)]]}
+
+
+def test_two_schedulers_never_consume_the_same_events(db, db_url, dags_folder):
+    """PostgreSQL: the second scheduler skips the DAG the first holds, then finds nothing left."""
+    if not db_url.startswith("postgresql"):
+        pytest.skip("SQLite has one writer at a time: one scheduler")
+    path = dags_folder / "race.py"
+    path.write_text(HEADER + 'consume("c", [A])\n')
+    publish_with_assets(path, dags_folder)
+    with database.transaction() as session:
+        record_asset_event(session, {"uri": "s3://lake/a"}, {})
+    now = datetime(2024, 6, 1, tzinfo=UTC)
+    with database.transaction() as first:
+        assert create_asset_triggered_runs(first, DocumentCache(), now) == [("c", "run")]
+        with database.transaction() as second:
+            assert create_asset_triggered_runs(second, DocumentCache(), now) == []
+    with database.transaction() as third:
+        assert create_asset_triggered_runs(third, DocumentCache(), now) == []
     assert consumed() == {"c": [[("s3://lake/a", None)]]}
