@@ -43,13 +43,16 @@ def asset_row(session: Session, ref: Mapping[str, Any], *, update: bool = True) 
     row = session.scalar(select(Asset).where(Asset.uri == ref["uri"]))
     if row is None:
         row = Asset(uri=ref["uri"], name=ref.get("name") or ref["uri"])
-        row.group, row.extra = ref.get("group") or "asset", json.dumps(ref.get("extra") or {})
+        row.group = ref.get("group") or "asset"
+        row.extra = json.dumps(ref.get("extra") or {}, sort_keys=True)
         session.add(row)
         session.flush()
     elif update:
         name, group = ref.get("name") or ref["uri"], ref.get("group") or "asset"
         extra = json.dumps(ref.get("extra") or {}, sort_keys=True)
-        if (row.name, row.group, row.extra) != (name, group, extra):
+        # A bare Asset(uri) (a consumer's schedule, say) never overwrites a fuller declaration.
+        bare = (name, group, extra) == (ref["uri"], "asset", "{}")
+        if not bare and (row.name, row.group, row.extra) != (name, group, extra):
             row.name, row.group, row.extra = name, group, extra
     return row
 
