@@ -133,6 +133,22 @@ CASES = {
             "other": [],
         },
     ),
+    "the_consumer_reads_its_triggering_events": (
+        """
+        def emit(outlet_events):
+            outlet_events[A].extra["rows"] = 5
+        with DAG("p", schedule=None):
+            PythonOperator(task_id="make", python_callable=emit, outlets=[A])
+        def check(triggering_asset_events):
+            events = triggering_asset_events[A]
+            assert [(e.source_dag_id, e.extra) for e in events] == [("p", {"rows": 5})], events
+            assert list(triggering_asset_events) == ["s3://lake/a"]
+        with DAG("c", schedule=[A]):
+            PythonOperator(task_id="use", python_callable=check)
+        """,
+        [["p"]],
+        {"c": [[("s3://lake/a", "p")]]},  # and its run succeeded: the task's asserts held
+    ),
     "a_failed_producer_records_no_event": (
         """
         def fail():
