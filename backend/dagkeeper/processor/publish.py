@@ -36,6 +36,7 @@ from dagkeeper.next_run import last_interval, next_run, store_next_run, timetabl
 from dagkeeper.processor.isolation import ImportFailure, ParsedDag, ParseResult
 from dagkeeper.processor.revision import Revision
 from dagkeeper.serialization import DagDocument, digest, loads
+from dagkeeper.serialization.assets import describe as describe_asset_schedule
 
 
 @dataclass
@@ -244,6 +245,9 @@ def _upsert_dag(
     dag.has_import_errors = has_errors
     dag.last_parsed_at = now
     _apply_attributes(session, dag, document)
+    if document.asset_condition is not None:
+        timed = None if document.schedule["kind"] == "none" else dag.schedule_summary
+        dag.schedule_summary = describe_asset_schedule(document.asset_condition, timed)
     publish_grants(session, dag.dag_id, document.access_control)
     if not is_new:
         if current.dag_code_id != code.id:

@@ -122,3 +122,25 @@ def satisfied(
         return bool(alias_assets.get(condition["name"], set()) & updated)
     parts = (satisfied(item, updated, alias_assets) for item in condition["objects"])
     return all(parts) if kind == "all" else any(parts)
+
+
+SUMMARY_LIMIT = 250  # the dag row's schedule_summary column
+
+
+def describe(condition: Mapping[str, Any], time_summary: str | None = None) -> str:
+    """What the DAG list shows as the schedule: "On assets: a & (b | alias c)", plus the time part."""
+
+    def text(node: Mapping[str, Any], top: bool) -> str:
+        if node["type"] == "asset":
+            return str(node["uri"])
+        if node["type"] == "alias":
+            return f"alias {node['name']}"
+        joined = (" & " if node["type"] == "all" else " | ").join(
+            text(item, False) for item in node["objects"]
+        )
+        return joined if top or len(node["objects"]) == 1 else f"({joined})"
+
+    summary = f"On assets: {text(condition, True)}"
+    if time_summary is not None:
+        summary = f"{time_summary}, or {summary[0].lower()}{summary[1:]}"
+    return summary if len(summary) <= SUMMARY_LIMIT else summary[: SUMMARY_LIMIT - 1] + "…"

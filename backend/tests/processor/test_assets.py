@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import select
 
 from dagkeeper.db import read_session
-from dagkeeper.models import Asset, DagAssetReference
+from dagkeeper.models import Asset, Dag, DagAssetReference
 from dagkeeper.processor.scan import scan
 
 from .helpers import write
@@ -63,3 +63,23 @@ def test_a_pass_registers_assets_and_a_new_version_replaces_the_references(db, d
             ("producer", "s3://lake/a", "producer", "make"),
         ],
     )
+
+
+@pytest.mark.parametrize(
+    ("schedule", "summary"),
+    [
+        ('[Asset("s3://lake/a")]', "On assets: s3://lake/a"),
+        ('Asset("s3://a/x") | (Asset("s3://a/y") & AssetAlias("z"))',
+         "On assets: s3://a/x | (s3://a/y & alias z)"),
+        ('AssetOrTimeSchedule(timetable="@daily", assets=[Asset("s3://a/x")])',
+         "At 00:00, or on assets: s3://a/x"),
+    ],
+)  # fmt: skip
+def test_the_dag_list_shows_what_an_asset_schedule_waits_for(db, dags_folder, schedule, summary):
+    source = SOURCE.replace(
+        "import DAG, Asset", "import DAG, Asset, AssetAlias, AssetOrTimeSchedule"
+    )
+    write(dags_folder, "lake.py", source.format(schedule=schedule))
+    scan(dags_folder)
+    with read_session() as session:
+        assert session.get(Dag, "consumer").schedule_summary == summary
