@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 from playwright.sync_api import Page, expect
 
 PARSE_TIMEOUT = 60
@@ -73,3 +75,10 @@ def test_a_producer_triggers_its_consumer_and_the_assets_page_shows_the_lineage(
     expect(event).to_have_count(1)
     expect(event.locator('[data-cell="source"]')).to_have_text("asset_producer.write_orders")
     expect(event).to_contain_text('{"rows":7}')
+
+    page.goto(f"{stack.base_url}/dags/asset_consumer/grid?run_id={quote(run['run_id'])}&panel=run")
+    triggered = page.get_by_test_id("run-asset-events")
+    expect(triggered.locator("li")).to_have_count(1)
+    expect(triggered.locator("li")).to_contain_text(
+        "s3://e2e-lake/orders from asset_producer.write_orders"
+    )

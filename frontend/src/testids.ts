@@ -90,6 +90,7 @@
  *   asset-search           the URI filter
  *   asset-event            [data-event-id]: one event on an asset's page
  *   asset-lineage          the lineage section; its graph-node [data-task-id] are "dag:<id>" and "asset:<id>"
+ *   run-asset-events       the run drawer's "Triggered by" list of an asset-triggered run (li[data-event-id])
  */
 export const TID = {
   dagList: "dag-list",
@@ -199,4 +200,5 @@ export const TID = {
   assetSearch: "asset-search",
   assetEvent: "asset-event",
   assetLineage: "asset-lineage",
+  runAssetEvents: "run-asset-events",
 } as const;

@@ -46,3 +46,14 @@ export function useAssetLineage() {
     refetchInterval: REFRESH,
   });
 }
+
+export function useRunAssetEvents(dagId: string, runId: string, enabled: boolean) {
+  return useQuery({
+    queryKey: ["assets", "run", dagId, runId],
+    queryFn: ({ signal }) =>
+      request<AssetEventCollection>(`/api/v1/dags/${encodeURIComponent(dagId)}/dagRuns/${encodeURIComponent(runId)}/upstreamAssetEvents`, {
+        signal,
+      }),
+    enabled,
+  });
+}
