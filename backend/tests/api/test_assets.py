@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from sqlalchemy import select
 
 from dagkeeper import db as database
-from dagkeeper.models import AssetEvent, Dag, DagRun, RunType
+from dagkeeper.models import AssetEvent, AssetEventQueue, Dag, DagRun, RunType
 from dagkeeper.models.asset_events import publish_dag_assets, record_asset_event
 from dagkeeper.models.queries import document_of
 from dagkeeper.scheduler.assets import create_asset_triggered_runs
@@ -150,3 +150,13 @@ def test_lineage_links_producers_assets_and_consumers(client, db):
             ["dag:producer", "asset:1"],
         ],
     }
+
+
+def test_deleting_a_dag_drops_its_references_and_queued_events(client, db):
+    _dataset()
+    with database.transaction() as s:
+        s.get(Dag, "secret").is_active = False  # its file is gone
+    assert client.delete("/api/v1/dags/secret").status_code == 200
+    assert client.get("/api/v1/assets/2").json["consuming_dags"] == ["consumer"]
+    with database.read_session() as s:
+        assert sorted(s.scalars(select(AssetEventQueue.dag_id)).all()) == ["consumer", "consumer"]
