@@ -159,18 +159,30 @@ def run_asset_events(dag_id: str, run_id: str):
 @blp.route("/ui/assetLineage")
 @blp.response(200, schemas.AssetLineageSchema)
 def asset_lineage():
-    """Every visible DAG and asset linked by production (DAG -> asset) and schedule."""
+    """Every visible DAG, asset and alias linked by production (DAG -> asset), schedule
+    (asset -> DAG) and alias resolution (alias -> the assets emitted through it)."""
     s = session()
-    references = queries.lineage_edges(s, readable_by())
-    asset_ids = sorted({asset_id for _, _, asset_id in references})
+    asset_refs = queries.lineage_edges(s, readable_by())
+    alias_refs = queries.lineage_alias_edges(s, readable_by())
+    alias_ids = sorted({alias_id for _, _, alias_id in alias_refs})
+    resolved = queries.alias_resolutions(s, alias_ids)
+    asset_ids = sorted({a for _, _, a in asset_refs} | {a for _, a in resolved})
     uris = dict(s.execute(select(Asset.id, Asset.uri).where(Asset.id.in_(asset_ids))).all())
-    dag_ids = sorted({dag_id for _, dag_id, _ in references})
-    nodes = [{"id": f"dag:{d}", "kind": "dag", "label": d, "asset_id": None} for d in dag_ids]
-    nodes += [
-        {"id": f"asset:{a}", "kind": "asset", "label": uris[a], "asset_id": a} for a in asset_ids
-    ]
-    edges = sorted(
-        [f"dag:{d}", f"asset:{a}"] if role == AssetRole.PRODUCER else [f"asset:{a}", f"dag:{d}"]
-        for role, d, a in references
-    )
-    return json_response({"nodes": nodes, "edges": edges})
+    aliases = queries.alias_names(s, alias_ids)
+    dag_ids = sorted({dag_id for _, dag_id, _ in [*asset_refs, *alias_refs]})
+    nodes = [_node(f"dag:{d}", "dag", d) for d in dag_ids]
+    nodes += [_node(f"asset:{a}", "asset", uris[a], a) for a in asset_ids]
+    nodes += [_node(f"alias:{a}", "alias", aliases[a]) for a in alias_ids]
+    edges = [_edge(role, d, f"asset:{a}") for role, d, a in asset_refs]
+    edges += [_edge(role, d, f"alias:{a}") for role, d, a in alias_refs]
+    edges += [[f"alias:{alias}", f"asset:{asset}"] for alias, asset in resolved]
+    return json_response({"nodes": nodes, "edges": sorted(edges)})
+
+
+def _node(node_id: str, kind: str, label: str, asset_id: int | None = None) -> dict[str, Any]:
+    return {"id": node_id, "kind": kind, "label": label, "asset_id": asset_id}
+
+
+def _edge(role: str, dag_id: str, other: str) -> list[str]:
+    """A producer points at what it produces; what is consumed points at its consumer."""
+    return [f"dag:{dag_id}", other] if role == AssetRole.PRODUCER else [other, f"dag:{dag_id}"]

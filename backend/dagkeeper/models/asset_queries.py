@@ -16,8 +16,11 @@ from sqlalchemy.orm import Session
 from dagkeeper.models.access import readable
 from dagkeeper.models.asset import (
     Asset,
+    AssetAlias,
+    AssetAliasAsset,
     AssetEvent,
     AssetRole,
+    DagAliasReference,
     DagAssetReference,
     DagRunAssetEvent,
 )
@@ -128,5 +131,39 @@ def lineage_edges(session: Session, principals: Principals) -> list[tuple[str, s
             .join(Dag, Dag.dag_id == DagAssetReference.dag_id)
             .where(Dag.is_active.is_(True), *_visible(Dag.dag_id, principals))
             .order_by(Dag.dag_id, DagAssetReference.asset_id)
+        )
+    ]
+
+
+def lineage_alias_edges(session: Session, principals: Principals) -> list[tuple[str, str, int]]:
+    """(role, dag id, alias id) of every active, visible DAG's alias references."""
+    return [
+        tuple(row)
+        for row in session.execute(
+            select(DagAliasReference.role, Dag.dag_id, DagAliasReference.alias_id)
+            .distinct()
+            .join(Dag, Dag.dag_id == DagAliasReference.dag_id)
+            .where(Dag.is_active.is_(True), *_visible(Dag.dag_id, principals))
+            .order_by(Dag.dag_id, DagAliasReference.alias_id)
+        )
+    ]
+
+
+def alias_names(session: Session, alias_ids: list[int]) -> dict[int, str]:
+    return dict(
+        session.execute(
+            select(AssetAlias.id, AssetAlias.name).where(AssetAlias.id.in_(alias_ids))
+        ).all()
+    )
+
+
+def alias_resolutions(session: Session, alias_ids: list[int]) -> list[tuple[int, int]]:
+    """(alias id, asset id): the assets events were emitted for through each alias."""
+    return [
+        tuple(row)
+        for row in session.execute(
+            select(AssetAliasAsset.alias_id, AssetAliasAsset.asset_id).where(
+                AssetAliasAsset.alias_id.in_(alias_ids)
+            )
         )
     ]

@@ -160,3 +160,24 @@ def test_deleting_a_dag_drops_its_references_and_queued_events(client, db):
     assert client.get("/api/v1/assets/2").json["consuming_dags"] == ["consumer"]
     with database.read_session() as s:
         assert sorted(s.scalars(select(AssetEventQueue.dag_id)).all()) == ["consumer", "consumer"]
+
+
+def test_lineage_shows_aliases_and_the_assets_they_resolved_to(client, db):
+    alias = {"type": "alias", "name": "daily"}
+    with database.transaction() as s:
+        _publish(s, document("emitter", tasks=[task("emit", outlets=[alias])], schedule=NONE))
+        _publish(s, {**document("by_alias", schedule=NONE), "asset_condition": alias})
+        record_asset_event(s, {"uri": "s3://lake/x"}, {}, alias="daily")
+    assert client.get("/ui/assetLineage").json == {
+        "nodes": [
+            {"id": "dag:by_alias", "kind": "dag", "label": "by_alias", "asset_id": None},
+            {"id": "dag:emitter", "kind": "dag", "label": "emitter", "asset_id": None},
+            {"id": "asset:1", "kind": "asset", "label": "s3://lake/x", "asset_id": 1},
+            {"id": "alias:1", "kind": "alias", "label": "daily", "asset_id": None},
+        ],
+        "edges": [
+            ["alias:1", "asset:1"],
+            ["alias:1", "dag:by_alias"],
+            ["dag:emitter", "alias:1"],
+        ],
+    }

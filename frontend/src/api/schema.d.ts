@@ -2725,7 +2725,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Every visible DAG and asset linked by production (DAG -> asset) and schedule. */
+        /**
+         * Every visible DAG, asset and alias linked by production (DAG -> asset), schedule
+         *     (asset -> DAG) and alias resolution (alias -> the assets emitted through it).
+         */
         get: {
             parameters: {
                 query?: never;
@@ -3589,10 +3592,10 @@ export interface components {
         };
         LineageNode: {
             asset_id: number | null;
-            /** @description dag:<dag_id> or asset:<asset id> */
+            /** @description dag:<dag_id>, asset:<id> or alias:<id> */
             id: string;
             /** @enum {string} */
-            kind: "dag" | "asset";
+            kind: "dag" | "asset" | "alias";
             label: string;
         };
         Log: {

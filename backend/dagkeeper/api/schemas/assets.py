@@ -110,14 +110,15 @@ class AssetCollection(Strict):
 
 
 class LineageNodeSchema(Strict):
-    id = fields.String(**R, metadata={"description": "dag:<dag_id> or asset:<asset id>"})
-    kind = fields.String(**R, validate=validate.OneOf(("dag", "asset")))
+    id = fields.String(**R, metadata={"description": "dag:<dag_id>, asset:<id> or alias:<id>"})
+    kind = fields.String(**R, validate=validate.OneOf(("dag", "asset", "alias")))
     label = fields.String(**R)
     asset_id = nullable(fields.Integer)
 
 
 class AssetLineageSchema(Strict):
-    """DAG -> asset (the DAG produces it) and asset -> DAG (the DAG schedules on it)."""
+    """DAG -> asset or alias (the DAG produces it), asset or alias -> DAG (the DAG schedules
+    on it), alias -> asset (an event for the asset was emitted through the alias)."""
 
     nodes = fields.List(fields.Nested(LineageNodeSchema), **R)
     edges = fields.List(fields.List(fields.String(), validate=validate.Length(equal=2)), **R)

@@ -13,7 +13,7 @@ import { dagLink } from "./links";
 
 const NO_STATES = new Map<string, StateName>();
 
-/** Every DAG and asset linked across DAGs: a click on a DAG opens it, on an asset its events. */
+/** Every DAG, asset and alias linked across DAGs: a click on a DAG opens it, on an asset its events. */
 export function Lineage() {
   const lineage = useAssetLineage();
   return (
