@@ -122,29 +122,24 @@ def references(
 
 
 def lineage_edges(session: Session, principals: Principals) -> list[tuple[str, str, int]]:
-    """(role, dag id, asset id) of every active, visible DAG's references."""
-    return [
-        tuple(row)
-        for row in session.execute(
-            select(DagAssetReference.role, Dag.dag_id, DagAssetReference.asset_id)
-            .distinct()
-            .join(Dag, Dag.dag_id == DagAssetReference.dag_id)
-            .where(Dag.is_active.is_(True), *_visible(Dag.dag_id, principals))
-            .order_by(Dag.dag_id, DagAssetReference.asset_id)
-        )
-    ]
+    """(role, dag id, asset id) of every active, visible DAG's asset references."""
+    return _lineage(session, DagAssetReference, DagAssetReference.asset_id, principals)
 
 
 def lineage_alias_edges(session: Session, principals: Principals) -> list[tuple[str, str, int]]:
     """(role, dag id, alias id) of every active, visible DAG's alias references."""
+    return _lineage(session, DagAliasReference, DagAliasReference.alias_id, principals)
+
+
+def _lineage(session: Session, table: Any, target: Any, principals: Principals) -> list[Any]:
     return [
         tuple(row)
         for row in session.execute(
-            select(DagAliasReference.role, Dag.dag_id, DagAliasReference.alias_id)
+            select(table.role, Dag.dag_id, target)
             .distinct()
-            .join(Dag, Dag.dag_id == DagAliasReference.dag_id)
+            .join(Dag, Dag.dag_id == table.dag_id)
             .where(Dag.is_active.is_(True), *_visible(Dag.dag_id, principals))
-            .order_by(Dag.dag_id, DagAliasReference.alias_id)
+            .order_by(Dag.dag_id, target)
         )
     ]
 
