@@ -21,6 +21,12 @@ _AUTHORING = {
     "Label": "dagkeeper.authoring.relations",
     "XComArg": "dagkeeper.authoring.xcom",
     "get_current_context": "dagkeeper.authoring.context",
+    "Asset": "dagkeeper.authoring.assets",
+    "AssetAlias": "dagkeeper.authoring.assets",
+    "AssetAll": "dagkeeper.authoring.assets",
+    "AssetAny": "dagkeeper.authoring.assets",
+    "AssetOrTimeSchedule": "dagkeeper.authoring.assets",
+    "asset": "dagkeeper.authoring.assets",
     "TriggerRule": "dagkeeper.serialization.schemas",
     "WeightRule": "dagkeeper.serialization.schemas",
     # run- and parse-time accessors that read the database (not authoring)

@@ -5,6 +5,8 @@ import { useLive } from "./api/live";
 import { EmptyState } from "./components/EmptyState";
 import { Skeleton } from "./components/Skeleton";
 import { UserMenu } from "./components/UserMenu";
+import { AssetDetail } from "./views/Assets/AssetDetail";
+import { Assets } from "./views/Assets/Assets";
 import { AuditLog } from "./views/AuditLog/AuditLog";
 import { Connections } from "./views/Connections/Connections";
 import { DagPage } from "./views/Dag/DagPage";
@@ -35,6 +37,8 @@ export function App() {
             <Route path="/variables" element={<Variables />} />
             <Route path="/connections" element={<Connections />} />
             <Route path="/pools" element={<Pools />} />
+            <Route path="/assets" element={<Assets />} />
+            <Route path="/assets/:assetId" element={<AssetDetail />} />
             <Route path="/dags/:dagId" element={<Navigate to="grid" replace />} />
             <Route path="/dags/:dagId/:tab" element={<DagPage />} />
             <Route
@@ -70,6 +74,9 @@ function Header() {
         <NavLink to="/home">Home</NavLink>
         <NavLink to="/" end>
           DAGs
+        </NavLink>
+        <NavLink to="/assets" className="wide-only">
+          Assets
         </NavLink>
         <NavLink to="/import-errors">Import errors</NavLink>
         <NavLink to="/workers" className="wide-only">

@@ -85,6 +85,12 @@
  *   managed-row [data-id]  one item; its cells [data-slots=running|queued|open|...] on pools
  *   managed-add, managed-edit, managed-delete, managed-confirm (delete), managed-save (form);
  *   form fields are [data-field=<name>], their messages field-error
+ * Assets `/assets`, `/assets/:assetId`
+ *   asset-row              [data-uri]: one asset in the list (producing and consuming DAGs, latest event)
+ *   asset-search           the URI filter
+ *   asset-event            [data-event-id]: one event on an asset's page
+ *   asset-lineage          the lineage section; its graph-node [data-task-id] are "dag:<id>" and "asset:<id>"
+ *   run-asset-events       the run drawer's "Triggered by" list of an asset-triggered run (li[data-event-id])
  */
 export const TID = {
   dagList: "dag-list",
@@ -191,4 +197,9 @@ export const TID = {
   noteSave: "note-save",
   noteShown: "note-shown",
   crossDagLink: "cross-dag-link",
+  assetRow: "asset-row",
+  assetSearch: "asset-search",
+  assetEvent: "asset-event",
+  assetLineage: "asset-lineage",
+  runAssetEvents: "run-asset-events",
 } as const;

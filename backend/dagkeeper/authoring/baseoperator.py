@@ -14,6 +14,7 @@ from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 from dagkeeper.authoring import context as _context
+from dagkeeper.authoring.assets import asset_references
 from dagkeeper.authoring.exceptions import DagDefinitionError
 from dagkeeper.authoring.naming import check_full_id, check_label
 from dagkeeper.authoring.params import Param, as_params
@@ -32,8 +33,7 @@ _NOT_DEFAULTABLE = {"self", "task_id", "dag", "task_group"}
 # machinery, no lineage, no per-task dates or users): accepted so its DAG
 # files load, and listed in the README as no-ops.
 NO_OP_ARGUMENTS = frozenset({
-    "email", "email_on_failure", "email_on_retry", "sla", "run_as_user", "inlets", "outlets",
-    "resources", "start_date", "end_date", "max_active_tis_per_dag", "max_active_tis_per_dagrun",
+    "email", "email_on_failure", "email_on_retry", "sla", "run_as_user", "resources", "start_date", "end_date", "max_active_tis_per_dag", "max_active_tis_per_dagrun",
     "task_concurrency", "owner_links", "map_index_template", "logger_name",
     "allow_nested_operators", "on_skipped_callback",
 })  # fmt: skip
@@ -144,6 +144,8 @@ class BaseOperator(DependencyMixin):
         doc_rst: str | None = None,
         doc_json: str | None = None,
         doc_yaml: str | None = None,
+        inlets: Any = None,
+        outlets: Any = None,
         **unknown: Any,
     ):
         name = type(self).__name__
@@ -223,6 +225,8 @@ class BaseOperator(DependencyMixin):
         self.is_setup = False
         self.is_teardown = False
         self.on_failure_fail_dagrun = False
+        self.inlets = asset_references("inlets", self.task_id, inlets)
+        self.outlets = asset_references("outlets", self.task_id, outlets)
         self.params: dict[str, Param] = as_params(params)
         if ui_color is not None:
             self.ui_color = ui_color

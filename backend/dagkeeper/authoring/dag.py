@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from dagkeeper.authoring import context, registry
+from dagkeeper.authoring.assets import asset_schedule
 from dagkeeper.authoring.exceptions import DagDefinitionError
 from dagkeeper.authoring.naming import check_dag_id
 from dagkeeper.authoring.params import NOTSET, DagParam, Param, as_params
@@ -128,7 +129,8 @@ class DAG:
         if schedule is None and schedule_interval is not None:
             schedule = schedule_interval  # the peer's older name
         self.schedule = schedule
-        self.schedule_document = schedule_document(schedule)
+        self.asset_condition, time_schedule = asset_schedule(schedule)
+        self.schedule_document = schedule_document(time_schedule)
         self.start_date = as_datetime(
             "start_date",
             start_date if start_date is not None else self.default_args.get("start_date"),

@@ -94,6 +94,9 @@ def _task(task: BaseOperator) -> dict[str, Any]:
         "is_setup": task.is_setup,
         "is_teardown": task.is_teardown,
         "on_failure_fail_dagrun": task.on_failure_fail_dagrun,
+        # Only when declared, so documents (and version hashes) of other DAGs stay as they were.
+        **({"inlets": [a.as_condition() for a in task.inlets]} if task.inlets else {}),
+        **({"outlets": [a.as_condition() for a in task.outlets]} if task.outlets else {}),
     }
 
 
@@ -141,4 +144,5 @@ def serialize_dag(dag: DAG) -> dict[str, Any]:
         "display_name": dag.dag_display_name,
         "dagrun_timeout": dag.dagrun_timeout,
         "is_paused_upon_creation": dag.is_paused_upon_creation,
+        **({"asset_condition": dag.asset_condition} if dag.asset_condition else {}),
     }

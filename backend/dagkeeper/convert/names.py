@@ -44,6 +44,14 @@ PEER_NAMES: dict[str, tuple[str, str]] = {
     "AirflowSensorTimeout": (OPERATORS, "SensorTimeout"),
     "AirflowRescheduleException": (OPERATORS, "TaskRescheduled"),
     **{name: (SDK, name) for name in ("Variable", "Connection", "BaseHook")},
+    **{
+        name: (CORE, name)
+        for name in ("Asset", "AssetAlias", "AssetAll", "AssetAny", "AssetOrTimeSchedule", "asset")
+    },
+    **{  # Airflow 2 called assets datasets
+        "Dataset" + suffix: (CORE, "Asset" + suffix)
+        for suffix in ("", "Alias", "All", "Any", "OrTimeSchedule")
+    },
     "DummyOperator": (OPERATORS, "EmptyOperator"),
     "AirflowSkipException": (OPERATORS, "TaskSkipped"),
     "AirflowFailException": (OPERATORS, "TaskFailed"),
@@ -55,6 +63,7 @@ PEER_MODULES = (  # "airflow" itself, then families (the module or any below it)
     "airflow", "airflow.sdk", "airflow.models", "airflow.operators",
     "airflow.providers.standard", "airflow.decorators", "airflow.utils", "airflow.exceptions",
     "airflow.task", "airflow.hooks", "airflow.sensors", "airflow.triggers",
+    "airflow.datasets", "airflow.timetables",
 )  # fmt: skip
 
 

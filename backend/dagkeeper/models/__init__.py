@@ -5,6 +5,17 @@ functions next to the models they read.
 """
 
 from dagkeeper.models.access import DagAccess
+from dagkeeper.models.asset import (
+    Asset,
+    AssetAlias,
+    AssetAliasAsset,
+    AssetEvent,
+    AssetEventQueue,
+    AssetRole,
+    DagAliasReference,
+    DagAssetReference,
+    DagRunAssetEvent,
+)
 from dagkeeper.models.auth import ApiToken, LoginAttempt, Role, Secret, User, UserSession, UserTeam
 from dagkeeper.models.base import Base, utcnow
 from dagkeeper.models.change import ChangeCounter, ChangeKind, ChangeLog, record_change
@@ -38,4 +49,6 @@ __all__ = [
     "Connection", "DEFAULT_POOL", "Pool", "ParseVariableRead", "Variable",
     "ComponentHeartbeat", "ParseRequest",
     "Trigger",
+    "Asset", "AssetAlias", "AssetAliasAsset", "AssetEvent", "AssetEventQueue", "AssetRole",
+    "DagAliasReference", "DagAssetReference", "DagRunAssetEvent",
 ]  # fmt: skip

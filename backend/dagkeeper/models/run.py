@@ -22,7 +22,8 @@ class RunState:
 class RunType:
     SCHEDULED = "scheduled"
     MANUAL = "manual"
-    ALL = (SCHEDULED, MANUAL)
+    ASSET_TRIGGERED = "asset_triggered"
+    ALL = (SCHEDULED, MANUAL, ASSET_TRIGGERED)
 
 
 class DagRun(Base):

@@ -30,11 +30,13 @@ from dagkeeper.models import (
     utcnow,
 )
 from dagkeeper.models.access import publish_grants
+from dagkeeper.models.asset_events import publish_dag_assets
 from dagkeeper.models.variable import record_parse_reads
 from dagkeeper.next_run import last_interval, next_run, store_next_run, timetable_of
 from dagkeeper.processor.isolation import ImportFailure, ParsedDag, ParseResult
 from dagkeeper.processor.revision import Revision
 from dagkeeper.serialization import DagDocument, digest, loads
+from dagkeeper.serialization.assets import describe as describe_asset_schedule
 
 
 @dataclass
@@ -243,6 +245,9 @@ def _upsert_dag(
     dag.has_import_errors = has_errors
     dag.last_parsed_at = now
     _apply_attributes(session, dag, document)
+    if document.asset_condition is not None:
+        timed = None if document.schedule["kind"] == "none" else dag.schedule_summary
+        dag.schedule_summary = describe_asset_schedule(document.asset_condition, timed)
     publish_grants(session, dag.dag_id, document.access_control)
     if not is_new:
         if current.dag_code_id != code.id:
@@ -263,6 +268,7 @@ def _upsert_dag(
     session.flush()
     dag.current_version_id = version.id
     dag.version_number = version.version_number
+    publish_dag_assets(session, dag.dag_id, document)
     return True
 
 

@@ -24,7 +24,9 @@ import jinja2.nativetypes
 from sqlalchemy import select
 
 from dagkeeper import db
+from dagkeeper.authoring.assets import OutletEventAccessors
 from dagkeeper.models import RETURN_KEY, DagRun, TaskInstance, XCom
+from dagkeeper.runner.asset_context import TriggeringAssetEvents
 from dagkeeper.sdk.templates import ConnectionAccessor, VariableAccessor
 from dagkeeper.serialization import jsonable
 
@@ -162,6 +164,10 @@ def build_context(dag: Any, task: Any, run: DagRunView, ti: TaskInstanceView) ->
         "macros": MACROS,
         "var": VariableAccessor(),
         "conn": ConnectionAccessor(),
+        "inlets": getattr(task, "inlets", []),
+        "outlets": getattr(task, "outlets", []),
+        "outlet_events": OutletEventAccessors(),
+        "triggering_asset_events": TriggeringAssetEvents(run.id),
     }
 
 

@@ -52,6 +52,7 @@ from dagkeeper.models import (
     record_change,
     utcnow,
 )
+from dagkeeper.models.asset_events import record_task_events
 from dagkeeper.runner.context import (
     DagRunView,
     TaskInstanceView,
@@ -100,6 +101,7 @@ class Outcome:
     skips: frozenset[str] = frozenset()  # tasks of the run a branch chose not to follow
     retry: bool = True  # False: fail even with tries left (a sensor's timeout)
     pause: dict[str, Any] | None = None  # up_for_reschedule / deferred: what resumes the try
+    asset_events: tuple[dict[str, Any], ...] = ()  # outlet events to record on success
 
 
 FENCED = "fenced"
@@ -165,7 +167,13 @@ def supervise(task: TaskProcess, shipper: LogShipper, timeout: float) -> Outcome
         how = f"was killed by signal {-code}" if code < 0 else f"exited with code {code}"
         log.error("The task process %s before reporting an outcome", how)
         return Outcome(TaskState.FAILED)
-    return Outcome(**{**result, "skips": frozenset(result["skips"])})
+    return Outcome(
+        **{
+            **result,
+            "skips": frozenset(result["skips"]),
+            "asset_events": tuple(result["asset_events"]),
+        }
+    )
 
 
 def _in_task_process(
@@ -187,6 +195,7 @@ def _in_task_process(
         "skips": sorted(outcome.skips),
         "retry": outcome.retry,
         "pause": outcome.pause,
+        "asset_events": list(outcome.asset_events),
     }
 
 
@@ -333,6 +342,7 @@ def execute(claim: Claim, settings: Settings, secrets: SecretValues) -> Outcome:
                 lambda: _entry(claim, task, context),
             )
         xcoms = _xcoms_of(task, result)
+        asset_events = context["outlet_events"].events(getattr(task, "outlets", []))
     except TaskSkipped as exc:
         log.info("Task skipped: %s", exc)
         return Outcome(TaskState.SKIPPED)
@@ -355,7 +365,12 @@ def execute(claim: Claim, settings: Settings, secrets: SecretValues) -> Outcome:
         return Outcome(TaskState.FAILED, retry_delay=task.retry_delay_for(ti.try_number))
     log.info("Task succeeded")
     _call_back(task, "on_success_callback", context)
-    return Outcome(TaskState.SUCCESS, xcoms=xcoms, skips=frozenset(ti.skips))
+    return Outcome(
+        TaskState.SUCCESS,
+        xcoms=xcoms,
+        skips=frozenset(ti.skips),
+        asset_events=tuple(asset_events),
+    )
 
 
 def _entry(claim: Claim, task: Any, context: dict[str, Any]) -> Any:
@@ -501,6 +516,10 @@ def _write_outcome(session, ti: TaskInstance, claim: Claim, outcome: Outcome, sh
         shipper.write(f"[dagkeeper runner] marked {state} ({follow_up})\n")
         return state
     finish_try(ti, outcome.state, now)
+    if outcome.state == TaskState.SUCCESS and outcome.asset_events:
+        source = {"dag_id": claim.ti.dag_id, "run_id": claim.ti.run_id, "task_id": ti.task_id}
+        queued = record_task_events(session, outcome.asset_events, source, now)
+        record_change(session, [(dag_id, ChangeKind.RUN) for dag_id in queued])
     for key, value in (outcome.xcoms or {}).items():
         session.merge(XCom(task_instance_id=ti.id, key=key, value=json.dumps(jsonable(value))))
     if outcome.skips:

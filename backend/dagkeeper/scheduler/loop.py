@@ -27,6 +27,7 @@ from dagkeeper.config import Settings, load_settings
 from dagkeeper.executors import Executor, TaskKey, executor_for
 from dagkeeper.models import DagRun, RunState, TaskInstance, TaskState, record_change, utcnow
 from dagkeeper.models.change import current_token, prune_change_log
+from dagkeeper.scheduler.assets import asset_runs_due, create_asset_triggered_runs
 from dagkeeper.scheduler.documents import DocumentCache
 from dagkeeper.scheduler.heartbeats import check_heartbeats, handle_exits, stale_tries_exist
 from dagkeeper.scheduler.runs import (
@@ -148,9 +149,12 @@ class Scheduler:
             self._write(handle_exits, exits, now)
         with db.read_session() as session:
             runs_due = scheduled_runs_due(session, now, self._exhausted)
+            asset_runs = asset_runs_due(session, self.documents)
             runs_queued = queued_runs_exist(session)
         if runs_due:
             self._write(create_scheduled_runs, now, self._exhausted)
+        if asset_runs:
+            self._write(create_asset_triggered_runs, now)
         if runs_queued:
             self._write(start_queued_runs, now)
         with db.read_session() as session:

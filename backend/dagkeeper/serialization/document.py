@@ -135,6 +135,8 @@ class TaskDoc:
     is_setup: bool = False
     is_teardown: bool = False
     on_failure_fail_dagrun: bool = False
+    inlets: list[dict[str, Any]] = field(default_factory=list)  # asset references
+    outlets: list[dict[str, Any]] = field(default_factory=list)
 
     def retry_delay_after(self, try_number: int) -> float:
         return retry_delay_after(
@@ -179,6 +181,7 @@ class DagDocument:
     dagrun_timeout: float | None = None
     is_paused_upon_creation: bool | None = None
     edge_labels: dict[tuple[str, str], str] = field(default_factory=dict)
+    asset_condition: dict[str, Any] | None = None  # runs when these assets are updated
 
     @property
     def upstream(self) -> dict[str, list[str]]:
@@ -241,4 +244,5 @@ def loads(
         dagrun_timeout=raw.get("dagrun_timeout"),
         is_paused_upon_creation=raw.get("is_paused_upon_creation"),
         edge_labels={(u, d): label for u, d, label in raw.get("edge_labels", [])},
+        asset_condition=raw.get("asset_condition"),
     )

@@ -11,6 +11,8 @@ from typing import Any
 
 from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
 
+from dagkeeper.serialization.assets import check_condition, check_reference
+
 FORMAT = 1
 
 SCHEDULE_KINDS = ("cron", "preset", "timedelta", "once", "none")
@@ -138,6 +140,8 @@ class TaskSchema(_Strict):
     is_setup = fields.Boolean()
     is_teardown = fields.Boolean()
     on_failure_fail_dagrun = fields.Boolean()
+    inlets = fields.List(fields.Raw(validate=check_reference))  # asset references
+    outlets = fields.List(fields.Raw(validate=check_reference))
 
 
 class TaskGroupSchema(_Strict):
@@ -184,6 +188,7 @@ class DagDocumentSchema(_Strict):
     edge_labels = fields.List(
         fields.List(fields.String(), validate=validate.Length(equal=3))
     )  # [upstream, downstream, label]
+    asset_condition = fields.Raw(validate=check_condition)  # see serialization.assets
 
     @validates_schema
     def _references(self, data: dict[str, Any], **_: Any) -> None:

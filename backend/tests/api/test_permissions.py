@@ -18,7 +18,7 @@ from dagkeeper import db
 from dagkeeper.accounts.tokens import issue_token
 from dagkeeper.accounts.users import find_user
 from dagkeeper.api.auth import PUBLIC
-from dagkeeper.models import Connection, Pool, Role, Variable
+from dagkeeper.models import Asset, Connection, Pool, Role, Variable
 
 from .factories import add_user, bearer, grant, standard_dataset
 
@@ -135,6 +135,12 @@ ENDPOINTS = [
     E("GET", f"{TI}/transform.clean/logs/1/download", VIEWER, guarded=True),
     E("DELETE", "/api/v1/dags/etl", ADMIN, 409, guarded=True),  # a file still defines it
     E("POST", "/api/v1/parseRequests", OP, 202, {"fileloc": "broken.py"}),
+    E("GET", "/api/v1/assets", VIEWER),
+    E("GET", "/api/v1/assets/1", VIEWER),
+    E("GET", "/api/v1/assets/events", VIEWER),
+    E("POST", "/api/v1/assets/events", USER, 201, {"uri": "s3://lake/existing", "extra": {}}),
+    E("GET", f"/api/v1/dags/etl/dagRuns/{RUN_PATH}/upstreamAssetEvents", VIEWER, guarded=True),
+    E("GET", "/ui/assetLineage", VIEWER),
 ]  # fmt: skip
 
 
@@ -148,6 +154,7 @@ def _setup(endpoint: E) -> dict[str, str | None]:
     with db.transaction() as s:  # one of each row the operational endpoints manage
         s.add_all([Variable(key="existing", value="x"), Pool(pool="existing", slots=1),
                    Connection(conn_id="existing", conn_type="http")])  # fmt: skip
+        s.add(Asset(uri="s3://lake/existing", name="existing"))  # id 1
     tokens: dict[str, str | None] = {"anonymous": None}
     for caller, spec in CALLERS.items():
         if spec is not None:

@@ -10,7 +10,7 @@ from dagkeeper.convert import convert_source
 
 PEER = textwrap.dedent("""\
     import pendulum
-    from airflow.sdk import DAG, task, Asset
+    from airflow.sdk import DAG, task, Metadata
     from airflow.providers.standard.operators.bash import (
         BashOperator,  # runs things
         BashOperator as Shell,
@@ -28,13 +28,13 @@ def test_imports_are_rewritten_and_every_line_keeps_its_number():
     converted, unmapped = convert_source(PEER)
     lines = converted.splitlines()
     assert len(lines) == len(PEER.splitlines())
-    assert lines[1] == "from dagkeeper import DAG, task; from airflow.sdk import Asset"
+    assert lines[1] == "from dagkeeper import DAG, task; from airflow.sdk import Metadata"
     assert lines[2] == "from dagkeeper.operators import (BashOperator, BashOperator as Shell"
     assert lines[5] == ")  # a trailing comment"
     assert lines[6] == "from dagkeeper.operators import TaskSkipped as AirflowSkipException"
     assert lines[10] == "    from dagkeeper import get_current_context; x = 1"
     assert [(u.line, u.what) for u in unmapped] == [
-        (2, "airflow.sdk.Asset"), (8, "import airflow.utils.dates"),
+        (2, "airflow.sdk.Metadata"), (8, "import airflow.utils.dates"),
     ]  # fmt: skip
     compile(converted, "converted.py", "exec")
 
@@ -42,6 +42,21 @@ def test_imports_are_rewritten_and_every_line_keeps_its_number():
 def test_a_converted_file_converts_to_itself():
     converted, _ = convert_source(PEER)
     assert convert_source(converted)[0] == converted
+
+
+def test_assets_and_airflow_2_datasets_map_to_our_assets():
+    source = (
+        "from airflow.sdk import Asset, AssetAlias, asset\n"
+        "from airflow.datasets import Dataset, DatasetAlias\n"
+        "from airflow.timetables.datasets import DatasetOrTimeSchedule\n"
+    )
+    converted, unmapped = convert_source(source)
+    assert converted.splitlines() == [
+        "from dagkeeper import Asset, AssetAlias, asset",
+        "from dagkeeper import Asset as Dataset, AssetAlias as DatasetAlias",
+        "from dagkeeper import AssetOrTimeSchedule as DatasetOrTimeSchedule",
+    ]
+    assert unmapped == []
 
 
 def test_names_of_modules_we_do_not_mirror_are_not_mapped():

@@ -7,6 +7,7 @@ import { QueryView } from "../../components/QueryView";
 import { StateBadge } from "../../components/StateBadge";
 import { formatDate } from "../../lib/format";
 import { TID } from "../../testids";
+import { RunAssetEvents } from "../Assets/RunAssetEvents";
 import { NoteEditor } from "./NoteEditor";
 
 /** One run's attributes and run-level actions, opened from the grid's run header. */
@@ -51,6 +52,7 @@ export function RunDrawer({ dagId, runId, onClose }: { dagId: string; runId: str
               edit={edit}
               save={{ mutate: (note) => setNote.mutate({ runId, note }), isPending: setNote.isPending, error: setNote.error }}
             />
+            <RunAssetEvents dagId={dagId} runId={runId} runType={data.run_type} />
             <h3>Conf</h3>
             <pre className="log">{JSON.stringify(data.conf ?? {}, null, 2)}</pre>
             <div className="actions">

@@ -1,0 +1,59 @@
+/** Assets: types from the generated schema and one TanStack Query hook per endpoint. */
+import { keepPreviousData, useQuery } from "@tanstack/react-query";
+import { queryString, request } from "./client";
+import type { components } from "./schema";
+
+type S = components["schemas"];
+export type AssetEvent = S["AssetEvent"];
+export type Asset = Omit<S["Asset"], "latest_event"> & { latest_event: AssetEvent | null };
+export type AssetCollection = { assets: Asset[]; total_entries: number };
+export type AssetEventCollection = S["AssetEventCollection"];
+export type AssetLineage = S["AssetLineage"];
+
+/** Assets change with runs (events) and publications (references): refetched on a short interval. */
+const REFRESH = 5000;
+
+export function useAssets(params: { uri_pattern?: string; limit: number; offset: number }) {
+  return useQuery({
+    queryKey: ["assets", params],
+    queryFn: ({ signal }) => request<AssetCollection>(`/api/v1/assets${queryString({ ...params })}`, { signal }),
+    placeholderData: keepPreviousData,
+    refetchInterval: REFRESH,
+  });
+}
+
+export function useAsset(assetId: number) {
+  return useQuery({
+    queryKey: ["assets", "one", assetId],
+    queryFn: ({ signal }) => request<Asset>(`/api/v1/assets/${assetId}`, { signal }),
+    refetchInterval: REFRESH,
+  });
+}
+
+export function useAssetEvents(params: { asset_id: number; limit: number; offset: number }) {
+  return useQuery({
+    queryKey: ["assets", "events", params],
+    queryFn: ({ signal }) => request<AssetEventCollection>(`/api/v1/assets/events${queryString({ ...params })}`, { signal }),
+    placeholderData: keepPreviousData,
+    refetchInterval: REFRESH,
+  });
+}
+
+export function useAssetLineage() {
+  return useQuery({
+    queryKey: ["assets", "lineage"],
+    queryFn: ({ signal }) => request<AssetLineage>("/ui/assetLineage", { signal }),
+    refetchInterval: REFRESH,
+  });
+}
+
+export function useRunAssetEvents(dagId: string, runId: string, enabled: boolean) {
+  return useQuery({
+    queryKey: ["assets", "run", dagId, runId],
+    queryFn: ({ signal }) =>
+      request<AssetEventCollection>(`/api/v1/dags/${encodeURIComponent(dagId)}/dagRuns/${encodeURIComponent(runId)}/upstreamAssetEvents`, {
+        signal,
+      }),
+    enabled,
+  });
+}
