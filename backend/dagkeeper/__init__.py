@@ -21,6 +21,10 @@ _AUTHORING = {
     "Label": "dagkeeper.authoring.relations",
     "XComArg": "dagkeeper.authoring.xcom",
     "get_current_context": "dagkeeper.authoring.context",
+    "CronTriggerTimetable": "dagkeeper.authoring.timetables",
+    "MultipleCronTriggerTimetable": "dagkeeper.authoring.timetables",
+    "DeltaTriggerTimetable": "dagkeeper.authoring.timetables",
+    "EventsTimetable": "dagkeeper.authoring.timetables",
     "TriggerRule": "dagkeeper.serialization.schemas",
     "WeightRule": "dagkeeper.serialization.schemas",
     # run- and parse-time accessors that read the database (not authoring)

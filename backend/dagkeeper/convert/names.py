@@ -20,6 +20,8 @@ PEER_NAMES: dict[str, tuple[str, str]] = {
             "DAG", "dag", "task", "task_group", "TaskGroup", "chain", "cross_downstream",
             "Param", "Label", "XComArg", "get_current_context", "TriggerRule", "WeightRule",
             "setup", "teardown",
+            "CronTriggerTimetable", "MultipleCronTriggerTimetable", "DeltaTriggerTimetable",
+            "EventsTimetable",
         )
     },
     **{
@@ -42,7 +44,7 @@ PEER_NAMES: dict[str, tuple[str, str]] = {
 PEER_MODULES = (  # "airflow" itself, then families (the module or any below it)
     "airflow", "airflow.sdk", "airflow.models", "airflow.operators",
     "airflow.providers.standard", "airflow.decorators", "airflow.utils", "airflow.exceptions",
-    "airflow.task", "airflow.hooks",
+    "airflow.task", "airflow.hooks", "airflow.timetables",
 )  # fmt: skip
 
 

@@ -123,3 +123,18 @@ def test_an_unparsable_or_missing_source_is_reported(tmp_path, content, code):
     result = _cli(path)
     assert result.returncode == code
     assert "broken.py" in result.stdout + result.stderr
+
+
+def test_timetables_map_from_the_peers_timetables_modules():
+    source = (
+        "from airflow.timetables.trigger import CronTriggerTimetable, DeltaTriggerTimetable\n"
+        "from airflow.timetables.trigger import MultipleCronTriggerTimetable\n"
+        "from airflow.timetables.events import EventsTimetable\n"
+    )
+    converted, unmapped = convert_source(source)
+    assert unmapped == []
+    assert converted.splitlines() == [
+        "from dagkeeper import CronTriggerTimetable, DeltaTriggerTimetable",
+        "from dagkeeper import MultipleCronTriggerTimetable",
+        "from dagkeeper import EventsTimetable",
+    ]
