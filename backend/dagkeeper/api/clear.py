@@ -22,7 +22,7 @@ from dagkeeper.models import (
     DagVersion,
     TaskInstance,
     TaskState,
-    archive_try,
+    clear_try,
     record_change,
 )  # fmt: skip
 from dagkeeper.models.version import read_document
@@ -119,10 +119,7 @@ def clear(
             cleared.append((run.run_id, ti.task_id, ti.state))
             touched = True
             if not request.dry_run:
-                archive_try(session, ti)
-                ti.state = TaskState.NONE
-                ti.next_try_at = None
-                ti.max_tries = ti.try_number + document.tasks[ti.task_id].retries + 1
+                clear_try(session, ti, document.tasks[ti.task_id].retries)
         if touched and not request.dry_run:
             run.reopen()
     if cleared and not request.dry_run:

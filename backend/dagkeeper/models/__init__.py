@@ -6,6 +6,7 @@ functions next to the models they read.
 
 from dagkeeper.models.access import DagAccess
 from dagkeeper.models.auth import ApiToken, LoginAttempt, Role, Secret, User, UserSession, UserTeam
+from dagkeeper.models.backfill import Backfill, ReprocessBehavior
 from dagkeeper.models.base import Base, utcnow
 from dagkeeper.models.change import ChangeCounter, ChangeKind, ChangeLog, record_change
 from dagkeeper.models.component import ComponentHeartbeat, ParseRequest
@@ -21,6 +22,7 @@ from dagkeeper.models.task_instance import (
     TaskInstanceHistory,
     TaskState,
     archive_try,
+    clear_try,
 )
 from dagkeeper.models.variable import ParseVariableRead, Variable
 from dagkeeper.models.version import DagCode, DagFile, DagImportError, DagVersion
@@ -31,9 +33,10 @@ __all__ = [
     "Base", "utcnow", "ChangeCounter", "ChangeKind", "ChangeLog", "record_change",
     "Dag", "DagTag", "TaskLog", "DagRun", "RunState", "RunType", "RenderedTaskFields",
     "TaskInstance", "TaskInstanceHistory", "TaskState", "DagCode", "DagFile",
-    "DagImportError", "DagVersion", "RETURN_KEY", "Worker", "XCom", "archive_try", "DagAccess",
+    "DagImportError", "DagVersion", "RETURN_KEY", "Worker", "XCom", "archive_try", "clear_try", "DagAccess",
     "ApiToken", "LoginAttempt", "Role", "Secret", "User", "UserSession", "UserTeam", "EventLog",
     "Outcome", "record_event",
     "Connection", "DEFAULT_POOL", "Pool", "ParseVariableRead", "Variable",
     "ComponentHeartbeat", "ParseRequest",
+    "Backfill", "ReprocessBehavior",
 ]  # fmt: skip

@@ -22,7 +22,8 @@ class RunState:
 class RunType:
     SCHEDULED = "scheduled"
     MANUAL = "manual"
-    ALL = (SCHEDULED, MANUAL)
+    BACKFILL = "backfill"
+    ALL = (SCHEDULED, MANUAL, BACKFILL)
 
 
 class DagRun(Base):
@@ -42,6 +43,9 @@ class DagRun(Base):
     start_date: Mapped[datetime | None]
     end_date: Mapped[datetime | None]
     note: Mapped[str | None] = mapped_column(Text)
+    backfill_id: Mapped[int | None] = mapped_column(
+        ForeignKey("backfill.id", ondelete="SET NULL"), index=True
+    )
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
     def reopen(self) -> None:
