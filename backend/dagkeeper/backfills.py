@@ -64,7 +64,9 @@ class BackfillRequest:
     dag_run_conf: dict[str, Any] | None = None
 
 
-def plan_backfill(session: Session, dag: Dag, request: BackfillRequest, now: datetime) -> list[PlannedRun]:
+def plan_backfill(
+    session: Session, dag: Dag, request: BackfillRequest, now: datetime
+) -> list[PlannedRun]:
     """The runs a backfill would create or re-run, in the order they start.
 
     The DAG's timetable gives every run whose logical date is in
@@ -95,9 +97,7 @@ def plan_backfill(session: Session, dag: Dag, request: BackfillRequest, now: dat
                 "to_date", f"the range holds more than {MAX_RUNS} runs; backfill it in parts"
             )
     if not infos:
-        raise BackfillError(
-            "to_date", "the range holds no completed run of the DAG's schedule"
-        )
+        raise BackfillError("to_date", "the range holds no completed run of the DAG's schedule")
     existing = {
         run.logical_date: run
         for run in session.scalars(
@@ -197,8 +197,11 @@ def set_paused(backfill: Backfill, paused: bool) -> None:
 def cancel_backfill(session: Session, backfill: Backfill, now: datetime) -> int:
     """As the peer: its queued runs fail, running ones finish, and it is completed now.
 
-    Returns how many queued runs were failed.
+    Returns how many queued runs were failed. Cancelling a completed backfill
+    changes nothing (the peer answers 409; a repeated PUT should do no harm).
     """
+    if backfill.completed_at is not None:
+        return 0
     set_paused(backfill, True)
     failed = session.execute(
         update(DagRun)

@@ -19,6 +19,7 @@ from dagkeeper.config import load_settings
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
     from dagkeeper.api import (
+        backfills,
         connections,
         dag_runs,
         dags,
@@ -58,6 +59,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         health, dags, dag_runs, task_instances, xcoms, import_errors, ui, login, users,
         tokens, event_logs, variables, connections, pools, workers, diff, home, timeline,
         operations, log_download,
+        backfills,
     ):  # fmt: skip
         api.register_blueprint(blueprint.blp)
     app.register_blueprint(docs.bp)

@@ -21,8 +21,8 @@ from datetime import datetime
 from sqlalchemy import func, insert, or_, select
 from sqlalchemy.orm import Session
 
-from dagkeeper.config import load_settings
 from dagkeeper.backfills import finished_backfills, startable_backfills
+from dagkeeper.config import load_settings
 from dagkeeper.models import (
     DEFAULT_POOL,
     Backfill,

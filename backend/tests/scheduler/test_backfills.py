@@ -124,9 +124,15 @@ def test_rerunning_failed_only_clears_the_failed_run_and_keeps_its_try(daily):
         ti = s.scalar(select(TaskInstance).where(TaskInstance.dag_run_id == runs[3].id))
         history = s.scalars(select(TaskInstanceHistory.try_number)).all()
         assert (runs[3].state, runs[3].run_type, runs[3].backfill_id) == (
-            "queued", "backfill", backfill_id)
+            "queued",
+            "backfill",
+            backfill_id,
+        )
         assert (runs[2].state, runs[2].run_type, runs[2].backfill_id) == (
-            "success", "scheduled", None)
+            "success",
+            "scheduled",
+            None,
+        )
         assert (runs[4].state, runs[4].backfill_id) == ("running", None)
         assert (ti.state, ti.max_tries, history) == (None, 2, [1])
 
@@ -175,8 +181,11 @@ def test_cancel_mid_way_fails_the_queued_runs_lets_running_ones_finish_and_compl
     with read_session() as s:
         backfill = s.get(Backfill, backfill_id)
         assert (backfill.is_paused, backfill.completed_at) == (True, NOW)
+    with transaction() as s:
+        assert cancel_backfill(s, s.get(Backfill, backfill_id), utc(2024, 3, 1)) == 0
+        assert s.get(Backfill, backfill_id).completed_at == NOW
     with transaction() as s, pytest.raises(BackfillError, match="already completed"):
-        cancel_backfill(s, s.get(Backfill, backfill_id), NOW)
+        set_paused(s.get(Backfill, backfill_id), False)
 
 
 def test_a_backfill_completes_when_its_last_run_finishes(daily):
