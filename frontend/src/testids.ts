@@ -85,6 +85,13 @@
  *   managed-row [data-id]  one item; its cells [data-slots=running|queued|open|...] on pools
  *   managed-add, managed-edit, managed-delete, managed-confirm (delete), managed-save (form);
  *   form fields are [data-field=<name>], their messages field-error
+ * Backfills (DAG page button and tab `backfills`)
+ *   backfill-button        opens the backfill dialog; backfill-from, backfill-to (datetime-local, UTC),
+ *                          backfill-reprocess, backfill-max-active-runs its fields; backfill-submit
+ *   backfill-preview       the dry run: li[data-logical-date][data-action="create|reprocess"] per run
+ *   backfill-row           [data-backfill-id][data-status="running|paused|completed"] in the tab;
+ *                          backfill-progress [data-done][data-total]; backfill-pause, backfill-unpause,
+ *                          backfill-cancel its buttons
  */
 export const TID = {
   dagList: "dag-list",
@@ -190,4 +197,16 @@ export const TID = {
   noteText: "note-text",
   noteSave: "note-save",
   noteShown: "note-shown",
+  backfillButton: "backfill-button",
+  backfillFrom: "backfill-from",
+  backfillTo: "backfill-to",
+  backfillReprocess: "backfill-reprocess",
+  backfillMaxActiveRuns: "backfill-max-active-runs",
+  backfillSubmit: "backfill-submit",
+  backfillPreview: "backfill-preview",
+  backfillRow: "backfill-row",
+  backfillProgress: "backfill-progress",
+  backfillPause: "backfill-pause",
+  backfillUnpause: "backfill-unpause",
+  backfillCancel: "backfill-cancel",
 } as const;
