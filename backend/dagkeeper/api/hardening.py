@@ -63,7 +63,11 @@ def _host_name(header: str) -> str:
     return header.rsplit(":", 1)[0].lower() if header.count(":") == 1 else header.lower()
 
 
-CONF_ENDPOINTS = ("dag_runs.trigger_run", "backfills.create", "backfills.dry_run")  # carry a run conf
+CONF_ENDPOINTS = (
+    "dag_runs.trigger_run",
+    "backfills.create",
+    "backfills.dry_run",
+)  # carry a run conf
 
 
 def body_limit(endpoint: str | None) -> int:

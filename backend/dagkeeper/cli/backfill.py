@@ -27,21 +27,37 @@ def register(subparsers) -> None:
     actions = parser.add_subparsers(dest="action", required=True)
     create = actions.add_parser("create", help="queue the runs of a date range")
     create.add_argument("--dag-id", required=True)
-    create.add_argument("--from", dest="from_date", required=True, type=_date,
-                        help="first logical date, ISO-8601 (no offset: UTC)")
-    create.add_argument("--to", dest="to_date", required=True, type=_date,
-                        help="last logical date, ISO-8601 (no offset: UTC)")
-    create.add_argument("--reprocess", choices=("none", "failed", "completed"), default="none",
-                        help="dates that have a finished run: keep (none), re-run failed ones, "
-                             "or re-run all")
+    create.add_argument(
+        "--from",
+        dest="from_date",
+        required=True,
+        type=_date,
+        help="first logical date, ISO-8601 (no offset: UTC)",
+    )
+    create.add_argument(
+        "--to",
+        dest="to_date",
+        required=True,
+        type=_date,
+        help="last logical date, ISO-8601 (no offset: UTC)",
+    )
+    create.add_argument(
+        "--reprocess",
+        choices=("none", "failed", "completed"),
+        default="none",
+        help="dates that have a finished run: keep (none), re-run failed ones, or re-run all",
+    )
     create.add_argument("--max-active-runs", type=int, default=10)
     create.add_argument("--run-backwards", action="store_true", help="newest date first")
     create.add_argument("--conf", default="{}", help="the runs' conf, a JSON object")
     create.add_argument("--dry-run", action="store_true", help="print the runs, queue nothing")
     listing = actions.add_parser("list", help="a DAG's backfills with their progress")
     listing.add_argument("--dag-id", required=True)
-    for action, text in (("pause", "start no more of its runs"), ("unpause", "start them again"),
-                         ("cancel", "fail its queued runs and complete it")):
+    for action, text in (
+        ("pause", "start no more of its runs"),
+        ("unpause", "start them again"),
+        ("cancel", "fail its queued runs and complete it"),
+    ):
         actions.add_parser(action, help=text).add_argument("backfill_id", type=int)
     parser.set_defaults(handler=run)  # fmt: skip
 

@@ -82,8 +82,10 @@ def test_list_read_pause_unpause_and_cancel(client, data):
     with db.read_session() as s:
         events = s.query(EventLog.event, EventLog.dag_id, EventLog.target).order_by(EventLog.id)
         assert [tuple(e) for e in events if "backfill" in e.event] == [
-            ("create_backfill", "etl", "1"), ("pause_backfill", "etl", "1"),
-            ("unpause_backfill", "etl", "1"), ("cancel_backfill", "etl", "1"),
+            ("create_backfill", "etl", "1"),
+            ("pause_backfill", "etl", "1"),
+            ("unpause_backfill", "etl", "1"),
+            ("cancel_backfill", "etl", "1"),
         ]
 
 
