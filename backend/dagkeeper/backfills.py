@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, exists, func, select, update
+from sqlalchemy import ColumnElement, and_, exists, func, select
 from sqlalchemy.orm import Session, aliased
 
 from dagkeeper.models import (
@@ -203,14 +203,13 @@ def cancel_backfill(session: Session, backfill: Backfill, now: datetime) -> int:
     if backfill.completed_at is not None:
         return 0
     set_paused(backfill, True)
-    failed = session.execute(
-        update(DagRun)
-        .where(DagRun.backfill_id == backfill.id, DagRun.state == RunState.QUEUED)
-        .values(state=RunState.FAILED, end_date=now)
-        .execution_options(synchronize_session=False)
-    ).rowcount
+    queued = session.scalars(
+        select(DagRun).where(DagRun.backfill_id == backfill.id, DagRun.state == RunState.QUEUED)
+    ).all()
+    for run in queued:
+        run.state, run.end_date = RunState.FAILED, now
     backfill.completed_at = now
-    return int(failed or 0)
+    return len(queued)
 
 
 def finished_backfills(session: Session, limit: int = 100) -> Sequence[Backfill]:
@@ -223,7 +222,7 @@ def finished_backfills(session: Session, limit: int = 100) -> Sequence[Backfill]
     ).all()
 
 
-def startable_backfills():
+def startable_backfills() -> ColumnElement[bool]:
     """SQL condition on ``DagRun``: not a backfill run, or one whose backfill may start more.
 
     A backfill may start runs while it is not paused and fewer than its
@@ -250,5 +249,6 @@ def progress(session: Session, backfill_ids: list[int]) -> dict[int, dict[str, i
         .group_by(DagRun.backfill_id, DagRun.state)
     )
     for backfill_id, state, count in rows:
-        counts[backfill_id][state] = count
+        if backfill_id is not None:  # always, by the filter; this tells mypy
+            counts[backfill_id][state] = count
     return counts
