@@ -151,8 +151,8 @@ class DeltaTriggerTimetable(_TriggerTimetable):
         return moment
 
 
-class MultipleCronTriggerTimetable(Timetable):
-    """Several cron trigger timetables as one: the soonest run of any of them.
+class MultipleCronTriggerTimetable(_TriggerTimetable):
+    """Several cron trigger timetables as one: the soonest tick of any of them.
 
     Without catchup the peer prefers, among the candidates, the latest one not
     in the future, else the earliest future one; so do we.
@@ -164,28 +164,16 @@ class MultipleCronTriggerTimetable(Timetable):
         text = "; ".join(describe_cron(PRESETS.get(e, e)) for e in expressions)
         self.summary = text if timezone == "UTC" else f"{text} ({timezone})"
 
-    def next_run(
+    def next_tick(
         self,
         last: DataInterval | None,
         *,
-        start_date: datetime | None,
-        end_date: datetime | None,
+        start_date: datetime,
         catchup: bool,
         now: datetime,
-    ) -> NextRun | None:
-        if start_date is None:
-            return None
+    ) -> datetime:
         ticks = [
             p.next_tick(last, start_date=start_date, catchup=catchup, now=now) for p in self.parts
         ]
-        if catchup:
-            tick = min(ticks)
-        else:
-            past = [t for t in ticks if t <= now]
-            tick = max(past) if past else min(ticks)
-        if end_date is not None and tick > end_date:
-            return None
-        return self.parts[0].run_at(tick)
-
-    def manual_interval(self, at: datetime) -> DataInterval:
-        return DataInterval(at - self.interval, at)
+        past = [t for t in ticks if t <= now]
+        return max(past) if past and not catchup else min(ticks)
