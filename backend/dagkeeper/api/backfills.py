@@ -12,6 +12,7 @@ import json
 from typing import Any
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 
 from dagkeeper import db
 from dagkeeper.api.auth import current_identity, require_dag_access
@@ -134,6 +135,8 @@ def create(body):
             backfill_id = backfill.id
     except BackfillError as error:
         _refuse(error)
+    except IntegrityError:  # a concurrent backfill or trigger took one of the dates
+        abort(409, "another run was created for one of these dates meanwhile; try again")
     return _one(backfill_id, status=201)
 
 
