@@ -91,7 +91,8 @@
  *   backfill-preview       the dry run: li[data-logical-date][data-action="create|reprocess"] per run
  *   backfill-row           [data-backfill-id][data-status="running|paused|completed"] in the tab;
  *                          backfill-progress [data-done][data-total]; backfill-pause, backfill-unpause,
- *                          backfill-cancel its buttons
+ *                          backfill-cancel its buttons; backfill-active: the header's note of a
+ *                          backfill in progress ("Backfill 2/5 done"), a link to the tab
  */
 export const TID = {
   dagList: "dag-list",
@@ -209,4 +210,5 @@ export const TID = {
   backfillPause: "backfill-pause",
   backfillUnpause: "backfill-unpause",
   backfillCancel: "backfill-cancel",
+  backfillActive: "backfill-active",
 } as const;

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from dagkeeper import db
+from dagkeeper.api.schemas import backfills as schemas
 from dagkeeper.models import DagRun, EventLog
 
 from .factories import add_user, bearer, grant
@@ -128,3 +129,13 @@ def test_a_team_without_an_edit_grant_may_read_backfills_but_not_change_them(app
     assert outsider.get("/api/v1/backfills/1").status_code == 404
     assert outsider.get("/api/v1/backfills?dag_id=etl").status_code == 404
     assert outsider.post("/api/v1/backfills", json=BODY).status_code == 404
+
+
+def test_responses_match_their_schemas(client, data):
+    preview = client.post("/api/v1/backfills/dry_run", json=BODY).json
+    assert schemas.DryRunCollection().validate(preview) == {}
+    assert schemas.BackfillSchema().validate(client.post("/api/v1/backfills", json=BODY).json) == {}
+    listed = client.get("/api/v1/backfills?dag_id=etl").json
+    assert schemas.BackfillCollection().validate(listed) == {}
+    cancelled = client.put("/api/v1/backfills/1/cancel", json={}).json
+    assert schemas.BackfillSchema().validate(cancelled) == {}

@@ -1,3 +1,4 @@
+import { Link } from "react-router";
 import { useDagEdit } from "../../api/auth";
 import { type BackfillAction, useBackfillAction, useBackfills } from "../../api/backfills";
 import type { Backfill } from "../../api/types";
@@ -117,5 +118,17 @@ function BackfillRow({
         {status !== "completed" && button("cancel", "Cancel", TID.backfillCancel, true)}
       </td>
     </tr>
+  );
+}
+
+/** The DAG page header's live note of a backfill in progress (a DAG has one at a time). */
+export function ActiveBackfill({ dagId }: { dagId: string }) {
+  const active = useBackfills(dagId).data?.backfills.find((backfill) => !backfill.completed_at);
+  if (!active) return null;
+  const { done, total } = progressOf(active);
+  return (
+    <Link to={`/dags/${encodeURIComponent(dagId)}/backfills`} data-testid={TID.backfillActive}>
+      <span className="muted">Backfill</span> {done}/{total} done{active.is_paused ? " (paused)" : ""}
+    </Link>
   );
 }

@@ -9,7 +9,7 @@ import { formatDate } from "../../lib/format";
 import { useUrlState } from "../../lib/useSearchParam";
 import { TID } from "../../testids";
 import { BackfillDialog } from "../Backfill/BackfillDialog";
-import { Backfills } from "../Backfill/Backfills";
+import { ActiveBackfill, Backfills } from "../Backfill/Backfills";
 import { Grid } from "../Grid/Grid";
 import { DagOperations } from "../Operations/Operations";
 import { Runs } from "../Runs/Runs";
@@ -93,6 +93,7 @@ export function DagPage() {
             <span>
               <span className="muted">Owner</span> {dag.data.owners.join(", ")}
             </span>
+            <ActiveBackfill dagId={dagId} />
             {edit.allowed && (
               <button
                 type="button"
