@@ -131,7 +131,8 @@ def create(body):
             )
             record_change(s, [(dag_id, ChangeKind.RUN)])
             audit(s, "create_backfill", dag_id=dag_id, target=str(backfill.id),
-                  detail={**body, "runs": len(plan)})  # fmt: skip
+                  detail={**body, "dag_run_conf": mask_by_name(body["dag_run_conf"]),
+                          "runs": len(plan)})  # fmt: skip
             backfill_id = backfill.id
     except BackfillError as error:
         _refuse(error)

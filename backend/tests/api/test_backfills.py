@@ -60,6 +60,9 @@ def test_the_dry_run_lists_what_create_then_creates(client, data):
     assert [p["logical_date"] for p in preview.json["backfills"]] == [
         r["logical_date"] for r in runs["dag_runs"]
     ]
+    with db.read_session() as s:
+        detail = s.query(EventLog.detail).filter_by(event="create_backfill").scalar()
+    assert '"password": "***"' in detail and "hunter2" not in detail
 
 
 def test_list_read_pause_unpause_and_cancel(client, data):
