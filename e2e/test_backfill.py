@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from playwright.sync_api import Page, expect
 
+from axe import assert_accessible
+
 TRIGGER_DAG = """
 from datetime import datetime
 from dagkeeper import DAG, CronTriggerTimetable
@@ -29,6 +31,7 @@ def test_a_backfill_made_in_the_dialog_runs_and_shows_its_progress(stack, page: 
     expect(preview).to_have_count(3)
     dates = [preview.nth(i).get_attribute("data-logical-date") for i in range(3)]
     assert dates == [f"2024-01-0{d}T06:00:00+00:00" for d in (1, 2, 3)]
+    assert_accessible(page, "backfill dialog")
     page.get_by_test_id("backfill-submit").click()
     expect(page).to_have_url(f"{stack.base_url}/dags/bf_trigger/backfills")
     row = page.get_by_test_id("backfill-row")
@@ -39,5 +42,6 @@ def test_a_backfill_made_in_the_dialog_runs_and_shows_its_progress(stack, page: 
     expect(progress).to_have_attribute("data-done", "3", timeout=90_000)
     expect(row).to_have_attribute("data-status", "completed", timeout=30_000)
     expect(progress).to_contain_text("3/3 done · 3 success")
+    assert_accessible(page, "backfills tab")
     runs = stack.get("/api/v1/dags/bf_trigger/dagRuns?run_type=backfill").body
     assert sorted(r["logical_date"] for r in runs["dag_runs"]) == dates

@@ -45,6 +45,7 @@ class _TriggerTimetable(Timetable):
         catchup: bool,
         now: datetime,
     ) -> datetime:
+        """The tick of the run after ``last`` (or of the first run), before the end date check."""
         if catchup:
             return self._next_tick(last.end) if last else self._tick_at_or_after(start_date)
         candidates = [self._tick_at_or_before(now), self._tick_at_or_after(start_date)]
