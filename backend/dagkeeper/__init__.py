@@ -27,6 +27,10 @@ _AUTHORING = {
     "AssetAny": "dagkeeper.authoring.assets",
     "AssetOrTimeSchedule": "dagkeeper.authoring.assets",
     "asset": "dagkeeper.authoring.assets",
+    "CronTriggerTimetable": "dagkeeper.authoring.timetables",
+    "MultipleCronTriggerTimetable": "dagkeeper.authoring.timetables",
+    "DeltaTriggerTimetable": "dagkeeper.authoring.timetables",
+    "EventsTimetable": "dagkeeper.authoring.timetables",
     "TriggerRule": "dagkeeper.serialization.schemas",
     "WeightRule": "dagkeeper.serialization.schemas",
     # run- and parse-time accessors that read the database (not authoring)

@@ -91,6 +91,14 @@
  *   asset-event            [data-event-id]: one event on an asset's page
  *   asset-lineage          the lineage section; its graph-node [data-task-id] are "dag:<id>" and "asset:<id>"
  *   run-asset-events       the run drawer's "Triggered by" list of an asset-triggered run (li[data-event-id])
+ * Backfills (DAG page button and tab `backfills`)
+ *   backfill-button        opens the backfill dialog; backfill-from, backfill-to (datetime-local, UTC),
+ *                          backfill-reprocess, backfill-max-active-runs its fields; backfill-submit
+ *   backfill-preview       the dry run: li[data-logical-date][data-action="create|reprocess"] per run
+ *   backfill-row           [data-backfill-id][data-status="running|paused|completed"] in the tab;
+ *                          backfill-progress [data-done][data-total]; backfill-pause, backfill-unpause,
+ *                          backfill-cancel its buttons; backfill-active: the header's note of a
+ *                          backfill in progress ("Backfill 2/5 done"), a link to the tab
  */
 export const TID = {
   dagList: "dag-list",
@@ -202,4 +210,17 @@ export const TID = {
   assetEvent: "asset-event",
   assetLineage: "asset-lineage",
   runAssetEvents: "run-asset-events",
+  backfillButton: "backfill-button",
+  backfillFrom: "backfill-from",
+  backfillTo: "backfill-to",
+  backfillReprocess: "backfill-reprocess",
+  backfillMaxActiveRuns: "backfill-max-active-runs",
+  backfillSubmit: "backfill-submit",
+  backfillPreview: "backfill-preview",
+  backfillRow: "backfill-row",
+  backfillProgress: "backfill-progress",
+  backfillPause: "backfill-pause",
+  backfillUnpause: "backfill-unpause",
+  backfillCancel: "backfill-cancel",
+  backfillActive: "backfill-active",
 } as const;

@@ -20,6 +20,7 @@ from dagkeeper.config import load_settings
 def create_app(config: dict[str, Any] | None = None) -> Flask:
     from dagkeeper.api import (
         assets,
+        backfills,
         connections,
         dag_runs,
         dags,
@@ -60,6 +61,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         tokens, event_logs, variables, connections, pools, workers, diff, home, timeline,
         operations, log_download,
         assets,
+        backfills,
     ):  # fmt: skip
         api.register_blueprint(blueprint.blp)
     app.register_blueprint(docs.bp)

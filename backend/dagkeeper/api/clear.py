@@ -32,7 +32,7 @@ from dagkeeper.models import (
     RenderedTaskFields,
     TaskInstance,
     TaskState,
-    archive_try,
+    clear_try,
     record_change,
 )  # fmt: skip
 from dagkeeper.models.version import read_document
@@ -137,10 +137,7 @@ def clear(
             if task.operator == MARKER:
                 markers.append((ti, run, task.template_values))
             if not request.dry_run:
-                archive_try(session, ti)
-                ti.state = TaskState.NONE
-                ti.next_try_at = None
-                ti.max_tries = ti.try_number + document.tasks[ti.task_id].retries + 1
+                clear_try(session, ti, document.tasks[ti.task_id].retries)
         if touched and not request.dry_run:
             run.reopen()
     if cleared and not request.dry_run:

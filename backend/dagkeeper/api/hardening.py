@@ -63,8 +63,15 @@ def _host_name(header: str) -> str:
     return header.rsplit(":", 1)[0].lower() if header.count(":") == 1 else header.lower()
 
 
+CONF_ENDPOINTS = (
+    "dag_runs.trigger_run",
+    "backfills.create",
+    "backfills.dry_run",
+)  # carry a run conf
+
+
 def body_limit(endpoint: str | None) -> int:
-    if endpoint == "dag_runs.trigger_run":
+    if endpoint in CONF_ENDPOINTS:
         return load_settings().max_conf_bytes + BODY_ROOM
     return BODY_LIMITS.get(endpoint or "", DEFAULT_BODY_LIMIT)
 

@@ -9,25 +9,27 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from croniter import croniter
-
 from dagkeeper.authoring.exceptions import DagDefinitionError
+from dagkeeper.authoring.timetables import PRESETS, TIMETABLES, checked_cron
 
-PRESETS = ("@hourly", "@daily", "@weekly", "@monthly", "@yearly")
 ONCE = "@once"
 
 
 def schedule_document(schedule: Any) -> dict[str, Any]:
-    """``{"kind", "expression", "seconds"}`` for None, a cron string, a preset or a timedelta."""
+    """``{"kind", "expression", "seconds", ...}`` for None, a cron string, a preset, a timedelta
+    or a timetable object."""
     if schedule is None:
         return {"kind": "none", "expression": None, "seconds": None}
     if isinstance(schedule, timedelta):
         return _timedelta(schedule)
     if isinstance(schedule, str):
         return _text(schedule)
+    if isinstance(schedule, TIMETABLES):
+        return schedule.document()
     raise DagDefinitionError(
         f"Invalid schedule {schedule!r}: use None, a cron string, one of "
-        f"{', '.join(PRESETS)}, {ONCE} or a datetime.timedelta"
+        f"{', '.join(PRESETS)}, {ONCE}, a datetime.timedelta or a timetable "
+        f"({', '.join(t.__name__ for t in TIMETABLES)})"
     )
 
 
@@ -50,11 +52,4 @@ def _text(text: str) -> dict[str, Any]:
             f"Invalid schedule {text!r}: unknown preset; valid presets are "
             f"{', '.join(PRESETS)} and {ONCE}"
         )
-    # Five fields only: croniter would also take a sixth (seconds) field that
-    # the rest of the system does not schedule by.
-    if len(text.split()) != 5 or not croniter.is_valid(text):
-        raise DagDefinitionError(
-            f"Invalid schedule {text!r}: not a valid five-field cron expression "
-            "(minute hour day-of-month month day-of-week)"
-        )
-    return {"kind": "cron", "expression": text, "seconds": None}
+    return {"kind": "cron", "expression": checked_cron(text), "seconds": None}

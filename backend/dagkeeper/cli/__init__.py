@@ -13,7 +13,7 @@ import sys
 
 COMMAND_MODULES = (
     "db", "dags", "scheduler", "tasks", "webserver", "standalone", "worker", "users", "tokens",
-    "convert", "variables", "connections", "pools", "triggerer",
+    "convert", "variables", "connections", "pools", "triggerer", "backfill",
 )  # fmt: skip
 
 

@@ -20,6 +20,8 @@ PEER_NAMES: dict[str, tuple[str, str]] = {
             "DAG", "dag", "task", "task_group", "TaskGroup", "chain", "cross_downstream",
             "Param", "Label", "XComArg", "get_current_context", "TriggerRule", "WeightRule",
             "setup", "teardown",
+            "CronTriggerTimetable", "MultipleCronTriggerTimetable", "DeltaTriggerTimetable",
+            "EventsTimetable",
         )
     },
     **{

@@ -17,6 +17,7 @@ from dagkeeper.models.asset import (
     DagRunAssetEvent,
 )
 from dagkeeper.models.auth import ApiToken, LoginAttempt, Role, Secret, User, UserSession, UserTeam
+from dagkeeper.models.backfill import Backfill, ReprocessBehavior
 from dagkeeper.models.base import Base, utcnow
 from dagkeeper.models.change import ChangeCounter, ChangeKind, ChangeLog, record_change
 from dagkeeper.models.component import ComponentHeartbeat, ParseRequest
@@ -32,6 +33,7 @@ from dagkeeper.models.task_instance import (
     TaskInstanceHistory,
     TaskState,
     archive_try,
+    clear_try,
 )
 from dagkeeper.models.trigger import Trigger
 from dagkeeper.models.variable import ParseVariableRead, Variable
@@ -43,7 +45,7 @@ __all__ = [
     "Base", "utcnow", "ChangeCounter", "ChangeKind", "ChangeLog", "record_change",
     "Dag", "DagTag", "TaskLog", "DagRun", "RunState", "RunType", "RenderedTaskFields",
     "TaskInstance", "TaskInstanceHistory", "TaskState", "DagCode", "DagFile",
-    "DagImportError", "DagVersion", "RETURN_KEY", "Worker", "XCom", "archive_try", "DagAccess",
+    "DagImportError", "DagVersion", "RETURN_KEY", "Worker", "XCom", "archive_try", "clear_try", "DagAccess",
     "ApiToken", "LoginAttempt", "Role", "Secret", "User", "UserSession", "UserTeam", "EventLog",
     "Outcome", "record_event",
     "Connection", "DEFAULT_POOL", "Pool", "ParseVariableRead", "Variable",
@@ -51,4 +53,5 @@ __all__ = [
     "Trigger",
     "Asset", "AssetAlias", "AssetAliasAsset", "AssetEvent", "AssetEventQueue", "AssetRole",
     "DagAliasReference", "DagAssetReference", "DagRunAssetEvent",
+    "Backfill", "ReprocessBehavior",
 ]  # fmt: skip

@@ -21,7 +21,7 @@ class Dag(Base):
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
     has_import_errors: Mapped[bool] = mapped_column(Boolean, default=False)
 
-    schedule_kind: Mapped[str] = mapped_column(String(20))  # cron|preset|timedelta|once|none
+    schedule_kind: Mapped[str] = mapped_column(String(20))  # serialization.schemas.SCHEDULE_KINDS
     schedule_expression: Mapped[str | None] = mapped_column(String(100))  # as written
     schedule_summary: Mapped[str | None] = mapped_column(String(250))  # human summary
     timezone: Mapped[str] = mapped_column(String(64), default="UTC")

@@ -23,7 +23,8 @@ class RunType:
     SCHEDULED = "scheduled"
     MANUAL = "manual"
     ASSET_TRIGGERED = "asset_triggered"
-    ALL = (SCHEDULED, MANUAL, ASSET_TRIGGERED)
+    BACKFILL = "backfill"
+    ALL = (SCHEDULED, MANUAL, ASSET_TRIGGERED, BACKFILL)
 
 
 class DagRun(Base):
@@ -43,6 +44,9 @@ class DagRun(Base):
     start_date: Mapped[datetime | None]
     end_date: Mapped[datetime | None]
     note: Mapped[str | None] = mapped_column(Text)
+    backfill_id: Mapped[int | None] = mapped_column(
+        ForeignKey("backfill.id", ondelete="SET NULL"), index=True
+    )
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
     def reopen(self) -> None:

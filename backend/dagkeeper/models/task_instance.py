@@ -140,6 +140,14 @@ def archive_try(session: Session, ti: TaskInstance) -> TaskInstanceHistory | Non
     return history
 
 
+def clear_try(session: Session, ti: TaskInstance, retries: int) -> None:
+    """Archive the current try and reset ``ti`` so the scheduler runs it again with full retries."""
+    archive_try(session, ti)
+    ti.state = TaskState.NONE
+    ti.next_try_at = None
+    ti.max_tries = ti.try_number + retries + 1
+
+
 _TRY_COLUMNS = (
     "task_id", "try_number", "state", "operator", "queued_at", "start_date",
     "end_date", "duration", "hostname", "pid", "queue",

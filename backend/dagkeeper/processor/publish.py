@@ -273,9 +273,15 @@ def _upsert_dag(
 
 
 def _schedule_fields(schedule: dict[str, Any]) -> tuple[str, str | None]:
-    if schedule["kind"] == "timedelta":
-        return "timedelta", str(timedelta(seconds=schedule["seconds"]))
-    return schedule["kind"], schedule["expression"]
+    """The ``dag`` row's kind and expression as written (cut to the column's 100 characters)."""
+    kind = schedule["kind"]
+    if kind in ("timedelta", "delta_trigger"):
+        return kind, str(timedelta(seconds=schedule["seconds"]))
+    if kind == "multi_cron_trigger":
+        return kind, ", ".join(schedule["expressions"])[:100]
+    if kind == "events":
+        return kind, f"{len(schedule['events'])} events"
+    return kind, schedule["expression"]
 
 
 def _apply_attributes(session: Session, dag: Dag, doc: DagDocument) -> None:
@@ -283,10 +289,12 @@ def _apply_attributes(session: Session, dag: Dag, doc: DagDocument) -> None:
     kind, expression = _schedule_fields(doc.schedule)
     start_date, end_date = doc.start_date, doc.end_date
     timetable = timetable_of(doc)
-    when = (kind, expression, doc.timezone, start_date, end_date, bool(doc.catchup))
+    summary = timetable.summary[:250]
+    when = (kind, expression, summary, doc.timezone, start_date, end_date, bool(doc.catchup))
     before = (
         dag.schedule_kind,
         dag.schedule_expression,
+        dag.schedule_summary,
         dag.timezone,
         dag.start_date,
         dag.end_date,
@@ -295,7 +303,7 @@ def _apply_attributes(session: Session, dag: Dag, doc: DagDocument) -> None:
     dag.description = doc.description
     dag.owners = ",".join(sorted(doc.owners))
     dag.schedule_kind, dag.schedule_expression = kind, expression
-    dag.schedule_summary = timetable.summary
+    dag.schedule_summary = summary
     dag.timezone = doc.timezone
     dag.start_date, dag.end_date = start_date, end_date
     dag.catchup = doc.catchup

@@ -31,7 +31,9 @@ from dagkeeper.scheduler.assets import asset_runs_due, create_asset_triggered_ru
 from dagkeeper.scheduler.documents import DocumentCache
 from dagkeeper.scheduler.heartbeats import check_heartbeats, handle_exits, stale_tries_exist
 from dagkeeper.scheduler.runs import (
+    complete_backfills,
     create_scheduled_runs,
+    finished_backfills_exist,
     queued_runs_exist,
     scheduled_runs_due,
     start_queued_runs,
@@ -165,6 +167,10 @@ class Scheduler:
                 queued = apply_plan(session, plan, now)
                 record_change(session, changes_of(plan))
             self._hand_over(queued)
+        with db.read_session() as session:
+            backfills_done = finished_backfills_exist(session)
+        if backfills_done:
+            self._write(complete_backfills, now)
         self._resend_unclaimed(now)
         if time.monotonic() - self._last_heartbeat_check >= self.heartbeat_check_interval:
             self._last_heartbeat_check = time.monotonic()

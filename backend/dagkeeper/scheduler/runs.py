@@ -15,14 +15,17 @@ scheduler. The unique constraints on ``(dag_id, logical_date)`` and
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
 from sqlalchemy import func, insert, or_, select
 from sqlalchemy.orm import Session
 
+from dagkeeper.backfills import finished_backfills, startable_backfills
 from dagkeeper.config import load_settings
 from dagkeeper.models import (
     DEFAULT_POOL,
+    Backfill,
     ChangeKind,
     Dag,
     DagRun,
@@ -75,10 +78,9 @@ def scheduled_runs_due(session: Session, now: datetime, exhausted: set[tuple[str
 
 
 def queued_runs_exist(session: Session) -> bool:
-    return (
-        session.scalar(select(DagRun.id).where(DagRun.state == RunState.QUEUED).limit(1))
-        is not None
-    )
+    """Whether a queued run may start (runs of paused or full backfills may not)."""
+    query = select(DagRun.id).where(DagRun.state == RunState.QUEUED, startable_backfills())
+    return session.scalar(query.limit(1)) is not None
 
 
 def create_scheduled_runs(
@@ -101,7 +103,11 @@ def create_scheduled_runs(
         active = session.scalar(
             select(func.count())
             .select_from(DagRun)
-            .where(DagRun.dag_id == dag.dag_id, DagRun.state.in_(ACTIVE_RUN_STATES))
+            .where(
+                DagRun.dag_id == dag.dag_id,
+                DagRun.state.in_(ACTIVE_RUN_STATES),
+                DagRun.backfill_id.is_(None),  # a backfill's runs count against its own limit
+            )
         )
         while True:
             info = next_run(doc, timetable, last, now)
@@ -150,42 +156,87 @@ def start_queued_runs(
 ) -> list[tuple[str, str]]:
     """Start queued runs within max_active_runs: create their task instances, mark them running.
 
+    A DAG's limit counts its runs outside backfills; a backfill's runs count
+    against the backfill's own ``max_active_runs`` and wait while it is paused.
     Task instances come from the run's own DAG version. A run sent back to
     queued keeps the task instances it already has; only missing ones are added.
     """
     queued = session.scalars(
         select(DagRun)
-        .where(DagRun.state == RunState.QUEUED)
+        .where(DagRun.state == RunState.QUEUED, startable_backfills())
         .order_by(DagRun.queued_at, DagRun.id)
         .limit(limit)
         .with_for_update(skip_locked=True)
     ).all()
     if not queued:
         return []
-    dag_ids = {run.dag_id for run in queued}
-    running = dict(
-        session.execute(
-            select(DagRun.dag_id, func.count())
-            .where(DagRun.dag_id.in_(dag_ids), DagRun.state == RunState.RUNNING)
-            .group_by(DagRun.dag_id)
-        ).all()
-    )
-    limits = dict(
-        session.execute(
-            select(Dag.dag_id, Dag.max_active_runs).where(Dag.dag_id.in_(dag_ids))
-        ).all()
-    )
+    running, limits = _run_limits(session, queued)
     changes = []
     for run in queued:
-        if running.get(run.dag_id, 0) >= limits.get(run.dag_id, 1):
+        key = ("backfill", run.backfill_id) if run.backfill_id else ("dag", run.dag_id)
+        if running.get(key, 0) >= limits.get(key, 1):
             continue
-        running[run.dag_id] = running.get(run.dag_id, 0) + 1
+        running[key] = running.get(key, 0) + 1
         _create_task_instances(session, documents, run)
         run.state = RunState.RUNNING
         run.start_date = now
         run.end_date = None
         changes.append((run.dag_id, ChangeKind.RUN))
     return changes
+
+
+Limits = dict[tuple[str, object], int]
+
+
+def _run_limits(session: Session, queued: Sequence[DagRun]) -> tuple[Limits, Limits]:
+    """Running runs and their limits, keyed ``("dag", dag_id)`` or ``("backfill", id)``."""
+    dag_ids = {run.dag_id for run in queued}
+    backfill_ids = {run.backfill_id for run in queued if run.backfill_id}
+    running: Limits = {
+        ("dag", dag_id): count
+        for dag_id, count in session.execute(
+            select(DagRun.dag_id, func.count())
+            .where(
+                DagRun.dag_id.in_(dag_ids),
+                DagRun.state == RunState.RUNNING,
+                DagRun.backfill_id.is_(None),
+            )
+            .group_by(DagRun.dag_id)
+        )
+    }
+    limits: Limits = {
+        ("dag", dag_id): limit
+        for dag_id, limit in session.execute(
+            select(Dag.dag_id, Dag.max_active_runs).where(Dag.dag_id.in_(dag_ids))
+        )
+    }
+    if backfill_ids:
+        for backfill_id, count in session.execute(
+            select(DagRun.backfill_id, func.count())
+            .where(DagRun.backfill_id.in_(backfill_ids), DagRun.state == RunState.RUNNING)
+            .group_by(DagRun.backfill_id)
+        ):
+            running[("backfill", backfill_id)] = count
+        for backfill_id, limit in session.execute(
+            select(Backfill.id, Backfill.max_active_runs).where(Backfill.id.in_(backfill_ids))
+        ):
+            limits[("backfill", backfill_id)] = limit
+    return running, limits
+
+
+def finished_backfills_exist(session: Session) -> bool:
+    """Whether :func:`complete_backfills` has work (a read)."""
+    return bool(finished_backfills(session, limit=1))
+
+
+def complete_backfills(
+    session: Session, documents: DocumentCache, now: datetime
+) -> list[tuple[str, str]]:
+    """Mark backfills whose runs have all finished completed."""
+    done = finished_backfills(session)
+    for backfill in done:
+        backfill.completed_at = now
+    return [(b.dag_id, ChangeKind.RUN) for b in done]
 
 
 def _create_task_instances(session: Session, documents: DocumentCache, run: DagRun) -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
 
@@ -15,7 +16,19 @@ from dagkeeper.serialization.assets import check_condition, check_reference
 
 FORMAT = 1
 
-SCHEDULE_KINDS = ("cron", "preset", "timedelta", "once", "none")
+SCHEDULE_KINDS = (
+    "cron", "preset", "timedelta", "once", "none",
+    "cron_trigger", "multi_cron_trigger", "delta_trigger", "events",
+)  # fmt: skip
+MAX_SCHEDULE_EVENTS = 10_000
+# The extra fields each timetable kind stores (the classic kinds store none, so
+# their documents, and hashes, are unchanged).
+SCHEDULE_EXTRAS = {
+    "cron_trigger": {"timezone", "interval"},
+    "multi_cron_trigger": {"expressions", "timezone", "interval"},
+    "delta_trigger": {"interval"},
+    "events": {"events", "restrict_to_events", "description"},
+}
 
 
 class TriggerRule(StrEnum):
@@ -57,18 +70,41 @@ class _Strict(Schema):
         unknown = RAISE
 
 
+def _check_timezone(name: str | None) -> None:
+    if name is None:
+        return
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise ValidationError(f"unknown timezone {name!r}") from exc
+
+
 class ScheduleSchema(_Strict):
     kind = fields.String(required=True, validate=validate.OneOf(SCHEDULE_KINDS))
     expression = fields.String(required=True, allow_none=True)
     seconds = fields.Integer(required=True, allow_none=True)
+    # trigger timetables and events only (see SCHEDULE_EXTRAS)
+    timezone = fields.String(allow_none=True, validate=_check_timezone)
+    interval = fields.Integer(validate=validate.Range(min=0))
+    expressions = fields.List(
+        fields.String(validate=validate.Length(1, 100)), validate=validate.Length(1, 50)
+    )
+    events = fields.List(fields.AwareDateTime(), validate=validate.Length(0, MAX_SCHEDULE_EVENTS))
+    restrict_to_events = fields.Boolean()
+    description = fields.String(allow_none=True, validate=validate.Length(max=250))
 
     @validates_schema
     def _consistent(self, data: dict[str, Any], **_: Any) -> None:
         kind = data["kind"]
-        if kind == "timedelta" and not data.get("seconds"):
-            raise ValidationError("a timedelta schedule needs positive seconds", "seconds")
-        if kind in ("cron", "preset") and not data.get("expression"):
+        if kind in ("timedelta", "delta_trigger") and not data.get("seconds"):
+            raise ValidationError(f"a {kind} schedule needs positive seconds", "seconds")
+        if kind in ("cron", "preset", "cron_trigger") and not data.get("expression"):
             raise ValidationError(f"a {kind} schedule needs an expression", "expression")
+        given = set(data) - {"kind", "expression", "seconds"}
+        wanted = SCHEDULE_EXTRAS.get(kind, set())
+        for name in sorted(given ^ wanted):
+            verb = "needs" if name in wanted else "takes no"
+            raise ValidationError(f"a {kind} schedule {verb} {name}", name)
 
 
 def param_type_problem(value: Any) -> str | None:

@@ -1,10 +1,9 @@
-"""Timetables for each schedule kind: cron (and presets), timedelta, once, none."""
+"""The timetable protocol and the classic kinds: cron (and presets), timedelta, once, none."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any
 from zoneinfo import ZoneInfo
 
 from cron_descriptor import ExpressionDescriptor, Options
@@ -103,9 +102,7 @@ class CronTimetable(_IntervalTimetable):
     def __init__(self, expression: str, timezone: str = "UTC", written: str | None = None):
         self.expression = PRESETS.get(expression, expression)
         self.tz = ZoneInfo(timezone)
-        options = Options()
-        options.use_24hour_time_format = True
-        text = ExpressionDescriptor(self.expression, options).get_description()
+        text = describe_cron(self.expression)
         self.summary = text if timezone == "UTC" else f"{text} ({timezone})"
         self.written = written or expression
 
@@ -138,7 +135,7 @@ class DeltaTimetable(_IntervalTimetable):
     def __init__(self, seconds: int, anchor: datetime | None):
         self.delta = timedelta(seconds=seconds)
         self.anchor = anchor or datetime(1970, 1, 1, tzinfo=UTC)
-        self.summary = f"Every {_human_delta(seconds)}"
+        self.summary = f"Every {human_delta(seconds)}"
 
     def _align(self, moment: datetime) -> datetime:
         steps = -((self.anchor - moment) // self.delta)  # ceiling division
@@ -188,25 +185,17 @@ class NullTimetable(Timetable):
         return None
 
 
-def _human_delta(seconds: int) -> str:
+def describe_cron(expression: str) -> str:
+    """A cron expression in words, 24-hour clock ("At 02:00")."""
+    options = Options()
+    options.use_24hour_time_format = True
+    text: str = ExpressionDescriptor(expression, options).get_description()
+    return text
+
+
+def human_delta(seconds: int) -> str:
     for unit, size in (("day", 86400), ("hour", 3600), ("minute", 60)):
         if seconds % size == 0:
             count = seconds // size
             return f"{count} {unit}{'s' if count != 1 else ''}"
     return f"{seconds} seconds"
-
-
-def timetable_for(
-    schedule: dict[str, Any], timezone: str = "UTC", start_date: datetime | None = None
-) -> Timetable:
-    """Build the timetable of a stored schedule object ``{"kind", "expression", "seconds"}``."""
-    kind = schedule["kind"]
-    if kind in ("cron", "preset"):
-        return CronTimetable(schedule["expression"], timezone)
-    if kind == "timedelta":
-        return DeltaTimetable(schedule["seconds"], start_date)
-    if kind == "once":
-        return OnceTimetable()
-    if kind == "none":
-        return NullTimetable()
-    raise ValueError(f"unknown schedule kind {kind!r}")

@@ -23,6 +23,9 @@ RUNS = "/api/v1/dags/etl/dagRuns"
 RUN = f"{RUNS}/scheduled__2024-01-02T00:00:00%2B00:00"
 TI = f"{RUN}/taskInstances/transform.clean"
 CLEAR = "/api/v1/dags/etl/clearTaskInstances"
+BACKFILLS = "/api/v1/backfills"
+BF = {"dag_id": "etl", "from_date": "2024-01-03T00:00:00Z", "to_date": "2024-01-04T00:00:00Z",
+      "dag_run_conf": {"target": "x"}}  # fmt: skip
 BIG = 2**63
 BIG32 = 2**31  # version and try numbers are 32-bit columns on PostgreSQL
 
@@ -161,6 +164,38 @@ CASES = [
     Case("GET", "/ui/home?hours=0", None, 400, "hours"),
     Case("GET", "/ui/home?limit=51", None, 400, "limit"),
     Case("GET", "/ui/gantt/etl", None, 400, "run_id"),
+    # backfills
+    Case("POST", BACKFILLS, {**BF, "from_date": "2024-01-03T00:00:00"}, 400, "from_date"),
+    Case("POST", BACKFILLS, {**BF, "to_date": "yesterday"}, 400, "to_date"),
+    Case("POST", BACKFILLS, {**BF, "to_date": "2024-01-02T00:00:00Z"}, 400, "to_date"),
+    Case("POST", BACKFILLS, {**BF, "to_date": "2030-01-01T00:00:00Z"}, 400, "to_date"),
+    Case("POST", BACKFILLS, {**BF, "from_date": "0001-01-01T00:00:00+14:00"}, 400, "from_date"),
+    Case("POST", BACKFILLS, {**BF, "reprocess_behavior": "all"}, 400, "reprocess_behavior"),
+    Case("POST", BACKFILLS, {**BF, "max_active_runs": 0}, 400, "max_active_runs"),
+    Case("POST", BACKFILLS, {**BF, "max_active_runs": 1001}, 400, "max_active_runs"),
+    Case("POST", BACKFILLS, {**BF, "max_active_runs": "2"}, 400, "max_active_runs"),
+    Case("POST", BACKFILLS, {**BF, "max_active_runs": BIG}, 400, "max_active_runs"),
+    Case("POST", BACKFILLS, {**BF, "run_backwards": 1}, 400, "run_backwards"),
+    Case("POST", BACKFILLS, {**BF, "dag_run_conf": [1]}, 400, "dag_run_conf"),
+    Case("POST", BACKFILLS, {**BF, "dag_run_conf": {}}, 400, "dag_run_conf.target"),
+    Case("POST", BACKFILLS, {**BF, "dag_run_conf": {"k": "x" * 70_000}}, 400, "dag_run_conf"),
+    Case("POST", BACKFILLS, raw('{"dag_id": "etl", "from_date": "2024-01-03T00:00:00Z", '
+                                '"to_date": "2024-01-04T00:00:00Z", "dag_run_conf": {"k": NaN}}'),
+         400, "dag_run_conf.k"),
+    Case("POST", BACKFILLS, {**BF, "dag_id": ""}, 400, "dag_id"),
+    Case("POST", BACKFILLS, {**BF, "dag_id": "nope"}, 404),
+    Case("POST", BACKFILLS, {**BF, "colour": "red"}, 400, "colour"),
+    Case("POST", BACKFILLS, {"dag_id": "etl"}, 400, "from_date"),
+    Case("POST", f"{BACKFILLS}/dry_run", {**BF, "to_date": "2030-01-01T00:00:00Z"}, 400, "to_date"),
+    Case("POST", f"{BACKFILLS}/dry_run", {**BF, "max_active_runs": -1}, 400, "max_active_runs"),
+    Case("GET", BACKFILLS, None, 400, "dag_id"),
+    Case("GET", f"{BACKFILLS}?dag_id=etl&offset={BIG}", None, 400, "offset"),
+    Case("GET", f"{BACKFILLS}?dag_id=nope", None, 404),
+    Case("GET", f"{BACKFILLS}/{BIG}", None, 404),
+    Case("GET", f"{BACKFILLS}/{BIG32}", None, 404),
+    Case("PUT", f"{BACKFILLS}/{BIG32}/pause", {}, 404),
+    Case("PUT", f"{BACKFILLS}/1/cancel", {}, 404),
+    Case("DELETE", f"{BACKFILLS}/1", None, 405),
     # methods come before bodies
     Case("PUT", "/api/v1/dags/etl", {"is_paused": True}, 405),
     Case("PUT", "/api/v1/dags/etl", b"x" * 2_000_000, 405),
@@ -300,3 +335,4 @@ def test_the_same_requests_with_good_input_do_write(client, data):
     assert client.patch("/api/v1/dags/etl", json={"is_paused": True}).json["is_paused"] is True
     big = client.post(RUNS, json={"conf": {"target": "x" * 60_000}, "run_id": "big"})
     assert big.status_code == 201
+    assert client.post(BACKFILLS, json=BF).status_code == 201

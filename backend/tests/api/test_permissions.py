@@ -18,9 +18,9 @@ from dagkeeper import db
 from dagkeeper.accounts.tokens import issue_token
 from dagkeeper.accounts.users import find_user
 from dagkeeper.api.auth import PUBLIC
-from dagkeeper.models import Asset, Connection, Pool, Role, Variable
+from dagkeeper.models import Asset, Backfill, Connection, Pool, Role, Variable
 
-from .factories import add_user, bearer, grant, standard_dataset
+from .factories import START, add_user, bearer, grant, standard_dataset
 
 VIEWER, USER, OP, ADMIN = Role.ORDER
 RUN = "scheduled__2024-01-02T00:00:00+00:00"
@@ -28,6 +28,8 @@ RUN_PATH = "scheduled__2024-01-02T00:00:00%2B00:00"
 TI = f"/api/v1/dags/etl/dagRuns/{RUN_PATH}/taskInstances"
 PASSWORD = "correct horse battery"
 CREDENTIALS = {"username": "pw-user", "password": PASSWORD}
+BACKFILL = {"dag_id": "etl", "from_date": "2024-01-01T00:00:00Z",
+            "to_date": "2024-01-01T00:00:00Z", "dag_run_conf": {"target": "x"}}  # fmt: skip
 # caller -> (role, teams); None: no credentials at all
 CALLERS: dict[str, tuple[str, tuple[str, ...]] | None] = {
     "anonymous": None,
@@ -141,6 +143,13 @@ ENDPOINTS = [
     E("POST", "/api/v1/assets/events", USER, 201, {"uri": "s3://lake/existing", "extra": {}}),
     E("GET", f"/api/v1/dags/etl/dagRuns/{RUN_PATH}/upstreamAssetEvents", VIEWER, guarded=True),
     E("GET", "/ui/assetLineage", VIEWER),
+    E("GET", "/api/v1/backfills?dag_id=etl", VIEWER, guarded=True),
+    E("GET", "/api/v1/backfills/1", VIEWER),  # backfill 1 is of DAG reports (no grants)
+    E("POST", "/api/v1/backfills/dry_run", USER, body=BACKFILL, guarded=True),
+    E("POST", "/api/v1/backfills", USER, 201, BACKFILL, True),  # nothing to run: done at once
+    E("PUT", "/api/v1/backfills/1/pause", USER, body={}),
+    E("PUT", "/api/v1/backfills/1/unpause", USER, body={}),
+    E("PUT", "/api/v1/backfills/1/cancel", USER, body={}),
 ]  # fmt: skip
 
 
@@ -155,6 +164,8 @@ def _setup(endpoint: E) -> dict[str, str | None]:
         s.add_all([Variable(key="existing", value="x"), Pool(pool="existing", slots=1),
                    Connection(conn_id="existing", conn_type="http")])  # fmt: skip
         s.add(Asset(uri="s3://lake/existing", name="existing"))  # id 1
+        s.add(Backfill(dag_id="reports", from_date=START, to_date=START,
+                       reprocess_behavior="none", max_active_runs=1))  # fmt: skip
     tokens: dict[str, str | None] = {"anonymous": None}
     for caller, spec in CALLERS.items():
         if spec is not None:

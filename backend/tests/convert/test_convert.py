@@ -163,3 +163,18 @@ def test_sensors_and_their_exceptions_map_to_our_operators():
         "from dagkeeper.operators import BaseSensorOperator as Base",
         "from dagkeeper.operators import SensorTimeout as AirflowSensorTimeout, TaskDeferred",
     ]
+
+
+def test_timetables_map_from_the_peers_timetables_modules():
+    source = (
+        "from airflow.timetables.trigger import CronTriggerTimetable, DeltaTriggerTimetable\n"
+        "from airflow.timetables.trigger import MultipleCronTriggerTimetable\n"
+        "from airflow.timetables.events import EventsTimetable\n"
+    )
+    converted, unmapped = convert_source(source)
+    assert unmapped == []
+    assert converted.splitlines() == [
+        "from dagkeeper import CronTriggerTimetable, DeltaTriggerTimetable",
+        "from dagkeeper import MultipleCronTriggerTimetable",
+        "from dagkeeper import EventsTimetable",
+    ]

@@ -18,5 +18,8 @@ def test_example_dags_parse_without_import_errors(sqlite_db):
     assert summary.errors == 0
     with read_session() as session:
         rows = session.execute(select(Dag.schedule_kind, Dag.version_number)).all()
-    assert {kind for kind, _ in rows} == {"cron", "preset", "timedelta", "once", "none"}
+    assert {kind for kind, _ in rows} == {
+        "cron", "preset", "timedelta", "once", "none",
+        "cron_trigger", "multi_cron_trigger", "delta_trigger", "events",
+    }  # fmt: skip
     assert len(rows) >= 8

@@ -12,6 +12,7 @@ describe("keysToInvalidate", () => {
       ["dag", "etl", "grid"],
       ["dag", "etl", "tis"],
       ["dag", "etl", "ti"],
+      ["dag", "etl", "backfills"],
     ]);
     expect(keys).not.toContainEqual(["dag", "etl", "structure"]);
     expect(keys).not.toContainEqual(["importErrors"]);
@@ -33,7 +34,7 @@ describe("keysToInvalidate", () => {
   it("deduplicates many changes of one DAG", () => {
     const change = { dag_id: "etl", kind: "run" as const };
     const keys = keysToInvalidate({ token: 9, truncated: false, changes: [change, change, change] });
-    expect(keys.length).toBe(7);
+    expect(keys.length).toBe(8);
   });
 
   it("leaves other DAGs' queries alone", () => {

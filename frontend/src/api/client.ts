@@ -50,7 +50,7 @@ async function problemOf(response: Response): Promise<Problem> {
 }
 
 export interface RequestOptions {
-  method?: "GET" | "POST" | "PATCH" | "DELETE";
+  method?: "GET" | "POST" | "PATCH" | "PUT" | "DELETE";
   body?: unknown;
   signal?: AbortSignal;
   /** Return null instead of throwing on 304 (used by the change-token poll). */

@@ -2,12 +2,12 @@
  * Query keys in one place. Every per-DAG key starts ["dag", dagId, <topic>], so the live view can
  * invalidate exactly the topics a change touches (see changes.ts).
  */
-export type DagTopic = "dag" | "details" | "structure" | "source" | "versions" | "tasks" | "runs" | "grid" | "tis" | "ti";
+export type DagTopic = "dag" | "details" | "structure" | "source" | "versions" | "tasks" | "runs" | "grid" | "tis" | "ti" | "backfills";
 
 /** Topics derived from the parsed DAG file (change kind "dag"). */
 export const DEFINITION_TOPICS: readonly DagTopic[] = ["dag", "details", "structure", "source", "versions", "tasks"];
 /** Topics derived from runs and task instances (change kind "run"). */
-export const RUN_TOPICS: readonly DagTopic[] = ["dag", "runs", "grid", "tis", "ti"];
+export const RUN_TOPICS: readonly DagTopic[] = ["dag", "runs", "grid", "tis", "ti", "backfills"];
 
 export const keys = {
   dagList: (params?: object) => (params ? (["dags", params] as const) : (["dags"] as const)),

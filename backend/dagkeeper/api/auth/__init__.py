@@ -14,7 +14,16 @@ from dagkeeper.api.auth.guard import (
     editable_among,
     readable_by,
     register,
+    require_dag_access,
     requires,
 )  # fmt: skip
 
-__all__ = ["PUBLIC", "current_identity", "editable_among", "readable_by", "register", "requires"]
+__all__ = [
+    "PUBLIC",
+    "current_identity",
+    "editable_among",
+    "readable_by",
+    "register",
+    "require_dag_access",
+    "requires",
+]

@@ -15,7 +15,7 @@ from flask import Flask, current_app, g, request
 from dagkeeper.accounts.identity import OPEN, Identity, from_bearer_token, from_session_cookie
 from dagkeeper.accounts.sessions import COOKIE_NAME
 from dagkeeper.api.auth.audit import audit_refusal
-from dagkeeper.api.errors import not_found, problem_response
+from dagkeeper.api.errors import abort, not_found, problem_response
 from dagkeeper.api.request_cycle import session
 from dagkeeper.config import load_settings
 from dagkeeper.models import Role, utcnow
@@ -123,14 +123,27 @@ def _guard():
             audit_refusal(f"needs role {minimum}")
         return refuse(403, f"this needs the {minimum} role; you are {identity.role}")
     dag_id = (request.view_args or {}).get("dag_id")
-    if dag_id is not None and identity.principals is not None:
-        can_read, can_edit = dag_access(session(), dag_id, identity.principals)
-        if not can_read:
-            not_found(f"DAG {dag_id!r}")
-        if writes and not can_edit:
-            audit_refusal("no edit grant on this DAG")
-            return refuse(403, f"you may read DAG {dag_id!r} but not change it")
+    if dag_id is not None:
+        require_dag_access(dag_id, edit=writes)
     return None
+
+
+def require_dag_access(dag_id: str, *, edit: bool) -> None:
+    """The per-DAG grant check: 404 when the caller may not read ``dag_id``, 403 (audited)
+    when ``edit`` and they may not change it.
+
+    The guard applies it to a ``dag_id`` in the path; a view applies it to a DAG
+    named in a body or found through another row (a backfill's).
+    """
+    identity = g.identity
+    if identity is None or identity.principals is None:
+        return
+    can_read, can_edit = dag_access(session(), dag_id, identity.principals)
+    if not can_read:
+        not_found(f"DAG {dag_id!r}")
+    if edit and not can_edit:
+        audit_refusal("no edit grant on this DAG")
+        abort(403, f"you may read DAG {dag_id!r} but not change it")
 
 
 def register(app: Flask) -> None:

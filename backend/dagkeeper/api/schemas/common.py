@@ -9,10 +9,13 @@ one documented pattern.
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import UTC, datetime
 
 from marshmallow import RAISE, Schema, ValidationError, fields, validate
+
+from dagkeeper.config import load_settings
 
 MAX_LIMIT = 1000
 MAX_INT = 2**63 - 1
@@ -70,6 +73,13 @@ def id_list(max_items: int, **kwargs) -> fields.List:
         validate=validate.Length(1, max_items),
         **kwargs,
     )
+
+
+def check_conf_size(conf: dict) -> None:
+    """A run ``conf`` of at most DAGKEEPER_MAX_CONF_BYTES encoded as JSON."""
+    limit = load_settings().max_conf_bytes
+    if len(json.dumps(conf, ensure_ascii=False).encode()) > limit:
+        raise ValidationError(f"is over {limit} bytes as JSON")
 
 
 class PageQuery(Strict):

@@ -2,20 +2,18 @@
 
 from __future__ import annotations
 
-import json
-
-from marshmallow import ValidationError, fields, validate, validates
+from marshmallow import fields, validate, validates
 
 from dagkeeper.api.schemas.common import (
     PageQuery,
     Strict,
     UtcDateTime,
+    check_conf_size,
     note_field,
     nullable,
     order_by,
     run_id_field,
 )  # fmt: skip
-from dagkeeper.config import load_settings
 from dagkeeper.models import RunState, RunType
 from dagkeeper.models.queries import RUN_ORDERINGS
 
@@ -42,9 +40,7 @@ class TriggerBody(Strict):
 
     @validates("conf")
     def _conf_size(self, conf: dict, **_kwargs) -> None:
-        limit = load_settings().max_conf_bytes
-        if len(json.dumps(conf, ensure_ascii=False).encode()) > limit:
-            raise ValidationError(f"is over {limit} bytes as JSON")
+        check_conf_size(conf)
 
 
 class RunPatch(Strict):

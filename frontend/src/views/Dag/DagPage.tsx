@@ -1,5 +1,5 @@
 import { lazy, Suspense } from "react";
-import { Link, NavLink, useParams } from "react-router";
+import { Link, NavLink, useNavigate, useParams } from "react-router";
 import { useDagEdit } from "../../api/auth";
 import { useDag, usePauseDag } from "../../api/hooks";
 import { ErrorPanel } from "../../components/ErrorPanel";
@@ -8,6 +8,8 @@ import { StateBadge } from "../../components/StateBadge";
 import { formatDate } from "../../lib/format";
 import { useUrlState } from "../../lib/useSearchParam";
 import { TID } from "../../testids";
+import { BackfillDialog } from "../Backfill/BackfillDialog";
+import { ActiveBackfill, Backfills } from "../Backfill/Backfills";
 import { Grid } from "../Grid/Grid";
 import { DagOperations } from "../Operations/Operations";
 import { Runs } from "../Runs/Runs";
@@ -23,7 +25,7 @@ const Details = lazy(() => import("../Details/Details"));
 const Gantt = lazy(() => import("../Gantt/Gantt"));
 const Calendar = lazy(() => import("../Calendar/Calendar"));
 
-const TABS = ["grid", "graph", "gantt", "calendar", "runs", "code", "details", "versions"] as const;
+const TABS = ["grid", "graph", "gantt", "calendar", "runs", "backfills", "code", "details", "versions"] as const;
 type Tab = (typeof TABS)[number];
 
 export function DagPage() {
@@ -32,6 +34,7 @@ export function DagPage() {
   const pause = usePauseDag();
   const edit = useDagEdit(dagId);
   const [params, update] = useUrlState();
+  const navigate = useNavigate();
   const runId = params.get("run_id");
   const taskId = params.get("task_id");
   const closeDrawer = () => update({ task_id: null, panel: null, try: null });
@@ -90,6 +93,7 @@ export function DagPage() {
             <span>
               <span className="muted">Owner</span> {dag.data.owners.join(", ")}
             </span>
+            <ActiveBackfill dagId={dagId} />
             {edit.allowed && (
               <button
                 type="button"
@@ -98,6 +102,16 @@ export function DagPage() {
                 data-testid={TID.triggerButton}
               >
                 ▶ Trigger
+              </button>
+            )}
+            {edit.allowed && (
+              <button
+                type="button"
+                className="button"
+                onClick={() => update({ backfill: "1" }, { replace: false })}
+                data-testid={TID.backfillButton}
+              >
+                Backfill…
               </button>
             )}
             <DagOperations dag={dag.data} />
@@ -128,6 +142,13 @@ export function DagPage() {
         <RunDrawer dagId={dagId} runId={runId} onClose={closeDrawer} />
       ) : null}
       {params.get("trigger") && <TriggerDialog dagId={dagId} onClose={() => update({ trigger: null })} />}
+      {params.get("backfill") && (
+        <BackfillDialog
+          dagId={dagId}
+          onClose={() => update({ backfill: null })}
+          onCreated={() => navigate(`/dags/${encodeURIComponent(dagId)}/backfills`)}
+        />
+      )}
     </div>
   );
 }
@@ -144,6 +165,8 @@ function TabContent({ tab, dagId }: { tab: Tab; dagId: string }) {
       return <Calendar dagId={dagId} />;
     case "runs":
       return <Runs dagId={dagId} />;
+    case "backfills":
+      return <Backfills dagId={dagId} />;
     case "code":
       return <Code dagId={dagId} />;
     case "details":
