@@ -1,7 +1,7 @@
 """sensors and deferral: reschedule and resume fields on task_instance, the trigger table
 
 Revision ID: 0017b
-Revises: 0013b
+Revises: 0017a
 """
 
 import sqlalchemy as sa
@@ -10,7 +10,7 @@ from alembic import op
 import dagkeeper.models.base
 
 revision = "0017b"
-down_revision = "0013b"
+down_revision = "0017a"
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """assets: registered assets and aliases, their events, who consumes and produces them
 
 Revision ID: 0017d
-Revises: 0013b
+Revises: 0017b
 """
 
 import sqlalchemy as sa
@@ -10,7 +10,7 @@ from alembic import op
 import dagkeeper.models.base
 
 revision = "0017d"
-down_revision = "0013b"
+down_revision = "0017b"
 branch_labels = None
 depends_on = None
 
