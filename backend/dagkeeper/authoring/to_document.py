@@ -94,6 +94,8 @@ def _task(task: BaseOperator) -> dict[str, Any]:
         "is_setup": task.is_setup,
         "is_teardown": task.is_teardown,
         "on_failure_fail_dagrun": task.on_failure_fail_dagrun,
+        # only on mapped tasks, so other DAGs' documents (and version hashes) stay as they were
+        **({"expand": task.expand_input.to_document()} if task.expand_input is not None else {}),
     }
 
 

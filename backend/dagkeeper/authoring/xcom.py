@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from dagkeeper.authoring.mapping import NO_FILL, ZipArg
 from dagkeeper.authoring.placeholders import Placeholder
 from dagkeeper.authoring.relations import DependencyMixin
 
@@ -40,6 +41,11 @@ class XComArg(DependencyMixin, Placeholder):
     def __getitem__(self, key: str) -> XComArg:
         return XComArg(self.operator, key=key)
 
+    def zip(self, *others: Any, fillvalue: Any = NO_FILL) -> ZipArg:
+        """Pair this value's elements with ``others``' for ``expand`` (shortest wins, or
+        the longest with ``fillvalue``)."""
+        return ZipArg([self, *others], fillvalue)
+
     def as_setup(self) -> XComArg:
         self.operator.as_setup()
         return self
@@ -56,7 +62,8 @@ class XComArg(DependencyMixin, Placeholder):
         self.operator.__exit__(*exc)
 
     def resolve(self, context: dict[str, Any]) -> Any:
-        """The upstream task's XCom, via the runner's ``ti.xcom_pull``."""
+        """The upstream task's XCom, via the runner's ``ti.xcom_pull`` (all map indexes' values,
+        in order, when that task is mapped)."""
         pull = getattr(context.get("ti"), "xcom_pull", None)
         return pull(task_ids=self.task_id, key=self.key) if pull is not None else None
 

@@ -135,6 +135,11 @@ class TaskDoc:
     is_setup: bool = False
     is_teardown: bool = False
     on_failure_fail_dagrun: bool = False
+    expand: dict[str, Any] | None = None  # a mapped task's sources (``schemas.ExpandSchema``)
+
+    @property
+    def is_mapped(self) -> bool:
+        return self.expand is not None
 
     def retry_delay_after(self, try_number: int) -> float:
         return retry_delay_after(
