@@ -25,12 +25,20 @@ def upgrade() -> None:
         batch_op.create_unique_constraint(
             "uq_task_instance_dag_run_id_task_id_map_index", ["dag_run_id", "task_id", "map_index"]
         )
+        batch_op.drop_index("ix_task_instance_grid")
+        batch_op.create_index(
+            "ix_task_instance_grid", ["dag_run_id", "task_id", "state", "map_index"], unique=False
+        )
 
 
 def downgrade() -> None:
     # Only the first element of each mapped task fits the old key: the others go.
     op.execute("DELETE FROM task_instance WHERE map_index > 0")
     with op.batch_alter_table("task_instance", schema=None) as batch_op:
+        batch_op.drop_index("ix_task_instance_grid")
+        batch_op.create_index(
+            "ix_task_instance_grid", ["dag_run_id", "task_id", "state"], unique=False
+        )
         batch_op.drop_constraint("uq_task_instance_dag_run_id_task_id_map_index", type_="unique")
         batch_op.create_unique_constraint(
             "uq_task_instance_dag_run_id_task_id", ["dag_run_id", "task_id"]

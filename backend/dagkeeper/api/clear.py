@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from dagkeeper.models import (
@@ -40,6 +40,7 @@ class ClearRequest:
     include_downstream: bool
     only_failed: bool
     dry_run: bool
+    map_indexes: list[int] | None = None  # only these map indexes of the tasks in task_ids
 
 
 def closure(
@@ -74,6 +75,25 @@ def _reach(start: set[str], neighbours: dict[str, list[str]]) -> set[str]:
     return seen
 
 
+def _unexpand(session: Session, run_pk: int, task_id: str, tis: list[TaskInstance]) -> None:
+    """Every map index of the task was cleared: back to one unexpanded task instance.
+
+    Map index 0 keeps its tries (it becomes -1); the others are removed with theirs.
+    """
+    count = session.scalar(
+        select(func.count()).where(
+            TaskInstance.dag_run_id == run_pk, TaskInstance.task_id == task_id
+        )
+    )
+    if count != len(tis):  # only_failed left some: keep the expansion
+        return
+    for ti in tis:
+        if ti.map_index > 0:
+            session.delete(ti)
+    session.flush()
+    next(ti for ti in tis if ti.map_index == 0).map_index = -1
+
+
 def unknown_runs(session: Session, dag_id: str, run_ids: list[str]) -> list[str]:
     found = set(
         session.scalars(
@@ -88,8 +108,12 @@ def clear(
 ) -> tuple[list[tuple[str, str, str | None]], set[str]]:
     """Clear (or with ``dry_run`` only list) task instances.
 
-    Returns ``(run_id, task_id, state before)`` per cleared instance, and the
-    requested task ids that no involved version knows.
+    Returns ``(run_id, task_id, map_index, state before)`` per cleared
+    instance, and the requested task ids that no involved version knows.
+    With ``map_indexes``, the requested tasks' other map indexes are left as
+    they are (tasks cleared because they are up- or downstream are cleared
+    whole). A mapped task cleared whole goes back to unexpanded, so it is
+    expanded again from what its upstream tasks produce this time.
     """
     runs = session.execute(
         select(DagRun, DagVersion.document, DagVersion.relations)
@@ -99,7 +123,7 @@ def clear(
     ).all()
     documents: dict[int, DagDocument] = {}
     known: set[str] = set()
-    cleared: list[tuple[str, str, str | None]] = []
+    cleared: list[tuple[str, str, int, str | None]] = []
     for run, text, relations in runs:
         document = documents.get(run.dag_version_id)
         if document is None:
@@ -110,19 +134,28 @@ def clear(
         instances = session.scalars(
             select(TaskInstance)
             .where(TaskInstance.dag_run_id == run.id, TaskInstance.task_id.in_(task_ids))
-            .order_by(TaskInstance.task_id)
+            .order_by(TaskInstance.task_id, TaskInstance.map_index)
         )
         touched = False
+        partly = set(wanted) if request.map_indexes is not None else set()
+        chosen = set(request.map_indexes or ())
+        whole: dict[str, list[TaskInstance]] = {}
         for ti in instances:
             if request.only_failed and ti.state not in FAILED:
                 continue
-            cleared.append((run.run_id, ti.task_id, ti.state))
+            if ti.task_id in partly and ti.map_index not in chosen:
+                continue
+            cleared.append((run.run_id, ti.task_id, ti.map_index, ti.state))
             touched = True
             if not request.dry_run:
                 archive_try(session, ti)
                 ti.state = TaskState.NONE
                 ti.next_try_at = None
                 ti.max_tries = ti.try_number + document.tasks[ti.task_id].retries + 1
+                if ti.map_index >= 0 and ti.task_id not in partly:
+                    whole.setdefault(ti.task_id, []).append(ti)
+        for task_id, tis in whole.items():
+            _unexpand(session, run.id, task_id, tis)
         if touched and not request.dry_run:
             run.reopen()
     if cleared and not request.dry_run:

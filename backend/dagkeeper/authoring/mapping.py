@@ -218,7 +218,9 @@ class OperatorPartial:
     def _make(self, expand_input: ExpandInput, names: list[str]) -> Any:
         if not self.function:  # expand_kwargs names its arguments only at run time
             names = [*names, *(n for n in _required(self.make) if n not in self.kwargs)]
-        made = self.make(**self.kwargs, **{name: MappedValue(name) for name in dict.fromkeys(names)})
+        made = self.make(
+            **self.kwargs, **{name: MappedValue(name) for name in dict.fromkeys(names)}
+        )
         operator = made.operator if self.function else made
         operator.maps_into_op_kwargs = self.function
         mark_mapped(operator, expand_input)

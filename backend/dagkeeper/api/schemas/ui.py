@@ -97,6 +97,15 @@ class GridSchema(Strict):
         metadata={"description": "per task: one character per run, in the order of runs"},
     )
     state_codes = fields.Dict(keys=fields.String(), values=fields.String(), **R)
+    mapped = fields.Dict(
+        keys=fields.String(),
+        values=fields.List(nullable(fields.Dict, keys=fields.String(), values=fields.Integer())),
+        **R,
+        metadata={
+            "description": "per expanded mapped task: per run (null: not expanded), "
+            "the number of map indexes in each state"
+        },
+    )
 
 
 class ChangesQuery(Strict):
