@@ -19,8 +19,10 @@ def test_map_index_migration_keeps_xcoms_and_tries_of_existing_task_instances(tm
             )
         )
         connection.execute(
-            text("INSERT INTO xcom (task_instance_id, key, value, created_at) "
-                 "VALUES (7, 'return_value', '42', '2024-01-01 00:00:00')")  # fmt: skip
+            text(
+                "INSERT INTO xcom (task_instance_id, key, value, created_at) "
+                "VALUES (7, 'return_value', '42', '2024-01-01 00:00:00')"
+            )  # fmt: skip
         )
     engine.dispose()
     migrate(url)

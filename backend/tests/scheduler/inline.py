@@ -34,9 +34,7 @@ class InlineExecutor:
         saved = sys.stdout, sys.stderr
         sys.stdout, sys.stderr = sys.__stdout__, sys.__stderr__
         try:
-            run_task_instance(
-                key.dag_id, key.run_id, key.task_id, key.try_number, key.map_index
-            )
+            run_task_instance(key.dag_id, key.run_id, key.task_id, key.try_number, key.map_index)
         finally:
             sys.stdout, sys.stderr = saved
 

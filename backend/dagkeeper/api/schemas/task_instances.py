@@ -110,7 +110,7 @@ class ClearBody(Strict):
     only_failed = json_bool(load_default=False)
     dry_run = json_bool(load_default=False)
     map_indexes = fields.List(
-        fields.Integer(validate=validate.Range(0, MAX_INT32)),
+        fields.Integer(strict=True, validate=validate.Range(0, MAX_INT32)),
         validate=validate.Length(1, MAX_CLEAR_TASKS),
         metadata={"description": "only these map indexes of the mapped tasks in task_ids"},
     )
