@@ -190,4 +190,11 @@ export const TID = {
   noteText: "note-text",
   noteSave: "note-save",
   noteShown: "note-shown",
+  mappedMark: "mapped-mark",
+  mappedBadge: "mapped-badge",
+  mappedList: "mapped-list",
+  mappedRow: "mapped-row",
+  mappedFilter: "mapped-filter",
+  mappedCounts: "mapped-counts",
+  mappedBack: "mapped-back",
 } as const;

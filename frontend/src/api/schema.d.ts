@@ -723,7 +723,10 @@ export interface paths {
         /** One task instance with its rendered template fields and every try. */
         get: {
             parameters: {
-                query?: never;
+                query?: {
+                    /** @description which map index of a mapped task; -1 (default): an unmapped task */
+                    map_index?: number;
+                };
                 header?: never;
                 path: {
                     dag_id: string;
@@ -761,7 +764,10 @@ export interface paths {
         /** Mark a task instance success or failed; the scheduler takes it from there. */
         patch: {
             parameters: {
-                query?: never;
+                query?: {
+                    /** @description which map index of a mapped task; -1 (default): an unmapped task */
+                    map_index?: number;
+                };
                 header?: never;
                 path: {
                     dag_id: string;
@@ -799,6 +805,67 @@ export interface paths {
         };
         trace?: never;
     };
+    "/api/v1/dags/{dag_id}/dagRuns/{run_id}/taskInstances/{task_id}/listMapped": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                dag_id: string;
+                run_id: string;
+                task_id: string;
+            };
+            cookie?: never;
+        };
+        /**
+         * A mapped task's instances in one run, by map index, paged and filtered by ``state``.
+         * @description ``state_counts`` covers every map index, so a caller pages through one
+         *     state while showing the whole task's summary.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: number;
+                    offset?: number;
+                    /** @description only this state */
+                    state?: "none" | "scheduled" | "queued" | "running" | "success" | "failed" | "skipped" | "upstream_failed" | "up_for_retry" | "removed";
+                };
+                header?: never;
+                path: {
+                    dag_id: string;
+                    run_id: string;
+                    task_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["MappedCollection"];
+                    };
+                };
+                400: components["responses"]["BAD_REQUEST"];
+                /** @description not logged in */
+                401: components["responses"]["DEFAULT_ERROR"];
+                /** @description needs the viewer role */
+                403: components["responses"]["DEFAULT_ERROR"];
+                404: components["responses"]["NOT_FOUND"];
+                503: components["responses"]["SERVICE_UNAVAILABLE"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/dags/{dag_id}/dagRuns/{run_id}/taskInstances/{task_id}/logs/{try_number}": {
         parameters: {
             query?: never;
@@ -820,6 +887,8 @@ export interface paths {
             parameters: {
                 query?: {
                     offset?: number;
+                    /** @description which map index of a mapped task; -1 (default): an unmapped task */
+                    map_index?: number;
                 };
                 header?: never;
                 path: {
@@ -874,7 +943,10 @@ export interface paths {
         /** The try's whole log as ``text/plain``, for saving (a running try: what it logged so far). */
         get: {
             parameters: {
-                query?: never;
+                query?: {
+                    /** @description which map index of a mapped task; -1 (default): an unmapped task */
+                    map_index?: number;
+                };
                 header?: never;
                 path: {
                     dag_id: string;
@@ -933,7 +1005,10 @@ export interface paths {
         /** Set or clear (``null``) the task instance's note. */
         patch: {
             parameters: {
-                query?: never;
+                query?: {
+                    /** @description which map index of a mapped task; -1 (default): an unmapped task */
+                    map_index?: number;
+                };
                 header?: never;
                 path: {
                     dag_id: string;
@@ -988,6 +1063,8 @@ export interface paths {
                 query?: {
                     limit?: number;
                     offset?: number;
+                    /** @description which map index of a mapped task; -1 (default): an unmapped task */
+                    map_index?: number;
                 };
                 header?: never;
                 path: {
@@ -1041,7 +1118,10 @@ export interface paths {
         /** One XCom of the task instance. */
         get: {
             parameters: {
-                query?: never;
+                query?: {
+                    /** @description which map index of a mapped task; -1 (default): an unmapped task */
+                    map_index?: number;
+                };
                 header?: never;
                 path: {
                     dag_id: string;
@@ -1060,6 +1140,60 @@ export interface paths {
                     };
                     content: {
                         "application/json": components["schemas"]["XCom"];
+                    };
+                };
+                400: components["responses"]["BAD_REQUEST"];
+                /** @description not logged in */
+                401: components["responses"]["DEFAULT_ERROR"];
+                /** @description needs the viewer role */
+                403: components["responses"]["DEFAULT_ERROR"];
+                404: components["responses"]["NOT_FOUND"];
+                503: components["responses"]["SERVICE_UNAVAILABLE"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/dags/{dag_id}/dagRuns/{run_id}/taskInstances/{task_id}/{map_index}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                dag_id: string;
+                run_id: string;
+                task_id: string;
+                map_index: number;
+            };
+            cookie?: never;
+        };
+        /** One map index of a mapped task (Airflow's path; ``?map_index=`` works too). */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    dag_id: string;
+                    run_id: string;
+                    task_id: string;
+                    map_index: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["TaskInstanceDetail"];
                     };
                 };
                 400: components["responses"]["BAD_REQUEST"];
@@ -2951,6 +3085,8 @@ export interface components {
             include_downstream: boolean;
             /** @default false */
             include_upstream: boolean;
+            /** @description only these map indexes of the mapped tasks in task_ids */
+            map_indexes?: number[];
             /** @default false */
             only_failed: boolean;
             /** @description default: every task */
@@ -2958,6 +3094,7 @@ export interface components {
         };
         Cleared: {
             dag_id: string;
+            map_index: number;
             run_id: string;
             /** @description the state before clearing */
             state: string | null;
@@ -3180,6 +3317,12 @@ export interface components {
             dag_id: string;
             /** @description older runs exist */
             has_more: boolean;
+            /** @description per expanded mapped task: per run (null: not expanded), the number of map indexes in each state */
+            mapped: {
+                [key: string]: ({
+                    [key: string]: number;
+                } | null)[];
+            };
             /** @description oldest first */
             runs: components["schemas"]["GridRun"][];
             state_codes: {
@@ -3262,6 +3405,14 @@ export interface components {
             next_offset: number;
             offset: number;
         };
+        MappedCollection: {
+            /** @description map indexes per state, whatever the filter */
+            state_counts: {
+                [key: string]: number;
+            };
+            task_instances: components["schemas"]["TaskInstance"][];
+            total_entries: number;
+        };
         Me: {
             /** @enum {string} */
             role: "viewer" | "user" | "op" | "admin";
@@ -3288,6 +3439,8 @@ export interface components {
         Node: {
             group: string | null;
             id: string;
+            /** @description true on a mapped task (one task instance per map index) */
+            is_mapped?: boolean;
             label: string;
             operator: string;
             /**
@@ -3519,6 +3672,8 @@ export interface components {
             /** Format: date-time */
             end_date: string | null;
             hostname: string | null;
+            /** @description -1: not mapped (or not expanded) */
+            map_index: number;
             max_tries: number;
             note: string | null;
             operator: string | null;
@@ -3545,6 +3700,8 @@ export interface components {
             /** Format: date-time */
             end_date: string | null;
             hostname: string | null;
+            /** @description -1: not mapped (or not expanded) */
+            map_index: number;
             max_tries: number;
             note: string | null;
             operator: string | null;
@@ -3738,6 +3895,7 @@ export interface components {
         XCom: {
             dag_id: string;
             key: string;
+            map_index: number;
             run_id: string;
             task_id: string;
             /** Format: date-time */

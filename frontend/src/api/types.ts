@@ -24,6 +24,7 @@ export type DagRunCollection = S["RunCollection"];
 export type TriggerRequest = S["TriggerBody"];
 export type TaskInstance = S["TaskInstance"];
 export type TaskInstanceCollection = S["TaskInstanceCollection"];
+export type MappedCollection = S["MappedCollection"];
 export type TaskTry = S["Try"];
 export type TaskInstanceDetail = S["TaskInstanceDetail"];
 export type LogChunk = S["Log"];

@@ -27,6 +27,9 @@ class NodeSchema(Strict):
         validate=validate.OneOf(["setup", "teardown"]),
         metadata={"description": "setup or teardown task; absent in structures stored before"},
     )
+    is_mapped = fields.Boolean(
+        metadata={"description": "true on a mapped task (one task instance per map index)"}
+    )
 
 
 class ChildSchema(Strict):
