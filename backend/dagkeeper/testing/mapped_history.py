@@ -3,7 +3,8 @@
 Running 10,000 map indexes for real takes far too long for a test or a
 benchmark; what the grid, the drawer and the graph read is only rows, so the
 rows are inserted: every task succeeded, and the mapped task has ``width``
-map indexes per run. In the newest run the map indexes are in flight and
+map indexes per run. In the newest run (state ``newest_state``: running by
+default, so a benchmark sees a live run) the map indexes are in flight and
 every 100th one failed, so filters and summaries have something to show.
 """
 
@@ -29,7 +30,9 @@ def newest_run_state(map_index: int) -> str | None:
     return "success" if map_index % 3 else None
 
 
-def add_mapped_runs(dag_id: str, mapped_task_id: str, runs: int, width: int) -> list[str]:
+def add_mapped_runs(
+    dag_id: str, mapped_task_id: str, runs: int, width: int, newest_state: str = "running"
+) -> list[str]:
     """Insert ``runs`` daily runs of ``dag_id``; returns their run ids, oldest first."""
     run_ids = []
     with db.transaction() as session:
@@ -41,7 +44,7 @@ def add_mapped_runs(dag_id: str, mapped_task_id: str, runs: int, width: int) -> 
             newest = index == runs - 1
             run = DagRun(
                 dag_id=dag_id, run_id=f"scheduled__{logical.isoformat()}", run_type="scheduled",
-                state="running" if newest else "success", logical_date=logical,
+                state=newest_state if newest else "success", logical_date=logical,
                 data_interval_start=logical, data_interval_end=logical + timedelta(days=1),
                 dag_version_id=version.id, start_date=logical + timedelta(days=1),
             )  # fmt: skip
