@@ -22,7 +22,7 @@ from pathlib import Path
 from bench.report import markdown
 
 RESULTS = Path(__file__).parent / "results"
-SUITES = ("processor", "scheduler", "api", "auth", "worker_model", "browser")
+SUITES = ("processor", "scheduler", "api", "auth", "worker_model", "browser", "mapping")
 QUICK = {  # the processor suite (about 2 minutes) always runs in full
     "scheduler": {"width": 199},
     "api": {"quick": True},
@@ -33,7 +33,7 @@ QUICK = {  # the processor suite (about 2 minutes) always runs in full
 
 def _suite_kwargs(suite: str, quick: bool, seconds: int) -> dict:
     """What each suite's ``run()`` takes from the command line."""
-    kwargs = {"seconds": seconds} if suite in ("api", "auth", "worker_model") else {}
+    kwargs = {"seconds": seconds} if suite in ("api", "auth", "worker_model", "mapping") else {}
     if quick:
         kwargs.update(QUICK.get(suite, {}))
     return kwargs

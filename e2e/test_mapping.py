@@ -14,34 +14,15 @@ import pytest
 from playwright.sync_api import Page, expect
 
 import dagkeeper.db
-from dagkeeper.testing.mapped_history import add_mapped_runs
+from dagkeeper.testing.mapped_history import WIDE_DAG, add_mapped_runs
 
 WIDTH = 10_000
-WIDE = """
-from datetime import datetime
-from dagkeeper import DAG, task
-
-with DAG("wide_map", schedule=None, start_date=datetime(2024, 1, 1), tags=["mapping"]):
-    @task
-    def items():
-        return list(range(10))
-
-    @task
-    def work(x):
-        return x
-
-    @task
-    def total(values):
-        return len(values)
-
-    total(work.expand(x=items()))
-"""
 
 
 @pytest.fixture(scope="module")
 def wide(stack) -> list[str]:
     """wide_map published, with two runs whose `work` has 10,000 map indexes each."""
-    stack.write_dag("wide_map.py", WIDE)
+    stack.write_dag("wide_map.py", WIDE_DAG.format(dag_id="wide_map"))
     stack.wait_for(lambda: stack.get("/api/v1/dags/wide_map").status == 200, 60, "wide_map")
     dagkeeper.db.configure(stack.db_url)
     try:

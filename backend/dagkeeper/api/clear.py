@@ -105,7 +105,7 @@ def unknown_runs(session: Session, dag_id: str, run_ids: list[str]) -> list[str]
 
 def clear(
     session: Session, request: ClearRequest
-) -> tuple[list[tuple[str, str, str | None]], set[str]]:
+) -> tuple[list[tuple[str, str, int, str | None]], set[str]]:
     """Clear (or with ``dry_run`` only list) task instances.
 
     Returns ``(run_id, task_id, map_index, state before)`` per cleared

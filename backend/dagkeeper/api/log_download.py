@@ -14,9 +14,9 @@ from sqlalchemy import select
 
 from dagkeeper.api.errors import not_found
 from dagkeeper.api.lookups import get_ti_or_404
-from dagkeeper.api.schemas.task_instances import MapIndexQuery
 from dagkeeper.api.request_cycle import session
 from dagkeeper.api.schemas.common import MAX_INT32
+from dagkeeper.api.schemas.task_instances import MapIndexQuery
 from dagkeeper.api.spec import Blueprint
 from dagkeeper.models import TaskLog
 

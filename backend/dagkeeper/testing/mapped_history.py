@@ -20,6 +20,27 @@ from dagkeeper.models.change import ChangeKind
 
 START = datetime(2026, 1, 1, tzinfo=UTC)
 
+# A DAG file whose task ``work`` is mapped (to add_mapped_runs' width; really over 10 items).
+WIDE_DAG = """
+from datetime import datetime
+from dagkeeper import DAG, task
+
+with DAG("{dag_id}", schedule=None, start_date=datetime(2024, 1, 1)):
+    @task
+    def items():
+        return list(range(10))
+
+    @task
+    def work(x):
+        return x
+
+    @task
+    def total(values):
+        return len(values)
+
+    total(work.expand(x=items()))
+"""
+
 
 def newest_run_state(map_index: int) -> str | None:
     """The state of map index ``map_index`` in the newest (still running) run."""

@@ -27,6 +27,14 @@ from dagkeeper.operators import BashOperator, EmptyOperator, PythonOperator, Tas
 def fail():
     raise TaskFailed("on purpose")
 
+@task
+def total(values):
+    return values
+
+@task
+def double(x):
+    return 2 * x
+
 with DAG("{name}", start_date=datetime(2024, 1, 1)):
 """
 
@@ -35,12 +43,6 @@ S, F, K, UF = "success", "failed", "skipped", "upstream_failed"
 CASES = {
     "literal_list": (
         """
-        @task
-        def double(x):
-            return 2 * x
-        @task
-        def total(values):
-            return values
         total(double.expand(x=[1, 2, 3]))
         """,
         {"double": [S, S, S], "total": [S]},
@@ -52,12 +54,6 @@ CASES = {
         @task
         def make():
             return []
-        @task
-        def double(x):
-            return 2 * x
-        @task
-        def total(values):
-            return values
         total(double.expand(x=make()))
         """,
         {"make": [S], "double": [K], "total": [K]},
@@ -69,12 +65,6 @@ CASES = {
         @task
         def make():
             return [5]
-        @task
-        def double(x):
-            return 2 * x
-        @task
-        def total(values):
-            return values
         total(double.expand(x=make()))
         """,
         {"make": [S], "double": [S], "total": [S]},
@@ -90,9 +80,6 @@ CASES = {
         @task
         def square(x):
             return x * x
-        @task
-        def total(values):
-            return values
         total(square.expand(x=make()))
         """,
         {"make": [S], "square": [S] * 1000, "total": [S]},
@@ -102,9 +89,6 @@ CASES = {
     "upstream_failure_fails_the_mapped_task_and_after": (
         """
         make = PythonOperator(task_id="make", python_callable=fail)
-        @task
-        def double(x):
-            return 2 * x
         @task(trigger_rule="all_done")
         def total(values):
             return values
@@ -133,9 +117,6 @@ CASES = {
         @task
         def pair(a, b):
             return f"{a}{b}"
-        @task
-        def total(values):
-            return values
         total(pair.expand(a=["x", "y"], b=[1, 2, 3]))
         """,
         {"pair": [S] * 6, "total": [S]},
@@ -150,9 +131,6 @@ CASES = {
         @task
         def join(pair):
             return "".join(map(str, pair))
-        @task
-        def total(values):
-            return values
         total(join.expand(pair=letters().zip([1, 2])))
         """,
         {"letters": [S], "join": [S, S], "total": [S]},
@@ -163,9 +141,6 @@ CASES = {
         """
         echo = BashOperator.partial(task_id="echo", env={"A": "1"}).expand_kwargs(
             [{"bash_command": "echo one"}, {"bash_command": "echo two"}])
-        @task
-        def total(values):
-            return values
         total(echo.output)
         """,
         {"echo": [S, S], "total": [S]},
@@ -177,9 +152,6 @@ CASES = {
         @task
         def show(item):
             return f"{item[0]}={item[1]}"
-        @task
-        def total(values):
-            return values
         total(show.partial().expand(item={"a": 1, "b": 2}))
         """,
         {"show": [S, S], "total": [S]},
@@ -189,14 +161,8 @@ CASES = {
     "mapping_over_a_mapped_task": (
         """
         @task
-        def double(x):
-            return 2 * x
-        @task
         def inc(x):
             return x + 1
-        @task
-        def total(values):
-            return values
         total(inc.expand(x=double.expand(x=[1, 2])))
         """,
         {"double": [S, S], "inc": [S, S], "total": [S]},
@@ -208,9 +174,6 @@ CASES = {
         @task
         def make():
             return 7
-        @task
-        def double(x):
-            return 2 * x
         double.expand(x=make())
         """,
         {"make": [F], "double": [UF]},
