@@ -256,7 +256,12 @@ def apply_expansion(task: BaseOperator, map_index: int, context: dict[str, Any])
     expand_input = task.expand_input
     assert expand_input is not None
     chosen = expand_input.kwargs_for(map_index, context)
-    context["expanded"] = chosen
+    context["expanded"] = chosen  # what MappedValue placeholders resolve to
+    if task.mapped_group is not None:  # in a mapped group: only what holds a placeholder
+        for name, value in list(vars(task).items()):
+            if isinstance(value, MappedValue):
+                setattr(task, name, chosen.get(value.name))
+        return chosen
     for name, value in chosen.items():
         if task.maps_into_op_kwargs:
             task.op_kwargs[name] = value  # type: ignore[attr-defined]

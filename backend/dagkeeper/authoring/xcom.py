@@ -64,8 +64,18 @@ class XComArg(DependencyMixin, Placeholder):
     def resolve(self, context: dict[str, Any]) -> Any:
         """The upstream task's XCom, via the runner's ``ti.xcom_pull`` (all map indexes' values,
         in order, when that task is mapped)."""
-        pull = getattr(context.get("ti"), "xcom_pull", None)
-        return pull(task_ids=self.task_id, key=self.key) if pull is not None else None
+        ti = context.get("ti")
+        pull = getattr(ti, "xcom_pull", None)
+        if pull is None:
+            return None
+        consumer = context.get("task")
+        same_group = (
+            self.operator.mapped_group is not None
+            and getattr(consumer, "mapped_group", None) is self.operator.mapped_group
+        )
+        if same_group:  # inside a mapped group: the sibling's value of the same map index
+            return pull(task_ids=self.task_id, key=self.key, map_indexes=ti.map_index)
+        return pull(task_ids=self.task_id, key=self.key)
 
     def __repr__(self) -> str:
         key = "" if self.key == RETURN_KEY else f", key={self.key!r}"

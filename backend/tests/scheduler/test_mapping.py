@@ -21,7 +21,7 @@ from .inline import InlineExecutor, run_to_end
 
 HEADER = """
 from datetime import datetime
-from dagkeeper import DAG, task
+from dagkeeper import DAG, task, task_group
 from dagkeeper.operators import BashOperator, EmptyOperator, PythonOperator, TaskFailed
 
 def fail():
@@ -167,6 +167,23 @@ CASES = {
         """,
         {"double": [S, S], "inc": [S, S], "total": [S]},
         [3, 5],
+        S,
+    ),
+    "mapped_task_group_pairs_map_indexes_inside_the_group": (
+        """
+        @task
+        def make():
+            return [1, 2, 3]
+        @task
+        def inc(x):
+            return x + 1
+        @task_group
+        def per_item(x):
+            return inc(double(x))
+        total(per_item.expand(x=make()))
+        """,
+        {"make": [S], "per_item.double": [S, S, S], "per_item.inc": [S, S, S], "total": [S]},
+        [3, 5, 7],
         S,
     ),
     "a_non_list_xcom_fails_its_producer": (
