@@ -12,9 +12,9 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import select
 
-from dagkeeper import db
+from dagkeeper import db as db_module
 from dagkeeper.executors import TaskKey
-from dagkeeper.models import RETURN_KEY, TaskInstance, TaskState, XCom
+from dagkeeper.models import RETURN_KEY, DagRun, TaskInstance, TaskState, XCom
 
 from .factories import publish_dag_file, trigger
 from .inline import InlineExecutor, run_to_end
@@ -209,7 +209,7 @@ class _QuickMapIndexes(InlineExecutor):
     def queue(self, key: TaskKey) -> None:
         if key.task_id != "square" or key.map_index < 0:
             return super().queue(key)
-        with db.transaction() as session:
+        with db_module.transaction() as session:
             ti = session.get(TaskInstance, key.ti_id)
             ti.state = TaskState.SUCCESS
             session.add(XCom(task_instance_id=ti.id, key=RETURN_KEY, value=str(ti.map_index**2)))
@@ -221,7 +221,7 @@ def _source(name: str, body: str) -> str:
 
 
 def _states_by_index(run_pk: int) -> dict[str, list[str | None]]:
-    with db.read_session() as session:
+    with db_module.read_session() as session:
         rows = session.execute(
             select(TaskInstance.task_id, TaskInstance.state)
             .where(TaskInstance.dag_run_id == run_pk)
@@ -234,7 +234,7 @@ def _states_by_index(run_pk: int) -> dict[str, list[str | None]]:
 
 
 def _reduced(run_pk: int):
-    with db.read_session() as session:
+    with db_module.read_session() as session:
         value = session.scalar(
             select(XCom.value)
             .join(TaskInstance, TaskInstance.id == XCom.task_instance_id)
@@ -260,3 +260,33 @@ def test_mapping_table(name, db, dags_folder):
         expected_reduced,
         expected_run,
     )
+
+
+def test_clearing_one_map_index_reruns_only_that_index(db, dags_folder):
+    from dagkeeper.api.clear import ClearRequest, clear
+
+    name = "clear_one_index"
+    path = dags_folder / f"{name}.py"
+    path.write_text(_source(name, "total(double.expand(x=[1, 2, 3]))"))
+    publish_dag_file(path, dags_folder)
+    run_pk = trigger(name, logical_date=datetime(2024, 1, 1, tzinfo=UTC))
+    assert run_to_end(run_pk) == "success"
+    with db_module.transaction() as session:
+        run_id = session.scalar(select(DagRun.run_id).where(DagRun.id == run_pk))
+        request = ClearRequest(
+            dag_id=name, run_ids=[run_id], task_ids=["double"], include_upstream=False,
+            include_downstream=False, only_failed=False, dry_run=False, map_indexes=[1],
+        )  # fmt: skip
+        cleared, _ = clear(session, request)
+    assert cleared == [(run_id, "double", 1, "success")]
+    assert run_to_end(run_pk) == "success"
+    with db_module.read_session() as session:
+        tries = session.execute(
+            select(TaskInstance.task_id, TaskInstance.map_index, TaskInstance.try_number)
+            .where(TaskInstance.dag_run_id == run_pk)
+            .order_by(TaskInstance.task_id, TaskInstance.map_index)
+        ).all()
+    assert [tuple(t) for t in tries] == [
+        ("double", 0, 1), ("double", 1, 2), ("double", 2, 1), ("total", -1, 1)
+    ]  # fmt: skip
+    assert _reduced(run_pk) == [2, 4, 6]
