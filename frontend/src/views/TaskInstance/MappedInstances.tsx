@@ -1,3 +1,4 @@
+import type { ReactNode } from "react";
 import { useMappedTaskInstances } from "../../api/hooks";
 import { Pagination } from "../../components/Pagination";
 import { QueryView } from "../../components/QueryView";
@@ -19,11 +20,14 @@ export function MappedInstances({
   runId,
   taskId,
   onOpen,
+  unexpanded,
 }: {
   dagId: string;
   runId: string;
   taskId: string;
   onOpen: (mapIndex: number) => void;
+  /** Shown instead while the task is not expanded (its one task instance: waiting, skipped, …). */
+  unexpanded: ReactNode;
 }) {
   const [params, update] = useUrlState();
   const state = params.get("mapped_state");
@@ -33,6 +37,7 @@ export function MappedInstances({
   return (
     <QueryView query={page}>
       {(data) => {
+        if (!state && data.total_entries === 0) return unexpanded;
         const total = Object.values(data.state_counts).reduce((sum, n) => sum + n, 0);
         const counted = LEGEND_ORDER.filter((name) => data.state_counts[name]);
         return (
@@ -57,7 +62,7 @@ export function MappedInstances({
               </select>
             </label>
             {data.total_entries === 0 ? (
-              <p className="muted small">{total ? "No map index in this state." : "Not expanded yet: its upstream tasks are not done."}</p>
+              <p className="muted small">No map index in this state.</p>
             ) : (
               <table className="table small">
                 <thead>

@@ -44,7 +44,13 @@ export function TaskInstanceDrawer({
     <Drawer title={mapIndex >= 0 ? `${taskId} [${mapIndex}]` : taskId} onClose={onClose} testId={TID.tiDrawer}>
       <p className="muted small mono">{runId}</p>
       {mapped && mapIndex < 0 ? (
-        <MappedInstances dagId={dagId} runId={runId} taskId={taskId} onOpen={(index) => update({ map_index: index, try: null })} />
+        <MappedInstances
+          dagId={dagId}
+          runId={runId}
+          taskId={taskId}
+          onOpen={(index) => update({ map_index: index, try: null })}
+          unexpanded={<TaskInstanceLoader dagId={dagId} runId={runId} taskId={taskId} mapIndex={-1} />}
+        />
       ) : (
         <>
           {mapped && (
