@@ -216,7 +216,7 @@ class OperatorPartial:
         return self._make(ExpandInput("list", value=value), [])
 
     def _make(self, expand_input: ExpandInput, names: list[str]) -> Any:
-        if not self.function:  # expand_kwargs names its arguments only at run time
+        if not self.function and expand_input.kind == "list":  # names known only at run time
             names = [*names, *(n for n in _required(self.make) if n not in self.kwargs)]
         made = self.make(
             **self.kwargs, **{name: MappedValue(name) for name in dict.fromkeys(names)}
