@@ -32,6 +32,7 @@ SUITES = (
     "wire",
     "clean",
     "triggerer",
+    "mapping",
 )
 QUICK = {  # the processor suite (about 2 minutes) always runs in full
     "scheduler": {"width": 199},
@@ -45,7 +46,7 @@ QUICK = {  # the processor suite (about 2 minutes) always runs in full
 
 def _suite_kwargs(suite: str, quick: bool, seconds: int) -> dict:
     """What each suite's ``run()`` takes from the command line."""
-    kwargs = {"seconds": seconds} if suite in ("api", "auth", "worker_model") else {}
+    kwargs = {"seconds": seconds} if suite in ("api", "auth", "worker_model", "mapping") else {}
     if quick:
         kwargs.update(QUICK.get(suite, {}))
     return kwargs

@@ -306,6 +306,22 @@ def _triggerer(results: list[dict[str, Any]]) -> list[str]:
             table(results)]  # fmt: skip
 
 
+def _mapping(results: list[dict[str, Any]]) -> list[str]:
+    lines = [
+        "### A 10,000-way mapped task × 25 runs (`python -m bench --only mapping`; wrk, 4 workers)",
+        "",
+        "| backend | endpoint | cached p50 / p99 | req/s | uncached p50 / p99 | req/s |",
+        "|---|---|---|---|---|---|",
+    ]
+    for result in results:
+        for name, load in result["endpoints"].items():
+            lines.append(
+                f"| {result['backend']} | {name} | {_load(load['cached'])} "
+                f"| {_load(load['uncached'])} |"
+            )
+    return [*lines, ""]
+
+
 def markdown(results: dict[str, Any]) -> str:
     lines = [f"## Benchmarks ({results['started']}, {results['machine']['cpus']} cores)", ""]
     if "processor" in results:
@@ -328,4 +344,6 @@ def markdown(results: dict[str, Any]) -> str:
         lines += _clean(results["clean"])
     if "triggerer" in results:
         lines += _triggerer(results["triggerer"])
+    if "mapping" in results:
+        lines += _mapping(results["mapping"])
     return "\n".join(lines)

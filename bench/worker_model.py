@@ -25,8 +25,9 @@ from contextlib import ExitStack
 from pathlib import Path
 
 from bench.api import NO_CACHE, endpoints, prepare
+from bench.backends import per_backend
 from bench.load import wrk
-from dagkeeper.testing.pg import PgCluster, find_bindir, free_port
+from dagkeeper.testing.pg import free_port
 from dagkeeper.testing.stack import Stack
 
 MODELS = {
@@ -100,17 +101,7 @@ def measure(backend: str, url: str | None, dag_count: int, seconds: int) -> dict
 
 
 def run(seconds: int = 10, dag_count: int = 200, backends=("sqlite", "postgresql")) -> dict:
-    results = []
-    cluster = None
-    try:
-        for backend in backends:
-            url = None
-            if backend == "postgresql":
-                cluster = PgCluster(find_bindir()).start()
-                url = cluster.create_database()
-            print(f"worker_model: {backend} ...", flush=True)
-            results.append(measure(backend, url, dag_count, seconds))
-    finally:
-        if cluster is not None:
-            cluster.stop()
+    results = per_backend(
+        "worker_model", backends, lambda backend, url: measure(backend, url, dag_count, seconds)
+    )
     return {"worker_model": results}

@@ -14,6 +14,11 @@ def run_migrations() -> None:
     engine = make_engine(url)
     engine = engine.execution_options(sqlite_immediate=True)
     with engine.connect() as connection:
+        if connection.dialect.name == "sqlite":
+            # SQLite's own procedure for table rebuilds (batch mode copies a table and drops
+            # the old one): with foreign keys on, that drop would cascade-delete every row
+            # referencing it. Set outside the transaction, where the pragma takes effect.
+            connection.connection.driver_connection.execute("PRAGMA foreign_keys=OFF")
         context.configure(
             connection=connection,
             target_metadata=Base.metadata,

@@ -54,6 +54,7 @@ class Settings:
     login_failure_window: float  # seconds
     fernet_key: str  # comma-separated; the first encrypts, any decrypts (key rotation)
     default_pool_slots: int  # slots of ``default_pool`` when the database is created
+    max_map_length: int  # most task instances one mapped task expands to (Airflow's default)
 
 
 EXECUTORS = ("local", "celery")
@@ -146,6 +147,7 @@ def load_settings() -> Settings:
         login_failure_window=_float("DAGKEEPER_LOGIN_FAILURE_WINDOW", 900.0),
         fernet_key=os.environ.get("DAGKEEPER_FERNET_KEY", ""),
         default_pool_slots=_int("DAGKEEPER_DEFAULT_POOL_SLOTS", 128),
+        max_map_length=_int("DAGKEEPER_MAX_MAP_LENGTH", 1024),
     )
 
 

@@ -223,4 +223,11 @@ export const TID = {
   backfillUnpause: "backfill-unpause",
   backfillCancel: "backfill-cancel",
   backfillActive: "backfill-active",
+  mappedMark: "mapped-mark",
+  mappedBadge: "mapped-badge",
+  mappedList: "mapped-list",
+  mappedRow: "mapped-row",
+  mappedFilter: "mapped-filter",
+  mappedCounts: "mapped-counts",
+  mappedBack: "mapped-back",
 } as const;

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from dagkeeper.models import (
@@ -40,7 +40,7 @@ from dagkeeper.serialization import DagDocument
 
 FAILED = (TaskState.FAILED, TaskState.UPSTREAM_FAILED)
 MARKER = "ExternalTaskMarker"
-Cleared = tuple[str, str, str, str | None]  # dag_id, run_id, task_id, state before
+Cleared = tuple[str, str, str, int, str | None]  # dag_id, run_id, task_id, map_index, state
 
 
 @dataclass(frozen=True)
@@ -54,6 +54,7 @@ class ClearRequest:
     dry_run: bool
     # which other DAGs a marker may clear in: the caller's editable ones (the API passes them)
     may_follow: Callable[[str], bool] = field(default=lambda dag_id: True, compare=False)
+    map_indexes: list[int] | None = None  # only these map indexes of the tasks in task_ids
 
 
 def closure(
@@ -88,6 +89,25 @@ def _reach(start: set[str], neighbours: dict[str, list[str]]) -> set[str]:
     return seen
 
 
+def _unexpand(session: Session, run_pk: int, task_id: str, tis: list[TaskInstance]) -> None:
+    """Every map index of the task was cleared: back to one unexpanded task instance.
+
+    Map index 0 keeps its tries (it becomes -1); the others are removed with theirs.
+    """
+    count = session.scalar(
+        select(func.count()).where(
+            TaskInstance.dag_run_id == run_pk, TaskInstance.task_id == task_id
+        )
+    )
+    if count != len(tis):  # only_failed left some: keep the expansion
+        return
+    for ti in tis:
+        if ti.map_index > 0:
+            session.delete(ti)
+    session.flush()
+    next(ti for ti in tis if ti.map_index == 0).map_index = -1
+
+
 def unknown_runs(session: Session, dag_id: str, run_ids: list[str]) -> list[str]:
     found = set(
         session.scalars(
@@ -102,8 +122,12 @@ def clear(
 ) -> tuple[list[Cleared], set[str]]:
     """Clear (or with ``dry_run`` only list) task instances, following markers ``depth`` deep.
 
-    Returns ``(dag_id, run_id, task_id, state before)`` per cleared instance,
-    and the requested task ids that no involved version knows.
+    Returns ``(dag_id, run_id, task_id, map_index, state before)`` per cleared
+    instance, and the requested task ids that no involved version knows.
+    With ``map_indexes``, the requested tasks' other map indexes are left as
+    they are (tasks cleared because they are up- or downstream are cleared
+    whole). A mapped task cleared whole goes back to unexpanded, so it is
+    expanded again from what its upstream tasks produce this time.
     """
     runs = session.execute(
         select(DagRun, DagVersion.document, DagVersion.relations)
@@ -125,19 +149,28 @@ def clear(
         instances = session.scalars(
             select(TaskInstance)
             .where(TaskInstance.dag_run_id == run.id, TaskInstance.task_id.in_(task_ids))
-            .order_by(TaskInstance.task_id)
+            .order_by(TaskInstance.task_id, TaskInstance.map_index)
         )
         touched = False
+        partly = set(wanted) if request.map_indexes is not None else set()
+        chosen = set(request.map_indexes or ())
+        whole: dict[str, list[TaskInstance]] = {}
         for ti in instances:
             if request.only_failed and ti.state not in FAILED:
                 continue
-            cleared.append((request.dag_id, run.run_id, ti.task_id, ti.state))
+            if ti.task_id in partly and ti.map_index not in chosen:
+                continue
+            cleared.append((request.dag_id, run.run_id, ti.task_id, ti.map_index, ti.state))
             touched = True
             task = document.tasks[ti.task_id]
             if task.operator == MARKER:
                 markers.append((ti, run, task.template_values))
             if not request.dry_run:
                 clear_try(session, ti, document.tasks[ti.task_id].retries)
+                if ti.map_index >= 0 and ti.task_id not in partly:
+                    whole.setdefault(ti.task_id, []).append(ti)
+        for task_id, tis in whole.items():
+            _unexpand(session, run.id, task_id, tis)
         if touched and not request.dry_run:
             run.reopen()
     if cleared and not request.dry_run:
@@ -169,7 +202,8 @@ def _follow_marker(
     if run_id is None:
         return []
     external = replace(request, dag_id=dag_id, run_ids=[run_id], task_ids=[task_id],
-                       include_upstream=False, include_downstream=True, only_failed=False)  # fmt: skip
+                       include_upstream=False, include_downstream=True, only_failed=False,
+                       map_indexes=None)  # fmt: skip
     return clear(session, external, left - 1)[0]
 
 

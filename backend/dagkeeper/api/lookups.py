@@ -35,9 +35,10 @@ def get_run_or_404(dag_id: str, run_id: str) -> tuple[DagRun, int]:
     return found
 
 
-def get_ti_or_404(dag_id: str, run_id: str, task_id: str) -> TaskInstance:
-    found = queries.get_task_instance(session(), dag_id, run_id, task_id)
+def get_ti_or_404(dag_id: str, run_id: str, task_id: str, map_index: int = -1) -> TaskInstance:
+    found = queries.get_task_instance(session(), dag_id, run_id, task_id, map_index)
     if found is None:
         get_run_or_404(dag_id, run_id)
-        not_found(f"task instance {task_id!r} of run {run_id!r}")
+        index = f"map index {map_index} of " if map_index >= 0 else ""
+        not_found(f"{index}task instance {task_id!r} of run {run_id!r}")
     return found[0]

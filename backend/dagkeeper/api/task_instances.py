@@ -57,7 +57,7 @@ def list_task_instances(args, dag_id: str, run_id: str):
     page = s.scalars(
         select(TaskInstance)
         .where(TaskInstance.dag_run_id == run.id)
-        .order_by(TaskInstance.task_id)
+        .order_by(TaskInstance.task_id, TaskInstance.map_index)
         .limit(args["limit"])
         .offset(args["offset"])
     )
@@ -65,11 +65,62 @@ def list_task_instances(args, dag_id: str, run_id: str):
     return json_response({"task_instances": tis, "total_entries": total})
 
 
+@blp.route(f"{TI_PATH}/listMapped")
+@blp.arguments(schemas.MappedQuery, location="query")
+@blp.response(200, schemas.MappedCollection)
+def list_mapped_task_instances(args, dag_id: str, run_id: str, task_id: str):
+    """A mapped task's instances in one run, by map index, paged and filtered by ``state``.
+
+    ``state_counts`` covers every map index, so a caller pages through one
+    state while showing the whole task's summary.
+    """
+    run, _ = get_run_or_404(dag_id, run_id)
+    s = session()
+    of_task = (TaskInstance.dag_run_id == run.id, TaskInstance.task_id == task_id)
+    counts = dict(
+        s.execute(
+            select(TaskInstance.state, func.count()).where(*of_task).group_by(TaskInstance.state)
+        ).all()
+    )
+    if not counts:
+        not_found(f"task instance {task_id!r} of run {run_id!r}")
+    state_counts = {state or "none": n for state, n in counts.items()}
+    conditions = [*of_task, TaskInstance.map_index >= 0]
+    if "state" in args:
+        wanted = args["state"]
+        conditions.append(
+            TaskInstance.state.is_(None) if wanted == "none" else TaskInstance.state == wanted
+        )
+    total = s.scalar(select(func.count()).where(*conditions))
+    page = s.scalars(
+        select(TaskInstance)
+        .where(*conditions)
+        .order_by(TaskInstance.map_index)
+        .limit(args["limit"])
+        .offset(args["offset"])
+    )
+    tis = [ti_dict(ti, run_id) for ti in page]
+    return json_response(
+        {"task_instances": tis, "total_entries": total, "state_counts": state_counts}
+    )
+
+
 @blp.route(TI_PATH)
+@blp.arguments(schemas.MapIndexQuery, location="query", as_kwargs=True)
 @blp.response(200, schemas.TaskInstanceDetailSchema)
-def get_task_instance(dag_id: str, run_id: str, task_id: str):
+def get_task_instance(dag_id: str, run_id: str, task_id: str, map_index: int = -1):
     """One task instance with its rendered template fields and every try."""
-    ti = get_ti_or_404(dag_id, run_id, task_id)
+    return _detail(get_ti_or_404(dag_id, run_id, task_id, map_index), run_id)
+
+
+@blp.route(f"{TI_PATH}/<int(max={MAX_INT32}):map_index>")
+@blp.response(200, schemas.TaskInstanceDetailSchema)
+def get_mapped_task_instance(dag_id: str, run_id: str, task_id: str, map_index: int):
+    """One map index of a mapped task (Airflow's path; ``?map_index=`` works too)."""
+    return _detail(get_ti_or_404(dag_id, run_id, task_id, map_index), run_id)
+
+
+def _detail(ti: TaskInstance, run_id: str):
     s = session()
     rendered = s.get(RenderedTaskFields, (ti.id, ti.try_number))
     history = s.scalars(
@@ -101,7 +152,7 @@ def get_log(args, dag_id: str, run_id: str, task_id: str, try_number: int):
     Its ETag is (try, last chunk, completeness): a running task's log grows
     without a change-token bump, and an unrelated change must not refetch it.
     """
-    ti = get_ti_or_404(dag_id, run_id, task_id)
+    ti = get_ti_or_404(dag_id, run_id, task_id, args["map_index"])
     if not 1 <= try_number <= ti.try_number:
         not_found(f"try {try_number} of task instance {task_id!r}")
     s = session()
@@ -149,10 +200,11 @@ def get_log(args, dag_id: str, run_id: str, task_id: str, try_number: int):
 
 @blp.route(TI_PATH, methods=["PATCH"])
 @blp.arguments(schemas.TaskInstancePatch)
+@blp.arguments(schemas.MapIndexQuery, location="query", as_kwargs=True)
 @blp.response(200, schemas.TaskInstanceSchema)
-def patch_task_instance(body, dag_id: str, run_id: str, task_id: str):
+def patch_task_instance(body, dag_id: str, run_id: str, task_id: str, map_index: int = -1):
     """Mark a task instance success or failed; the scheduler takes it from there."""
-    ti_id = get_ti_or_404(dag_id, run_id, task_id).id
+    ti_id = get_ti_or_404(dag_id, run_id, task_id, map_index).id
     with db.transaction() as s:
         ti = s.get(TaskInstance, ti_id)
         if ti.state != body["state"]:
@@ -162,21 +214,22 @@ def patch_task_instance(body, dag_id: str, run_id: str, task_id: str):
             s.get(DagRun, ti.dag_run_id).reopen()
             record_change(s, [(dag_id, ChangeKind.RUN)])
             audit(s, "mark_task_instance", target=f"{run_id}/{task_id}",
-                  detail={"state": body["state"]})  # fmt: skip
+                  detail={"state": body["state"], "map_index": map_index})  # fmt: skip
     end_reads()
-    return json_response(ti_dict(get_ti_or_404(dag_id, run_id, task_id), run_id))
+    return json_response(ti_dict(get_ti_or_404(dag_id, run_id, task_id, map_index), run_id))
 
 
 @blp.route(f"{TI_PATH}/setNote", methods=["PATCH"])
 @blp.arguments(NoteBody)
+@blp.arguments(schemas.MapIndexQuery, location="query", as_kwargs=True)
 @blp.response(200, schemas.TaskInstanceSchema)
-def set_task_instance_note(body, dag_id: str, run_id: str, task_id: str):
+def set_task_instance_note(body, dag_id: str, run_id: str, task_id: str, map_index: int = -1):
     """Set or clear (``null``) the task instance's note."""
-    ti_id = get_ti_or_404(dag_id, run_id, task_id).id
+    ti_id = get_ti_or_404(dag_id, run_id, task_id, map_index).id
     with db.transaction() as s:
         set_note(s, s.get(TaskInstance, ti_id), body["note"], f"{run_id}/{task_id}")
     end_reads()
-    return json_response(ti_dict(get_ti_or_404(dag_id, run_id, task_id), run_id))
+    return json_response(ti_dict(get_ti_or_404(dag_id, run_id, task_id, map_index), run_id))
 
 
 @blp.route("/clearTaskInstances", methods=["POST"])
@@ -197,6 +250,7 @@ def clear_task_instances(body, dag_id: str):
         only_failed=body["only_failed"],
         dry_run=body["dry_run"],
         may_follow=lambda other: other in editable_among([other]),
+        map_indexes=body.get("map_indexes"),
     )
     writes = nullcontext(session()) if clear_request.dry_run else db.transaction()
     with writes as s:
@@ -207,5 +261,8 @@ def clear_task_instances(body, dag_id: str):
         if not clear_request.dry_run:
             audit(s, "clear", target=",".join(body["dag_run_ids"])[:500],
                   detail={**body, "cleared": len(cleared)})  # fmt: skip
-    tis = [{"dag_id": d, "run_id": r, "task_id": t, "state": st} for d, r, t, st in cleared]
+    tis = [
+        {"dag_id": d, "run_id": r, "task_id": t, "map_index": i, "state": st}
+        for d, r, t, i, st in cleared
+    ]
     return json_response({"task_instances": tis})

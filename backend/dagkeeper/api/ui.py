@@ -3,7 +3,9 @@
 ``structure`` splices the stored structure text into its envelope (no JSON
 decoding); ``grid`` reads runs, the version's stored task order and then only
 (run, task, state) triples, and encodes states as one character per run so
-2,000 tasks x 25 runs stay small.
+2,000 tasks x 25 runs stay small. A mapped task is one row: its cell shows
+the most pressing state among its map indexes, and ``mapped`` gives the
+count of map indexes per state for each run (the cell's tooltip).
 """
 
 from __future__ import annotations
@@ -45,6 +47,14 @@ STATE_CODES = {
 CODE_OF_STATE = {state: ord(char) for char, state in STATE_CODES.items() if char not in ".-"}
 DASH = ord("-")
 CODE_OF_STATE[None] = DASH
+# A mapped task's cell shows its most pressing map index state (Airflow's priority order).
+SUMMARY_PRIORITY: dict[str | None, int] = {
+    state: rank
+    for rank, state in enumerate(reversed((
+        "failed", "upstream_failed", "up_for_retry", "queued", "scheduled", "running", None,
+        "removed", "skipped", "success",
+    )), start=1)
+}  # fmt: skip
 MAX_CHANGES = 500
 grid_run = shape(schemas.GridRunSchema)
 
@@ -107,10 +117,22 @@ def grid(args, dag_id: str):
     column = {run.id: i for i, run in enumerate(runs)}
     row_start = {task_id: i * width for i, task_id in enumerate(task_ids)}
     cells = bytearray(b"." * (width * len(task_ids)))  # one byte per (task, run), row-major
-    for dag_run_id, task_id, state in queries.grid_states(s, list(column)):
+    shown: dict[int, str | None] = {}  # cell -> state shown so far (a mapped task's summary)
+    mapped: dict[str, list[dict[str, int] | None]] = {}
+    for dag_run_id, task_id, state, count, top_index in queries.grid_states(s, list(column)):
         start = row_start.get(task_id)
-        if start is not None:  # a task the newest version no longer has
-            cells[start + column[dag_run_id]] = CODE_OF_STATE.get(state, DASH)
+        if start is None:  # a task the newest version no longer has
+            continue
+        cell = start + column[dag_run_id]
+        if cell not in shown or SUMMARY_PRIORITY.get(state, 0) > SUMMARY_PRIORITY.get(
+            shown[cell], 0
+        ):
+            shown[cell] = state
+            cells[cell] = CODE_OF_STATE.get(state, DASH)
+        if top_index >= 0:  # expanded: the tooltip shows how many map indexes are in each state
+            counts = mapped.setdefault(task_id, [None] * width)
+            by_state = counts[column[dag_run_id]] = counts[column[dag_run_id]] or {}
+            by_state[state or "none"] = count
     body = {
         "dag_id": dag_id,
         "version_number": version_number,
@@ -119,6 +141,7 @@ def grid(args, dag_id: str):
         "task_ids": task_ids,
         "states": [cells[start : start + width].decode() for start in row_start.values()],
         "state_codes": STATE_CODES,
+        "mapped": mapped,
     }
     return json_response(body)
 

@@ -17,7 +17,6 @@ from dagkeeper.api.lookups import get_ti_or_404
 from dagkeeper.api.request_cycle import session
 from dagkeeper.api.responses import iso, json_response
 from dagkeeper.api.schemas import xcoms as schemas
-from dagkeeper.api.schemas.common import PageQuery
 from dagkeeper.api.spec import Blueprint
 from dagkeeper.masking import mask_secrets
 from dagkeeper.models import TaskInstance, XCom
@@ -55,6 +54,7 @@ def xcom_dict(
         "dag_id": ti.dag_id,
         "run_id": run_id,
         "task_id": ti.task_id,
+        "map_index": ti.map_index,
         "key": key,
         "timestamp": iso(row.created_at),
         "value": value,
@@ -63,11 +63,11 @@ def xcom_dict(
 
 
 @blp.route("")
-@blp.arguments(PageQuery, location="query")
+@blp.arguments(schemas.XComPageQuery, location="query")
 @blp.response(200, schemas.XComCollection)
 def list_xcoms(args, dag_id: str, run_id: str, task_id: str):
     """The task instance's XComs by key, values included (bounded and masked)."""
-    ti = get_ti_or_404(dag_id, run_id, task_id)
+    ti = get_ti_or_404(dag_id, run_id, task_id, args["map_index"])
     entries = _entries(ti)
     page = entries[args["offset"] : args["offset"] + args["limit"]]
     secrets = stored_secret_values(session()) if page else set()
@@ -76,10 +76,11 @@ def list_xcoms(args, dag_id: str, run_id: str, task_id: str):
 
 
 @blp.route("/<xcom_key>")
+@blp.arguments(schemas.XComQuery, location="query", as_kwargs=True)
 @blp.response(200, schemas.XComSchema)
-def get_xcom(dag_id: str, run_id: str, task_id: str, xcom_key: str):
+def get_xcom(dag_id: str, run_id: str, task_id: str, xcom_key: str, map_index: int = -1):
     """One XCom of the task instance."""
-    ti = get_ti_or_404(dag_id, run_id, task_id)
+    ti = get_ti_or_404(dag_id, run_id, task_id, map_index)
     for key, row in _entries(ti):
         if key == xcom_key:
             return json_response(xcom_dict(ti, run_id, key, row, stored_secret_values(session())))

@@ -25,6 +25,7 @@ from dagkeeper.serialization.schemas import WEIGHT_RULES
 
 if TYPE_CHECKING:
     from dagkeeper.authoring.dag import DAG
+    from dagkeeper.authoring.mapping import ExpandInput, OperatorPartial
     from dagkeeper.authoring.taskgroup import TaskGroup
 
 _NOT_DEFAULTABLE = {"self", "task_id", "dag", "task_group"}
@@ -99,6 +100,9 @@ class BaseOperator(DependencyMixin):
     """
 
     template_fields: tuple[str, ...] = ()
+    expand_input: ExpandInput | None = None  # set on a mapped task (see authoring.mapping)
+    maps_into_op_kwargs = False  # @task functions take mapped values as keyword arguments
+    mapped_group: ExpandInput | None = None  # set on the tasks of a mapped task group
     template_ext: tuple[str, ...] = ()  # a template field ending so is read from that file
     ui_color: str = "#fff"
     ui_fgcolor: str = "#000"
@@ -236,6 +240,17 @@ class BaseOperator(DependencyMixin):
         self._downstream_ids: set[str] = set()
         self.dag.add_task(self)
         group.children[self.task_id] = self
+
+    @classmethod
+    def partial(cls, **kwargs: Any) -> OperatorPartial:
+        """The arguments every map index shares; ``.expand(...)`` names the mapped ones."""
+        from dagkeeper.authoring.mapping import OperatorPartial
+
+        return OperatorPartial(cls, kwargs.get("task_id"), kwargs, function=False)
+
+    @property
+    def is_mapped(self) -> bool:
+        return self.expand_input is not None
 
     def execute(self, context: dict[str, Any]) -> Any:
         """Do the task's work; the return value becomes its XCom."""

@@ -20,6 +20,7 @@ from typing import Any
 
 from dagkeeper.authoring import context as _context
 from dagkeeper.authoring.exceptions import DagDefinitionError
+from dagkeeper.authoring.mapping import OperatorPartial
 from dagkeeper.authoring.operators.bash import BashOperator
 from dagkeeper.authoring.operators.branch import BranchPythonOperator, ShortCircuitOperator
 from dagkeeper.authoring.operators.python import PythonOperator, context_kwargs
@@ -118,6 +119,16 @@ class _TaskDecorator:
             self.function, task_id, {**self.operator_kwargs, **kwargs}, self.operator_class,
             self.role,
         )  # fmt: skip
+
+    def partial(self, **kwargs: Any) -> OperatorPartial:
+        """Arguments every map index shares; ``.expand(...)`` names the mapped ones."""
+        return OperatorPartial(self, self.task_id, kwargs, function=True)
+
+    def expand(self, **mapped: Any) -> XComArg:
+        return self.partial().expand(**mapped)
+
+    def expand_kwargs(self, value: Any) -> XComArg:
+        return self.partial().expand_kwargs(value)
 
     def __call__(self, *args: Any, **kwargs: Any) -> XComArg:
         kwargs_for_operator = dict(self.operator_kwargs)

@@ -133,6 +133,13 @@ class _TaskGroupFactory:
         group_id = kwargs.pop("group_id", self.group_id)
         return _TaskGroupFactory(self.function, group_id, {**self.group_kwargs, **kwargs})
 
+    def partial(self, **kwargs: Any) -> _GroupPartial:
+        """Arguments every map index of a mapped group shares; ``.expand(...)`` names the others."""
+        return _GroupPartial(self, kwargs)
+
+    def expand(self, **mapped: Any) -> Any:
+        return self.partial().expand(**mapped)
+
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         """A new group holding what the function creates.
 
@@ -149,6 +156,41 @@ class _TaskGroupFactory:
         with TaskGroup(parent.unique_child_label(self.group_id), **arguments) as group:
             result = self.function(*args, **kwargs)
         return group if result is None else result
+
+
+class _GroupPartial:
+    """A mapped task group: every task the function creates is mapped the same way.
+
+    Map index ``i`` of each task sees element ``i`` of the mapped arguments, and
+    an XCom of another task of the group is that task's map index ``i`` (as in
+    Airflow). A task of the group starts once the tasks it depends on have
+    finished every map index.
+    """
+
+    def __init__(self, factory: _TaskGroupFactory, kwargs: dict[str, Any]):
+        self.factory = factory
+        self.kwargs = kwargs
+
+    def expand(self, **mapped: Any) -> Any:
+        from dagkeeper.authoring.mapping import (
+            ExpandInput,
+            MappedValue,
+            check_mapped_names,
+            mark_mapped,
+        )
+
+        check_mapped_names(self.factory.group_id, list(mapped), self.kwargs)
+        dag = context.enclosing_group(
+            self.factory.group_kwargs.get("dag"), f"Task group {self.factory.group_id!r}", "dag="
+        ).dag
+        before = set(dag.task_dict)
+        result = self.factory(**self.kwargs, **{name: MappedValue(name) for name in mapped})
+        expand_input = ExpandInput("dict", arguments=mapped)
+        for task_id, task in list(dag.task_dict.items()):
+            if task_id not in before:
+                task.mapped_group = expand_input
+                mark_mapped(task, expand_input)
+        return result
 
 
 def task_group(

@@ -97,6 +97,8 @@ def _task(task: BaseOperator) -> dict[str, Any]:
         # Only when declared, so documents (and version hashes) of other DAGs stay as they were.
         **({"inlets": [a.as_condition() for a in task.inlets]} if task.inlets else {}),
         **({"outlets": [a.as_condition() for a in task.outlets]} if task.outlets else {}),
+        # only on mapped tasks, so other DAGs' documents (and version hashes) stay as they were
+        **({"expand": task.expand_input.to_document()} if task.expand_input is not None else {}),
     }
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from dagkeeper.authoring.mapping import NO_FILL, ZipArg
 from dagkeeper.authoring.placeholders import Placeholder
 from dagkeeper.authoring.relations import DependencyMixin
 
@@ -40,6 +41,11 @@ class XComArg(DependencyMixin, Placeholder):
     def __getitem__(self, key: str) -> XComArg:
         return XComArg(self.operator, key=key)
 
+    def zip(self, *others: Any, fillvalue: Any = NO_FILL) -> ZipArg:
+        """Pair this value's elements with ``others``' for ``expand`` (shortest wins, or
+        the longest with ``fillvalue``)."""
+        return ZipArg([self, *others], fillvalue)
+
     def as_setup(self) -> XComArg:
         self.operator.as_setup()
         return self
@@ -56,9 +62,20 @@ class XComArg(DependencyMixin, Placeholder):
         self.operator.__exit__(*exc)
 
     def resolve(self, context: dict[str, Any]) -> Any:
-        """The upstream task's XCom, via the runner's ``ti.xcom_pull``."""
-        pull = getattr(context.get("ti"), "xcom_pull", None)
-        return pull(task_ids=self.task_id, key=self.key) if pull is not None else None
+        """The upstream task's XCom, via the runner's ``ti.xcom_pull`` (all map indexes' values,
+        in order, when that task is mapped)."""
+        ti = context.get("ti")
+        pull = getattr(ti, "xcom_pull", None)
+        if pull is None:
+            return None
+        consumer = context.get("task")
+        same_group = (
+            self.operator.mapped_group is not None
+            and getattr(consumer, "mapped_group", None) is self.operator.mapped_group
+        )
+        if same_group:  # inside a mapped group: the sibling's value of the same map index
+            return pull(task_ids=self.task_id, key=self.key, map_indexes=ti.map_index)
+        return pull(task_ids=self.task_id, key=self.key)
 
     def __repr__(self) -> str:
         key = "" if self.key == RETURN_KEY else f", key={self.key!r}"

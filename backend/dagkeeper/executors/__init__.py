@@ -22,6 +22,7 @@ class TaskKey(NamedTuple):
     run_id: str
     task_id: str
     queue: str = "default"
+    map_index: int = -1  # which element of a mapped task; -1 for an unmapped task
 
 
 class TaskExit(NamedTuple):

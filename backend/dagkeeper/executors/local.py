@@ -88,7 +88,10 @@ class LocalExecutor:
 
     def _send(self, key: TaskKey) -> None:
         line = json.dumps(
-            {"key": list(key), "args": [key.dag_id, key.run_id, key.task_id, key.try_number]}
+            {
+                "key": list(key),
+                "args": [key.dag_id, key.run_id, key.task_id, key.try_number, key.map_index],
+            }
         )
         assert self._process is not None and self._process.stdin is not None
         try:

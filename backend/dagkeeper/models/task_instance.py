@@ -63,6 +63,8 @@ class TaskInstance(_TryFields, Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     dag_run_id: Mapped[int] = mapped_column(ForeignKey("dag_run.id", ondelete="CASCADE"))
     dag_id: Mapped[str] = mapped_column(String(250))
+    # -1: an unmapped task, or a mapped one not yet expanded; 0..n-1 once expanded (as Airflow)
+    map_index: Mapped[int] = mapped_column(Integer, default=-1, server_default="-1")
     max_tries: Mapped[int] = mapped_column(Integer, default=0)  # retries + 1
     next_try_at: Mapped[datetime | None]  # when up_for_retry becomes schedulable
     # Set while a runner of the current try may be alive (claim to release): no next
@@ -85,10 +87,11 @@ class TaskInstance(_TryFields, Base):
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
     __table_args__ = (
-        UniqueConstraint("dag_run_id", "task_id"),
+        UniqueConstraint("dag_run_id", "task_id", "map_index"),
         Index("ix_task_instance_state", "state", "dag_id"),
-        # covers the grid's (run, task, state) read, so it never touches the table
-        Index("ix_task_instance_grid", "dag_run_id", "task_id", "state"),
+        # covers the grid's (run, task, state, count, max map_index) read and a mapped task's
+        # instances filtered by state in map-index order, so neither touches the table
+        Index("ix_task_instance_grid", "dag_run_id", "task_id", "state", "map_index"),
     )
 
 

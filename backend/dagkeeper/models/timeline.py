@@ -46,7 +46,10 @@ def task_history(session: Session, dag_id: str, task_id: str, limit: int) -> Seq
             TaskInstance.duration,
         )  # fmt: skip
         .join(TaskInstance, TaskInstance.dag_run_id == DagRun.id)
-        .where(DagRun.dag_id == dag_id, TaskInstance.task_id == task_id)
+        # one row per run: a mapped task is represented by its first map index
+        .where(
+            DagRun.dag_id == dag_id, TaskInstance.task_id == task_id, TaskInstance.map_index <= 0
+        )
         .order_by(DagRun.logical_date.desc())
         .limit(limit)
     ).all()

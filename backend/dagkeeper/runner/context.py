@@ -75,7 +75,7 @@ class TaskInstanceView:
     skips: set[str] = field(default_factory=set, compare=False)
     first_poke_at: datetime | None = None  # a rescheduled sensor's first poke of this try
     poke_count: int = 0  # pokes of this try before this run of it
-    map_index = -1  # tasks are not mapped here; the peer's unmapped index
+    map_index: int = -1  # which element of a mapped task; -1 for an unmapped task
 
     def xcom_push(self, key: str, value: Any) -> None:
         """Publish ``value`` (JSON) under ``key`` for tasks after this one, right away."""
@@ -98,42 +98,64 @@ class TaskInstanceView:
         """The XCom ``key`` of ``task_ids`` in this run (a list for a list of ids).
 
         ``task_ids=None`` means this task, as in the peer's current version.
-        Tasks are not mapped here, so only ``map_indexes`` None or -1 match.
+        A mapped task gives the list of its map indexes' values, in map-index
+        order (what a reduce task receives), unless ``map_indexes`` picks one
+        index (its value) or several (their values, in the order asked).
         With ``include_prior_dates``, a task with no such XCom in this run
         gives its latest one from the DAG's runs with an earlier logical date.
         """
         ids = self.task_id if task_ids is None else task_ids
         wanted = [ids] if isinstance(ids, str) else list(ids)
-        indexes = [map_indexes] if isinstance(map_indexes, int) else map_indexes
-        found: dict[str, str] = {}
-        if indexes is None or -1 in indexes:
-            this_run = select(DagRun.logical_date).where(DagRun.id == self.dag_run_id)
-            runs = (
-                DagRun.logical_date <= this_run.scalar_subquery()
-                if include_prior_dates
-                else DagRun.id == self.dag_run_id
-            )
-            with db.read_session() as session:
-                rows = session.execute(
-                    select(TaskInstance.task_id, XCom.value)
-                    .join(XCom, XCom.task_instance_id == TaskInstance.id)
-                    .join(DagRun, DagRun.id == TaskInstance.dag_run_id)
-                    .where(
-                        DagRun.dag_id == self.dag_id,
-                        runs,
-                        TaskInstance.task_id.in_(wanted),
-                        XCom.key == key,
-                    )
-                    .order_by(DagRun.logical_date.desc())
-                ).all()
-            for task_id, value in rows:
-                found.setdefault(task_id, value)  # the latest run's first
-        values = [json.loads(found[t]) if t in found else default for t in wanted]
+        found: dict[str, dict[int, str]] = {}  # task -> map index -> value, of its latest run
+        this_run = select(DagRun.logical_date).where(DagRun.id == self.dag_run_id)
+        runs = (
+            DagRun.logical_date <= this_run.scalar_subquery()
+            if include_prior_dates
+            else DagRun.id == self.dag_run_id
+        )
+        with db.read_session() as session:
+            rows = session.execute(
+                select(
+                    TaskInstance.task_id,
+                    TaskInstance.dag_run_id,
+                    TaskInstance.map_index,
+                    XCom.value,
+                )
+                .join(XCom, XCom.task_instance_id == TaskInstance.id)
+                .join(DagRun, DagRun.id == TaskInstance.dag_run_id)
+                .where(
+                    DagRun.dag_id == self.dag_id,
+                    runs,
+                    TaskInstance.task_id.in_(wanted),
+                    XCom.key == key,
+                )
+                .order_by(DagRun.logical_date.desc(), TaskInstance.map_index)
+            ).all()
+        latest_run: dict[str, int] = {}
+        for task_id, run_pk, map_index, value in rows:
+            if latest_run.setdefault(task_id, run_pk) == run_pk:  # the latest run's only
+                found.setdefault(task_id, {})[map_index] = value
+        values = [_pick(found.get(t), map_indexes, default) for t in wanted]
         return values[0] if isinstance(ids, str) else values
 
     def skip(self, task_ids: list[str]) -> None:
         """Skip these tasks of the run (those not started) when this try succeeds."""
         self.skips.update(task_ids)
+
+
+def _pick(
+    by_index: dict[int, str] | None, map_indexes: int | list[int] | None, default: Any
+) -> Any:
+    """One task's XCom from its values by map index (see ``xcom_pull``)."""
+    if by_index is None:
+        return default
+    if map_indexes is None:
+        if -1 in by_index:
+            return json.loads(by_index[-1])
+        return [json.loads(by_index[i]) for i in sorted(by_index)]
+    if isinstance(map_indexes, int):
+        return json.loads(by_index[map_indexes]) if map_indexes in by_index else default
+    return [json.loads(by_index[i]) if i in by_index else default for i in map_indexes]
 
 
 def _param_defaults(params: dict[str, Any]) -> dict[str, Any]:

@@ -36,6 +36,7 @@ from dagkeeper.authoring.exceptions import (
     TaskSkipped,
 )
 from dagkeeper.authoring.loader import import_dag_file
+from dagkeeper.authoring.mapping import apply_expansion, check_pushed_for_mapping
 from dagkeeper.config import Settings, load_settings, private_environment_hidden
 from dagkeeper.masking import SecretValues, process_secrets
 from dagkeeper.models import (
@@ -119,13 +120,16 @@ def kill_grace(timeout: float) -> float:
     return max(0.2, min(5.0, timeout / 10))
 
 
-def run_task_instance(dag_id: str, run_id: str, task_id: str, try_number: int) -> int:
+def run_task_instance(
+    dag_id: str, run_id: str, task_id: str, try_number: int, map_index: int = -1
+) -> int:
     """Run try ``try_number`` of a task instance; 0 when it succeeded, was skipped or paused."""
     settings = load_settings()
-    claim = claim_try(dag_id, run_id, task_id, try_number)
+    claim = claim_try(dag_id, run_id, task_id, try_number, map_index)
     if claim is None:
+        index = f"[{map_index}]" if map_index >= 0 else ""
         print(
-            f"{dag_id}/{run_id}/{task_id} is not queued at try {try_number}: nothing to do",
+            f"{dag_id}/{run_id}/{task_id}{index} is not queued at try {try_number}: nothing to do",
             file=sys.stderr,
         )
         return 0
@@ -199,13 +203,18 @@ def _in_task_process(
     }
 
 
-def _claim_query(dag_id: str, run_id: str, task_id: str):
+def _claim_query(dag_id: str, run_id: str, task_id: str, map_index: int = -1):
     return (
         select(TaskInstance, DagRun, DagCode.fileloc)
         .join(DagRun, DagRun.id == TaskInstance.dag_run_id)
         .join(DagVersion, DagVersion.id == DagRun.dag_version_id)
         .join(DagCode, DagCode.id == DagVersion.dag_code_id)
-        .where(DagRun.dag_id == dag_id, DagRun.run_id == run_id, TaskInstance.task_id == task_id)
+        .where(
+            DagRun.dag_id == dag_id,
+            DagRun.run_id == run_id,
+            TaskInstance.task_id == task_id,
+            TaskInstance.map_index == map_index,
+        )
         .with_for_update(of=TaskInstance)
     )
 
@@ -225,11 +234,13 @@ def warm_up() -> None:
     db.engine().dispose()
 
 
-def claim_try(dag_id: str, run_id: str, task_id: str, try_number: int) -> Claim | None:
+def claim_try(
+    dag_id: str, run_id: str, task_id: str, try_number: int, map_index: int = -1
+) -> Claim | None:
     """Move the try from queued to running; None if it is not queued at that try."""
     now = utcnow()
     with db.transaction() as session:
-        row = session.execute(_claim_query(dag_id, run_id, task_id)).first()
+        row = session.execute(_claim_query(dag_id, run_id, task_id, map_index)).first()
         if row is None:
             return None
         ti, run, fileloc = row
@@ -256,6 +267,7 @@ def claim_try(dag_id: str, run_id: str, task_id: str, try_number: int) -> Claim 
                 ti.dag_run_id,
                 first_poke_at=ti.first_poke_at,
                 poke_count=ti.poke_count,
+                map_index=ti.map_index,
             ),
             run=DagRunView(
                 id=run.id,
@@ -316,8 +328,9 @@ def execute(claim: Claim, settings: Settings, secrets: SecretValues) -> Outcome:
     """
     ti = claim.ti
     log.info(
-        "Running %s.%s of run %s, try %d of %d, on %s (pid %d)",
-        ti.dag_id, ti.task_id, ti.run_id, ti.try_number, ti.max_tries, HOSTNAME, os.getpid(),
+        "Running %s.%s%s of run %s, try %d of %d, on %s (pid %d)",
+        ti.dag_id, ti.task_id, f"[{ti.map_index}]" if ti.map_index >= 0 else "", ti.run_id,
+        ti.try_number, ti.max_tries, HOSTNAME, os.getpid(),
     )  # fmt: skip
     try:
         dag, task = load_task(claim, settings)
@@ -327,6 +340,8 @@ def execute(claim: Claim, settings: Settings, secrets: SecretValues) -> Outcome:
     context: dict[str, Any] = {"ti": ti, "task": task, "dag": dag}
     try:
         context = build_context(dag, task, claim.run, ti)
+        if task.expand_input is not None:
+            log.info("Map index %d: %s", ti.map_index, apply_expansion(task, ti.map_index, context))
         secrets.add_secret_names(context["params"])
         environment = environment_for(dag)
         rendered = render_template_fields(task, context, environment)
@@ -343,6 +358,7 @@ def execute(claim: Claim, settings: Settings, secrets: SecretValues) -> Outcome:
             )
         xcoms = _xcoms_of(task, result)
         asset_events = context["outlet_events"].events(getattr(task, "outlets", []))
+        check_pushed_for_mapping(task, xcoms, settings.max_map_length)
     except TaskSkipped as exc:
         log.info("Task skipped: %s", exc)
         return Outcome(TaskState.SKIPPED)

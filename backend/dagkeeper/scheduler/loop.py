@@ -109,6 +109,7 @@ class Scheduler:
                 DagRun.run_id,
                 TaskInstance.task_id,
                 TaskInstance.queue,
+                TaskInstance.map_index,
             )
             .join(DagRun, DagRun.id == TaskInstance.dag_run_id)
             .where(TaskInstance.state == TaskState.QUEUED, DagRun.state == RunState.RUNNING)

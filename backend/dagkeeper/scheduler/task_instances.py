@@ -25,6 +25,7 @@ are skipped.
 
 from __future__ import annotations
 
+import logging
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -33,13 +34,16 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import case, select, update
 from sqlalchemy.orm import Session
 
+from dagkeeper.config import load_settings
 from dagkeeper.executors import TaskKey
 from dagkeeper.models import ChangeKind, DagRun, RunState, TaskInstance, TaskState
 from dagkeeper.models.pool import free_pool_slots
 from dagkeeper.scheduler.documents import DocumentCache
+from dagkeeper.scheduler.mapping import Unmappable, expand, map_length
 from dagkeeper.scheduler.slots import SlotLimits, count_slots
 from dagkeeper.scheduler.trigger_rules import DONE, Decision, decide, run_state_from_leaves
 
+log = logging.getLogger(__name__)
 _UNFINISHED = (
     TaskState.SCHEDULED, TaskState.QUEUED, TaskState.RUNNING, TaskState.UP_FOR_RETRY,
     *TaskState.WAITING,
@@ -56,6 +60,7 @@ class Plan:
     finished_runs: list[tuple[int, str]] = field(default_factory=list)  # (run pk, state)
     timed_out_runs: list[int] = field(default_factory=list)  # run pks past dagrun_timeout
     to_queue: list[TaskKey] = field(default_factory=list)  # try_number: the current one
+    to_expand: list[tuple[int, int]] = field(default_factory=list)  # (ti id, map length)
     touched: set[str] = field(default_factory=set)  # DAGs whose rows the plan changes
     next_deadline: datetime | None = None  # earliest retry or poke that is not due yet
 
@@ -69,6 +74,7 @@ class Plan:
             or self.finished_runs
             or self.timed_out_runs
             or self.to_queue
+            or self.to_expand
         )
 
 
@@ -96,12 +102,13 @@ def plan_task_instances(
     ).all()
     if not runs:
         return plan
-    tis_by_run: dict[int, dict[str, tuple]] = defaultdict(dict)
+    tis_by_run: dict[int, dict[str, list]] = defaultdict(lambda: defaultdict(list))
     for row in session.execute(
         select(
             TaskInstance.id,
             TaskInstance.dag_run_id,
             TaskInstance.task_id,
+            TaskInstance.map_index,
             TaskInstance.state,
             TaskInstance.try_number,
             TaskInstance.next_try_at,
@@ -110,16 +117,19 @@ def plan_task_instances(
             TaskInstance.last_heartbeat_at,
             TaskInstance.pool,
             TaskInstance.pool_slots,
-        ).where(TaskInstance.dag_run_id.in_([r.id for r in runs]))
+        )
+        .where(TaskInstance.dag_run_id.in_([r.id for r in runs]))
+        .order_by(TaskInstance.map_index)
     ):
-        tis_by_run[row.dag_run_id][row.task_id] = row
+        tis_by_run[row.dag_run_id][row.task_id].append(row)
 
     ready: list[tuple[int, TaskKey]] = []  # (effective priority weight, key)
     pool_needs: dict[int, tuple[str, int]] = {}  # ti id -> (pool, slots) of ready ones
     for run in runs:
         cached = documents.get(session, run.dag_version_id)
         tis = tis_by_run.get(run.id, {})
-        states = {task_id: _effective_state(ti) for task_id, ti in tis.items()}
+        # every map index of a mapped task counts as one upstream task instance, as in Airflow
+        states = {task_id: [_effective_state(ti) for ti in rows] for task_id, rows in tis.items()}
         timeout = cached.document.dagrun_timeout
         if timeout and run.start_date and now - _aware(run.start_date) > timedelta(seconds=timeout):
             plan.timed_out_runs.append(run.id)
@@ -127,49 +137,48 @@ def plan_task_instances(
             continue
         past = _PastRun(session, run)
         for task_id in cached.order:
-            ti = tis.get(task_id)
-            if ti is None:
-                continue
-            state = states[task_id]
-            if state is None:
-                task = cached.document.tasks[task_id]
-                decision = decide(
-                    task.trigger_rule,
-                    (states.get(u) for u in cached.document.upstream[task_id]),
-                    (states.get(u) for u in cached.setups[task_id]),
-                )
-                if decision is Decision.WAIT:
-                    continue
-                if (
-                    decision is Decision.RUN
-                    and task.depends_on_past
-                    and not past.allows(task, cached.document.downstream[task_id])
-                ):
-                    continue
-                if decision is Decision.RUN:
-                    state = TaskState.SCHEDULED
-                    plan.to_schedule.append(ti.id)
-                else:
-                    state = decision.value
-                    plan.to_finish[state].append(ti.id)
-                states[task_id] = state
-                plan.touched.add(run.dag_id)
-            elif state in (TaskState.UP_FOR_RETRY, TaskState.UP_FOR_RESCHEDULE):
-                retry = state == TaskState.UP_FOR_RETRY
-                due_at = ti.next_try_at if retry else ti.next_poke_at
-                if due_at is not None and due_at > now:
-                    if plan.next_deadline is None or due_at < plan.next_deadline:
-                        plan.next_deadline = due_at
-                    continue
-                state = states[task_id] = TaskState.SCHEDULED
-                (plan.to_retry if retry else plan.to_repoke).append(ti.id)
-                plan.touched.add(run.dag_id)
-            if state == TaskState.SCHEDULED and ti.last_heartbeat_at is None:
-                key = TaskKey(ti.id, ti.try_number, run.dag_id, run.run_id, task_id, ti.queue)
-                ready.append((cached.weights[task_id], key))
-                pool_needs[ti.id] = (ti.pool, ti.pool_slots)
-        if all(s in DONE for s in states.values()):
-            leaves = [states[t] for t in cached.leaves if t in states]
+            task = cached.document.tasks[task_id]
+            decision: Decision | None = None  # decided once per task, for all its map indexes
+            for index, ti in enumerate(tis.get(task_id, ())):
+                state = states[task_id][index]
+                if state is None:
+                    if decision is None:
+                        decision = _decide(task, cached, states, past)
+                    if decision is Decision.WAIT:
+                        continue
+                    if decision is Decision.RUN and task.is_mapped and ti.map_index < 0:
+                        state = _plan_expansion(session, plan, run.id, task, ti.id)
+                        if state is None:
+                            plan.touched.add(run.dag_id)
+                            continue
+                    elif decision is Decision.RUN:
+                        state = TaskState.SCHEDULED
+                        plan.to_schedule.append(ti.id)
+                    else:
+                        state = decision.value
+                    if state != TaskState.SCHEDULED:
+                        plan.to_finish[state].append(ti.id)
+                    states[task_id][index] = state
+                    plan.touched.add(run.dag_id)
+                elif state in (TaskState.UP_FOR_RETRY, TaskState.UP_FOR_RESCHEDULE):
+                    retry = state == TaskState.UP_FOR_RETRY
+                    due_at = ti.next_try_at if retry else ti.next_poke_at
+                    if due_at is not None and due_at > now:
+                        if plan.next_deadline is None or due_at < plan.next_deadline:
+                            plan.next_deadline = due_at
+                        continue
+                    state = states[task_id][index] = TaskState.SCHEDULED
+                    (plan.to_retry if retry else plan.to_repoke).append(ti.id)
+                    plan.touched.add(run.dag_id)
+                if state == TaskState.SCHEDULED and ti.last_heartbeat_at is None:
+                    key = TaskKey(
+                        ti.id, ti.try_number, run.dag_id, run.run_id, task_id, ti.queue,
+                        ti.map_index,
+                    )  # fmt: skip
+                    ready.append((cached.weights[task_id], key))
+                    pool_needs[ti.id] = (ti.pool, ti.pool_slots)
+        if all(s in DONE for task_states in states.values() for s in task_states):
+            leaves = [s for t in cached.leaves for s in states.get(t, ())]
             plan.finished_runs.append((run.id, run_state_from_leaves(leaves)))
             plan.touched.add(run.dag_id)
     if ready:
@@ -184,6 +193,40 @@ def plan_task_instances(
         )  # fmt: skip
         plan.to_queue = [key for key in keys if slots.take(key)]
     return plan
+
+
+def _decide(task, cached, states: dict[str, list[str | None]], past: _PastRun) -> Decision:
+    """The trigger rule's decision (and ``depends_on_past``'s wait) for a task of a run."""
+
+    def of(task_ids: Iterable[str]) -> list[str | None]:
+        return [s for t in task_ids for s in states.get(t, [None])]
+
+    decision = decide(
+        task.trigger_rule,
+        of(cached.document.upstream[task.task_id]),
+        of(cached.setups[task.task_id]),
+    )
+    if (
+        decision is Decision.RUN
+        and task.depends_on_past
+        and not past.allows(task, cached.document.downstream[task.task_id])
+    ):
+        return Decision.WAIT
+    return decision
+
+
+def _plan_expansion(session: Session, plan: Plan, run_pk: int, task, ti_id: int) -> str | None:
+    """A mapped task's upstreams are done: expand it (None), or end it when there is nothing
+    to map (skipped) or the source cannot be mapped (failed)."""
+    try:
+        length = map_length(session, run_pk, task.expand, load_settings().max_map_length)
+    except Unmappable as exc:
+        log.warning("cannot expand %s of run %d: %s", task.task_id, run_pk, exc)
+        return TaskState.FAILED
+    if length == 0:
+        return TaskState.SKIPPED
+    plan.to_expand.append((ti_id, length))
+    return None
 
 
 def _effective_state(ti) -> str | None:
@@ -257,6 +300,8 @@ def apply_plan(session: Session, plan: Plan, now: datetime) -> list[TaskKey]:
     that paused (``continues_try``: a sensor's reschedule, a fired trigger)
     is queued again at the same number, with its sensor fields kept.
     """
+    for ti_id, length in plan.to_expand:
+        expand(session, ti_id, length)  # the new map indexes are scheduled by the next pass
     new_try = {"state": TaskState.SCHEDULED, "continues_try": False}
     _set_state(session, plan.to_schedule, None, new_try)
     _set_state(session, plan.to_retry, TaskState.UP_FOR_RETRY, new_try)

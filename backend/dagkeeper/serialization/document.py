@@ -137,6 +137,11 @@ class TaskDoc:
     on_failure_fail_dagrun: bool = False
     inlets: list[dict[str, Any]] = field(default_factory=list)  # asset references
     outlets: list[dict[str, Any]] = field(default_factory=list)
+    expand: dict[str, Any] | None = None  # a mapped task's sources (``schemas.ExpandSchema``)
+
+    @property
+    def is_mapped(self) -> bool:
+        return self.expand is not None
 
     def retry_delay_after(self, try_number: int) -> float:
         return retry_delay_after(

@@ -142,6 +142,69 @@ class ParamSchema(_Strict):
     format = fields.String(validate=validate.Length(1, 50))
 
 
+MAPPED_SOURCES = ("literal", "xcom", "zip")
+
+
+class MappedSourceSchema(_Strict):
+    """What a mapped argument ranges over: a literal list/dict, an upstream XCom, or a zip."""
+
+    type = fields.String(required=True, validate=validate.OneOf(MAPPED_SOURCES))
+    value = fields.Raw(allow_none=True)  # literal: the list or dict
+    task_id = fields.String()  # xcom
+    key = fields.String()  # xcom
+    sources = fields.List(fields.Nested(lambda: MappedSourceSchema()))  # zip
+    fillvalue = fields.Raw(allow_none=True)  # zip: pad to the longest instead of the shortest
+
+    @validates_schema
+    def _complete(self, data: dict[str, Any], **_: Any) -> None:
+        needs = {"literal": ("value",), "xcom": ("task_id", "key"), "zip": ("sources",)}
+        for name in needs[data["type"]]:
+            if name not in data:
+                raise ValidationError(f"a {data['type']} source needs {name}", name)
+        if data["type"] == "literal" and not isinstance(data["value"], list | dict):
+            raise ValidationError("a literal source is a list or a dict", "value")
+
+
+class MappedArgumentSchema(_Strict):
+    name = fields.String(required=True, validate=validate.Length(1, 250))
+    source = fields.Nested(MappedSourceSchema, required=True)
+
+
+class ExpandSchema(_Strict):
+    """``expand(**kwargs)`` (kind ``dict``: cross product of arguments, in declared order) or
+    ``expand_kwargs(source)`` (kind ``list``: one dict of keyword arguments per element)."""
+
+    kind = fields.String(required=True, validate=validate.OneOf(("dict", "list")))
+    arguments = fields.List(fields.Nested(MappedArgumentSchema))
+    source = fields.Nested(MappedSourceSchema)
+
+    @validates_schema
+    def _complete(self, data: dict[str, Any], **_: Any) -> None:
+        if data["kind"] == "dict" and not data.get("arguments"):
+            raise ValidationError("expand needs at least one argument", "arguments")
+        if data["kind"] == "list" and "source" not in data:
+            raise ValidationError("expand_kwargs needs a source", "source")
+
+
+def xcom_sources(source: dict[str, Any]) -> list[dict[str, Any]]:
+    """The XCom sources inside a mapped source (a zip may hold several)."""
+    if source["type"] == "zip":
+        return [x for s in source["sources"] for x in xcom_sources(s)]
+    return [source] if source["type"] == "xcom" else []
+
+
+def expand_sources(expand: dict[str, Any]) -> list[dict[str, Any]]:
+    if expand["kind"] == "list":
+        return [expand["source"]]
+    return [argument["source"] for argument in expand["arguments"]]
+
+
+def xcom_sources_of(task: dict[str, Any]) -> list[dict[str, Any]]:
+    """Every XCom a task's expansion reads (none for an unmapped task)."""
+    expand = task.get("expand")
+    return [x for s in expand_sources(expand) for x in xcom_sources(s)] if expand else []
+
+
 class TaskSchema(_Strict):
     task_id = fields.String(required=True, validate=validate.Length(1, 250))
     label = fields.String(required=True)
@@ -178,6 +241,7 @@ class TaskSchema(_Strict):
     on_failure_fail_dagrun = fields.Boolean()
     inlets = fields.List(fields.Raw(validate=check_reference))  # asset references
     outlets = fields.List(fields.Raw(validate=check_reference))
+    expand = fields.Nested(ExpandSchema)  # only on mapped tasks
 
 
 class TaskGroupSchema(_Strict):
@@ -241,6 +305,12 @@ class DagDocumentSchema(_Strict):
             if (up, down) not in edges:
                 raise ValidationError(f"label on {up!r} -> {down!r}: no such edge", "edge_labels")
         for task in data["tasks"]:
+            for source in xcom_sources_of(task):
+                if source["task_id"] not in task_ids:
+                    raise ValidationError(
+                        f"task {task['task_id']!r} maps over unknown task {source['task_id']!r}",
+                        "tasks",
+                    )
             if task["group"] is not None and task["group"] not in group_ids:
                 raise ValidationError(f"task {task['task_id']!r} names an unknown group", "tasks")
         for group in data["task_groups"]:

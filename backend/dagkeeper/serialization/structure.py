@@ -66,6 +66,7 @@ def build_structure(doc: DagDocument) -> dict[str, Any]:
                     "ui_color": task.ui_color,
                     "ui_fgcolor": task.ui_fgcolor,
                     "role": _role(task),
+                    **({"is_mapped": True} if task.is_mapped else {}),
                 }
             )
 

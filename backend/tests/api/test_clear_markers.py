@@ -93,4 +93,4 @@ def test_a_marker_clears_only_in_dags_the_caller_may_edit(db):
         request = ClearRequest("parent", [run_id], ["mark"], False, False, False, True,
                                may_follow=lambda dag_id: dag_id != "child")  # fmt: skip
         cleared, unknown = clear(s, request)
-    assert [(d, t) for d, _, t, _ in cleared] == [("parent", "mark")] and unknown == set()
+    assert [(d, t) for d, _, t, _, _ in cleared] == [("parent", "mark")] and unknown == set()

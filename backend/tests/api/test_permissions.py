@@ -92,6 +92,8 @@ ENDPOINTS = [
     E("GET", TI, VIEWER, guarded=True),
     E("GET", f"{TI}/transform.clean", VIEWER, guarded=True),
     E("GET", f"{TI}/transform.clean/logs/1", VIEWER, guarded=True),
+    E("GET", f"{TI}/transform.clean/listMapped?state=failed", VIEWER, guarded=True),
+    E("GET", f"{TI}/transform.clean/0", VIEWER, 404, guarded=True),  # not mapped: no index 0
     E("PATCH", f"{TI}/load", USER, body={"state": "success"}, guarded=True),
     E("PATCH", f"/api/v1/dags/etl/dagRuns/{RUN_PATH}/setNote", USER, body={"note": "n"},
       guarded=True),

@@ -34,7 +34,7 @@ class InlineExecutor:
         saved = sys.stdout, sys.stderr
         sys.stdout, sys.stderr = sys.__stdout__, sys.__stderr__
         try:
-            run_task_instance(key.dag_id, key.run_id, key.task_id, key.try_number)
+            run_task_instance(key.dag_id, key.run_id, key.task_id, key.try_number, key.map_index)
         finally:
             sys.stdout, sys.stderr = saved
 
@@ -48,8 +48,8 @@ class InlineExecutor:
         return False
 
 
-def run_to_end(run_pk: int, passes: int = 40) -> str:
-    scheduler = Scheduler(executor=InlineExecutor())
+def run_to_end(run_pk: int, passes: int = 40, executor: InlineExecutor | None = None) -> str:
+    scheduler = Scheduler(executor=executor or InlineExecutor())
     for _ in range(passes):
         scheduler.run_once()
         state = run_state(run_pk)

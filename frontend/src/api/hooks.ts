@@ -14,6 +14,7 @@ import type {
   DagVersionCollection,
   GridResponse,
   ImportErrorCollection,
+  MappedCollection,
   StructureResponse,
   TaskInstance,
   TaskInstanceDetail,
@@ -25,6 +26,9 @@ import type {
 const enc = encodeURIComponent;
 const dagPath = (dagId: string) => `/api/v1/dags/${enc(dagId)}`;
 const runPath = (dagId: string, runId: string) => `${dagPath(dagId)}/dagRuns/${enc(runId)}`;
+const tiPath = (dagId: string, runId: string, taskId: string) => `${runPath(dagId, runId)}/taskInstances/${enc(taskId)}`;
+/** `?map_index=N` for one map index of a mapped task; nothing for an unmapped task (-1). */
+const mapIndexQuery = (mapIndex: number) => (mapIndex >= 0 ? { map_index: mapIndex } : {});
 
 export interface DagListParams {
   search?: string;
@@ -93,24 +97,45 @@ export function useDagRun(dagId: string, runId: string | null) {
   });
 }
 
-export function useTaskInstance(dagId: string, runId: string, taskId: string) {
+export function useTaskInstance(dagId: string, runId: string, taskId: string, mapIndex = -1) {
   return useQuery({
-    queryKey: keys.dagTopic(dagId, "ti", runId, taskId),
-    queryFn: ({ signal }) => request<TaskInstanceDetail>(`${runPath(dagId, runId)}/taskInstances/${enc(taskId)}`, { signal }),
+    queryKey: keys.dagTopic(dagId, "ti", runId, taskId, mapIndex),
+    queryFn: ({ signal }) =>
+      request<TaskInstanceDetail>(`${tiPath(dagId, runId, taskId)}${queryString(mapIndexQuery(mapIndex))}`, { signal }),
+    placeholderData: keepPreviousData,
+  });
+}
+
+/** One page of a mapped task's map indexes in a run, optionally of one state (server-side paging). */
+export function useMappedTaskInstances(
+  dagId: string,
+  runId: string,
+  taskId: string,
+  params: { state?: string | null; limit: number; offset: number },
+) {
+  return useQuery({
+    queryKey: keys.dagTopic(dagId, "ti", runId, taskId, "mapped", params),
+    queryFn: ({ signal }) => request<MappedCollection>(`${tiPath(dagId, runId, taskId)}/listMapped${queryString(params)}`, { signal }),
     placeholderData: keepPreviousData,
   });
 }
 
 /** The task instance's XComs; under the "ti" topic so a run change refetches them. */
-export function useXComs(dagId: string, runId: string, taskId: string) {
+export function useXComs(dagId: string, runId: string, taskId: string, mapIndex = -1) {
   return useQuery({
-    queryKey: keys.dagTopic(dagId, "ti", runId, taskId, "xcoms"),
-    queryFn: ({ signal }) => request<XComCollection>(`${runPath(dagId, runId)}/taskInstances/${enc(taskId)}/xcomEntries`, { signal }),
+    queryKey: keys.dagTopic(dagId, "ti", runId, taskId, mapIndex, "xcoms"),
+    queryFn: ({ signal }) =>
+      request<XComCollection>(`${tiPath(dagId, runId, taskId)}/xcomEntries${queryString(mapIndexQuery(mapIndex))}`, { signal }),
   });
 }
 
-export function logPath(dagId: string, runId: string, taskId: string, tryNumber: number, offset: number) {
-  return `${runPath(dagId, runId)}/taskInstances/${enc(taskId)}/logs/${tryNumber}?offset=${offset}`;
+export function logPath(dagId: string, runId: string, taskId: string, tryNumber: number, offset: number, mapIndex = -1) {
+  return `${tiPath(dagId, runId, taskId)}/logs/${tryNumber}${queryString({ offset, ...mapIndexQuery(mapIndex) })}`;
+}
+
+/** Where a try's whole log is downloaded from. */
+export function logDownloadPath(dagId: string, runId: string, taskId: string, tryNumber: number, mapIndex = -1) {
+  return `${tiPath(dagId, runId, taskId)}/logs/${tryNumber}/download${queryString(mapIndexQuery(mapIndex))}`;
 }
 
 export function useSource(dagId: string, version?: number | null) {
@@ -185,8 +210,18 @@ export function useClearTaskInstances(dagId: string) {
 export function useSetTaskInstanceState(dagId: string) {
   const refresh = useRefreshDag();
   return useMutation({
-    mutationFn: ({ runId, taskId, state }: { runId: string; taskId: string; state: "success" | "failed" }) =>
-      request<TaskInstance>(`${runPath(dagId, runId)}/taskInstances/${enc(taskId)}`, { method: "PATCH", body: { state } }),
+    mutationFn: ({
+      runId,
+      taskId,
+      state,
+      mapIndex = -1,
+    }: {
+      runId: string;
+      taskId: string;
+      state: "success" | "failed";
+      mapIndex?: number;
+    }) =>
+      request<TaskInstance>(`${tiPath(dagId, runId, taskId)}${queryString(mapIndexQuery(mapIndex))}`, { method: "PATCH", body: { state } }),
     onSuccess: () => refresh(dagId),
   });
 }
@@ -212,8 +247,11 @@ export function useSetRunNote(dagId: string) {
 export function useSetTaskInstanceNote(dagId: string) {
   const refresh = useRefreshDag();
   return useMutation({
-    mutationFn: ({ runId, taskId, note }: { runId: string; taskId: string; note: string | null }) =>
-      request<TaskInstance>(`${runPath(dagId, runId)}/taskInstances/${enc(taskId)}/setNote`, { method: "PATCH", body: { note } }),
+    mutationFn: ({ runId, taskId, note, mapIndex = -1 }: { runId: string; taskId: string; note: string | null; mapIndex?: number }) =>
+      request<TaskInstance>(`${tiPath(dagId, runId, taskId)}/setNote${queryString(mapIndexQuery(mapIndex))}`, {
+        method: "PATCH",
+        body: { note },
+      }),
     onSuccess: () => refresh(dagId),
   });
 }

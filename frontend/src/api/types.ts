@@ -28,6 +28,7 @@ export type BackfillRequest = S["BackfillBody"];
 export type BackfillDryRun = S["DryRunCollection"];
 export type TaskInstance = S["TaskInstance"];
 export type TaskInstanceCollection = S["TaskInstanceCollection"];
+export type MappedCollection = S["MappedCollection"];
 export type TaskTry = S["Try"];
 export type TaskInstanceDetail = S["TaskInstanceDetail"];
 export type LogChunk = S["Log"];

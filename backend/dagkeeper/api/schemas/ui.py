@@ -27,6 +27,9 @@ class NodeSchema(Strict):
         validate=validate.OneOf(["setup", "teardown"]),
         metadata={"description": "setup or teardown task; absent in structures stored before"},
     )
+    is_mapped = fields.Boolean(
+        metadata={"description": "true on a mapped task (one task instance per map index)"}
+    )
 
 
 class ChildSchema(Strict):
@@ -97,6 +100,15 @@ class GridSchema(Strict):
         metadata={"description": "per task: one character per run, in the order of runs"},
     )
     state_codes = fields.Dict(keys=fields.String(), values=fields.String(), **R)
+    mapped = fields.Dict(
+        keys=fields.String(),
+        values=fields.List(nullable(fields.Dict, keys=fields.String(), values=fields.Integer())),
+        **R,
+        metadata={
+            "description": "per expanded mapped task: per run (null: not expanded), "
+            "the number of map indexes in each state"
+        },
+    )
 
 
 class ChangesQuery(Strict):

@@ -2,15 +2,25 @@
 
 from marshmallow import fields
 
-from dagkeeper.api.schemas.common import Strict
+from dagkeeper.api.schemas.common import PageQuery, Strict
+from dagkeeper.api.schemas.task_instances import map_index_field
 
 R = {"required": True}
+
+
+class XComPageQuery(PageQuery):
+    map_index = map_index_field()
+
+
+class XComQuery(Strict):
+    map_index = map_index_field()
 
 
 class XComSchema(Strict):
     dag_id = fields.String(**R)
     run_id = fields.String(**R)
     task_id = fields.String(**R)
+    map_index = fields.Integer(**R)
     key = fields.String(**R)
     timestamp = fields.DateTime(**R)
     value = fields.Raw(

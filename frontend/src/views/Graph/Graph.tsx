@@ -17,7 +17,7 @@ import { useComparison } from "../Compare/useComparison";
 import { ancestorGroups } from "../Find/ancestors";
 import { FindTask } from "../Find/FindTask";
 import { focusStructure, neighbourhood } from "../Find/neighbourhood";
-import { decodeGrid, mostUrgentCell } from "../Grid/gridModel";
+import { decodeGrid, mappedCount, mostUrgentCell } from "../Grid/gridModel";
 import { GraphSvg } from "./GraphSvg";
 import { buildLayoutInput, type Direction, groupKey, layoutKey, taskKey } from "./layoutInput";
 import { useLayout } from "./useLayout";
@@ -213,6 +213,16 @@ function GraphCanvas({
     );
   }, [target, layout.layout, structure]);
 
+  // A mapped task's badge: how many map indexes it has in the chosen run.
+  const mappedCounts = useMemo(() => {
+    const out = new Map<string, number>();
+    for (const [taskId, perRun] of Object.entries(states?.mapped ?? {})) {
+      const count = mappedCount(perRun[0]);
+      if (count !== null) out.set(taskKey(taskId), count);
+    }
+    return out;
+  }, [states]);
+
   const nodeStates = useMemo(() => {
     const out = new Map<string, StateName>();
     if (!states) return out;
@@ -252,6 +262,7 @@ function GraphCanvas({
         <GraphSvg
           layout={layout.layout}
           states={nodeStates}
+          mappedCounts={mappedCounts}
           selected={selected ? `t:${selected}` : null}
           onSelectTask={onSelect}
           onToggleGroup={toggleGroup}

@@ -22,6 +22,8 @@ const edgePath = line<[number, number]>().curve(curveBasis);
 interface Props {
   layout: LayoutResult;
   states: Map<string, StateName>;
+  /** Node key of a mapped task to its number of map indexes in the chosen run (its badge). */
+  mappedCounts?: ReadonlyMap<string, number>;
   selected: string | null;
   onSelectTask: (taskId: string) => void;
   onToggleGroup: (groupId: string) => void;
@@ -32,6 +34,7 @@ interface Props {
 }
 
 const NO_MARKS: ReadonlyMap<string, string> = new Map();
+const NO_COUNTS: ReadonlyMap<string, number> = new Map();
 /** The scale a focused node is shown at, at least: its label must be readable. */
 const FOCUS_SCALE = 1.1;
 
@@ -39,7 +42,16 @@ const FOCUS_SCALE = 1.1;
  * React draws nodes and edges; d3-zoom only reports a transform, applied to one <g>. The layers
  * are memoised, so zooming or panning re-renders nothing but that transform.
  */
-export function GraphSvg({ layout, states, selected, onSelectTask, onToggleGroup, marks = NO_MARKS, focus = null }: Props) {
+export function GraphSvg({
+  layout,
+  states,
+  mappedCounts = NO_COUNTS,
+  selected,
+  onSelectTask,
+  onToggleGroup,
+  marks = NO_MARKS,
+  focus = null,
+}: Props) {
   const svg = useRef<SVGSVGElement>(null);
   const behavior = useRef<ZoomBehavior<SVGSVGElement, unknown> | null>(null);
   const [transform, setTransform] = useState<ZoomTransform>(zoomIdentity);
@@ -146,7 +158,15 @@ export function GraphSvg({ layout, states, selected, onSelectTask, onToggleGroup
         <g transform={transform.toString()} onClick={onClick}>
           <Clusters layout={layout} />
           <Edges layout={layout} marks={marks} />
-          <Nodes layout={layout} states={states} selected={selected} showLabels={showLabels} marks={marks} focus={focus} />
+          <Nodes
+            layout={layout}
+            states={states}
+            mappedCounts={mappedCounts}
+            selected={selected}
+            showLabels={showLabels}
+            marks={marks}
+            focus={focus}
+          />
         </g>
         {!showLabels && <GroupSummaries layout={layout} transform={transform} />}
       </svg>
@@ -250,6 +270,7 @@ const Edges = memo(function Edges({ layout, marks }: { layout: LayoutResult; mar
 const Nodes = memo(function Nodes({
   layout,
   states,
+  mappedCounts,
   selected,
   showLabels,
   marks,
@@ -257,6 +278,7 @@ const Nodes = memo(function Nodes({
 }: {
   layout: LayoutResult;
   states: Map<string, StateName>;
+  mappedCounts: ReadonlyMap<string, number>;
   selected: string | null;
   showLabels: boolean;
   marks: ReadonlyMap<string, string>;
@@ -266,6 +288,7 @@ const Nodes = memo(function Nodes({
     <g className="nodes">
       {layout.nodes.map((node) => {
         const state = states.get(node.key) ?? null;
+        const mapped = mappedCounts.get(node.key);
         const style = stateStyle(state);
         const isGroup = node.type === "group";
         const mark = marks.get(node.key);
@@ -292,7 +315,7 @@ const Nodes = memo(function Nodes({
             <title>
               {isGroup
                 ? `Group ${node.id} (${node.taskCount} tasks): ${style.label}. Click to expand.`
-                : `${node.id}${node.role ? ` (${node.role} task)` : ""}: ${style.label}`}
+                : `${node.id}${node.role ? ` (${node.role} task)` : ""}: ${style.label}${mapped === undefined ? "" : ` · ${mapped.toLocaleString("en-US")} map indexes`}`}
             </title>
             <rect
               className="node-box"
@@ -307,6 +330,11 @@ const Nodes = memo(function Nodes({
                 {isGroup
                   ? `▸ ${node.label} (${node.taskCount})`
                   : roleMark(node.role) + (node.label.length > 30 ? `${node.label.slice(0, 29)}…` : node.label)}
+                {mapped !== undefined && (
+                  <tspan className="mapped-badge" data-testid={TID.mappedBadge} dx={6}>
+                    [{mapped.toLocaleString("en-US")}]
+                  </tspan>
+                )}
               </text>
             )}
           </g>

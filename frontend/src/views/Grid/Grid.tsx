@@ -14,7 +14,16 @@ import { TID } from "../../testids";
 import { stateStyle } from "../../theme/states";
 import { ancestorGroups } from "../Find/ancestors";
 import { FindTask } from "../Find/FindTask";
-import { buildRows, type DecodedGrid, decodeGrid, type GridRow, rowCell, runDurations } from "./gridModel";
+import {
+  buildRows,
+  type DecodedGrid,
+  decodeGrid,
+  type GridRow,
+  type MappedCounts,
+  mappedSummary,
+  rowCell,
+  runDurations,
+} from "./gridModel";
 
 const ROW_HEIGHT = 24;
 const CELL_WIDTH = 20;
@@ -255,6 +264,7 @@ function GridTable({
               top={(first + offset) * ROW_HEIGHT}
               runs={grid.runs}
               decoded={decoded}
+              mapped={row.kind === "task" ? grid.mapped[row.id] : undefined}
               selectedRun={row.id === selectedTask ? selectedRun : null}
               selected={row.id === selectedTask || (row.kind === "group" && row.id === selectedGroup)}
               found={row.kind === "task" && row.id === focus}
@@ -273,6 +283,8 @@ interface RowProps {
   top: number;
   runs: GridResponse["runs"];
   decoded: DecodedGrid;
+  /** A mapped task's map indexes per state, per run (one row for all its map indexes). */
+  mapped: (MappedCounts | null)[] | undefined;
   /** The selected run when this row holds the selected cell, else null (keeps other rows memoised). */
   selectedRun: string | null;
   selected: boolean;
@@ -283,7 +295,18 @@ interface RowProps {
 }
 
 /** One row; memoised so scrolling renders only the rows that come into view. */
-const GridRowView = memo(function GridRowView({ row, top, runs, decoded, selectedRun, selected, found, onToggle, onSelect }: RowProps) {
+const GridRowView = memo(function GridRowView({
+  row,
+  top,
+  runs,
+  decoded,
+  mapped,
+  selectedRun,
+  selected,
+  found,
+  onToggle,
+  onSelect,
+}: RowProps) {
   return (
     // biome-ignore lint/a11y/useFocusableInteractive: focus stays on the grid container, which moves the selection with the arrow keys
     <div
@@ -311,6 +334,12 @@ const GridRowView = memo(function GridRowView({ row, top, runs, decoded, selecte
           <span className={row.role ? `ellipsis task-${row.role}` : "ellipsis"} data-role={row.role ?? ""}>
             {roleMark(row.role)}
             {row.label}
+            {mapped && (
+              <span className="muted small" data-testid={TID.mappedMark}>
+                {" "}
+                [ ]
+              </span>
+            )}
           </span>
         )}
       </div>
@@ -328,7 +357,7 @@ const GridRowView = memo(function GridRowView({ row, top, runs, decoded, selecte
             data-run-id={run.run_id}
             data-state={cell ?? ""}
             style={{ width: CELL_WIDTH, background: cell === null ? undefined : style.color }}
-            title={`${row.label} · ${run.run_id}: ${cell === null ? "no task instance" : style.label}`}
+            title={`${row.label} · ${run.run_id}: ${cell === null ? "no task instance" : style.label}${mapped?.[c] ? `\n${mappedSummary(mapped[c])}` : ""}`}
             aria-label={`${row.id} ${run.run_id} ${cell ?? "no task instance"}`}
             onClick={() => onSelect(row, c)}
             tabIndex={-1}

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { GridResponse } from "../../api/types";
 import { nestedStructure } from "../../test/structure";
 import { mostUrgent } from "../../theme/states";
-import { buildRows, decodeGrid, mostUrgentCell, rowCell, runDurations } from "./gridModel";
+import { buildRows, decodeGrid, mappedCount, mappedSummary, mostUrgentCell, rowCell, runDurations } from "./gridModel";
 
 const STATE_CODES = {
   ".": "none",
@@ -127,5 +127,15 @@ describe("runDurations", () => {
     const now = Date.parse("2024-01-01T00:10:00Z");
     const runs = [run("a", "2024-01-01T00:00:00Z", "2024-01-01T00:01:30Z"), run("b", "2024-01-01T00:09:00Z"), run("c")];
     expect(runDurations(runs, now)).toEqual([90, 60, 0]);
+  });
+});
+
+describe("mapped task summaries", () => {
+  it("counts map indexes per state, most first, for the cell's tooltip and the graph's badge", () => {
+    const counts = { success: 9000, running: 999, failed: 1 };
+    expect(mappedSummary(counts)).toBe("10,000 map indexes: 9,000 success, 999 running, 1 failed");
+    expect(mappedCount(counts)).toBe(10000);
+    expect(mappedSummary({ none: 1 })).toBe("1 map index: 1 none");
+    expect([mappedSummary(null), mappedCount(null)]).toEqual(["", null]);
   });
 });

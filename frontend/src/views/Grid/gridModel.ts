@@ -95,3 +95,20 @@ export function runDurations(runs: GridResponse["runs"], now: number): number[] 
     return Math.max(0, (end - Date.parse(run.start_date)) / 1000);
   });
 }
+
+/** Map indexes per state of a mapped task in one run (the grid's `mapped` counts). */
+export type MappedCounts = Record<string, number>;
+
+/** "300 map indexes: 178 success, 30 running, …" — a mapped cell's tooltip, most first. */
+export function mappedSummary(counts: MappedCounts | null | undefined): string {
+  if (!counts) return "";
+  const entries = Object.entries(counts).sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
+  const total = entries.reduce((sum, [, n]) => sum + n, 0);
+  const parts = entries.map(([state, n]) => `${n.toLocaleString("en-US")} ${state}`);
+  return `${total.toLocaleString("en-US")} map index${total === 1 ? "" : "es"}: ${parts.join(", ")}`;
+}
+
+/** How many map indexes a mapped task has in one run; null when not expanded (or not mapped). */
+export function mappedCount(counts: MappedCounts | null | undefined): number | null {
+  return counts ? Object.values(counts).reduce((sum, n) => sum + n, 0) : null;
+}

@@ -1,6 +1,13 @@
 import { useState } from "react";
 import { useDagEdit } from "../../api/auth";
-import { logPath, useClearTaskInstances, useSetTaskInstanceNote, useSetTaskInstanceState, useTaskInstance } from "../../api/hooks";
+import {
+  logDownloadPath,
+  useClearTaskInstances,
+  useSetTaskInstanceNote,
+  useSetTaskInstanceState,
+  useStructure,
+  useTaskInstance,
+} from "../../api/hooks";
 import type { ClearResult, TaskInstanceDetail } from "../../api/types";
 import { Drawer } from "../../components/Drawer";
 import { ErrorPanel } from "../../components/ErrorPanel";
@@ -11,6 +18,7 @@ import { formatDate, formatDuration } from "../../lib/format";
 import { intParam, useUrlState } from "../../lib/useSearchParam";
 import { TID } from "../../testids";
 import { CrossDagLink } from "./CrossDagLink";
+import { MappedInstances } from "./MappedInstances";
 import { NoteEditor } from "./NoteEditor";
 import { TaskHistory } from "./TaskHistory";
 import { useLogTail } from "./useLogTail";
@@ -29,13 +37,38 @@ export function TaskInstanceDrawer({
   taskId: string;
   onClose: () => void;
 }) {
-  const ti = useTaskInstance(dagId, runId, taskId);
+  const [params, update] = useUrlState();
+  const structure = useStructure(dagId, runId);
+  const mapped = structure.data?.structure.nodes.some((node) => node.id === taskId && node.is_mapped) ?? false;
+  const mapIndex = mapped ? intParam(params, "map_index", -1) : -1;
   return (
-    <Drawer title={taskId} onClose={onClose} testId={TID.tiDrawer}>
+    <Drawer title={mapIndex >= 0 ? `${taskId} [${mapIndex}]` : taskId} onClose={onClose} testId={TID.tiDrawer}>
       <p className="muted small mono">{runId}</p>
-      <QueryView query={ti}>{(data) => <TaskInstanceBody dagId={dagId} ti={data} />}</QueryView>
+      {mapped && mapIndex < 0 ? (
+        <MappedInstances
+          dagId={dagId}
+          runId={runId}
+          taskId={taskId}
+          onOpen={(index) => update({ map_index: index, try: null })}
+          unexpanded={<TaskInstanceLoader dagId={dagId} runId={runId} taskId={taskId} mapIndex={-1} />}
+        />
+      ) : (
+        <>
+          {mapped && (
+            <button type="button" className="button" onClick={() => update({ map_index: null, try: null })} data-testid={TID.mappedBack}>
+              ‹ All map indexes
+            </button>
+          )}
+          {structure.data && <TaskInstanceLoader dagId={dagId} runId={runId} taskId={taskId} mapIndex={mapIndex} />}
+        </>
+      )}
     </Drawer>
   );
+}
+
+function TaskInstanceLoader({ dagId, runId, taskId, mapIndex }: { dagId: string; runId: string; taskId: string; mapIndex: number }) {
+  const ti = useTaskInstance(dagId, runId, taskId, mapIndex);
+  return <QueryView query={ti}>{(data) => <TaskInstanceBody dagId={dagId} ti={data} />}</QueryView>;
 }
 
 function TaskInstanceBody({ dagId, ti }: { dagId: string; ti: TaskInstanceDetail }) {
@@ -44,7 +77,7 @@ function TaskInstanceBody({ dagId, ti }: { dagId: string; ti: TaskInstanceDetail
   const selectedTry = intParam(params, "try", latestTry) || latestTry;
   const edit = useDagEdit(dagId);
   const setNote = useSetTaskInstanceNote(dagId);
-  const saveNote = (note: string | null) => setNote.mutate({ runId: ti.run_id, taskId: ti.task_id, note });
+  const saveNote = (note: string | null) => setNote.mutate({ runId: ti.run_id, taskId: ti.task_id, note, mapIndex: ti.map_index });
   return (
     <>
       <TaskActions dagId={dagId} ti={ti} />
@@ -92,7 +125,7 @@ function TaskInstanceBody({ dagId, ti }: { dagId: string; ti: TaskInstanceDetail
         </details>
       )}
       <TaskHistory dagId={dagId} taskId={ti.task_id} runId={ti.run_id} />
-      {ti.try_number > 0 && <XComs dagId={dagId} runId={ti.run_id} taskId={ti.task_id} />}
+      {ti.try_number > 0 && <XComs dagId={dagId} runId={ti.run_id} taskId={ti.task_id} mapIndex={ti.map_index} />}
       <h3>Tries</h3>
       {ti.tries.length === 0 ? (
         <p className="muted small">Not started yet.</p>
@@ -122,13 +155,25 @@ function TaskInstanceBody({ dagId, ti }: { dagId: string; ti: TaskInstanceDetail
           ))}
         </div>
       )}
-      {selectedTry > 0 && <LogView dagId={dagId} runId={ti.run_id} taskId={ti.task_id} tryNumber={selectedTry} />}
+      {selectedTry > 0 && <LogView dagId={dagId} runId={ti.run_id} taskId={ti.task_id} tryNumber={selectedTry} mapIndex={ti.map_index} />}
     </>
   );
 }
 
-function LogView({ dagId, runId, taskId, tryNumber }: { dagId: string; runId: string; taskId: string; tryNumber: number }) {
-  const log = useLogTail(dagId, runId, taskId, tryNumber);
+function LogView({
+  dagId,
+  runId,
+  taskId,
+  tryNumber,
+  mapIndex,
+}: {
+  dagId: string;
+  runId: string;
+  taskId: string;
+  tryNumber: number;
+  mapIndex: number;
+}) {
+  const log = useLogTail(dagId, runId, taskId, tryNumber, mapIndex);
   const [follow, setFollow] = useState(true);
   return (
     <div className="log-view">
@@ -143,11 +188,7 @@ function LogView({ dagId, runId, taskId, tryNumber }: { dagId: string; runId: st
       {log.loading ? (
         <p className="muted small">Loading…</p>
       ) : log.content ? (
-        <VirtualLog
-          content={log.content}
-          follow={follow}
-          downloadHref={`${logPath(dagId, runId, taskId, tryNumber, 0).split("?")[0]}/download`}
-        />
+        <VirtualLog content={log.content} follow={follow} downloadHref={logDownloadPath(dagId, runId, taskId, tryNumber, mapIndex)} />
       ) : (
         <p className="muted small" data-testid={TID.log}>
           (empty log)
@@ -163,7 +204,12 @@ function TaskActions({ dagId, ti }: { dagId: string; ti: TaskInstanceDetail }) {
   const clear = useClearTaskInstances(dagId);
   const mark = useSetTaskInstanceState(dagId);
   const edit = useDagEdit(dagId);
-  const body = { task_ids: [ti.task_id], dag_run_ids: [ti.run_id], ...options };
+  const body = {
+    task_ids: [ti.task_id],
+    dag_run_ids: [ti.run_id],
+    ...(ti.map_index >= 0 ? { map_indexes: [ti.map_index] } : {}),
+    ...options,
+  };
 
   const option = (key: keyof typeof options, label: string) => (
     <label className="check small">
@@ -189,7 +235,7 @@ function TaskActions({ dagId, ti }: { dagId: string; ti: TaskInstanceDetail }) {
           className="button"
           disabled={mark.isPending || ti.state === "success" || !edit.allowed}
           title={edit.reason || undefined}
-          onClick={() => mark.mutate({ runId: ti.run_id, taskId: ti.task_id, state: "success" })}
+          onClick={() => mark.mutate({ runId: ti.run_id, taskId: ti.task_id, state: "success", mapIndex: ti.map_index })}
           data-testid={TID.markSuccess}
         >
           Mark success
@@ -199,7 +245,7 @@ function TaskActions({ dagId, ti }: { dagId: string; ti: TaskInstanceDetail }) {
           className="button danger"
           disabled={mark.isPending || ti.state === "failed" || !edit.allowed}
           title={edit.reason || undefined}
-          onClick={() => mark.mutate({ runId: ti.run_id, taskId: ti.task_id, state: "failed" })}
+          onClick={() => mark.mutate({ runId: ti.run_id, taskId: ti.task_id, state: "failed", mapIndex: ti.map_index })}
           data-testid={TID.markFailed}
         >
           Mark failed
@@ -220,8 +266,12 @@ function TaskActions({ dagId, ti }: { dagId: string; ti: TaskInstanceDetail }) {
               <p className="small muted">They go back to no status and the scheduler runs them again (with their full retries).</p>
               <ul className="clear-list" data-testid={TID.clearPreview}>
                 {preview.task_instances.map((item) => (
-                  <li key={`${item.run_id}/${item.task_id}`}>
-                    <span className="mono small">{item.task_id}</span> <StateBadge state={item.state} />
+                  <li key={`${item.run_id}/${item.task_id}/${item.map_index}`}>
+                    <span className="mono small">
+                      {item.task_id}
+                      {item.map_index >= 0 ? ` [${item.map_index}]` : ""}
+                    </span>{" "}
+                    <StateBadge state={item.state} />
                   </li>
                 ))}
               </ul>

@@ -4,8 +4,8 @@ import { formatDate } from "../../lib/format";
 import { TID } from "../../testids";
 
 /** What the task handed to downstream tasks (its return value and pushed keys), masked and bounded. */
-export function XComs({ dagId, runId, taskId }: { dagId: string; runId: string; taskId: string }) {
-  const xcoms = useXComs(dagId, runId, taskId);
+export function XComs({ dagId, runId, taskId, mapIndex = -1 }: { dagId: string; runId: string; taskId: string; mapIndex?: number }) {
+  const xcoms = useXComs(dagId, runId, taskId, mapIndex);
   return (
     <details className="section" open data-testid={TID.xcoms}>
       <summary>XComs</summary>

@@ -16,7 +16,7 @@ export interface LogTail {
   loading: boolean;
 }
 
-export function useLogTail(dagId: string, runId: string, taskId: string, tryNumber: number | null): LogTail {
+export function useLogTail(dagId: string, runId: string, taskId: string, tryNumber: number | null, mapIndex = -1): LogTail {
   const [tail, setTail] = useState<LogTail>({ content: "", complete: false, error: null, loading: true });
 
   useEffect(() => {
@@ -29,7 +29,7 @@ export function useLogTail(dagId: string, runId: string, taskId: string, tryNumb
     let timer: ReturnType<typeof setTimeout> | undefined;
     const fetchFrom = async (offset: number) => {
       try {
-        const chunk = await request<LogChunk>(logPath(dagId, runId, taskId, tryNumber, offset), { signal: abort.signal });
+        const chunk = await request<LogChunk>(logPath(dagId, runId, taskId, tryNumber, offset, mapIndex), { signal: abort.signal });
         setTail((current) => ({ content: current.content + chunk.content, complete: chunk.complete, error: null, loading: false }));
         if (!chunk.complete) timer = setTimeout(() => void fetchFrom(chunk.next_offset), TAIL_MS);
       } catch (error) {
@@ -43,7 +43,7 @@ export function useLogTail(dagId: string, runId: string, taskId: string, tryNumb
       abort.abort();
       clearTimeout(timer);
     };
-  }, [dagId, runId, taskId, tryNumber]);
+  }, [dagId, runId, taskId, tryNumber, mapIndex]);
 
   return tail;
 }
