@@ -4,14 +4,14 @@
 Airflow; the unique key becomes (run, task, map_index).
 
 Revision ID: 0017c
-Revises: 0013b
+Revises: 0017d
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0017c"
-down_revision = "0013b"
+down_revision = "0017d"
 branch_labels = None
 depends_on = None
 
