@@ -184,6 +184,327 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/backfills": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A DAG's backfills, newest first, with their runs counted by state. */
+        get: {
+            parameters: {
+                query: {
+                    limit?: number;
+                    offset?: number;
+                    dag_id: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["BackfillCollection"];
+                    };
+                };
+                400: components["responses"]["BAD_REQUEST"];
+                /** @description not logged in */
+                401: components["responses"]["DEFAULT_ERROR"];
+                /** @description needs the viewer role */
+                403: components["responses"]["DEFAULT_ERROR"];
+                503: components["responses"]["SERVICE_UNAVAILABLE"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        /** Create a backfill: its runs are queued now and started by the scheduler. */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["BackfillBody"];
+                };
+            };
+            responses: {
+                /** @description Created */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Backfill"];
+                    };
+                };
+                400: components["responses"]["BAD_REQUEST"];
+                /** @description not logged in */
+                401: components["responses"]["DEFAULT_ERROR"];
+                /** @description needs the user role */
+                403: components["responses"]["DEFAULT_ERROR"];
+                413: components["responses"]["REQUEST_ENTITY_TOO_LARGE"];
+                415: components["responses"]["UNSUPPORTED_MEDIA_TYPE"];
+                503: components["responses"]["SERVICE_UNAVAILABLE"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/backfills/dry_run": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The runs a backfill with this body would create or re-run, in the order they start. */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["BackfillBody"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["DryRunCollection"];
+                    };
+                };
+                400: components["responses"]["BAD_REQUEST"];
+                /** @description not logged in */
+                401: components["responses"]["DEFAULT_ERROR"];
+                /** @description needs the user role */
+                403: components["responses"]["DEFAULT_ERROR"];
+                413: components["responses"]["REQUEST_ENTITY_TOO_LARGE"];
+                415: components["responses"]["UNSUPPORTED_MEDIA_TYPE"];
+                503: components["responses"]["SERVICE_UNAVAILABLE"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/backfills/{backfill_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                backfill_id: number;
+            };
+            cookie?: never;
+        };
+        /** One backfill with its runs counted by state. */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    backfill_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Backfill"];
+                    };
+                };
+                400: components["responses"]["BAD_REQUEST"];
+                /** @description not logged in */
+                401: components["responses"]["DEFAULT_ERROR"];
+                /** @description needs the viewer role */
+                403: components["responses"]["DEFAULT_ERROR"];
+                404: components["responses"]["NOT_FOUND"];
+                503: components["responses"]["SERVICE_UNAVAILABLE"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/backfills/{backfill_id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                backfill_id: number;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        /** As the peer: its queued runs fail, running ones finish, and it is completed now. */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    backfill_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Backfill"];
+                    };
+                };
+                400: components["responses"]["BAD_REQUEST"];
+                /** @description not logged in */
+                401: components["responses"]["DEFAULT_ERROR"];
+                /** @description needs the user role */
+                403: components["responses"]["DEFAULT_ERROR"];
+                404: components["responses"]["NOT_FOUND"];
+                503: components["responses"]["SERVICE_UNAVAILABLE"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/backfills/{backfill_id}/pause": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                backfill_id: number;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        /** Start no more of its runs (running ones go on). */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    backfill_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Backfill"];
+                    };
+                };
+                400: components["responses"]["BAD_REQUEST"];
+                /** @description not logged in */
+                401: components["responses"]["DEFAULT_ERROR"];
+                /** @description needs the user role */
+                403: components["responses"]["DEFAULT_ERROR"];
+                404: components["responses"]["NOT_FOUND"];
+                503: components["responses"]["SERVICE_UNAVAILABLE"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/backfills/{backfill_id}/unpause": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                backfill_id: number;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        /** Start its runs again. */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    backfill_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Backfill"];
+                    };
+                };
+                400: components["responses"]["BAD_REQUEST"];
+                /** @description not logged in */
+                401: components["responses"]["DEFAULT_ERROR"];
+                /** @description needs the user role */
+                403: components["responses"]["DEFAULT_ERROR"];
+                404: components["responses"]["NOT_FOUND"];
+                503: components["responses"]["SERVICE_UNAVAILABLE"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/connections": {
         parameters: {
             query?: never;
@@ -621,7 +942,7 @@ export interface paths {
                     limit?: number;
                     offset?: number;
                     state?: ("queued" | "running" | "success" | "failed")[];
-                    run_type?: "scheduled" | "manual" | "asset_triggered";
+                    run_type?: "scheduled" | "manual" | "asset_triggered" | "backfill";
                     logical_date_gte?: string;
                     logical_date_lte?: string;
                     order_by?: "logical_date" | "start_date" | "end_date" | "queued_at" | "state" | "run_id" | "-logical_date" | "-start_date" | "-end_date" | "-queued_at" | "-state" | "-run_id";
@@ -907,7 +1228,10 @@ export interface paths {
         /** One task instance with its rendered template fields and every try. */
         get: {
             parameters: {
-                query?: never;
+                query?: {
+                    /** @description which map index of a mapped task; -1 (default): an unmapped task */
+                    map_index?: number;
+                };
                 header?: never;
                 path: {
                     dag_id: string;
@@ -945,7 +1269,10 @@ export interface paths {
         /** Mark a task instance success or failed; the scheduler takes it from there. */
         patch: {
             parameters: {
-                query?: never;
+                query?: {
+                    /** @description which map index of a mapped task; -1 (default): an unmapped task */
+                    map_index?: number;
+                };
                 header?: never;
                 path: {
                     dag_id: string;
@@ -983,6 +1310,67 @@ export interface paths {
         };
         trace?: never;
     };
+    "/api/v1/dags/{dag_id}/dagRuns/{run_id}/taskInstances/{task_id}/listMapped": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                dag_id: string;
+                run_id: string;
+                task_id: string;
+            };
+            cookie?: never;
+        };
+        /**
+         * A mapped task's instances in one run, by map index, paged and filtered by ``state``.
+         * @description ``state_counts`` covers every map index, so a caller pages through one
+         *     state while showing the whole task's summary.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: number;
+                    offset?: number;
+                    /** @description only this state */
+                    state?: "none" | "scheduled" | "queued" | "running" | "success" | "failed" | "skipped" | "upstream_failed" | "up_for_retry" | "removed" | "up_for_reschedule" | "deferred";
+                };
+                header?: never;
+                path: {
+                    dag_id: string;
+                    run_id: string;
+                    task_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["MappedCollection"];
+                    };
+                };
+                400: components["responses"]["BAD_REQUEST"];
+                /** @description not logged in */
+                401: components["responses"]["DEFAULT_ERROR"];
+                /** @description needs the viewer role */
+                403: components["responses"]["DEFAULT_ERROR"];
+                404: components["responses"]["NOT_FOUND"];
+                503: components["responses"]["SERVICE_UNAVAILABLE"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/dags/{dag_id}/dagRuns/{run_id}/taskInstances/{task_id}/logs/{try_number}": {
         parameters: {
             query?: never;
@@ -1004,6 +1392,8 @@ export interface paths {
             parameters: {
                 query?: {
                     offset?: number;
+                    /** @description which map index of a mapped task; -1 (default): an unmapped task */
+                    map_index?: number;
                 };
                 header?: never;
                 path: {
@@ -1058,7 +1448,10 @@ export interface paths {
         /** The try's whole log as ``text/plain``, for saving (a running try: what it logged so far). */
         get: {
             parameters: {
-                query?: never;
+                query?: {
+                    /** @description which map index of a mapped task; -1 (default): an unmapped task */
+                    map_index?: number;
+                };
                 header?: never;
                 path: {
                     dag_id: string;
@@ -1117,7 +1510,10 @@ export interface paths {
         /** Set or clear (``null``) the task instance's note. */
         patch: {
             parameters: {
-                query?: never;
+                query?: {
+                    /** @description which map index of a mapped task; -1 (default): an unmapped task */
+                    map_index?: number;
+                };
                 header?: never;
                 path: {
                     dag_id: string;
@@ -1172,6 +1568,8 @@ export interface paths {
                 query?: {
                     limit?: number;
                     offset?: number;
+                    /** @description which map index of a mapped task; -1 (default): an unmapped task */
+                    map_index?: number;
                 };
                 header?: never;
                 path: {
@@ -1225,7 +1623,10 @@ export interface paths {
         /** One XCom of the task instance. */
         get: {
             parameters: {
-                query?: never;
+                query?: {
+                    /** @description which map index of a mapped task; -1 (default): an unmapped task */
+                    map_index?: number;
+                };
                 header?: never;
                 path: {
                     dag_id: string;
@@ -1244,6 +1645,60 @@ export interface paths {
                     };
                     content: {
                         "application/json": components["schemas"]["XCom"];
+                    };
+                };
+                400: components["responses"]["BAD_REQUEST"];
+                /** @description not logged in */
+                401: components["responses"]["DEFAULT_ERROR"];
+                /** @description needs the viewer role */
+                403: components["responses"]["DEFAULT_ERROR"];
+                404: components["responses"]["NOT_FOUND"];
+                503: components["responses"]["SERVICE_UNAVAILABLE"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/dags/{dag_id}/dagRuns/{run_id}/taskInstances/{task_id}/{map_index}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                dag_id: string;
+                run_id: string;
+                task_id: string;
+                map_index: number;
+            };
+            cookie?: never;
+        };
+        /** One map index of a mapped task (Airflow's path; ``?map_index=`` works too). */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    dag_id: string;
+                    run_id: string;
+                    task_id: string;
+                    map_index: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["TaskInstanceDetail"];
                     };
                 };
                 400: components["responses"]["BAD_REQUEST"];
@@ -3244,6 +3699,63 @@ export interface components {
             edges: string[][];
             nodes: components["schemas"]["LineageNode"][];
         };
+        Backfill: {
+            /** Format: date-time */
+            completed_at: string | null;
+            /** Format: date-time */
+            created_at: string;
+            created_by: string | null;
+            dag_id: string;
+            dag_run_conf: {
+                [key: string]: unknown;
+            };
+            /** Format: date-time */
+            from_date: string;
+            id: number;
+            is_paused: boolean;
+            max_active_runs: number;
+            reprocess_behavior: string;
+            run_backwards: boolean;
+            /** @description how many of its runs are in each state (absent: none) */
+            run_states: {
+                [key: string]: number;
+            };
+            /** Format: date-time */
+            to_date: string;
+            total_runs: number;
+            /** Format: date-time */
+            updated_at: string;
+        };
+        BackfillBody: {
+            dag_id: string;
+            dag_run_conf?: {
+                [key: string]: unknown;
+            };
+            /**
+             * Format: date-time
+             * @description first logical date (inclusive)
+             */
+            from_date: string;
+            /** @default 10 */
+            max_active_runs: number;
+            /**
+             * @description dates with a finished run: none keeps them, failed re-runs failed ones, completed re-runs all; runs in flight are never touched
+             * @default none
+             * @enum {string}
+             */
+            reprocess_behavior: "none" | "failed" | "completed";
+            /** @default false */
+            run_backwards: boolean;
+            /**
+             * Format: date-time
+             * @description last logical date (inclusive)
+             */
+            to_date: string;
+        };
+        BackfillCollection: {
+            backfills: components["schemas"]["Backfill"][];
+            total_entries: number;
+        };
         Calendar: {
             dag_id: string;
             /** @description days with runs only */
@@ -3286,6 +3798,8 @@ export interface components {
             include_downstream: boolean;
             /** @default false */
             include_upstream: boolean;
+            /** @description only these map indexes of the mapped tasks in task_ids */
+            map_indexes?: number[];
             /** @default false */
             only_failed: boolean;
             /** @description default: every task */
@@ -3293,6 +3807,7 @@ export interface components {
         };
         Cleared: {
             dag_id: string;
+            map_index: number;
             run_id: string;
             /** @description the state before clearing */
             state: string | null;
@@ -3459,6 +3974,20 @@ export interface components {
             tasks: components["schemas"]["TaskDiff"];
             to_version: number;
         };
+        DryRunCollection: {
+            backfills: components["schemas"]["DryRunEntry"][];
+            total_entries: number;
+        };
+        DryRunEntry: {
+            /** @description create, or reprocess an existing run */
+            action: string;
+            /** Format: date-time */
+            data_interval_end: string;
+            /** Format: date-time */
+            data_interval_start: string;
+            /** Format: date-time */
+            logical_date: string;
+        };
         EdgeDiff: {
             /** @description [upstream, downstream] */
             added: string[][];
@@ -3515,6 +4044,12 @@ export interface components {
             dag_id: string;
             /** @description older runs exist */
             has_more: boolean;
+            /** @description per expanded mapped task: per run (null: not expanded), the number of map indexes in each state */
+            mapped: {
+                [key: string]: ({
+                    [key: string]: number;
+                } | null)[];
+            };
             /** @description oldest first */
             runs: components["schemas"]["GridRun"][];
             state_codes: {
@@ -3605,6 +4140,14 @@ export interface components {
             next_offset: number;
             offset: number;
         };
+        MappedCollection: {
+            /** @description map indexes per state, whatever the filter */
+            state_counts: {
+                [key: string]: number;
+            };
+            task_instances: components["schemas"]["TaskInstance"][];
+            total_entries: number;
+        };
         Me: {
             /** @enum {string} */
             role: "viewer" | "user" | "op" | "admin";
@@ -3631,6 +4174,8 @@ export interface components {
         Node: {
             group: string | null;
             id: string;
+            /** @description true on a mapped task (one task instance per map index) */
+            is_mapped?: boolean;
             label: string;
             operator: string;
             /**
@@ -3866,6 +4411,8 @@ export interface components {
             /** Format: date-time */
             end_date: string | null;
             hostname: string | null;
+            /** @description -1: not mapped (or not expanded) */
+            map_index: number;
             max_tries: number;
             note: string | null;
             operator: string | null;
@@ -3892,6 +4439,8 @@ export interface components {
             /** Format: date-time */
             end_date: string | null;
             hostname: string | null;
+            /** @description -1: not mapped (or not expanded) */
+            map_index: number;
             max_tries: number;
             note: string | null;
             operator: string | null;
@@ -4085,6 +4634,7 @@ export interface components {
         XCom: {
             dag_id: string;
             key: string;
+            map_index: number;
             run_id: string;
             task_id: string;
             /** Format: date-time */
