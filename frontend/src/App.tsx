@@ -5,8 +5,6 @@ import { useLive } from "./api/live";
 import { EmptyState } from "./components/EmptyState";
 import { Skeleton } from "./components/Skeleton";
 import { UserMenu } from "./components/UserMenu";
-import { AssetDetail } from "./views/Assets/AssetDetail";
-import { Assets } from "./views/Assets/Assets";
 import { AuditLog } from "./views/AuditLog/AuditLog";
 import { Connections } from "./views/Connections/Connections";
 import { DagPage } from "./views/Dag/DagPage";
@@ -19,6 +17,9 @@ import { Variables } from "./views/Variables/Variables";
 import { Workers } from "./views/Workers/Workers";
 
 const Home = lazy(() => import("./views/Home/Home"));
+// The assets views (and their lineage graph) load when first opened, like Home.
+const Assets = lazy(() => import("./views/Assets/Assets").then((m) => ({ default: m.Assets })));
+const AssetDetail = lazy(() => import("./views/Assets/AssetDetail").then((m) => ({ default: m.AssetDetail })));
 
 export function App() {
   if (useLocation().pathname === "/login") return <Login />;
