@@ -219,6 +219,8 @@ CASES = [
     Case("GET", f"{TI}/{BIG32}", None, 404),
     Case("GET", f"{TI}/logs/1?map_index={BIG}", None, 400, "map_index"),
     Case("GET", f"{TI}/xcomEntries?map_index=-5", None, 400, "map_index"),
+    Case("GET", f"{TI}/xcomEntries/return_value?map_index=x", None, 400, "map_index"),
+    Case("GET", f"{TI}/logs/1/download?map_index=-2", None, 400, "map_index"),
     Case("GET", f"{TI}/listMapped?state=done", None, 400, "state"),
     Case("GET", f"{TI}/listMapped?limit=0", None, 400, "limit"),
     Case("GET", f"{TI}/listMapped?offset={BIG}", None, 400, "offset"),
