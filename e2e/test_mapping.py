@@ -12,21 +12,32 @@ from urllib.parse import quote
 
 import pytest
 from playwright.sync_api import Page, expect
+from sqlalchemy import delete, select
 
 import dagkeeper.db
+from dagkeeper.models import DagRun, TaskInstance
 from dagkeeper.testing.mapped_history import WIDE_DAG, add_mapped_runs
 
 WIDTH = 10_000
 
 
 @pytest.fixture(scope="module")
-def wide(stack) -> list[str]:
-    """wide_map published, with two runs whose `work` has 10,000 map indexes each."""
+def wide(stack):
+    """wide_map published, with two runs whose `work` has 10,000 map indexes each.
+
+    Their 1,000 "running" rows have no process behind them, yet hold task slots
+    (parallelism, pools) as running tries do: they are removed after the module,
+    so the scheduler of the shared stack runs other modules' tasks again.
+    """
     stack.write_dag("wide_map.py", WIDE_DAG.format(dag_id="wide_map"))
     stack.wait_for(lambda: stack.get("/api/v1/dags/wide_map").status == 200, 60, "wide_map")
     dagkeeper.db.configure(stack.db_url)
     try:
-        return add_mapped_runs("wide_map", "work", runs=2, width=WIDTH, newest_state="failed")
+        yield add_mapped_runs("wide_map", "work", runs=2, width=WIDTH, newest_state="failed")
+        with dagkeeper.db.transaction() as session:
+            runs = select(DagRun.id).where(DagRun.dag_id == "wide_map").scalar_subquery()
+            session.execute(delete(TaskInstance).where(TaskInstance.dag_run_id.in_(runs)))
+            session.execute(delete(DagRun).where(DagRun.dag_id == "wide_map"))
     finally:
         dagkeeper.db.dispose()
 
