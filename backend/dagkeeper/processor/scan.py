@@ -328,9 +328,8 @@ class Scanner:
         self, root: Path, outcome: dict[str, str]
     ) -> tuple[dict[Path, tuple[bytes, FileState]], bool]:
         """Files with import errors, and files that define more DAGs than they own,
-        that this pass has not read yet; and whether any of them, or any file the pass
-        left waiting, cannot be read now (a file being written may be the new home of
-        a released DAG, whatever it held before: an emptied file can be refilled)."""
+        that this pass has not read yet; and whether any of them (or of those the pass
+        left waiting) cannot be read now."""
         owned = (
             select(func.count())
             .select_from(Dag)
@@ -341,9 +340,11 @@ class Scanner:
             filelocs = set(session.scalars(select(DagImportError.fileloc)))
             filelocs |= set(session.scalars(select(DagFile.path).where(DagFile.dag_count > owned)))
         retry = {}
-        unreadable = "waiting" in outcome.values()
+        unreadable = False
         for loc in sorted(filelocs):
             path = root / loc
+            if outcome.get(loc) == "waiting":
+                unreadable = True
             if outcome.get(loc, "unchanged") != "unchanged" or not path.is_file():
                 continue
             try:

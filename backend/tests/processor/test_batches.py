@@ -211,31 +211,3 @@ def test_owner_emptied_while_the_claiming_file_is_written_keeps_the_dag(
     scanner.run()
     assert dags()["mover"][:2] == ("b.py", True)
     assert import_errors() == {}
-
-
-def test_owner_deleted_while_a_known_empty_file_is_rewritten_keeps_the_dag(
-    db, dags_folder, monkeypatch
-):
-    """A DAG moves back into b.py, which an earlier move left empty (so b.py owns
-    nothing and has no import error), and a.py is deleted while b.py is still being
-    written. The DAG stays with a.py until b.py can be read."""
-    monkeypatch.setenv("DAGKEEPER_SETTLE_SECONDS", "0.2")
-    tracker = WriteTracker(0.2)
-    scanner = Scanner(dags_folder, tracker=tracker, defer_deletes=True)
-    owner = write(dags_folder, "a.py", dag_source("mover"))
-    taker = write(dags_folder, "b.py", "# moved elsewhere\n")
-    time.sleep(0.25)
-    scanner.run()
-    assert dags()["mover"][:2] == ("a.py", True) and import_errors() == {}
-    write(dags_folder, "b.py", dag_source("mover"))
-    tracker.written(str(taker))  # b.py is still open for writing
-    owner.unlink()
-    for _ in range(2):  # the first pass notices a.py is missing, the second may release
-        time.sleep(0.25)
-        scanner.run()
-        assert dags()["mover"][:2] == ("a.py", True)  # held: its new home cannot be read yet
-    tracker.finished(str(taker))
-    time.sleep(0.25)
-    scanner.run()
-    assert dags()["mover"][:2] == ("b.py", True)
-    assert import_errors() == {}
