@@ -86,6 +86,7 @@ class Scanner:
         self.defer_deletes = defer_deletes
         self.waiting: set[str] = set()  # filelocs to look at again
         self.root: Path | None = None
+        self._reread = False  # a swapped revision was left unpublished: read it whole
         self._read: dict[str, tuple[FileState, str]] = {}  # path -> stat, hash it vouches for
         self._missing_since: dict[str, float] = {}
         self._not_before: dict[str, float] = {}  # files that would hide DAGs wait till then
@@ -109,7 +110,11 @@ class Scanner:
         if not root.is_dir():
             raise DagFolderError(f"DAG folder {self.folder} does not exist or is not a folder")
         if root != self.root:
-            self.root, self._read = root, {}
+            if self.root is not None or self._reread:
+                # A swapped revision, however this pass was asked for: read it whole,
+                # as one complete change, never a few of its files beside the old ones.
+                only, trusted = None, True
+            self.root, self._read, self._reread = root, {}, False
         known = self._known(None if only is None else {*only, *self.waiting})
         if only is None:
             locs = find_dag_files(root)
@@ -158,7 +163,7 @@ class Scanner:
         if swapped or (trusted and "waiting" in outcome.values()):
             # Swapped again while this pass read the old revision, or part of a new
             # revision could not be read: publish none of it, and read it all again.
-            self.root = None
+            self.root, self._reread = None, True
             batch, gone = [], []
         summary = ScanSummary(deleted=len(gone))
         for publication in publish_batch(root, batch, gone, revision):
@@ -328,8 +333,9 @@ class Scanner:
         self, root: Path, outcome: dict[str, str]
     ) -> tuple[dict[Path, tuple[bytes, FileState]], bool]:
         """Files with import errors, and files that define more DAGs than they own,
-        that this pass has not read yet; and whether any of them (or of those the pass
-        left waiting) cannot be read now."""
+        that this pass has not read yet; and whether any of them, or any file the pass
+        left waiting, cannot be read now (a file being written may be the new home of
+        a released DAG, whatever it held before: an emptied file can be refilled)."""
         owned = (
             select(func.count())
             .select_from(Dag)
@@ -340,11 +346,9 @@ class Scanner:
             filelocs = set(session.scalars(select(DagImportError.fileloc)))
             filelocs |= set(session.scalars(select(DagFile.path).where(DagFile.dag_count > owned)))
         retry = {}
-        unreadable = False
+        unreadable = "waiting" in outcome.values()
         for loc in sorted(filelocs):
             path = root / loc
-            if outcome.get(loc) == "waiting":
-                unreadable = True
             if outcome.get(loc, "unchanged") != "unchanged" or not path.is_file():
                 continue
             try:

@@ -211,3 +211,55 @@ def test_owner_emptied_while_the_claiming_file_is_written_keeps_the_dag(
     scanner.run()
     assert dags()["mover"][:2] == ("b.py", True)
     assert import_errors() == {}
+
+
+def test_owner_deleted_while_a_known_empty_file_is_rewritten_keeps_the_dag(
+    db, dags_folder, monkeypatch
+):
+    """A DAG moves back into b.py, which an earlier move left empty (so b.py owns
+    nothing and has no import error), and a.py is deleted while b.py is still being
+    written. The DAG stays with a.py until b.py can be read."""
+    monkeypatch.setenv("DAGKEEPER_SETTLE_SECONDS", "0.2")
+    tracker = WriteTracker(0.2)
+    scanner = Scanner(dags_folder, tracker=tracker, defer_deletes=True)
+    owner = write(dags_folder, "a.py", dag_source("mover"))
+    taker = write(dags_folder, "b.py", "# moved elsewhere\n")
+    time.sleep(0.25)
+    scanner.run()
+    assert dags()["mover"][:2] == ("a.py", True) and import_errors() == {}
+    write(dags_folder, "b.py", dag_source("mover"))
+    tracker.written(str(taker))  # b.py is still open for writing
+    owner.unlink()
+    for _ in range(2):  # the first pass notices a.py is missing, the second may release
+        time.sleep(0.25)
+        scanner.run()
+        assert dags()["mover"][:2] == ("a.py", True)  # held: its new home cannot be read yet
+    tracker.finished(str(taker))
+    time.sleep(0.25)
+    scanner.run()
+    assert dags()["mover"][:2] == ("b.py", True)
+    assert import_errors() == {}
+
+
+def test_a_partial_pass_that_meets_a_swapped_revision_reads_it_whole(db, tmp_path, monkeypatch):
+    """The link is swapped between the watcher's check and a pass over a few
+    changed files: that pass reads the whole new revision, never a mix of two."""
+    first = {f"f{i}.py": dag_source(f"old_{i}") for i in range(4)}
+    second = {"f0.py": dag_source("old_0", tasks=("a", "b", "c")), "g.py": dag_source("new_g")}
+    trees = []
+    for name, files in (("a", first), ("b", second)):
+        trees.append(tmp_path / f"rev-{name}")
+        for path, text in files.items():
+            write(trees[-1], path, text)
+    link = tmp_path / "dags"
+    link.symlink_to(trees[0])
+    monkeypatch.setenv("DAGKEEPER_SETTLE_SECONDS", "0.2")
+    scanner = Scanner(link, tracker=WriteTracker(0.2), defer_deletes=True)
+    time.sleep(0.25)
+    scanner.run()
+    assert {dag_id for dag_id, row in dags().items() if row[1]} == {f"old_{i}" for i in range(4)}
+    swap_symlink(link, trees[1])
+    scanner.run(["f0.py"])  # the events named a file the old revision also had
+    active = {dag_id for dag_id, row in dags().items() if row[1]}
+    assert active == {"old_0", "new_g"}
+    assert [v[2] for v in versions("old_0")] == [2, 3]  # tasks of each version
