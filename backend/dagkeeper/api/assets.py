@@ -140,7 +140,7 @@ def create_asset_event(body):
             w, {"uri": asset.uri}, body["extra"],
             created_by=identity.username if identity else None,
         )  # fmt: skip
-        record_change(w, [(None, ChangeKind.RUN), *((d, ChangeKind.RUN) for d in consumers)])
+        record_change(w, [(None, ChangeKind.ASSET), *((d, ChangeKind.RUN) for d in consumers)])
         audit(w, "asset_event", target=asset.uri, detail={"extra": body["extra"]})
         row = w.execute(queries.event_select(None).where(AssetEvent.id == event.id)).one()
         created = event_dict(row)

@@ -21,6 +21,7 @@ class ChangeKind:
     DAG = "dag"  # a DAG's rows or version changed (list, details, structure)
     RUN = "run"  # a run or task-instance state changed (grid, graph colours)
     IMPORT_ERROR = "import_error"  # import errors appeared or cleared
+    ASSET = "asset"  # an asset event was recorded (the assets views)
 
 
 KEEP_CHANGES = 10_000  # tokens of change_log kept; older pollers are told to refetch all

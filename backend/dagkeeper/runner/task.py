@@ -535,7 +535,7 @@ def _write_outcome(session, ti: TaskInstance, claim: Claim, outcome: Outcome, sh
     if outcome.state == TaskState.SUCCESS and outcome.asset_events:
         source = {"dag_id": claim.ti.dag_id, "run_id": claim.ti.run_id, "task_id": ti.task_id}
         queued = record_task_events(session, outcome.asset_events, source, now)
-        record_change(session, [(dag_id, ChangeKind.RUN) for dag_id in queued])
+        record_change(session, [(None, ChangeKind.ASSET), *((d, ChangeKind.RUN) for d in queued)])
     for key, value in (outcome.xcoms or {}).items():
         session.merge(XCom(task_instance_id=ti.id, key=key, value=json.dumps(jsonable(value))))
     if outcome.skips:

@@ -123,6 +123,17 @@ def test_an_event_created_through_the_api_triggers_the_consumers_run(client, db)
     assert by_id.status_code == 201 and by_id.json["extra"] == {}
 
 
+def test_an_event_tells_the_live_view_that_assets_changed(client, db):
+    """The Assets page refreshes on this change instead of polling on a timer."""
+    _dataset()
+    token = client.get("/api/v1/health").json["token"]
+    client.post("/api/v1/assets/events", json={"uri": "s3://lake/a"})
+    changes = client.get(f"/ui/changes?since={token}").json["changes"]
+    assert sorted(changes, key=str) == [
+        {"dag_id": "consumer", "kind": "run"}, {"dag_id": None, "kind": "asset"},
+    ]  # fmt: skip
+
+
 def test_an_event_that_would_trigger_a_dag_the_caller_may_not_change_is_refused(app, db):
     _dataset()
     outsider = bearer(app, add_user("outsider", "user", teams=["marketing"]))

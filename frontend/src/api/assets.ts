@@ -1,6 +1,7 @@
 /** Assets: types from the generated schema and one TanStack Query hook per endpoint. */
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { queryString, request } from "./client";
+import { keys } from "./keys";
 import type { components } from "./schema";
 
 type S = components["schemas"];
@@ -10,46 +11,44 @@ export type AssetCollection = { assets: Asset[]; total_entries: number };
 export type AssetEventCollection = S["AssetEventCollection"];
 export type AssetLineage = S["AssetLineage"];
 
-/** Assets change with runs (events) and publications (references): refetched on a short interval. */
-const REFRESH = 5000;
+/**
+ * Assets change with events and with publications (references). The live view invalidates every
+ * key below on an "asset" or "dag" change (changes.ts), so nothing here polls on a timer.
+ */
 
 export function useAssets(params: { uri_pattern?: string; limit: number; offset: number }) {
   return useQuery({
-    queryKey: ["assets", params],
+    queryKey: keys.assets(params),
     queryFn: ({ signal }) => request<AssetCollection>(`/api/v1/assets${queryString({ ...params })}`, { signal }),
     placeholderData: keepPreviousData,
-    refetchInterval: REFRESH,
   });
 }
 
 export function useAsset(assetId: number) {
   return useQuery({
-    queryKey: ["assets", "one", assetId],
+    queryKey: keys.assets("one", assetId),
     queryFn: ({ signal }) => request<Asset>(`/api/v1/assets/${assetId}`, { signal }),
-    refetchInterval: REFRESH,
   });
 }
 
 export function useAssetEvents(params: { asset_id: number; limit: number; offset: number }) {
   return useQuery({
-    queryKey: ["assets", "events", params],
+    queryKey: keys.assets("events", params),
     queryFn: ({ signal }) => request<AssetEventCollection>(`/api/v1/assets/events${queryString({ ...params })}`, { signal }),
     placeholderData: keepPreviousData,
-    refetchInterval: REFRESH,
   });
 }
 
 export function useAssetLineage() {
   return useQuery({
-    queryKey: ["assets", "lineage"],
+    queryKey: keys.assets("lineage"),
     queryFn: ({ signal }) => request<AssetLineage>("/ui/assetLineage", { signal }),
-    refetchInterval: REFRESH,
   });
 }
 
 export function useRunAssetEvents(dagId: string, runId: string, enabled: boolean) {
   return useQuery({
-    queryKey: ["assets", "run", dagId, runId],
+    queryKey: keys.assets("run", dagId, runId),
     queryFn: ({ signal }) =>
       request<AssetEventCollection>(`/api/v1/dags/${encodeURIComponent(dagId)}/dagRuns/${encodeURIComponent(runId)}/upstreamAssetEvents`, {
         signal,

@@ -31,6 +31,18 @@ describe("keysToInvalidate", () => {
     expect(keys).toEqual([["home"], ["importErrors"], ["dags"]]);
   });
 
+  it("maps an asset event to the assets views only", () => {
+    const keys = keysToInvalidate({ token: 5, truncated: false, changes: [{ dag_id: null, kind: "asset" }] });
+    expect(keys).toEqual([["home"], ["assets"]]);
+  });
+
+  it("refreshes the assets views when a DAG's definition changes (its references may)", () => {
+    const keys = keysToInvalidate({ token: 5, truncated: false, changes: [{ dag_id: "etl", kind: "dag" }] });
+    expect(keys).toContainEqual(["assets"]);
+    const runOnly = keysToInvalidate({ token: 5, truncated: false, changes: [{ dag_id: "etl", kind: "run" }] });
+    expect(runOnly).not.toContainEqual(["assets"]);
+  });
+
   it("deduplicates many changes of one DAG", () => {
     const change = { dag_id: "etl", kind: "run" as const };
     const keys = keysToInvalidate({ token: 9, truncated: false, changes: [change, change, change] });

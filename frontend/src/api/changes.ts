@@ -16,6 +16,12 @@ export function keysToInvalidate(changes: ChangesResponse): KeyPrefix[] {
   // The home page counts runs and import errors of every DAG: any change touches it.
   if (changes.changes.length) add(keys.home());
   for (const { dag_id: dagId, kind } of changes.changes) {
+    if (kind === "asset") {
+      add(keys.assets());
+      continue;
+    }
+    // A new version may produce or consume other assets: the lineage and references change.
+    if (kind === "dag") add(keys.assets());
     if (kind === "import_error") {
       add(keys.importErrors());
       add(keys.dagList());

@@ -16,6 +16,8 @@ export const keys = {
   health: () => ["health"] as const,
   workers: (params?: object) => (params ? (["workers", params] as const) : (["workers"] as const)),
   home: (...rest: unknown[]) => ["home", ...rest] as const,
+  /** Assets, their events and the lineage graph: stale after an asset event or a new DAG version. */
+  assets: (...rest: unknown[]) => ["assets", ...rest] as const,
   /** Variables, connections and pools: stored settings, refetched after each write and on focus. */
   managed: (resource: string, ...rest: unknown[]) => ["managed", resource, ...rest] as const,
 };

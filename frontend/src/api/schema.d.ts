@@ -3772,7 +3772,7 @@ export interface components {
         Change: {
             dag_id: string | null;
             /** @enum {string} */
-            kind: "dag" | "run" | "import_error";
+            kind: "dag" | "run" | "import_error" | "asset";
         };
         ChangedTask: {
             /** @description attributes that differ */

@@ -117,7 +117,7 @@ class ChangesQuery(Strict):
 
 class ChangeSchema(Strict):
     dag_id = nullable(fields.String)
-    kind = fields.String(**R, validate=validate.OneOf(["dag", "run", "import_error"]))
+    kind = fields.String(**R, validate=validate.OneOf(["dag", "run", "import_error", "asset"]))
 
 
 class ChangesSchema(Strict):
