@@ -14,13 +14,14 @@ import textwrap
 from datetime import UTC, datetime
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from dagkeeper import db as database
 from dagkeeper.models import (
     Asset,
     AssetEvent,
     AssetEventQueue,
+    ChangeLog,
     DagRun,
     DagRunAssetEvent,
     RunState,
@@ -275,6 +276,13 @@ def test_event_extra_and_source_are_recorded(db, dags_folder):
         ("s3://lake/a", "{}", "p", "manual__x", "make", -1),
         ("s3://lake/b", '{"rows": 42}', "p", "manual__x", "make", -1),
     ]
+    with database.read_session() as session:  # the live view refreshes the assets pages
+        assert (
+            session.scalar(
+                select(func.count()).select_from(ChangeLog).where(ChangeLog.kind == "asset")
+            )
+            == 1
+        )
 
 
 def test_an_event_created_outside_a_task_triggers_a_run(db, dags_folder):
