@@ -19,7 +19,8 @@ from dagkeeper.api.schemas import home as schemas
 from dagkeeper.api.shapes import GIVEN, shape
 from dagkeeper.api.spec import Blueprint
 from dagkeeper.beacon import DOWN_AFTER_BEATS, heartbeat_interval
-from dagkeeper.models import DagImportError, DagRun, utcnow
+from dagkeeper.config import load_settings
+from dagkeeper.models import DagImportError, DagRun, TaskInstance, TaskState, utcnow
 from dagkeeper.models.access import readable
 from dagkeeper.models.component import components
 from dagkeeper.models.overview import finished_run_stats, runs_by_state, task_instances_by_state
@@ -30,6 +31,18 @@ blp = Blueprint("home", __name__, url_prefix="/ui", description="UI aggregates")
 component_dict = shape(schemas.ComponentSchema, healthy=GIVEN)
 error_dict = shape(schemas.RecentImportErrorSchema, filename="fileloc")
 stats_dict = shape(schemas.DagStatsSchema, mean_seconds=lambda row: round(row.mean_seconds, 3))
+
+
+def expected_components(s) -> list[str]:
+    """Without a processor and a scheduler nothing runs; with the Celery executor tasks
+    need workers; deferred tasks wait for a triggerer (only then is one needed)."""
+    kinds = ["processor", "scheduler"]
+    if load_settings().executor == "celery":
+        kinds.append("worker")
+    deferred = select(TaskInstance.id).where(TaskInstance.state == TaskState.DEFERRED).limit(1)
+    if s.scalar(deferred) is not None:
+        kinds.append("triggerer")
+    return kinds
 
 
 @blp.route("/home")
@@ -58,6 +71,7 @@ def home(args):
         "hours": args["hours"],
         "heartbeat_interval": interval,
         "components": [component_dict(c, c.last_heartbeat >= down_before) for c in components(s)],
+        "expected": expected_components(s),
         "runs": runs_by_state(s, since, visible),
         "task_instances": task_instances_by_state(s, since, visible),
         "import_errors": {

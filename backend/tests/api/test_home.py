@@ -33,6 +33,21 @@ def test_a_component_that_stopped_beating_is_down(client, db, monkeypatch):
         beat(s, "scheduler", "host-a", 11, now - timedelta(hours=1), utcnow())
     again = client.get("/ui/home").json
     assert all(c["healthy"] for c in again["components"])
+    assert again["expected"] == ["processor", "scheduler"]
+
+
+def test_deferred_tasks_and_the_celery_executor_expect_a_triggerer_and_workers(
+    client, db, monkeypatch
+):
+    """Shown as down on the home page while none beats: the deferred tasks wait for nothing."""
+    with db_transaction() as s:
+        publish(s, document("waits"))
+        add_run(s, "waits", 0, {"extract": "deferred"}, state="running")
+    assert client.get("/ui/home").json["expected"] == ["processor", "scheduler", "triggerer"]
+    monkeypatch.setenv("DAGKEEPER_EXECUTOR", "celery")
+    assert client.get("/ui/home").json["expected"] == [
+        "processor", "scheduler", "worker", "triggerer",
+    ]  # fmt: skip
 
 
 def test_window_counts_runs_and_tasks_by_state_and_ranks_problem_dags(client, db):

@@ -4092,6 +4092,8 @@ export interface components {
         };
         Home: {
             components: components["schemas"]["Component"][];
+            /** @description kinds this deployment needs now, shown as down when unseen */
+            expected: string[];
             failing_dags: components["schemas"]["DagStats"][];
             /** @description seconds between beats */
             heartbeat_interval: number;

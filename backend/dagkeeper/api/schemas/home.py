@@ -47,6 +47,10 @@ class HomeSchema(Strict):
     hours = fields.Integer(**R)
     heartbeat_interval = fields.Float(**R, metadata={"description": "seconds between beats"})
     components = fields.List(fields.Nested(ComponentSchema), **R)
+    expected = fields.List(
+        fields.String(), **R,
+        metadata={"description": "kinds this deployment needs now, shown as down when unseen"},
+    )  # fmt: skip
     runs = fields.Dict(**COUNTS, metadata={"description": "runs in the window by state"})
     task_instances = fields.Dict(**COUNTS, metadata={"description": "their task instances"})
     import_errors = fields.Nested(ImportErrorSummarySchema, **R)

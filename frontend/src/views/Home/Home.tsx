@@ -9,8 +9,6 @@ import { TID } from "../../testids";
 import { LEGEND_ORDER, stateStyle } from "../../theme/states";
 import "./home.css";
 
-/** Shown even when never seen: a deployment without them cannot run anything. */
-const EXPECTED = ["processor", "scheduler"];
 const WINDOWS = [
   [24, "24 hours"],
   [168, "7 days"],
@@ -53,7 +51,7 @@ function Overview({ data }: { data: HomeResponse }) {
     <div className="home-grid">
       <section className="home-card home-health" aria-labelledby="health-title" data-testid={TID.homeHealth}>
         <h2 id="health-title">Components</h2>
-        <Components components={data.components} now={now} />
+        <Components components={data.components} expected={data.expected} now={now} />
       </section>
       <section className="home-card" aria-labelledby="runs-title">
         <h2 id="runs-title">Runs, {window}</h2>
@@ -94,8 +92,9 @@ function Overview({ data }: { data: HomeResponse }) {
   );
 }
 
-function Components({ components, now }: { components: ComponentHealth[]; now: number }) {
-  const kinds = [...new Set([...EXPECTED, ...components.map((c) => c.kind)])];
+/** ``expected``: kinds shown even when never seen (the server says which this deployment needs). */
+function Components({ components, expected, now }: { components: ComponentHealth[]; expected: string[]; now: number }) {
+  const kinds = [...new Set([...expected, ...components.map((c) => c.kind)])];
   return (
     <ul className="home-components">
       {kinds.map((kind) => {
