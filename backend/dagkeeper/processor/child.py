@@ -77,7 +77,7 @@ def _serialize_file(path: Path, folder: str) -> list[tuple[str, bytes]]:
         if dag.dag_id in seen:
             raise DuplicateDagInFile(f"DAG id {dag.dag_id!r} is defined twice in this file")
         seen.add(dag.dag_id)
-        documents.append((dag.dag_id, dumps(serialize_dag(dag))))
+        documents.append((dag.dag_id, dumps(serialize_dag(dag), validate=False)))
     return documents
 
 

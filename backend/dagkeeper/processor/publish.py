@@ -114,8 +114,13 @@ def publish_file(
         publication = Publication(fileloc)
         changes = publication.changes
         owned = {d.dag_id: d for d in session.scalars(select(Dag).where(Dag.fileloc == fileloc))}
-        if result.error is not None:
-            error: ImportFailure | None = result.error
+        error, documents = result.error, {}
+        if error is None:
+            try:
+                documents = _decoded(session, result.dags)
+            except ValueError as exc:  # the child sent a document that does not hold
+                error = ImportFailure(f"{fileloc}: {type(exc).__name__}: {exc}", "")
+        if error is not None:
             flagged = [d for d in owned.values() if d.is_active]
             for dag in flagged:
                 dag.has_import_errors = True
@@ -124,7 +129,7 @@ def publish_file(
             dag_count = len(flagged)
         else:
             conflicts = _publish_dags(
-                session, folder, fileloc, source, result.dags, now, publication, revision
+                session, folder, fileloc, source, documents, now, publication, revision
             )
             for dag in owned.values():
                 if dag.is_active and dag.dag_id not in publication.dag_ids:
@@ -141,6 +146,33 @@ def publish_file(
         record_parse_reads(session, fileloc, result.variables)
     session.flush()  # the next file of the batch queries what this one changed
     return publication
+
+
+def _decoded(
+    session: Session, parsed: list[ParsedDag]
+) -> dict[str, tuple[ParsedDag, DagDocument, bool]]:
+    """Each DAG's document, decoded once, and whether it is a new version; raises ValueError.
+
+    A new version is validated here, in the processor, before any of its file's rows
+    are written: the child's own serializer ran beside the DAG file's code, which
+    may have changed it, so what the child sends is checked, not trusted.
+    """
+    ids = [p.dag_id for p in parsed]
+    current = dict(
+        session.execute(
+            select(Dag.dag_id, DagVersion.hash)
+            .join(DagVersion, DagVersion.id == Dag.current_version_id)
+            .where(Dag.dag_id.in_(ids))
+        ).all()
+    )
+    decoded = {}
+    for item in parsed:
+        is_new = current.get(item.dag_id) != digest(item.document)
+        document = loads(item.document, validate=is_new)
+        if document.dag_id != item.dag_id:
+            raise ValueError(f"the document of DAG {item.dag_id!r} names {document.dag_id!r}")
+        decoded[item.dag_id] = (item, document, is_new)
+    return decoded
 
 
 def _forget(session: Session, fileloc: str, changes: list[tuple[str | None, str]]) -> list[str]:
@@ -170,23 +202,22 @@ def _publish_dags(
     folder: Path,
     fileloc: str,
     source: bytes,
-    parsed: list[ParsedDag],
+    documents: dict[str, tuple[ParsedDag, DagDocument, bool]],
     now: datetime,
     publication: Publication,
     revision: Revision | None,
 ) -> list[str]:
     """Upsert each DAG of a successful parse; return conflict messages for duplicated ids."""
     existing = {
-        d.dag_id: d
-        for d in session.scalars(select(Dag).where(Dag.dag_id.in_([p.dag_id for p in parsed])))
+        d.dag_id: d for d in session.scalars(select(Dag).where(Dag.dag_id.in_(list(documents))))
     }
     taken = {
-        p.dag_id
-        for p in parsed
-        if _owned_elsewhere(session, folder, existing.get(p.dag_id), fileloc)
+        dag_id
+        for dag_id in documents
+        if _owned_elsewhere(session, folder, existing.get(dag_id), fileloc)
     }
     code = _code_for(session, fileloc, source)
-    for item in parsed:
+    for item, document, is_new in documents.values():
         if item.dag_id in taken:
             continue
         dag = existing.get(item.dag_id)
@@ -196,12 +227,12 @@ def _publish_dags(
                 fileloc=fileloc,
                 version_number=0,
                 # the DAG's is_paused_upon_creation decides, only when the row is created
-                is_paused=bool(loads(item.document, validate=False).is_paused_upon_creation),
+                is_paused=bool(document.is_paused_upon_creation),
                 created_at=now,
             )
             session.add(dag)
-        if _upsert_dag(session, dag, item, fileloc, code, now, revision, has_errors=bool(taken)):
-            publication.new_versions += 1
+        _upsert_dag(session, dag, item, document, is_new, code, now, revision, bool(taken))
+        publication.new_versions += is_new
         publication.dag_ids.append(item.dag_id)
     conflicts = [
         f"DAG {dag_id!r} is already defined in {existing[dag_id].fileloc}"
@@ -228,19 +259,15 @@ def _upsert_dag(
     session: Session,
     dag: Dag,
     item: ParsedDag,
-    fileloc: str,
+    document: DagDocument,
+    is_new: bool,
     code: DagCode,
     now: datetime,
     revision: Revision | None,
-    *,
     has_errors: bool,
-) -> bool:
-    """Bring one ``dag`` row up to date; returns whether a new version was created."""
-    current = session.get(DagVersion, dag.current_version_id) if dag.current_version_id else None
-    is_new = current is None or current.hash != digest(item.document)
-    # Decoded once; validated once, before a new version reaches the database.
-    document = loads(item.document, validate=is_new)
-    dag.fileloc = fileloc
+) -> None:
+    """Bring one ``dag`` row up to date, with a new version when its document changed."""
+    dag.fileloc = code.fileloc
     dag.is_active = True
     dag.has_import_errors = has_errors
     dag.last_parsed_at = now
@@ -250,10 +277,11 @@ def _upsert_dag(
         dag.schedule_summary = describe_asset_schedule(document.asset_condition, timed)
     publish_grants(session, dag.dag_id, document.access_control)
     if not is_new:
+        current = session.get(DagVersion, dag.current_version_id)
         if current.dag_code_id != code.id:
             # Same DAG, edited source (a comment, say): show the code that is on disk.
             current.dag_code_id = code.id
-        return False
+        return
     session.flush()  # the dag row must exist before its version
     version = DagVersion.build(
         item.document,
@@ -269,7 +297,6 @@ def _upsert_dag(
     dag.current_version_id = version.id
     dag.version_number = version.version_number
     publish_dag_assets(session, dag.dag_id, document)
-    return True
 
 
 def _schedule_fields(schedule: dict[str, Any]) -> tuple[str, str | None]:

@@ -75,10 +75,16 @@ class DocumentError(ValueError):
         self.messages = messages
 
 
-def dumps(doc: dict[str, Any]) -> bytes:
-    """Validate a document dict and return its canonical bytes."""
+def dumps(doc: dict[str, Any], *, validate: bool = True) -> bytes:
+    """Validate a document dict and return its canonical bytes.
+
+    ``validate=False`` is for the parse child: the processor validates every new
+    version it receives (:mod:`dagkeeper.processor.publish`), and must, since the
+    child's code ran beside the DAG file's; checking twice cost a child more than
+    importing the file.
+    """
     doc = normalise({"format": FORMAT, **doc})
-    errors = _SCHEMA.validate(doc)
+    errors = _SCHEMA.validate(doc) if validate else None
     if errors:
         raise DocumentError(errors)
     return canonical_bytes(doc)

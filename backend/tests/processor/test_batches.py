@@ -191,7 +191,9 @@ def test_owner_emptied_while_the_claiming_file_is_written_keeps_the_dag(
     """A DAG moves a.py -> b.py; a.py is emptied while b.py is being written again (a
     second move, an editor's save). a.py must not drop the DAG before b.py can take it."""
     monkeypatch.setenv("DAGKEEPER_SETTLE_SECONDS", "0.2")
-    tracker = WriteTracker(0.2)
+    # Its settle only sets when an unclosed write expires (4 windows): long, so a slow
+    # machine cannot expire the write these tests hold open.
+    tracker = WriteTracker(5.0)
     scanner = Scanner(dags_folder, tracker=tracker, defer_deletes=True)
     write(dags_folder, "a.py", dag_source("mover"))
     time.sleep(0.25)
@@ -220,7 +222,9 @@ def test_owner_deleted_while_a_known_empty_file_is_rewritten_keeps_the_dag(
     nothing and has no import error), and a.py is deleted while b.py is still being
     written. The DAG stays with a.py until b.py can be read."""
     monkeypatch.setenv("DAGKEEPER_SETTLE_SECONDS", "0.2")
-    tracker = WriteTracker(0.2)
+    # Its settle only sets when an unclosed write expires (4 windows): long, so a slow
+    # machine cannot expire the write these tests hold open.
+    tracker = WriteTracker(5.0)
     scanner = Scanner(dags_folder, tracker=tracker, defer_deletes=True)
     owner = write(dags_folder, "a.py", dag_source("mover"))
     taker = write(dags_folder, "b.py", "# moved elsewhere\n")

@@ -12,7 +12,7 @@ from dagkeeper.models import Dag
 from dagkeeper.processor.isolation import parse_files
 from dagkeeper.processor.scan import scan
 
-from .helpers import dag_source, dags, versions, write
+from .helpers import dag_source, dags, import_errors, versions, write
 
 
 def _dag_modules() -> set[str]:
@@ -95,3 +95,28 @@ def test_child_that_reads_no_variable_never_builds_a_database_engine(db, dags_fo
 def _description(dag_id: str) -> str:
     with read_session() as session:
         return session.scalar(select(Dag.description).where(Dag.dag_id == dag_id))
+
+
+def test_a_document_the_file_tampered_with_is_an_import_error_not_a_failed_batch(db, dags_folder):
+    """The child's serializer runs beside the DAG file's code, which can replace it:
+    the processor validates what it receives, so the file gets an import error, its
+    last good version stays, and the other files of the batch are published."""
+    write(dags_folder, "good.py", dag_source("good"))
+    tampered = write(dags_folder, "tampered.py", dag_source("tampered"))
+    scan(dags_folder)
+    assert dags()["tampered"] == ("tampered.py", True, False, 1)
+    tampered.write_text(
+        dag_source("tampered", tasks=("a", "b", "c"))
+        + "import dagkeeper.processor.child as child\n"
+        'child.dumps = lambda doc, **_: b\'{"dag_id": "tampered", "tasks": 7}\'\n'
+    )
+    write(dags_folder, "new.py", dag_source("new"))
+    summary = scan(dags_folder)
+    assert summary.errors == 1
+    assert dags() == {
+        "good": ("good.py", True, False, 1),
+        "new": ("new.py", True, False, 1),
+        "tampered": ("tampered.py", True, True, 1),  # the last good version, flagged
+    }
+    message = import_errors()["tampered.py"]
+    assert message.startswith("tampered.py: DocumentError: invalid DAG document: ")
