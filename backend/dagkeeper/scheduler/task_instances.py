@@ -27,8 +27,8 @@ only for map index ``i`` of the group's tasks it depends on (``_at_map_index``).
 from __future__ import annotations
 
 import logging
-from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections import ChainMap, defaultdict
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
@@ -146,7 +146,7 @@ def plan_task_instances(
                 if state is None:
                     if paired:  # ... unless it waits on its own map index of some upstreams
                         at_index = _at_map_index(ti.map_index, paired, tis, states)
-                        decision = _decide(task, cached, {**states, **at_index}, past)
+                        decision = _decide(task, cached, ChainMap(at_index, states), past)
                     elif decision is None:
                         decision = _decide(task, cached, states, past)
                     if decision is Decision.WAIT:
@@ -200,7 +200,7 @@ def plan_task_instances(
     return plan
 
 
-def _decide(task, cached, states: dict[str, list[str | None]], past: _PastRun) -> Decision:
+def _decide(task, cached, states: Mapping[str, list[str | None]], past: _PastRun) -> Decision:
     """The trigger rule's decision (and ``depends_on_past``'s wait) for a task of a run."""
 
     def of(task_ids: Iterable[str]) -> list[str | None]:
