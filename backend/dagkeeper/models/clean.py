@@ -154,7 +154,7 @@ def _delete_batch(
         delete(AssetEvent).where(AssetEvent.id.in_(asset_events.scalar_subquery()))
     ).rowcount
     if deleted["asset_event"]:
-        record_change(session, [(None, ChangeKind.RUN)])  # the Assets page, as the API's writes
+        record_change(session, [(None, ChangeKind.ASSET)])  # the assets views refresh
     events = select(EventLog.id).where(scope.events()).order_by(EventLog.id).limit(batch_size)
     deleted["event_log"] = session.execute(
         delete(EventLog).where(EventLog.id.in_(events.scalar_subquery()))

@@ -19,6 +19,7 @@ from dagkeeper.models import (
     TaskInstance,
     XCom,
 )
+from dagkeeper.models.change import ChangeKind, changes_since, current_token
 from dagkeeper.models.clean import TABLES, TI_CHILDREN, CleanScope, clean
 from dagkeeper.models.task_instance import TaskInstanceHistory
 
@@ -118,7 +119,11 @@ def test_only_old_finished_runs_of_the_named_dag_and_their_rows_are_deleted(db, 
 
 def test_without_dag_every_dags_old_finished_runs_go(db):
     _history()
+    with database.read_session() as s:
+        token = current_token(s)
     assert main(["db", "clean", "--older-than", "30"]) == 0
+    with database.read_session() as s:
+        assert (None, ChangeKind.ASSET) in changes_since(s, token)[0]  # the assets views refresh
     assert _runs_left() == [("etl", "running"), ("etl", "queued"), ("etl", "success")]
     assert _rows()["task_instance"] == 6
     assert _rows()["event_log"] == 1
