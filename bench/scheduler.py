@@ -49,23 +49,12 @@ def _percentile(values: list[float], q: float) -> float:
 
 def _trigger(dag_id: str, run_id: str) -> int:
     from dagkeeper import db
-    from dagkeeper.models import ChangeKind, Dag, DagRun, RunState, RunType, record_change, utcnow
+    from dagkeeper.models import Dag, DagVersion, queue_manual_run
 
     with db.transaction() as session:
         dag = session.get(Dag, dag_id)
-        run = DagRun(
-            dag_id=dag_id,
-            run_id=run_id,
-            run_type=RunType.MANUAL,
-            state=RunState.QUEUED,
-            logical_date=utcnow(),
-            conf="{}",
-            dag_version_id=dag.current_version_id,
-        )
-        session.add(run)
-        session.flush()
-        record_change(session, [(dag_id, ChangeKind.RUN)])
-        return run.id
+        version = session.get(DagVersion, dag.current_version_id)
+        return queue_manual_run(session, dag, version.id, version.read(), {}, run_id=run_id).id
 
 
 def _wait_finished(run_pk: int, timeout: float) -> str:

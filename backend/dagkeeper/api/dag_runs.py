@@ -28,15 +28,15 @@ from dagkeeper.models import (
     ChangeKind,
     DagRun,
     DagVersion,
+    RunExists,
     RunState,
-    RunType,
     TaskInstance,
     TaskState,
     queries,
+    queue_manual_run,
     record_change,
     utcnow,
 )  # fmt: skip
-from dagkeeper.timetables import timetable_for
 
 blp = Blueprint(
     "dag_runs", __name__, url_prefix="/api/v1/dags/<dag_id>/dagRuns", description="DAG runs"
@@ -80,37 +80,16 @@ def trigger_run(body, dag_id: str):
     errors = validate_conf(body["conf"], document.params)
     if errors:
         abort(400, "conf does not match the DAG's params; see errors.", errors)
-    logical_date = body.get("logical_date") or utcnow()
-    interval = timetable_for(document.schedule, dag.timezone, dag.start_date).manual_interval(
-        logical_date
-    )
-    run = DagRun(
-        dag_id=dag_id,
-        run_id=body.get("run_id") or f"manual__{logical_date.isoformat()}",
-        run_type=RunType.MANUAL,
-        state=RunState.QUEUED,
-        logical_date=logical_date,
-        data_interval_start=interval.start,
-        data_interval_end=interval.end,
-        conf=json.dumps(body["conf"]),
-        dag_version_id=version.id,
-        queued_at=utcnow(),
-        note=body.get("note"),
-    )
     try:
         with db.transaction() as s:
-            duplicate = s.scalar(
-                select(DagRun.run_id).where(
-                    DagRun.dag_id == dag_id,
-                    (DagRun.run_id == run.run_id) | (DagRun.logical_date == logical_date),
-                )
-            )
-            if duplicate is not None:
-                abort(409, f"run {duplicate!r} already has this run_id or logical_date")
-            s.add(run)
-            record_change(s, [(dag_id, ChangeKind.RUN)])
+            run = queue_manual_run(
+                s, dag, version.id, document, body["conf"], logical_date=body.get("logical_date"),
+                run_id=body.get("run_id"), note=body.get("note"),
+            )  # fmt: skip
             audit(s, "trigger", target=run.run_id,
                   detail={"conf": body["conf"], "note": body.get("note")})  # fmt: skip
+    except RunExists as exists:
+        abort(409, str(exists))
     except IntegrityError:  # a concurrent trigger won the race
         abort(409, "a run with this run_id or logical_date already exists")
     return json_response(run_dict(run, version.version_number), status=201)

@@ -103,6 +103,7 @@ class BaseOperator(DependencyMixin):
     expand_input: ExpandInput | None = None  # set on a mapped task (see authoring.mapping)
     maps_into_op_kwargs = False  # @task functions take mapped values as keyword arguments
     mapped_group: ExpandInput | None = None  # set on the tasks of a mapped task group
+    mapped_group_id: str | None = None  # and the id of that group, for the scheduler
     template_ext: tuple[str, ...] = ()  # a template field ending so is read from that file
     ui_color: str = "#fff"
     ui_fgcolor: str = "#000"

@@ -19,7 +19,7 @@ import time
 import traceback
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, NoReturn
 
 from dagkeeper.authoring.baseoperator import BaseOperator, _seconds
 from dagkeeper.authoring.exceptions import (
@@ -118,7 +118,7 @@ class BaseSensorOperator(BaseOperator):
 
     def execute(self, context: dict[str, Any]) -> Any:
         ti = context["ti"]
-        started_at: datetime = getattr(ti, "first_poke_at", None) or datetime.now(UTC)
+        started_at = self._started_at(context)
         poke_count: int = getattr(ti, "poke_count", 0) or 0
         while True:
             poke_count += 1
@@ -128,13 +128,10 @@ class BaseSensorOperator(BaseOperator):
                 return value
             elapsed = (datetime.now(UTC) - started_at).total_seconds()
             if elapsed > self.timeout:
-                message = (
+                self.time_out(
                     f"Sensor has timed out; run duration of {elapsed:.3f} seconds exceeds "
                     f"the specified timeout of {self.timeout:g}."
                 )
-                if self.soft_fail or self.never_fail:
-                    raise TaskSkipped(f"{message} Skipping (soft_fail)")
-                raise SensorTimeout(message)
             interval = next_poke_interval(
                 self.poke_interval, self.exponential_backoff, self.max_wait, self.timeout,
                 elapsed, poke_count, f"{self.dag.dag_id}#{self.task_id}#{started_at.isoformat()}",
@@ -144,6 +141,20 @@ class BaseSensorOperator(BaseOperator):
                 raise TaskRescheduled(moment, started_at, poke_count)
             log.info("Condition not met; poking again in %g s", interval)
             time.sleep(interval)
+
+    def _started_at(self, context: dict[str, Any]) -> datetime:
+        """When ``timeout`` started counting: the try's first poke (now, for the first)."""
+        return getattr(context["ti"], "first_poke_at", None) or datetime.now(UTC)
+
+    def timeout_at(self, context: dict[str, Any]) -> datetime:
+        """When the try times out; a deferred sensor hands it to its trigger."""
+        return self._started_at(context) + timedelta(seconds=self.timeout)
+
+    def time_out(self, message: str) -> NoReturn:
+        """End the try for a timeout: failed without retry, or skipped with ``soft_fail``."""
+        if self.soft_fail or self.never_fail:
+            raise TaskSkipped(f"{message} Skipping (soft_fail)")
+        raise SensorTimeout(message)
 
     def _poke_once(self, context: dict[str, Any]) -> tuple[bool, Any]:
         """(done, XCom value); errors become what the peer makes of them (see the flags)."""

@@ -146,6 +146,11 @@ class _TaskGroupFactory:
         Returns what the function returns (so ``start >> group(x)`` binds to
         its result, as in the peer), or the group when it returns nothing.
         """
+        group, result = self.build(*args, **kwargs)
+        return group if result is None else result
+
+    def build(self, *args: Any, **kwargs: Any) -> tuple[TaskGroup, Any]:
+        """The new group and what the function returned."""
         arguments = dict(self.group_kwargs)
         if self.function.__doc__:
             arguments.setdefault("tooltip", self.function.__doc__.strip())
@@ -155,7 +160,7 @@ class _TaskGroupFactory:
         arguments["parent_group"] = parent
         with TaskGroup(parent.unique_child_label(self.group_id), **arguments) as group:
             result = self.function(*args, **kwargs)
-        return group if result is None else result
+        return group, result
 
 
 class _GroupPartial:
@@ -163,8 +168,9 @@ class _GroupPartial:
 
     Map index ``i`` of each task sees element ``i`` of the mapped arguments, and
     an XCom of another task of the group is that task's map index ``i`` (as in
-    Airflow). A task of the group starts once the tasks it depends on have
-    finished every map index.
+    Airflow). Inside the group, map index ``i`` of a task waits only for map
+    index ``i`` of the group's tasks it depends on; a task outside the group
+    waits for every map index.
     """
 
     def __init__(self, factory: _TaskGroupFactory, kwargs: dict[str, Any]):
@@ -184,11 +190,14 @@ class _GroupPartial:
             self.factory.group_kwargs.get("dag"), f"Task group {self.factory.group_id!r}", "dag="
         ).dag
         before = set(dag.task_dict)
-        result = self.factory(**self.kwargs, **{name: MappedValue(name) for name in mapped})
+        group, result = self.factory.build(
+            **self.kwargs, **{name: MappedValue(name) for name in mapped}
+        )
         expand_input = ExpandInput("dict", arguments=mapped)
         for task_id, task in list(dag.task_dict.items()):
             if task_id not in before:
                 task.mapped_group = expand_input
+                task.mapped_group_id = group.group_id
                 mark_mapped(task, expand_input)
         return result
 

@@ -99,6 +99,7 @@ def _task(task: BaseOperator) -> dict[str, Any]:
         **({"outlets": [a.as_condition() for a in task.outlets]} if task.outlets else {}),
         # only on mapped tasks, so other DAGs' documents (and version hashes) stay as they were
         **({"expand": task.expand_input.to_document()} if task.expand_input is not None else {}),
+        **({"mapped_group": task.mapped_group_id} if task.mapped_group_id is not None else {}),
     }
 
 

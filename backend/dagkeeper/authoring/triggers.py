@@ -24,15 +24,22 @@ class BaseTrigger:
 
 
 class DateTimeTrigger(BaseTrigger):
-    """Fires at ``moment`` (a naive datetime is taken as UTC)."""
+    """Fires at ``moment`` (a naive datetime is taken as UTC).
 
-    def __init__(self, moment: datetime):
+    With an earlier ``timeout_at``, fires ``{"timeout": True}`` then instead.
+    """
+
+    def __init__(self, moment: datetime, timeout_at: datetime | None = None):
         if not isinstance(moment, datetime):
             raise TypeError(f"DateTimeTrigger needs a datetime, got {moment!r}")
         self.moment = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+        self.timeout_at = timeout_at
 
     def serialize(self) -> tuple[str, dict[str, Any]]:
-        return "datetime", {"moment": self.moment.astimezone(UTC).isoformat()}
+        args = {"moment": self.moment.astimezone(UTC).isoformat()}
+        if self.timeout_at is not None:
+            args["timeout_at"] = self.timeout_at.astimezone(UTC).isoformat()
+        return "datetime", args
 
 
 class TimeDeltaTrigger(DateTimeTrigger):

@@ -26,7 +26,7 @@ from dagkeeper.models.dag import Dag, DagTag
 from dagkeeper.models.event_log import EventLog, Outcome, record_event
 from dagkeeper.models.log import TaskLog
 from dagkeeper.models.pool import DEFAULT_POOL, Pool
-from dagkeeper.models.run import DagRun, RunState, RunType
+from dagkeeper.models.run import DagRun, RunExists, RunState, RunType, queue_manual_run
 from dagkeeper.models.task_instance import (
     RenderedTaskFields,
     TaskInstance,
@@ -43,7 +43,7 @@ from dagkeeper.models.xcom import RETURN_KEY, XCom
 
 __all__ = [
     "Base", "utcnow", "ChangeCounter", "ChangeKind", "ChangeLog", "record_change",
-    "Dag", "DagTag", "TaskLog", "DagRun", "RunState", "RunType", "RenderedTaskFields",
+    "Dag", "DagTag", "TaskLog", "DagRun", "RunExists", "RunState", "RunType", "queue_manual_run", "RenderedTaskFields",
     "TaskInstance", "TaskInstanceHistory", "TaskState", "DagCode", "DagFile",
     "DagImportError", "DagVersion", "RETURN_KEY", "Worker", "XCom", "archive_try", "clear_try", "DagAccess",
     "ApiToken", "LoginAttempt", "Role", "Secret", "User", "UserSession", "UserTeam", "EventLog",

@@ -11,6 +11,8 @@ when none was recorded, queue) time is older than the cutoff. Child rows are
 deleted explicitly, not by ``ON DELETE CASCADE``, so every table's count can be
 reported. Each batch records a RUN change for the DAGs it touched in the same
 transaction, so no ETag or response cache can serve a deleted run (invariant 1).
+Old asset events go too, with the runs' links to them (``dag_run_asset_event``),
+except those a kept run consumed or a DAG has not consumed yet (still queued).
 ``change_log`` is not cleaned here: :func:`dagkeeper.models.change.record_change`
 callers already prune it to the last ``KEEP_CHANGES`` tokens.
 """
@@ -23,9 +25,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, Row, Select, and_, delete, func, select
+from sqlalchemy import ColumnElement, Row, Select, and_, delete, exists, func, select
 from sqlalchemy.orm import Session
 
+from dagkeeper.models.asset import AssetEvent, AssetEventQueue, DagRunAssetEvent
 from dagkeeper.models.change import ChangeKind, record_change
 from dagkeeper.models.event_log import EventLog
 from dagkeeper.models.log import TaskLog
@@ -36,7 +39,7 @@ from dagkeeper.models.xcom import XCom
 # Children of a task instance, deleted before it; order is the delete order.
 TI_CHILDREN = (TaskLog, XCom, RenderedTaskFields, TaskInstanceHistory)
 TABLES = ("task_log", "xcom", "rendered_task_fields", "task_instance_history",
-          "task_instance", "dag_run", "event_log")  # fmt: skip
+          "task_instance", "dag_run_asset_event", "dag_run", "asset_event", "event_log")  # fmt: skip
 # A batch stops adding runs at this many task instances (a larger run goes alone): 500 runs of
 # a 2,000-task DAG would be a million rows in one transaction, holding SQLite's writer lock.
 MAX_TASK_INSTANCES = 5000
@@ -61,6 +64,18 @@ class CleanScope:
         condition = EventLog.at < self.cutoff
         return and_(condition, EventLog.dag_id.in_(self.dag_ids)) if self.dag_ids else condition
 
+    def asset_events(self, kept_runs: Select) -> ColumnElement[bool]:
+        """Old asset events (of the DAGs, by source) no run in ``kept_runs`` consumed and no
+        DAG still has queued."""
+        consumed = exists().where(
+            DagRunAssetEvent.event_id == AssetEvent.id, DagRunAssetEvent.dag_run_id.in_(kept_runs)
+        )
+        queued = exists().where(AssetEventQueue.event_id == AssetEvent.id)
+        condition = and_(AssetEvent.timestamp < self.cutoff, ~consumed, ~queued)
+        if self.dag_ids:
+            return and_(condition, AssetEvent.source_dag_id.in_(self.dag_ids))
+        return condition
+
 
 def _tis_of(run_ids: Select) -> Select:
     return select(TaskInstance.id).where(TaskInstance.dag_run_id.in_(run_ids))
@@ -77,7 +92,14 @@ def count(session: Session, scope: CleanScope) -> dict[str, int]:
         for model in TI_CHILDREN
     }
     counts["task_instance"] = session.scalar(select(func.count()).select_from(tis.subquery()))
+    counts["dag_run_asset_event"] = session.scalar(
+        select(func.count()).where(DagRunAssetEvent.dag_run_id.in_(run_ids))
+    )
     counts["dag_run"] = session.scalar(select(func.count()).select_from(run_ids.subquery()))
+    kept_runs = select(DagRun.id).where(DagRun.id.not_in(run_ids))
+    counts["asset_event"] = session.scalar(
+        select(func.count()).where(scope.asset_events(kept_runs))
+    )
     counts["event_log"] = session.scalar(select(func.count()).where(scope.events()))
     return {table: int(counts[table] or 0) for table in TABLES}
 
@@ -115,8 +137,24 @@ def _delete_batch(
             deleted[model.__tablename__] = result.rowcount
         result = session.execute(delete(TaskInstance).where(TaskInstance.dag_run_id.in_(run_ids)))
         deleted["task_instance"] = result.rowcount
+        result = session.execute(
+            delete(DagRunAssetEvent).where(DagRunAssetEvent.dag_run_id.in_(run_ids))
+        )
+        deleted["dag_run_asset_event"] = result.rowcount
         deleted["dag_run"] = session.execute(delete(DagRun).where(DagRun.id.in_(run_ids))).rowcount
         record_change(session, [(dag_id, ChangeKind.RUN) for dag_id in {r.dag_id for r in rows}])
+    # Runs still to go keep their events until a later batch has deleted them.
+    asset_events = (
+        select(AssetEvent.id)
+        .where(scope.asset_events(select(DagRun.id)))
+        .order_by(AssetEvent.id)
+        .limit(batch_size)
+    )
+    deleted["asset_event"] = session.execute(
+        delete(AssetEvent).where(AssetEvent.id.in_(asset_events.scalar_subquery()))
+    ).rowcount
+    if deleted["asset_event"]:
+        record_change(session, [(None, ChangeKind.ASSET)])  # the assets views refresh
     events = select(EventLog.id).where(scope.events()).order_by(EventLog.id).limit(batch_size)
     deleted["event_log"] = session.execute(
         delete(EventLog).where(EventLog.id.in_(events.scalar_subquery()))

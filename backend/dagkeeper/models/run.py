@@ -1,13 +1,26 @@
-"""DAG runs: one row per run, pinned to the DAG version it was created with."""
+"""DAG runs: one row per run, pinned to the DAG version it was created with.
+
+:func:`queue_manual_run` is the one way a manual run is created (the API's
+trigger, ``TriggerDagRunOperator`` through the SDK, the benchmarks), so every
+manual run gets the same version, data interval and run id.
+"""
 
 from __future__ import annotations
 
-from datetime import datetime
+import json
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint, select
+from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from dagkeeper.models.base import Base, utcnow
+from dagkeeper.models.change import ChangeKind, record_change
+from dagkeeper.timetables import timetable_for
+
+if TYPE_CHECKING:
+    from dagkeeper.models.dag import Dag
+    from dagkeeper.serialization import DagDocument
 
 
 class RunState:
@@ -64,3 +77,47 @@ class DagRun(Base):
         UniqueConstraint("dag_id", "logical_date"),
         Index("ix_dag_run_state", "state", "dag_id"),
     )
+
+
+class RunExists(Exception):
+    """The DAG already has a run with this run_id or logical date (``run``)."""
+
+    def __init__(self, run: DagRun):
+        super().__init__(f"run {run.run_id!r} already has this run_id or logical_date")
+        self.run = run
+
+
+def queue_manual_run(
+    session: Session, dag: Dag, version_id: int, document: DagDocument, conf: dict[str, Any],
+    *, logical_date: datetime | None = None, run_id: str | None = None, note: str | None = None,
+) -> DagRun:  # fmt: skip
+    """Add a queued manual run of version ``version_id`` (``document``) and record the change.
+
+    ``logical_date`` defaults to now (naive is UTC), ``run_id`` to
+    ``manual__<logical date>``; the data interval is the DAG's manual one.
+    Raises :class:`RunExists` when the run_id or logical date is taken. The
+    caller checks ``conf`` against the params (each answers in its own words).
+    """
+    moment = logical_date or utcnow()
+    moment = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    run_id = run_id or f"manual__{moment.isoformat()}"
+    existing = session.scalar(
+        select(DagRun).where(
+            DagRun.dag_id == dag.dag_id,
+            (DagRun.run_id == run_id) | (DagRun.logical_date == moment),
+        )
+    )
+    if existing is not None:
+        raise RunExists(existing)
+    timetable = timetable_for(document.schedule, dag.timezone, dag.start_date)
+    interval = timetable.manual_interval(moment)
+    run = DagRun(
+        dag_id=dag.dag_id, run_id=run_id, run_type=RunType.MANUAL, state=RunState.QUEUED,
+        logical_date=moment, data_interval_start=interval.start,
+        data_interval_end=interval.end, conf=json.dumps(conf), dag_version_id=version_id,
+        queued_at=utcnow(), note=note,
+    )  # fmt: skip
+    session.add(run)
+    session.flush()
+    record_change(session, [(dag.dag_id, ChangeKind.RUN)])
+    return run

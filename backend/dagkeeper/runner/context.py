@@ -26,7 +26,7 @@ from sqlalchemy import select
 from dagkeeper import db
 from dagkeeper.authoring.assets import OutletEventAccessors
 from dagkeeper.models import RETURN_KEY, DagRun, TaskInstance, XCom
-from dagkeeper.runner.asset_context import TriggeringAssetEvents
+from dagkeeper.runner.asset_context import InletEvents, TriggeringAssetEvents
 from dagkeeper.sdk.templates import ConnectionAccessor, VariableAccessor
 from dagkeeper.serialization import jsonable
 
@@ -187,6 +187,7 @@ def build_context(dag: Any, task: Any, run: DagRunView, ti: TaskInstanceView) ->
         "var": VariableAccessor(),
         "conn": ConnectionAccessor(),
         "inlets": getattr(task, "inlets", []),
+        "inlet_events": InletEvents(task.task_id, getattr(task, "inlets", [])),
         "outlets": getattr(task, "outlets", []),
         "outlet_events": OutletEventAccessors(),
         "triggering_asset_events": TriggeringAssetEvents(run.id),

@@ -20,14 +20,15 @@ task in the previous run (by logical date) succeeded or was skipped, and
 with ``wait_for_downstream`` until that task's direct downstream tasks did
 too. Ready tasks are queued heaviest first (effective priority weight). A
 run older than its DAG's ``dagrun_timeout`` fails, and its unfinished tasks
-are skipped.
+are skipped. Inside a mapped task group, map index ``i`` of a task waits
+only for map index ``i`` of the group's tasks it depends on (``_at_map_index``).
 """
 
 from __future__ import annotations
 
 import logging
-from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections import ChainMap, defaultdict
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
@@ -138,11 +139,15 @@ def plan_task_instances(
         past = _PastRun(session, run)
         for task_id in cached.order:
             task = cached.document.tasks[task_id]
+            paired = _paired_upstream(task, cached)
             decision: Decision | None = None  # decided once per task, for all its map indexes
             for index, ti in enumerate(tis.get(task_id, ())):
                 state = states[task_id][index]
                 if state is None:
-                    if decision is None:
+                    if paired:  # ... unless it waits on its own map index of some upstreams
+                        at_index = _at_map_index(ti.map_index, paired, tis, states)
+                        decision = _decide(task, cached, ChainMap(at_index, states), past)
+                    elif decision is None:
                         decision = _decide(task, cached, states, past)
                     if decision is Decision.WAIT:
                         continue
@@ -195,7 +200,7 @@ def plan_task_instances(
     return plan
 
 
-def _decide(task, cached, states: dict[str, list[str | None]], past: _PastRun) -> Decision:
+def _decide(task, cached, states: Mapping[str, list[str | None]], past: _PastRun) -> Decision:
     """The trigger rule's decision (and ``depends_on_past``'s wait) for a task of a run."""
 
     def of(task_ids: Iterable[str]) -> list[str | None]:
@@ -213,6 +218,48 @@ def _decide(task, cached, states: dict[str, list[str | None]], past: _PastRun) -
     ):
         return Decision.WAIT
     return decision
+
+
+def _paired_upstream(task, cached) -> list[str]:
+    """The direct upstream tasks in the same mapped task group: map index ``i`` waits
+    only for their map index ``i``, as in Airflow."""
+    if task.mapped_group is None:
+        return []
+    tasks = cached.document.tasks
+    return [
+        u for u in cached.document.upstream[task.task_id]
+        if tasks[u].mapped_group == task.mapped_group
+    ]  # fmt: skip
+
+
+def _at_map_index(
+    map_index: int, paired: list[str], tis: dict[str, list], states: dict[str, list[str | None]]
+) -> dict[str, list[str | None]]:
+    """The states of map index ``map_index`` of each ``paired`` upstream task.
+
+    An upstream not yet expanded counts with its one state; an unexpanded task
+    does not wait for the map indexes of an expanded one (its length comes from
+    the same sources), only its own map indexes will.
+    """
+    found: dict[str, list[str | None]] = {}
+    for upstream in paired:
+        rows = tis.get(upstream, ())
+        if not rows:
+            continue
+        if rows[0].map_index < 0:
+            found[upstream] = states[upstream][:1]
+        elif map_index < 0:
+            found[upstream] = []
+        else:
+            found[upstream] = [states[upstream][i] for i in _positions(rows, map_index)]
+    return found
+
+
+def _positions(rows: list, map_index: int) -> list[int]:
+    """Where map index ``map_index`` is in ``rows`` (sorted by map index, usually 0..n-1)."""
+    if map_index < len(rows) and rows[map_index].map_index == map_index:
+        return [map_index]
+    return [i for i, row in enumerate(rows) if row.map_index == map_index]
 
 
 def _plan_expansion(session: Session, plan: Plan, run_pk: int, task, ti_id: int) -> str | None:

@@ -1,16 +1,16 @@
 """Runs of other DAGs, as tasks see them: trigger one, read its state, read a task's state.
 
 What ``TriggerDagRunOperator``, ``ExternalTaskSensor`` and the like need from
-the database. A triggered run is queued exactly as the API queues a manual
-run (the DAG's current version, its manual data interval, ``conf`` checked
-against its params), so the scheduler cannot tell them apart.
+the database. A triggered run is made by the one manual-run constructor the
+API uses too (``models.queue_manual_run``: the DAG's current version, its
+manual data interval; ``conf`` checked against its params), so the scheduler
+cannot tell them apart.
 """
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -21,17 +21,15 @@ from dagkeeper.models import (
     Dag,
     DagRun,
     DagVersion,
-    RunState,
-    RunType,
+    RunExists,
     TaskInstance,
     TaskState,
     archive_try,
     queries,
+    queue_manual_run,
     record_change,
-    utcnow,
 )
 from dagkeeper.serialization.params import param_problems
-from dagkeeper.timetables import timetable_for
 
 
 class DagRunError(Exception):
@@ -51,9 +49,6 @@ def trigger_dag_run(
 ) -> TriggeredRun:  # fmt: skip
     """Queue a manual run of ``dag_id``; with ``reset_dag_run`` an existing one is cleared instead."""
     conf = dict(conf or {})
-    moment = logical_date or utcnow()
-    moment = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-    run_id = run_id or f"manual__{moment.isoformat()}"
     with db.transaction() as session:
         dag = session.get(Dag, dag_id)
         if dag is None or not dag.is_active or dag.current_version_id is None:
@@ -64,30 +59,19 @@ def trigger_dag_run(
         for name, param in document.params.items():
             if name in conf and param_problems(conf[name], param):
                 raise DagRunError(f"conf.{name} does not match the param of DAG {dag_id!r}")
-        existing = session.scalar(
-            select(DagRun).where(
-                DagRun.dag_id == dag_id,
-                (DagRun.run_id == run_id) | (DagRun.logical_date == moment),
+        try:
+            run = queue_manual_run(
+                session, dag, version.id, document, conf, logical_date=logical_date, run_id=run_id
             )
-        )
-        if existing is not None and not reset_dag_run:
-            raise DagRunError(f"DAG {dag_id!r} already has a run {existing.run_id!r} at this date")
-        if existing is not None:
-            _reset(session, existing)
-            run_id, moment = existing.run_id, existing.logical_date
-        else:
-            interval = timetable_for(document.schedule, dag.timezone, dag.start_date)
-            window = interval.manual_interval(moment)
-            session.add(
-                DagRun(
-                    dag_id=dag_id, run_id=run_id, run_type=RunType.MANUAL,
-                    state=RunState.QUEUED, logical_date=moment,
-                    data_interval_start=window.start, data_interval_end=window.end,
-                    conf=json.dumps(conf), dag_version_id=version.id, queued_at=utcnow(),
-                )
-            )  # fmt: skip
-        record_change(session, [(dag_id, ChangeKind.RUN)])
-    return TriggeredRun(dag_id, run_id, moment)
+        except RunExists as exists:
+            if not reset_dag_run:
+                raise DagRunError(
+                    f"DAG {dag_id!r} already has a run {exists.run.run_id!r} at this date"
+                ) from None
+            run = exists.run
+            _reset(session, run)
+            record_change(session, [(dag_id, ChangeKind.RUN)])
+    return TriggeredRun(dag_id, run.run_id, run.logical_date)
 
 
 def _reset(session: Any, run: DagRun) -> None:

@@ -144,6 +144,7 @@ class TaskDoc:
     inlets: list[dict[str, Any]] = field(default_factory=list)  # asset references
     outlets: list[dict[str, Any]] = field(default_factory=list)
     expand: dict[str, Any] | None = None  # a mapped task's sources (``schemas.ExpandSchema``)
+    mapped_group: str | None = None  # the mapped task group it is in: per-index dependencies
 
     @property
     def is_mapped(self) -> bool:

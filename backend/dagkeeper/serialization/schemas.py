@@ -242,6 +242,7 @@ class TaskSchema(_Strict):
     inlets = fields.List(fields.Raw(validate=check_reference))  # asset references
     outlets = fields.List(fields.Raw(validate=check_reference))
     expand = fields.Nested(ExpandSchema)  # only on mapped tasks
+    mapped_group = fields.String()  # only on the tasks of a mapped task group: its id
 
 
 class TaskGroupSchema(_Strict):

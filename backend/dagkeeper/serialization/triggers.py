@@ -27,6 +27,7 @@ class _DateTimeArgs(Schema):
         unknown = RAISE
 
     moment = fields.AwareDateTime(required=True)
+    timeout_at = fields.AwareDateTime(load_default=None, allow_none=True)  # then: a timeout event
 
 
 class _FileArgs(Schema):

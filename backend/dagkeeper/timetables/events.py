@@ -11,7 +11,7 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 from datetime import datetime
 
-from dagkeeper.timetables.kinds import DataInterval, NextRun, Timetable
+from dagkeeper.timetables.kinds import Bounds, DataInterval, NextRun, Timetable
 
 
 class EventsTimetable(Timetable):
@@ -35,25 +35,17 @@ class EventsTimetable(Timetable):
         else:
             self.summary = "No events"
 
-    def next_run(
-        self,
-        last: DataInterval | None,
-        *,
-        start_date: datetime | None,
-        end_date: datetime | None,
-        catchup: bool,
-        now: datetime,
-    ) -> NextRun | None:
+    def next_within(self, last: DataInterval | None, bounds: Bounds) -> NextRun | None:
         events = self.events
         first = bisect_right(events, last.end) if last else 0
-        if start_date is not None:
-            first = max(first, bisect_left(events, start_date))
-        if not catchup:
-            first = max(first, bisect_right(events, now) - 1)
+        if bounds.start_date is not None:
+            first = max(first, bisect_left(events, bounds.start_date))
+        if not bounds.catchup:
+            first = max(first, bisect_right(events, bounds.now) - 1)
         if first >= len(events):
             return None
         event = events[first]
-        if end_date is not None and event > end_date:
+        if bounds.past_end(event):
             return None
         return NextRun(event, DataInterval(event, event))
 

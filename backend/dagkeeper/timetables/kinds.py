@@ -35,8 +35,25 @@ class NextRun:
         return self.data_interval.end
 
 
+@dataclass(frozen=True)
+class Bounds:
+    """What the next run depends on besides the last one: the DAG's dates, catchup, the clock."""
+
+    start_date: datetime | None
+    end_date: datetime | None
+    catchup: bool
+    now: datetime
+
+    def past_end(self, moment: datetime) -> bool:
+        return self.end_date is not None and moment > self.end_date
+
+
 class Timetable:
-    """Answers "what is the next scheduled run?" from stored fields only."""
+    """Answers "what is the next scheduled run?" from stored fields only.
+
+    Each kind implements :meth:`next_within`; :meth:`next_run` is the one
+    keyword signature callers use.
+    """
 
     summary: str = ""
     periodic: bool = True
@@ -51,6 +68,9 @@ class Timetable:
         now: datetime,
     ) -> NextRun | None:
         """The run after ``last`` (or the first one), or None if there is none."""
+        return self.next_within(last, Bounds(start_date, end_date, catchup, now))
+
+    def next_within(self, last: DataInterval | None, bounds: Bounds) -> NextRun | None:
         raise NotImplementedError
 
     def manual_interval(self, at: datetime) -> DataInterval:
@@ -78,22 +98,14 @@ class _IntervalTimetable(Timetable):
             end = self._before(end)
         return self._before(end)
 
-    def next_run(
-        self,
-        last: DataInterval | None,
-        *,
-        start_date: datetime | None,
-        end_date: datetime | None,
-        catchup: bool,
-        now: datetime,
-    ) -> NextRun | None:
-        if start_date is None:
+    def next_within(self, last: DataInterval | None, bounds: Bounds) -> NextRun | None:
+        if bounds.start_date is None:
             return None
-        start = self._align(last.end if last else start_date)
-        if not catchup:
-            start = max(start, self._latest_complete_start(now))
-        start = max(start, self._align(start_date))
-        if end_date is not None and start > end_date:
+        start = self._align(last.end if last else bounds.start_date)
+        if not bounds.catchup:
+            start = max(start, self._latest_complete_start(bounds.now))
+        start = max(start, self._align(bounds.start_date))
+        if bounds.past_end(start):
             return None
         return NextRun(start, DataInterval(start, self._after(start)))
 
@@ -155,33 +167,18 @@ class OnceTimetable(Timetable):
     summary = "Once, at the start date"
     periodic = False
 
-    def next_run(
-        self,
-        last: DataInterval | None,
-        *,
-        start_date: datetime | None,
-        end_date: datetime | None,
-        catchup: bool,
-        now: datetime,
-    ) -> NextRun | None:
-        if last is not None or start_date is None:
+    def next_within(self, last: DataInterval | None, bounds: Bounds) -> NextRun | None:
+        start = bounds.start_date
+        if last is not None or start is None:
             return None
-        return NextRun(start_date, DataInterval(start_date, start_date))
+        return NextRun(start, DataInterval(start, start))
 
 
 class NullTimetable(Timetable):
     summary = "Never: triggered runs only"
     periodic = False
 
-    def next_run(
-        self,
-        last: DataInterval | None,
-        *,
-        start_date: datetime | None,
-        end_date: datetime | None,
-        catchup: bool,
-        now: datetime,
-    ) -> NextRun | None:
+    def next_within(self, last: DataInterval | None, bounds: Bounds) -> NextRun | None:
         return None
 
 

@@ -16,6 +16,7 @@ from croniter import croniter
 
 from dagkeeper.timetables.kinds import (
     PRESETS,
+    Bounds,
     DataInterval,
     NextRun,
     Timetable,
@@ -38,34 +39,21 @@ class _TriggerTimetable(Timetable):
         raise NotImplementedError
 
     def next_tick(
-        self,
-        last: DataInterval | None,
-        *,
-        start_date: datetime,
-        catchup: bool,
-        now: datetime,
+        self, last: DataInterval | None, start_date: datetime, bounds: Bounds
     ) -> datetime:
         """The tick of the run after ``last`` (or of the first run), before the end date check."""
-        if catchup:
+        if bounds.catchup:
             return self._next_tick(last.end) if last else self._tick_at_or_after(start_date)
-        candidates = [self._tick_at_or_before(now), self._tick_at_or_after(start_date)]
+        candidates = [self._tick_at_or_before(bounds.now), self._tick_at_or_after(start_date)]
         if last is not None:
             candidates.append(self._next_tick(last.end))
         return max(candidates)
 
-    def next_run(
-        self,
-        last: DataInterval | None,
-        *,
-        start_date: datetime | None,
-        end_date: datetime | None,
-        catchup: bool,
-        now: datetime,
-    ) -> NextRun | None:
-        if start_date is None:
+    def next_within(self, last: DataInterval | None, bounds: Bounds) -> NextRun | None:
+        if bounds.start_date is None:
             return None
-        tick = self.next_tick(last, start_date=start_date, catchup=catchup, now=now)
-        if end_date is not None and tick > end_date:
+        tick = self.next_tick(last, bounds.start_date, bounds)
+        if bounds.past_end(tick):
             return None
         return self.run_at(tick)
 
@@ -166,15 +154,8 @@ class MultipleCronTriggerTimetable(_TriggerTimetable):
         self.summary = text if timezone == "UTC" else f"{text} ({timezone})"
 
     def next_tick(
-        self,
-        last: DataInterval | None,
-        *,
-        start_date: datetime,
-        catchup: bool,
-        now: datetime,
+        self, last: DataInterval | None, start_date: datetime, bounds: Bounds
     ) -> datetime:
-        ticks = [
-            p.next_tick(last, start_date=start_date, catchup=catchup, now=now) for p in self.parts
-        ]
-        past = [t for t in ticks if t <= now]
-        return max(past) if past and not catchup else min(ticks)
+        ticks = [p.next_tick(last, start_date, bounds) for p in self.parts]
+        past = [t for t in ticks if t <= bounds.now]
+        return max(past) if past and not bounds.catchup else min(ticks)

@@ -17,10 +17,14 @@ from dagkeeper.serialization.triggers import TriggerSpec
 LONGEST_SLEEP = 60.0  # re-read the clock at least this often (it may be adjusted)
 
 
-async def wait_until(moment: datetime) -> dict[str, Any]:
-    while (left := (moment - datetime.now(UTC)).total_seconds()) > 0:
+async def wait_until(moment: datetime, timeout_at: datetime | None = None) -> dict[str, Any]:
+    """``{"moment": ...}``, or ``{"timeout": True}`` if ``timeout_at`` comes first (the sensor
+    decides what a timeout means)."""
+    timed_out = timeout_at is not None and timeout_at < moment
+    until = timeout_at if timeout_at is not None and timed_out else moment
+    while (left := (until - datetime.now(UTC)).total_seconds()) > 0:
         await asyncio.sleep(min(left, LONGEST_SLEEP))
-    return {"moment": moment.isoformat()}
+    return {"timeout": True} if timed_out else {"moment": moment.isoformat()}
 
 
 async def wait_for_file(
@@ -38,7 +42,7 @@ async def wait_for_file(
 
 async def wait(spec: TriggerSpec) -> dict[str, Any]:
     if spec.kind == "datetime":
-        return await wait_until(spec.args["moment"])
+        return await wait_until(**spec.args)
     if spec.kind == "file":
         return await wait_for_file(**spec.args)
     raise ValueError(f"no wait for trigger kind {spec.kind!r}")  # serialization knows more kinds

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
 
 from dagkeeper import db
@@ -57,6 +59,55 @@ def test_trigger_queues_a_manual_run_of_the_current_version(client, data):
     assert run["data_interval_start"] == "2024-03-04T00:00:00+00:00"
     assert run["data_interval_end"] == "2024-03-05T00:00:00+00:00"
     assert client.get(f"/api/v1/dags/etl/dagRuns/{run['run_id']}").json == run
+
+
+def test_the_api_and_a_task_trigger_through_one_constructor_and_make_the_same_run(client, data):
+    """The API, ``TriggerDagRunOperator`` (the SDK) and the benchmarks call ``queue_manual_run``:
+    same version, manual data interval, run id and conf; a taken date is ``RunExists``."""
+    from dagkeeper.models import Dag, DagVersion, RunExists, queue_manual_run
+    from dagkeeper.sdk.dag_runs import trigger_dag_run
+
+    through_api = client.post(
+        "/api/v1/dags/etl/dagRuns",
+        json={"conf": {"target": "prod"}, "logical_date": "2024-03-05T10:00:00Z"},
+    ).json
+    assert through_api.get("run_id") == "manual__2024-03-05T10:00:00+00:00", through_api
+    triggered = trigger_dag_run(
+        "etl", conf={"target": "prod"}, logical_date=datetime(2024, 3, 6, 10, tzinfo=UTC)
+    )
+    through_sdk = client.get(f"/api/v1/dags/etl/dagRuns/{triggered.run_id}").json
+    with db.transaction() as s:
+        dag = s.get(Dag, "etl")
+        version = s.get(DagVersion, dag.current_version_id)
+        with pytest.raises(RunExists, match="'manual__2024-03-05T10:00:00\\+00:00' already has"):
+            queue_manual_run(
+                s, dag, version.id, version.read(), {}, run_id="manual__2024-03-05T10:00:00+00:00"
+            )
+
+    def shape(run):
+        return {
+            k: v
+            for k, v in run.items()
+            if k
+            not in (
+                "run_id",
+                "logical_date",
+                "queued_at",
+                "data_interval_start",
+                "data_interval_end",
+            )
+        }
+
+    assert shape(through_sdk) == shape(through_api)
+    assert (
+        through_sdk["run_id"],
+        through_sdk["data_interval_start"],
+        through_sdk["data_interval_end"],
+    ) == (
+        "manual__2024-03-06T10:00:00+00:00",
+        "2024-03-05T00:00:00+00:00",
+        "2024-03-06T00:00:00+00:00",
+    )
 
 
 def test_trigger_defaults_logical_date_to_now_and_takes_a_run_id(client, data):

@@ -10,6 +10,7 @@ before the scheduler's pass make ONE run consuming both events (the peer's
 semantics); a later event makes a second run.
 """
 
+import json
 import textwrap
 from datetime import UTC, datetime
 
@@ -18,6 +19,7 @@ from sqlalchemy import func, select
 
 from dagkeeper import db as database
 from dagkeeper.models import (
+    RETURN_KEY,
     Asset,
     AssetEvent,
     AssetEventQueue,
@@ -26,6 +28,8 @@ from dagkeeper.models import (
     DagRunAssetEvent,
     RunState,
     RunType,
+    TaskInstance,
+    XCom,
 )
 from dagkeeper.models.asset_events import publish_dag_assets, record_asset_event
 from dagkeeper.models.queries import document_of
@@ -313,3 +317,57 @@ def test_two_schedulers_never_consume_the_same_events(db, db_url, dags_folder):
     with database.transaction() as third:
         assert create_asset_triggered_runs(third, DocumentCache(), now) == []
     assert consumed() == {"c": [[("s3://lake/a", None)]]}
+
+
+def test_a_task_reads_its_inlets_events_newest_last(db, dags_folder):
+    """``inlet_events[asset]``: every event of an inlet asset, oldest first, with its extra,
+    timestamp and source; an asset that is not an inlet of the task is refused."""
+    path = dags_folder / "inlets.py"
+    path.write_text(
+        HEADER
+        + textwrap.dedent(
+            """
+            def emit(outlet_events, dag_run):
+                outlet_events[A].extra["run"] = dag_run.run_id
+            with DAG("p", schedule=None):
+                PythonOperator(task_id="make", python_callable=emit, outlets=[A])
+            def read(inlet_events):
+                try:
+                    inlet_events[B]
+                except KeyError as error:
+                    refused = str(error)
+                events = inlet_events[A]
+                assert all(a.timestamp <= b.timestamp for a, b in zip(events, events[1:]))
+                return {
+                    "inlets": list(inlet_events), "refused": refused, "empty": inlet_events["s3://lake/c"],
+                    "events": [[e.uri, e.extra, e.source_dag_id, e.source_run_id, e.source_task_id,
+                                e.source_map_index] for e in events],
+                }
+            with DAG("r", schedule=None):
+                PythonOperator(task_id="read", python_callable=read,
+                               inlets=[A, Asset("s3://lake/c")])
+            """
+        )
+    )
+    publish_with_assets(path, dags_folder)
+    scheduler = Scheduler(executor=InlineExecutor())
+    for number in (1, 2):
+        trigger("p", run_id=f"manual__{number}")
+        drive(scheduler)
+    run_pk = trigger("r", run_id="manual__read")
+    drive(scheduler)
+    with database.read_session() as session:
+        value = session.scalar(
+            select(XCom.value)
+            .join(TaskInstance, TaskInstance.id == XCom.task_instance_id)
+            .where(TaskInstance.dag_run_id == run_pk, XCom.key == RETURN_KEY)
+        )
+    assert json.loads(value) == {
+        "inlets": ["s3://lake/a", "s3://lake/c"],
+        "refused": "'s3://lake/b is not an inlet of task read'",
+        "empty": [],
+        "events": [
+            ["s3://lake/a", {"run": "manual__1"}, "p", "manual__1", "make", -1],
+            ["s3://lake/a", {"run": "manual__2"}, "p", "manual__2", "make", -1],
+        ],
+    }

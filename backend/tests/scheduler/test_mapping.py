@@ -290,3 +290,61 @@ def test_clearing_one_map_index_reruns_only_that_index(db, dags_folder):
         ("double", 0, 1), ("double", 1, 2), ("double", 2, 1), ("total", -1, 1)
     ]  # fmt: skip
     assert _reduced(run_pk) == [2, 4, 6]
+
+
+class _HoldingExecutor(InlineExecutor):
+    """Runs every try at once except those of ``held``, which wait until released."""
+
+    def __init__(self, held: tuple[str, int]):
+        self.held_key = held
+        self.held: list[TaskKey] = []
+
+    def queue(self, key: TaskKey) -> None:
+        if (key.task_id, key.map_index) == self.held_key:
+            self.held.append(key)
+            return None
+        return super().queue(key)
+
+    def release(self) -> None:
+        for key in self.held:
+            super().queue(key)
+        self.held = []
+
+
+def test_a_mapped_group_pairs_dependencies_per_map_index(db, dags_folder):
+    """Inside a mapped task group ``b[i]`` waits for ``a[i]`` only (as in Airflow); the
+    reduce task after the group waits for every map index, and an ``a[i]`` that fails
+    makes only ``b[i]`` upstream_failed."""
+    from dagkeeper.scheduler.loop import Scheduler
+
+    name = "mapped_group_per_index"
+    body = """
+        @task
+        def a(x):
+            if x == 2:
+                raise TaskFailed("on purpose")
+            return x
+        @task
+        def b(x):
+            return 10 * x
+        @task_group
+        def per_item(x):
+            return b(a(x))
+        total(per_item.expand(x=[1, 2, 3]))
+        """
+    path = dags_folder / f"{name}.py"
+    path.write_text(_source(name, body))
+    publish_dag_file(path, dags_folder)
+    run_pk = trigger(name, logical_date=datetime(2024, 1, 1, tzinfo=UTC))
+    executor = _HoldingExecutor(held=("per_item.a", 1))
+    scheduler = Scheduler(executor=executor)
+    for _ in range(10):
+        scheduler.run_once()
+    assert _states_by_index(run_pk) == {
+        "per_item.a": [S, "queued", S], "per_item.b": [S, None, S], "total": [None],
+    }  # fmt: skip
+    executor.release()
+    assert run_to_end(run_pk, executor=executor) == F
+    assert _states_by_index(run_pk) == {
+        "per_item.a": [S, F, S], "per_item.b": [S, UF, S], "total": [UF],
+    }  # fmt: skip

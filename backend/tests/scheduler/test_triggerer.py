@@ -10,6 +10,7 @@ import sys
 import textwrap
 import threading
 
+import pytest
 from sqlalchemy import func, select
 
 from dagkeeper.db import read_session, transaction
@@ -149,12 +150,31 @@ with DAG("timeouts", start_date=datetime(2024, 1, 1)):
 """
 
 
-def test_a_deferred_file_sensor_times_out_in_the_triggerer(db, dags_folder, tmp_path):
-    """Its timeout travels with the trigger: failed without retry, or skipped with soft_fail."""
-    path = dags_folder / "timeouts.py"
-    path.write_text(TIMEOUTS.format(folder=tmp_path))
+TIME_TIMEOUTS = """
+from datetime import datetime, timedelta
+from dagkeeper import DAG
+from dagkeeper.operators import DateTimeSensor, EmptyOperator, TimeDeltaSensorAsync
+
+with DAG("time_timeouts", start_date=datetime(2024, 1, 1)):
+    hard = DateTimeSensor(task_id="hard", target_time="2999-01-01T00:00:00+00:00",
+                          deferrable=True, timeout=0.3, retries=2)
+    soft = TimeDeltaSensorAsync(task_id="soft", delta=timedelta(days=365 * 900), timeout=0.3,
+                                soft_fail=True)
+    hard >> EmptyOperator(task_id="after_hard")
+    soft >> EmptyOperator(task_id="after_soft")
+"""
+
+TIMEOUT_SOURCES = {"timeouts": TIMEOUTS, "time_timeouts": TIME_TIMEOUTS}
+
+
+@pytest.mark.parametrize("name", list(TIMEOUT_SOURCES))
+def test_a_deferred_sensor_times_out_in_the_triggerer(name, db, dags_folder, tmp_path):
+    """Its timeout travels with the trigger (a file's or a time's): as in poke mode, failed
+    without retry, or skipped with soft_fail."""
+    path = dags_folder / f"{name}.py"
+    path.write_text(TIMEOUT_SOURCES[name].format(folder=tmp_path))
     publish_dag_file(path, dags_folder)
-    run_pk = trigger("timeouts")
+    run_pk = trigger(name)
     stop = threading.Event()
     triggerer = threading.Thread(target=Triggerer(capacity=10, lease=3).run, args=(stop,))
     triggerer.start()

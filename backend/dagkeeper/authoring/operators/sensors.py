@@ -17,10 +17,8 @@ from typing import Any
 from dagkeeper.authoring.baseoperator import _seconds
 from dagkeeper.authoring.exceptions import (
     DagDefinitionError,
-    SensorTimeout,
     TaskDeferred,
     TaskFailed,
-    TaskSkipped,
 )
 from dagkeeper.authoring.operators.python import call_callable, take_callable
 from dagkeeper.authoring.operators.subprocesses import stream
@@ -53,10 +51,17 @@ class _DeferrableTimeSensor(BaseSensorOperator):
         target = self.target(context)
         if datetime.now(UTC) >= target:
             return None
-        raise TaskDeferred(trigger=DateTimeTrigger(target), method_name="execute_complete")
+        timeout_at = self.timeout_at(context)
+        trigger = DateTimeTrigger(target, timeout_at if timeout_at < target else None)
+        raise TaskDeferred(trigger=trigger, method_name="execute_complete")
 
     def execute_complete(self, context: dict[str, Any], event: Any = None) -> None:
-        """The trigger fired: the time has come."""
+        """The trigger fired: the time has come, or the sensor's timeout passed first."""
+        if event and event.get("timeout"):
+            self.time_out(
+                f"Sensor has timed out: {self.target(context).isoformat()} did not come "
+                f"within the specified timeout of {self.timeout:g} s."
+            )
         print(f"Resumed: the trigger fired ({event})", flush=True)
 
 
@@ -138,7 +143,7 @@ class FileSensor(BaseSensorOperator):
     def execute(self, context: dict[str, Any]) -> Any:
         if not self.deferrable or self.poke(context):
             return super().execute(context)
-        timeout_at = datetime.now(UTC) + timedelta(seconds=self.timeout)
+        timeout_at = self.timeout_at(context)
         trigger = FileTrigger(self.filepath, self.recursive, self.poke_interval or 5.0, timeout_at)
         raise TaskDeferred(trigger=trigger, method_name="execute_complete")
 
@@ -147,10 +152,9 @@ class FileSensor(BaseSensorOperator):
         if not event:
             raise TaskFailed("the file trigger ended without an event")
         if event.get("timeout"):
-            message = f"Sensor has timed out: no file matched {self.filepath} in {self.timeout:g} s"
-            if self.soft_fail or self.never_fail:
-                raise TaskSkipped(f"{message}. Skipping (soft_fail)")
-            raise SensorTimeout(message)
+            self.time_out(
+                f"Sensor has timed out: no file matched {self.filepath} in {self.timeout:g} s."
+            )
         print(f"Resumed: {event}", flush=True)
 
 
