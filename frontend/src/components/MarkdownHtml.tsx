@@ -5,7 +5,7 @@ import { useMemo } from "react";
 const markdown = new MarkdownIt({ html: false, linkify: true, typographer: false });
 
 /** Markdown from a DAG file (doc_md, a param's description_md), rendered safely. */
-export function Markdown({ text, className, testId }: { text: string; className: string; testId?: string }) {
+export default function MarkdownHtml({ text, className, testId }: { text: string; className: string; testId?: string }) {
   const html = useMemo(() => markdown.render(text), [text]);
   // biome-ignore lint/security/noDangerouslySetInnerHtml: markdown-it with html: false escapes raw HTML and drops javascript: links
   return <div className={`markdown ${className}`} data-testid={testId} dangerouslySetInnerHTML={{ __html: html }} />;
