@@ -2,6 +2,7 @@
 import { useMemo } from "react";
 import { useStructureDiff, useVersionStructure } from "../../api/insights";
 import type { StructureResponse } from "../../api/types";
+import { timed } from "../../lib/perf";
 import { compareStructures } from "./compareStructures";
 
 /**
@@ -17,7 +18,7 @@ export function useComparison(dagId: string, fromVersion: number | null, drawn: 
   const ready =
     drawn && previous.data && diff.data && diff.data.to_version === drawn.version_number && diff.data.from_version === fromVersion;
   const comparison = useMemo(
-    () => (ready ? compareStructures(drawn.structure, previous.data!.structure, diff.data!) : null),
+    () => (ready ? timed("dk:compare-build", () => compareStructures(drawn.structure, previous.data!.structure, diff.data!)) : null),
     [ready, drawn, previous.data, diff.data],
   );
   return {

@@ -1,4 +1,5 @@
-import { lazy, Suspense } from "react";
+import { useQueryClient } from "@tanstack/react-query";
+import { lazy, Suspense, useEffect } from "react";
 import { Link, NavLink, useNavigate, useParams } from "react-router";
 import { useDagEdit } from "../../api/auth";
 import { useDag, usePauseDag } from "../../api/hooks";
@@ -17,6 +18,7 @@ import { RunDrawer } from "../TaskInstance/RunDrawer";
 import { TaskInstanceDrawer } from "../TaskInstance/TaskInstanceDrawer";
 import { TriggerDialog } from "../Trigger/TriggerDialog";
 import { Versions } from "../Versions/Versions";
+import { prefetchTab } from "./prefetch";
 
 // Heavier views (layout worker, highlighter, Markdown) load on first visit only.
 const Graph = lazy(() => import("../Graph/Graph"));
@@ -38,6 +40,10 @@ export function DagPage() {
   const runId = params.get("run_id");
   const taskId = params.get("task_id");
   const closeDrawer = () => update({ task_id: null, panel: null, try: null });
+  const client = useQueryClient();
+  const compare = params.get("compare");
+  // biome-ignore lint/correctness/useExhaustiveDependencies: params is read for run_id and compare only, listed
+  useEffect(() => prefetchTab(client, dagId, tab, params), [client, dagId, tab, runId, compare]);
 
   if (dag.isError && !dag.data) {
     return (
