@@ -47,7 +47,9 @@ export default function Graph({ dagId }: { dagId: string }) {
   const around = params.get("around");
   const levels = intParam(params, "levels", 2, [1, 2, 3, 4, 5]);
   const candidate = around ?? params.get("task_id") ?? focus;
-  const full = compare.comparison?.structure ?? structure.data?.structure;
+  // Both versions in one drawing once both structures are here (laid out while the diff loads).
+  const union = compare.error ? null : compare.structure;
+  const full = union ?? structure.data?.structure;
   const shown = useMemo(
     () =>
       full && around && full.nodes.some((node) => node.id === around) ? focusStructure(full, neighbourhood(full, around, levels)) : full,
@@ -143,23 +145,30 @@ export default function Graph({ dagId }: { dagId: string }) {
       </div>
       {structure.data.structure.nodes.length === 0 ? (
         <EmptyState title="This DAG has no tasks." />
-      ) : compareFrom && !compare.diff && !compare.error ? (
+      ) : compareFrom && !union && !compare.error ? (
         <Skeleton rows={10} /> // the comparison is laid out once, not the plain graph first
       ) : (
-        <div className={compare.diff ? "graph-compare" : "graph-single"}>
+        // Until the diff's marks are here the laid-out comparison stays hidden: unmarked ghosts
+        // would read as the DAG's current tasks.
+        <div className={union ? (compare.marks ? "graph-compare" : "graph-compare comparing") : "graph-single"}>
           <GraphCanvas
             key={structure.data.dag_id}
             structure={shown ?? structure.data.structure}
-            hash={`${compare.hash ?? structure.data.hash}${around ? `@${around}:${levels}` : ""}`}
+            hash={`${union ? compare.hash : structure.data.hash}${around ? `@${around}:${levels}` : ""}`}
             direction={direction}
             states={states.data}
             selected={params.get("task_id")}
             onSelect={(taskId) => runId && update({ run_id: runId, task_id: taskId, panel: null, try: null })}
-            marks={compare.comparison?.marks}
+            marks={union ? (compare.marks ?? undefined) : undefined}
             focus={focus}
             preview={preview}
           />
-          {compare.diff && <ComparePanel diff={compare.diff} focus={focus} onFocus={(taskId) => update({ focus: taskId })} />}
+          {union &&
+            (compare.diff ? (
+              <ComparePanel diff={compare.diff} focus={focus} onFocus={(taskId) => update({ focus: taskId })} />
+            ) : (
+              <Skeleton rows={10} />
+            ))}
         </div>
       )}
     </div>
