@@ -34,7 +34,13 @@ expanded, over the next 3 s each: the longest main thread task (PerformanceObser
 the main thread spent busy (Chrome's ``TaskDuration`` metric), and a
 ``requestAnimationFrame`` round trip.
 
-Reproduce: ``.venv/bin/python -m bench.browser`` (``--quick``: 1,000 DAGs, 2 samples).
+Where a page's time goes (``<page>_breakdown``, medians of the samples, ms from navigation
+start): when each script chunk and each ``/ui`` or ``/api`` request started and ended (the
+browser's resource timing; hashed chunk names shortened), and the app's own ``dk:`` spans
+(``performance.measure``: layout in the worker, building the comparison, rendering).
+
+Reproduce: ``.venv/bin/python -m bench.browser`` (``--quick``: 1,000 DAGs, 2 samples;
+``--pages compare,gantt``: only those pages, to iterate on one view).
 """
 
 from __future__ import annotations
@@ -144,6 +150,23 @@ GANTT_EXPAND_ALL = """
   requestAnimationFrame(check);
 })
 """
+# The page's requests and its dk: measures, each as [start, end] in ms from navigation start.
+BREAKDOWN = """
+() => {
+  const out = {};
+  for (const r of performance.getEntriesByType("resource")) {
+    const url = new URL(r.name);
+    if (url.origin !== location.origin) continue;
+    const path = url.pathname.replace(/-[\\w-]{8}\\.(js|css)$/, ".$1");
+    if (!/\\.js$/.test(path) && !/^\\/(ui|api)\\//.test(path)) continue;
+    out[path + url.search] = [r.startTime, r.responseEnd];
+  }
+  for (const m of performance.getEntriesByType("measure"))
+    if (m.name.startsWith("dk:")) out[m.name] = [m.startTime, m.startTime + m.duration];
+  return out;
+}
+"""
+BREAKDOWN_PAGES = ("graph", "compare", "gantt", "grid")
 FIND_HIGHLIGHT = {"graph": "g.node.focused", "grid": ".grid-row.found"}
 
 
@@ -202,11 +225,15 @@ def _responsiveness(page, cdp, drawn_at: float) -> dict:
     }
 
 
-def measure_pages(base_url: str, samples: int, task_count: int, cookie: str) -> dict:
+def measure_pages(
+    base_url: str, samples: int, task_count: int, cookie: str, pages: tuple[str, ...] = ()
+) -> dict:
     """``cookie``: an admin's session, so pages load as a logged-in user's do."""
     from playwright.sync_api import sync_playwright
 
-    times: dict[str, list[float]] = {name: [] for name in PAGES}
+    pages = pages or tuple(PAGES)
+    times: dict[str, list[float]] = {name: [] for name in pages}
+    breakdown: dict[str, list[dict]] = {name: [] for name in pages}
     expand: list[float] = []
     gantt_expand: list[float] = []
     find: dict[str, list[float]] = {name: [] for name in FIND_HIGHLIGHT}
@@ -217,7 +244,8 @@ def measure_pages(base_url: str, samples: int, task_count: int, cookie: str) -> 
         )
         try:
             for sample in range(-1, samples):  # sample -1 warms the server's workers, unrecorded
-                for name, (path, mark) in PAGES.items():
+                for name in pages:
+                    path, mark = PAGES[name]
                     # bypass_csp: the marks are read by evaluated script (wait_for_function),
                     # which the app's Content-Security-Policy (no 'unsafe-eval') refuses.
                     context = browser.new_context(
@@ -236,7 +264,9 @@ def measure_pages(base_url: str, samples: int, task_count: int, cookie: str) -> 
                         if sample < 0:
                             continue
                         times[name].append(drawn_at)
-                        if name in FIND_HIGHLIGHT:
+                        if name in BREAKDOWN_PAGES:
+                            breakdown[name].append(page.evaluate(BREAKDOWN))
+                        if name in FIND_HIGHLIGHT and name in pages:
                             find[name].append(
                                 page.evaluate(FIND_TASK, [FIND_QUERY, FIND_HIGHLIGHT[name]])
                             )
@@ -254,19 +284,40 @@ def measure_pages(base_url: str, samples: int, task_count: int, cookie: str) -> 
         finally:
             browser.close()
     result = {
-        f"{name}_{key}": value for name in PAGES for key, value in _summary(times[name]).items()
+        f"{name}_{key}": value for name in pages for key, value in _summary(times[name]).items()
     }
-    result.update({f"graph_expand_all_{k}": v for k, v in _summary(expand).items()})
-    result.update({f"gantt_expand_all_{k}": v for k, v in _summary(gantt_expand).items()})
+    for name, values in breakdown.items():
+        if values:
+            result[f"{name}_breakdown"] = _median_spans(values)
+    if expand:
+        result.update({f"graph_expand_all_{k}": v for k, v in _summary(expand).items()})
+    if gantt_expand:
+        result.update({f"gantt_expand_all_{k}": v for k, v in _summary(gantt_expand).items()})
     for name, values in find.items():
-        result.update({f"find_task_{name}_{k}": v for k, v in _summary(values).items()})
+        if values:
+            result.update({f"find_task_{name}_{k}": v for k, v in _summary(values).items()})
     for moment, values in settled.items():  # the worst sample of each
-        for key in values[0]:
+        for key in values[0] if values else ():
             result[f"{moment}_{key}_max"] = max(v[key] for v in values)
     return result
 
 
-def run(dag_count: int = 10_000, samples: int = 5, quick: bool = False) -> dict:
+def _median_spans(samples: list[dict]) -> dict:
+    """Per request or measure seen in every sample: "start-end" medians, in start order."""
+    spans = {
+        key: (
+            statistics.median(s[key][0] for s in samples),
+            statistics.median(s[key][1] for s in samples),
+        )
+        for key in samples[0]
+        if all(key in s for s in samples)
+    }
+    return {key: f"{a:.0f}-{b:.0f}" for key, (a, b) in sorted(spans.items(), key=lambda i: i[1])}
+
+
+def run(
+    dag_count: int = 10_000, samples: int = 5, quick: bool = False, pages: tuple[str, ...] = ()
+) -> dict:
     """Build the data set, start the web server, load each page ``samples`` times."""
     if quick:
         dag_count, samples = 1000, 2
@@ -278,7 +329,9 @@ def run(dag_count: int = 10_000, samples: int = 5, quick: bool = False) -> dict:
         stack.start(components=("webserver",))
         try:
             structure = stack.get(f"/ui/structure/{BIG_DAG_ID}").body["structure"]
-            pages = measure_pages(stack.base_url, samples, len(structure["nodes"]), stack.login())
+            measured = measure_pages(
+                stack.base_url, samples, len(structure["nodes"]), stack.login(), pages
+            )
         finally:
             stack.stop()
     return {
@@ -287,7 +340,7 @@ def run(dag_count: int = 10_000, samples: int = 5, quick: bool = False) -> dict:
             "samples": samples,
             "p99_note": f"p99 of {samples} samples is their maximum",
             "parse_seconds": parse_seconds,
-            **pages,
+            **measured,
             **bundle_sizes(),
             "command": COMMAND + (" --quick" if quick else ""),
         }
@@ -297,4 +350,10 @@ def run(dag_count: int = 10_000, samples: int = 5, quick: bool = False) -> dict:
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="1,000 DAGs, 2 samples per page")
-    print(json.dumps(run(quick=parser.parse_args().quick), indent=2))
+    parser.add_argument("--pages", default="", help=f"comma-separated subset of {','.join(PAGES)}")
+    args = parser.parse_args()
+    chosen = tuple(name for name in args.pages.split(",") if name)
+    unknown = set(chosen) - set(PAGES)
+    if unknown:
+        parser.error(f"unknown pages: {', '.join(sorted(unknown))}")
+    print(json.dumps(run(quick=args.quick, pages=chosen), indent=2))

@@ -1,5 +1,5 @@
 /** One TanStack Query hook per endpoint; components never call fetch themselves. */
-import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { keepPreviousData, queryOptions, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { queryString, request } from "./client";
 import { keys } from "./keys";
 import type {
@@ -50,11 +50,14 @@ export function useDags(params: DagListParams) {
 }
 
 export function useDag(dagId: string) {
-  return useQuery({
+  return useQuery(dagQuery(dagId));
+}
+
+export const dagQuery = (dagId: string) =>
+  queryOptions({
     queryKey: keys.dagTopic(dagId, "dag"),
     queryFn: ({ signal }) => request<Dag>(dagPath(dagId), { signal }),
   });
-}
 
 export function useDagDetails(dagId: string) {
   return useQuery({
@@ -65,29 +68,40 @@ export function useDagDetails(dagId: string) {
 
 /** The structure of the current version, or of the version a given run ran with. */
 export function useStructure(dagId: string, runId?: string | null) {
-  return useQuery({
+  return useQuery(structureQuery(dagId, runId));
+}
+
+// Query options shared by a view's hooks and by prefetchTab (views/Dag/prefetch.ts), which
+// starts a tab's requests while the tab's script chunk still loads.
+export const structureQuery = (dagId: string, runId?: string | null) =>
+  queryOptions({
     queryKey: keys.dagTopic(dagId, "structure", runId ?? null),
     queryFn: ({ signal }) => request<StructureResponse>(`/ui/structure/${enc(dagId)}${queryString({ run_id: runId })}`, { signal }),
     placeholderData: keepPreviousData,
   });
-}
 
 /** The newest `limit` runs' states (or only run `runId`'s, with its own version's rows). */
 export function useGrid(dagId: string, limit: number, before?: string | null, runId?: string | null) {
-  return useQuery({
+  return useQuery(gridQuery(dagId, limit, before, runId));
+}
+
+export const gridQuery = (dagId: string, limit: number, before?: string | null, runId?: string | null) =>
+  queryOptions({
     queryKey: keys.dagTopic(dagId, "grid", limit, before ?? null, runId ?? null),
     queryFn: ({ signal }) => request<GridResponse>(`/ui/grid/${enc(dagId)}${queryString({ limit, before, run_id: runId })}`, { signal }),
     placeholderData: keepPreviousData,
   });
-}
 
 export function useDagRuns(dagId: string, params: { limit: number; offset: number; state?: string[] }) {
-  return useQuery({
+  return useQuery(dagRunsQuery(dagId, params));
+}
+
+export const dagRunsQuery = (dagId: string, params: { limit: number; offset: number; state?: string[] }) =>
+  queryOptions({
     queryKey: keys.dagTopic(dagId, "runs", params),
     queryFn: ({ signal }) => request<DagRunCollection>(`${dagPath(dagId)}/dagRuns${queryString(params)}`, { signal }),
     placeholderData: keepPreviousData,
   });
-}
 
 export function useDagRun(dagId: string, runId: string | null) {
   return useQuery({
@@ -147,11 +161,14 @@ export function useSource(dagId: string, version?: number | null) {
 }
 
 export function useVersions(dagId: string) {
-  return useQuery({
+  return useQuery(versionsQuery(dagId));
+}
+
+export const versionsQuery = (dagId: string) =>
+  queryOptions({
     queryKey: keys.dagTopic(dagId, "versions"),
     queryFn: ({ signal }) => request<DagVersionCollection>(`${dagPath(dagId)}/versions`, { signal }),
   });
-}
 
 export function useImportErrors(params: { limit: number; offset: number }) {
   return useQuery({

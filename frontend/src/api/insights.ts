@@ -2,7 +2,7 @@
  * Query hooks of the "what changed, where did the time go" views (compare, home, Gantt,
  * calendar). Kept beside hooks.ts so those views grow without touching the core hooks.
  */
-import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { keepPreviousData, queryOptions, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { queryString, request } from "./client";
 import { keys } from "./keys";
 import type {
@@ -26,7 +26,11 @@ function sideParams(name: "from" | "to", side: Side) {
 }
 
 export function useStructureDiff(dagId: string, from: Side | null, to: Side | null) {
-  return useQuery({
+  return useQuery(structureDiffQuery(dagId, from, to));
+}
+
+export const structureDiffQuery = (dagId: string, from: Side | null, to: Side | null) =>
+  queryOptions({
     queryKey: keys.dagTopic(dagId, "structure", "diff", from, to),
     queryFn: ({ signal }) =>
       request<StructureDiff>(`/ui/diff/${enc(dagId)}${queryString({ ...sideParams("from", from!), ...sideParams("to", to!) })}`, {
@@ -35,17 +39,19 @@ export function useStructureDiff(dagId: string, from: Side | null, to: Side | nu
     enabled: !!from && !!to,
     placeholderData: keepPreviousData,
   });
-}
 
 /** The structure of one version by number (versions are immutable). */
 export function useVersionStructure(dagId: string, version: number | null) {
-  return useQuery({
+  return useQuery(versionStructureQuery(dagId, version));
+}
+
+export const versionStructureQuery = (dagId: string, version: number | null) =>
+  queryOptions({
     queryKey: keys.dagTopic(dagId, "structure", "version", version),
     queryFn: ({ signal }) => request<StructureResponse>(`/ui/structure/${enc(dagId)}${queryString({ version })}`, { signal }),
     enabled: version !== null,
     staleTime: Number.POSITIVE_INFINITY,
   });
-}
 
 /** Heartbeats move without the change feed, so the home page also polls at their pace. */
 export function useHome(hours: number) {
@@ -58,13 +64,16 @@ export function useHome(hours: number) {
 }
 
 export function useGantt(dagId: string, runId: string | null) {
-  return useQuery({
+  return useQuery(ganttQuery(dagId, runId));
+}
+
+export const ganttQuery = (dagId: string, runId: string | null) =>
+  queryOptions({
     queryKey: keys.dagTopic(dagId, "tis", "gantt", runId),
     queryFn: ({ signal }) => request<GanttResponse>(`/ui/gantt/${enc(dagId)}${queryString({ run_id: runId })}`, { signal }),
     enabled: !!runId,
     placeholderData: keepPreviousData,
   });
-}
 
 export function useTaskHistory(dagId: string, taskId: string) {
   return useQuery({

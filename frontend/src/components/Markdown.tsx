@@ -1,12 +1,14 @@
-import MarkdownIt from "markdown-it";
-import { useMemo } from "react";
+import { lazy, Suspense } from "react";
 
-// html: false makes markdown-it escape raw HTML, and its link validator drops javascript: URLs.
-const markdown = new MarkdownIt({ html: false, linkify: true, typographer: false });
+// markdown-it (with linkify and entities) is about a third of the app's script: it loads with
+// the first Markdown shown (the trigger dialog, Details), not with every page.
+const MarkdownHtml = lazy(() => import("./MarkdownHtml"));
 
 /** Markdown from a DAG file (doc_md, a param's description_md), rendered safely. */
-export function Markdown({ text, className, testId }: { text: string; className: string; testId?: string }) {
-  const html = useMemo(() => markdown.render(text), [text]);
-  // biome-ignore lint/security/noDangerouslySetInnerHtml: markdown-it with html: false escapes raw HTML and drops javascript: links
-  return <div className={`markdown ${className}`} data-testid={testId} dangerouslySetInnerHTML={{ __html: html }} />;
+export function Markdown(props: { text: string; className: string; testId?: string }) {
+  return (
+    <Suspense fallback={<div className={`markdown ${props.className}`} aria-busy />}>
+      <MarkdownHtml {...props} />
+    </Suspense>
+  );
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { StructureDiff } from "../../api/types";
 import { g, groupNode, nestedStructure, t, taskNode } from "../../test/structure";
-import { changeList, compareStructures } from "./compareStructures";
+import { changeList, compareStructures, unionStructure } from "./compareStructures";
 
 const diffOf = (over: Partial<StructureDiff["tasks"]> & { edgesAdded?: string[][]; edgesRemoved?: string[][] }): StructureDiff => ({
   dag_id: "etl",
@@ -63,6 +63,32 @@ describe("compareStructures", () => {
     expect(changeList(diff)).toEqual([
       { mark: "changed", kind: "task", taskId: "load.inner.b", text: "load.inner.b", detail: "retries, group" },
       { mark: "removed", kind: "edge", taskId: "y", text: "x → y" },
+    ]);
+  });
+
+  it("draws both versions from the two structures alone, so the layout need not wait for the diff", () => {
+    const previous = nestedStructure();
+    const current = {
+      ...previous,
+      nodes: [taskNode("extract"), taskNode("load.a", "load"), taskNode("report")],
+      groups: [groupNode("load", null, [t("load.a")])],
+      edges: [
+        ["extract", "load.a"],
+        ["load.a", "report"],
+      ],
+    };
+    const union = unionStructure(current, previous);
+    expect(union.nodes.map((n) => n.id)).toEqual(["extract", "load.a", "report", "load.inner.b"]);
+    expect(union.groups.map((group) => [group.id, group.children])).toEqual([
+      ["load", [t("load.a"), g("load.inner")]],
+      ["load.inner", [t("load.inner.b")]],
+    ]);
+    expect(union.edges).toEqual([
+      ["extract", "load.a"],
+      ["load.a", "report"],
+      ["extract", "load.inner.b"],
+      ["load.a", "load.inner.b"],
+      ["load.inner.b", "report"],
     ]);
   });
 });

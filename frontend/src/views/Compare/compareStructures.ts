@@ -16,8 +16,15 @@ export interface Comparison {
 
 export const edgeKey = (up: string, down: string) => `${taskKey(up)}>${taskKey(down)}`;
 
-export function compareStructures(current: Structure, previous: Structure, diff: StructureDiff): Comparison {
-  const removedTasks = new Set(diff.tasks.removed);
+/**
+ * Both versions in one structure: the newer one plus the tasks (and their groups and edges) only
+ * the older one has, as ghosts. It needs no diff (a removed task or edge is one the newer version
+ * lacks), so the comparison is laid out while the diff is still being computed.
+ */
+export function unionStructure(current: Structure, previous: Structure): Structure {
+  const currentTasks = new Set(current.nodes.map((node) => node.id));
+  const removedTasks = new Set(previous.nodes.filter((node) => !currentTasks.has(node.id)).map((node) => node.id));
+  const currentEdges = new Set(current.edges.map(([up, down]) => edgeKey(up, down)));
   const currentGroups = new Map(current.groups.map((group) => [group.id, group]));
   const previousGroups = new Map(previous.groups.map((group) => [group.id, group]));
   // Groups the older version had and the newer lacks, kept only while they hold a removed task.
@@ -37,17 +44,21 @@ export function compareStructures(current: Structure, previous: Structure, diff:
     const group = previousGroups.get(id)!;
     groups.push({ ...group, children: group.children.filter(isGhost) });
   }
-  const structure: Structure = {
+  return {
     dag_id: current.dag_id,
     nodes: [...current.nodes, ...previous.nodes.filter((node) => removedTasks.has(node.id))],
     groups,
     roots: withGhosts(current.roots, previous.roots),
-    edges: [...current.edges, ...diff.edges.removed.map(([up, down]) => [up, down])],
+    edges: [...current.edges, ...previous.edges.filter(([up, down]) => !currentEdges.has(edgeKey(up, down)))],
   };
+}
 
+/** How each node and edge of `union` (of `current` and an older version) changed, per the diff. */
+export function diffMarks(current: Structure, union: Structure, diff: StructureDiff): Map<string, DiffMark> {
   const marks = new Map<string, DiffMark>();
-  const parentOf = new Map(groups.map((group) => [group.id, group.parent]));
-  const groupOf = new Map(structure.nodes.map((node) => [node.id, node.group]));
+  const currentGroups = new Set(current.groups.map((group) => group.id));
+  const parentOf = new Map(union.groups.map((group) => [group.id, group.parent]));
+  const groupOf = new Map(union.nodes.map((node) => [node.id, node.group]));
   const markTask = (id: string, mark: DiffMark) => {
     marks.set(taskKey(id), mark);
     for (let group = groupOf.get(id) ?? null; group; group = parentOf.get(group) ?? null) {
@@ -57,10 +68,15 @@ export function compareStructures(current: Structure, previous: Structure, diff:
   for (const id of diff.tasks.added) markTask(id, "added");
   for (const id of diff.tasks.removed) markTask(id, "removed");
   for (const { task_id } of diff.tasks.changed) markTask(task_id, "changed");
-  for (const id of ghostGroups) marks.set(groupKey(id), "removed");
+  for (const group of union.groups) if (!currentGroups.has(group.id)) marks.set(groupKey(group.id), "removed");
   for (const [up, down] of diff.edges.added) marks.set(edgeKey(up, down), "added");
   for (const [up, down] of diff.edges.removed) marks.set(edgeKey(up, down), "removed");
-  return { structure, marks };
+  return marks;
+}
+
+export function compareStructures(current: Structure, previous: Structure, diff: StructureDiff): Comparison {
+  const structure = unionStructure(current, previous);
+  return { structure, marks: diffMarks(current, structure, diff) };
 }
 
 /** The changes as one list, in the order the side panel shows them. */

@@ -2,11 +2,15 @@
 import { useMemo } from "react";
 import { useStructureDiff, useVersionStructure } from "../../api/insights";
 import type { StructureResponse } from "../../api/types";
-import { compareStructures } from "./compareStructures";
+import { timed } from "../../lib/perf";
+import { diffMarks, unionStructure } from "./compareStructures";
 
 /**
  * ``toHint``: the version expected to be drawn (the DAG's current one), so the diff is fetched
  * alongside the structure instead of after it; once the structure is here its version rules.
+ *
+ * ``structure`` (both versions in one drawing) comes as soon as both structures are here, so the
+ * graph lays it out while the server still computes the diff; ``marks`` and ``diff`` follow.
  */
 export function useComparison(dagId: string, fromVersion: number | null, drawn: StructureResponse | undefined, toHint?: number | null) {
   const toVersion = drawn?.version_number ?? toHint ?? null;
@@ -14,16 +18,21 @@ export function useComparison(dagId: string, fromVersion: number | null, drawn: 
   const from = fromVersion !== null ? { version: fromVersion } : null;
   const previous = useVersionStructure(dagId, fromVersion);
   const diff = useStructureDiff(dagId, from, to);
-  const ready =
-    drawn && previous.data && diff.data && diff.data.to_version === drawn.version_number && diff.data.from_version === fromVersion;
-  const comparison = useMemo(
-    () => (ready ? compareStructures(drawn.structure, previous.data!.structure, diff.data!) : null),
-    [ready, drawn, previous.data, diff.data],
+  const both = fromVersion !== null && drawn && previous.data?.version_number === fromVersion ? previous.data : null;
+  const structure = useMemo(
+    () => (drawn && both ? timed("dk:compare-union", () => unionStructure(drawn.structure, both.structure)) : null),
+    [drawn, both],
+  );
+  const ready = drawn && structure && diff.data && diff.data.to_version === drawn.version_number && diff.data.from_version === fromVersion;
+  const marks = useMemo(
+    () => (ready ? timed("dk:compare-marks", () => diffMarks(drawn.structure, structure, diff.data!)) : null),
+    [ready, drawn, structure, diff.data],
   );
   return {
-    comparison,
+    structure,
+    marks,
     diff: ready ? diff.data! : null,
     error: previous.error ?? diff.error ?? null,
-    hash: ready ? `${drawn.hash}~${previous.data!.hash}` : null,
+    hash: structure ? `${drawn!.hash}~${both!.hash}` : null,
   };
 }

@@ -1,4 +1,5 @@
-import { lazy, Suspense } from "react";
+import { useQueryClient } from "@tanstack/react-query";
+import { lazy, Suspense, useEffect } from "react";
 import { Link, NavLink, useNavigate, useParams } from "react-router";
 import { useDagEdit } from "../../api/auth";
 import { useDag, usePauseDag } from "../../api/hooks";
@@ -8,15 +9,12 @@ import { StateBadge } from "../../components/StateBadge";
 import { formatDate } from "../../lib/format";
 import { useUrlState } from "../../lib/useSearchParam";
 import { TID } from "../../testids";
-import { BackfillDialog } from "../Backfill/BackfillDialog";
 import { ActiveBackfill, Backfills } from "../Backfill/Backfills";
 import { Grid } from "../Grid/Grid";
 import { DagOperations } from "../Operations/Operations";
 import { Runs } from "../Runs/Runs";
-import { RunDrawer } from "../TaskInstance/RunDrawer";
-import { TaskInstanceDrawer } from "../TaskInstance/TaskInstanceDrawer";
-import { TriggerDialog } from "../Trigger/TriggerDialog";
 import { Versions } from "../Versions/Versions";
+import { prefetchTab } from "./prefetch";
 
 // Heavier views (layout worker, highlighter, Markdown) load on first visit only.
 const Graph = lazy(() => import("../Graph/Graph"));
@@ -24,6 +22,11 @@ const Code = lazy(() => import("../Code/Code"));
 const Details = lazy(() => import("../Details/Details"));
 const Gantt = lazy(() => import("../Gantt/Gantt"));
 const Calendar = lazy(() => import("../Calendar/Calendar"));
+// Drawers and dialogs open on a click or a link: they load then, not with every page.
+const TaskInstanceDrawer = lazy(() => import("../TaskInstance/TaskInstanceDrawer").then((m) => ({ default: m.TaskInstanceDrawer })));
+const RunDrawer = lazy(() => import("../TaskInstance/RunDrawer").then((m) => ({ default: m.RunDrawer })));
+const TriggerDialog = lazy(() => import("../Trigger/TriggerDialog").then((m) => ({ default: m.TriggerDialog })));
+const BackfillDialog = lazy(() => import("../Backfill/BackfillDialog").then((m) => ({ default: m.BackfillDialog })));
 
 const TABS = ["grid", "graph", "gantt", "calendar", "runs", "backfills", "code", "details", "versions"] as const;
 type Tab = (typeof TABS)[number];
@@ -38,6 +41,10 @@ export function DagPage() {
   const runId = params.get("run_id");
   const taskId = params.get("task_id");
   const closeDrawer = () => update({ task_id: null, panel: null, try: null });
+  const client = useQueryClient();
+  const compare = params.get("compare");
+  // biome-ignore lint/correctness/useExhaustiveDependencies: params is read for run_id and compare only, listed
+  useEffect(() => prefetchTab(client, dagId, tab, params), [client, dagId, tab, runId, compare]);
 
   if (dag.isError && !dag.data) {
     return (
@@ -136,19 +143,21 @@ export function DagPage() {
           <TabContent tab={tab as Tab} dagId={dagId} />
         </Suspense>
       </section>
-      {runId && taskId ? (
-        <TaskInstanceDrawer dagId={dagId} runId={runId} taskId={taskId} onClose={closeDrawer} />
-      ) : runId && params.get("panel") === "run" ? (
-        <RunDrawer dagId={dagId} runId={runId} onClose={closeDrawer} />
-      ) : null}
-      {params.get("trigger") && <TriggerDialog dagId={dagId} onClose={() => update({ trigger: null })} />}
-      {params.get("backfill") && (
-        <BackfillDialog
-          dagId={dagId}
-          onClose={() => update({ backfill: null })}
-          onCreated={() => navigate(`/dags/${encodeURIComponent(dagId)}/backfills`)}
-        />
-      )}
+      <Suspense fallback={null}>
+        {runId && taskId ? (
+          <TaskInstanceDrawer dagId={dagId} runId={runId} taskId={taskId} onClose={closeDrawer} />
+        ) : runId && params.get("panel") === "run" ? (
+          <RunDrawer dagId={dagId} runId={runId} onClose={closeDrawer} />
+        ) : null}
+        {params.get("trigger") && <TriggerDialog dagId={dagId} onClose={() => update({ trigger: null })} />}
+        {params.get("backfill") && (
+          <BackfillDialog
+            dagId={dagId}
+            onClose={() => update({ backfill: null })}
+            onCreated={() => navigate(`/dags/${encodeURIComponent(dagId)}/backfills`)}
+          />
+        )}
+      </Suspense>
     </div>
   );
 }

@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from "react";
+import { lazy, Suspense, useEffect, useRef, useState } from "react";
 import { Link } from "react-router";
 import { dagEdit, useAllowed } from "../../api/auth";
 import { type DagListParams, useDags, useImportErrors, usePauseDag } from "../../api/hooks";
@@ -11,7 +11,9 @@ import { StateBadge, StateSquare } from "../../components/StateBadge";
 import { formatDate, formatRelative, formatShortDate } from "../../lib/format";
 import { intParam, usePaging, useUrlState } from "../../lib/useSearchParam";
 import { TID } from "../../testids";
-import { TriggerDialog } from "../Trigger/TriggerDialog";
+
+// Opens on a click: loads then, with the trigger form's Markdown, not with the list.
+const TriggerDialog = lazy(() => import("../Trigger/TriggerDialog").then((m) => ({ default: m.TriggerDialog })));
 
 const PAGE_SIZES = [25, 50, 100];
 let rowsMarked = false;
@@ -163,7 +165,11 @@ export function DagList() {
           <Pagination offset={query.offset} limit={query.limit} total={dags.data.total_entries} sizes={PAGE_SIZES} onChange={setPage} />
         </>
       )}
-      {triggering && <TriggerDialog dagId={triggering} onClose={() => update({ trigger: null })} />}
+      {triggering && (
+        <Suspense fallback={null}>
+          <TriggerDialog dagId={triggering} onClose={() => update({ trigger: null })} />
+        </Suspense>
+      )}
     </div>
   );
 }

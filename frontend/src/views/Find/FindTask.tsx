@@ -2,7 +2,7 @@
  * "Find a task" on the graph and the grid: `/` focuses it, typing previews the best match at once
  * (the view highlights it), arrows move through the results, Enter or a click chooses one.
  */
-import { useEffect, useId, useMemo, useRef, useState } from "react";
+import { useEffect, useId, useLayoutEffect, useMemo, useRef, useState } from "react";
 import type { StructureNode } from "../../api/types";
 import { TID } from "../../testids";
 import { fuzzyFind } from "./fuzzy";
@@ -42,7 +42,8 @@ export function FindTask({
   const previewed = current?.id ?? null;
   const previewRef = useRef(onPreview);
   previewRef.current = onPreview;
-  useEffect(() => {
+  // A layout effect: the view's highlight renders in the same frame as the typed letter.
+  useLayoutEffect(() => {
     previewRef.current(previewed);
   }, [previewed]);
 

@@ -12,8 +12,8 @@ export interface Match extends Candidate {
   score: number;
 }
 
-function score(text: string, query: string): number {
-  const t = text.toLowerCase();
+/** `t`: the text already lower-cased. */
+function score(t: string, query: string): number {
   if (t === query) return 1000;
   if (t.startsWith(query)) return 900 - Math.min(99, t.length - query.length);
   const at = t.indexOf(query);
@@ -32,13 +32,36 @@ function score(text: string, query: string): number {
   return Math.max(1, 500 - gaps * 20 - Math.min(99, t.length - query.length));
 }
 
+interface Lowered {
+  candidate: Candidate;
+  id: string;
+  /** null when the label reads the same as the id. */
+  label: string | null;
+}
+
+// Lower-cased once per candidate list (a structure's nodes), not on every keystroke.
+const lowered = new WeakMap<readonly Candidate[], Lowered[]>();
+
+function lowerAll(candidates: readonly Candidate[]): Lowered[] {
+  let out = lowered.get(candidates);
+  if (!out) {
+    out = candidates.map((candidate) => {
+      const id = candidate.id.toLowerCase();
+      const label = candidate.label.toLowerCase();
+      return { candidate, id, label: label === id ? null : label };
+    });
+    lowered.set(candidates, out);
+  }
+  return out;
+}
+
 export function fuzzyFind(candidates: readonly Candidate[], query: string, limit = 20): Match[] {
   const q = query.trim().toLowerCase();
   if (!q) return [];
   const out: Match[] = [];
-  for (const candidate of candidates) {
-    const best = Math.max(score(candidate.id, q), score(candidate.label, q));
-    if (best > 0) out.push({ ...candidate, score: best });
+  for (const { candidate, id, label } of lowerAll(candidates)) {
+    const best = label === null ? score(id, q) : Math.max(score(id, q), score(label, q));
+    if (best > 0) out.push({ id: candidate.id, label: candidate.label, score: best });
   }
   out.sort((a, b) => b.score - a.score || a.id.localeCompare(b.id));
   return out.slice(0, limit);

@@ -7,6 +7,7 @@ import { GroupToggles } from "../../components/GroupToggles";
 import { Skeleton } from "../../components/Skeleton";
 import { StateLegend } from "../../components/StateLegend";
 import { formatDate } from "../../lib/format";
+import { span } from "../../lib/perf";
 import { groupDescendants } from "../../lib/structureTree";
 import { useOpenGroups } from "../../lib/useOpenGroups";
 import { intParam, useUrlState } from "../../lib/useSearchParam";
@@ -14,18 +15,20 @@ import { TID } from "../../testids";
 import type { StateName } from "../../theme/states";
 import { ComparePanel } from "../Compare/ComparePanel";
 import { useComparison } from "../Compare/useComparison";
+import { RUN_PICKER } from "../Dag/prefetch";
 import { ancestorGroups } from "../Find/ancestors";
 import { FindTask } from "../Find/FindTask";
 import { focusStructure, neighbourhood } from "../Find/neighbourhood";
 import { decodeGrid, mappedCount, mostUrgentCell } from "../Grid/gridModel";
 import { GraphSvg } from "./GraphSvg";
 import { buildLayoutInput, type Direction, groupKey, layoutKey, taskKey } from "./layoutInput";
-import { useLayout } from "./useLayout";
+import { useLayout, warmLayoutWorker } from "./useLayout";
 
 /** The DAG drawn as a graph, coloured by the task states of the selected run. */
 export default function Graph({ dagId }: { dagId: string }) {
   const [params, update] = useUrlState();
-  const runs = useDagRuns(dagId, { limit: 50, offset: 0 });
+  useEffect(warmLayoutWorker, []);
+  const runs = useDagRuns(dagId, RUN_PICKER);
   const chosenRun = params.get("run_id");
   const runId = chosenRun ?? runs.data?.dag_runs[0]?.run_id ?? null;
   // A run the user chose is drawn with the structure of the version it ran with. By default the
@@ -44,7 +47,9 @@ export default function Graph({ dagId }: { dagId: string }) {
   const around = params.get("around");
   const levels = intParam(params, "levels", 2, [1, 2, 3, 4, 5]);
   const candidate = around ?? params.get("task_id") ?? focus;
-  const full = compare.comparison?.structure ?? structure.data?.structure;
+  // Both versions in one drawing once both structures are here (laid out while the diff loads).
+  const union = compare.error ? null : compare.structure;
+  const full = union ?? structure.data?.structure;
   const shown = useMemo(
     () =>
       full && around && full.nodes.some((node) => node.id === around) ? focusStructure(full, neighbourhood(full, around, levels)) : full,
@@ -140,23 +145,30 @@ export default function Graph({ dagId }: { dagId: string }) {
       </div>
       {structure.data.structure.nodes.length === 0 ? (
         <EmptyState title="This DAG has no tasks." />
-      ) : compareFrom && !compare.diff && !compare.error ? (
+      ) : compareFrom && !union && !compare.error ? (
         <Skeleton rows={10} /> // the comparison is laid out once, not the plain graph first
       ) : (
-        <div className={compare.diff ? "graph-compare" : "graph-single"}>
+        // Until the diff's marks are here the laid-out comparison stays hidden: unmarked ghosts
+        // would read as the DAG's current tasks.
+        <div className={union ? (compare.marks ? "graph-compare" : "graph-compare comparing") : "graph-single"}>
           <GraphCanvas
             key={structure.data.dag_id}
             structure={shown ?? structure.data.structure}
-            hash={`${compare.hash ?? structure.data.hash}${around ? `@${around}:${levels}` : ""}`}
+            hash={`${union ? compare.hash : structure.data.hash}${around ? `@${around}:${levels}` : ""}`}
             direction={direction}
             states={states.data}
             selected={params.get("task_id")}
             onSelect={(taskId) => runId && update({ run_id: runId, task_id: taskId, panel: null, try: null })}
-            marks={compare.comparison?.marks}
+            marks={union ? (compare.marks ?? undefined) : undefined}
             focus={focus}
             preview={preview}
           />
-          {compare.diff && <ComparePanel diff={compare.diff} focus={focus} onFocus={(taskId) => update({ focus: taskId })} />}
+          {union &&
+            (compare.diff ? (
+              <ComparePanel diff={compare.diff} focus={focus} onFocus={(taskId) => update({ focus: taskId })} />
+            ) : (
+              <Skeleton rows={10} />
+            ))}
         </div>
       )}
     </div>
@@ -239,13 +251,21 @@ function GraphCanvas({
   }, [states, structure]);
 
   useEffect(() => {
+    // dk:render: from React committing the laid-out nodes to the next frame (paint included).
+    const committed = performance.now();
     if (layout.layout && !graphMarked) {
       graphMarked = true;
-      requestAnimationFrame(() => performance.mark("dk:graph-drawn"));
+      requestAnimationFrame(() => {
+        performance.mark("dk:graph-drawn");
+        span("dk:render", committed);
+      });
     }
     if (marks && layout.layoutFor === key && !compareMarked) {
       compareMarked = true;
-      requestAnimationFrame(() => performance.mark("dk:compare-drawn"));
+      requestAnimationFrame(() => {
+        performance.mark("dk:compare-drawn");
+        span("dk:render-compare", committed);
+      });
     }
   }, [layout.layout, layout.layoutFor, key, marks]);
 

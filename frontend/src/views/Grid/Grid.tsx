@@ -167,13 +167,15 @@ function GridTable({
     if (top < element.scrollTop) element.scrollTop = top;
     else if (top + ROW_HEIGHT > element.scrollTop + bodyHeight) element.scrollTop = top + ROW_HEIGHT - bodyHeight;
   };
-  // A found task's row is scrolled to the middle of the grid, and the grid onto the page.
+  // A found task's row is scrolled to the middle of the grid, and the grid onto the page, before
+  // the next paint: the rows around it render at once instead of after the scroll event.
   const focusIndex = focus ? rows.findIndex((row) => row.kind === "task" && row.id === focus) : -1;
-  useEffect(() => {
+  useLayoutEffect(() => {
     const element = scroller.current;
     if (focusIndex < 0 || !element) return;
     element.scrollTop = Math.max(0, focusIndex * ROW_HEIGHT - (element.clientHeight - HEADER_HEIGHT) / 2);
     element.scrollIntoView({ block: "nearest" });
+    setViewport({ top: element.scrollTop, height: element.clientHeight });
   }, [focusIndex]);
 
   const onKeyDown = (event: React.KeyboardEvent) => {
