@@ -276,40 +276,68 @@ def grid_runs(
     return rows[:limit][::-1], len(rows) > limit
 
 
-def grid_states(
-    session: Session, dag_run_ids: Sequence[int]
-) -> list[tuple[int, str, str | None, int, int]]:
-    """``(dag_run_id, task_id, state, count, highest map_index)`` of the given runs' task instances.
+GRID_SEPARATOR = ","  # never in a task id (``authoring.naming``: letters, digits, _ - .)
 
-    One row per state of each (run, task): an unmapped task has one row of
-    count 1, a mapped task one row per state its map indexes are in, so a
-    10,000-way mapped task costs the grid a few rows, counted in the index
-    ``ix_task_instance_grid``. 50,000 rows for a 2,000-task grid: read
-    through a plain DBAPI cursor, because building SQLAlchemy rows would cost
-    more than the query itself. The ids are integers from our own rows, so
-    they are rendered inline.
+
+def _aggregate(dialect: str, column: str, separator: str) -> str:
+    """Concatenation of ``column`` over a group, in task id order where the SQL allows it.
+
+    SQLite before 3.44 has no ``ORDER BY`` inside ``group_concat``; the order then
+    does not matter, because both concatenations of a group see its rows in the
+    same order, so the n-th task id and the n-th code always belong together.
+    """
+    if dialect == "postgresql":
+        return f"string_agg({column}, '{separator}' ORDER BY task_id)"
+    return f"group_concat({column}, '{separator}')"
+
+
+def grid_cells(
+    session: Session, dag_run_ids: Sequence[int], code: str
+) -> list[tuple[int, str | None, str | None, int]]:
+    """Per run: ``(dag_run_id, task ids joined by GRID_SEPARATOR, a code per task, top map_index)``.
+
+    The ids and codes are those of task instances that are not expanded map
+    indexes (:func:`grid_mapped` reads those, needed only where the highest
+    map index is 0 or more); ``code`` is the SQL expression giving a state's
+    one-character code. The database concatenates the 50,000 task instances
+    of a 2,000-task x 25-run grid into 25 rows, because returning one Python
+    row per task instance cost the grid far more than the query
+    (docs/PROFILE.md). The ids are integers from our own rows, so they are
+    rendered inline.
     """
     if not dag_run_ids:
         return []
     connection = session.connection()
-    statement = (
-        select(
-            TaskInstance.dag_run_id,
-            TaskInstance.task_id,
-            TaskInstance.state,
-            func.count(),
-            func.max(TaskInstance.map_index),
-        )
-        .where(TaskInstance.dag_run_id.in_([int(i) for i in dag_run_ids]))
-        .group_by(TaskInstance.dag_run_id, TaskInstance.task_id, TaskInstance.state)
+    dialect = connection.dialect.name
+    ids = ",".join(str(int(i)) for i in dag_run_ids)
+    task_id = "CASE WHEN map_index < 0 THEN task_id END"  # NULLs are not concatenated
+    code = f"CASE WHEN map_index < 0 THEN {code} END"
+    sql = (
+        f"SELECT dag_run_id, {_aggregate(dialect, task_id, GRID_SEPARATOR)},"
+        f" {_aggregate(dialect, code, '')}, max(map_index) FROM task_instance"
+        f" WHERE dag_run_id IN ({ids}) GROUP BY dag_run_id"
     )
-    sql = str(statement.compile(dialect=connection.dialect, compile_kwargs={"literal_binds": True}))
-    cursor = connection.connection.cursor()
-    try:
-        cursor.execute(sql)
-        return cursor.fetchall()
-    finally:
-        cursor.close()
+    return connection.exec_driver_sql(sql).all()  # type: ignore[return-value]
+
+
+def grid_mapped(
+    session: Session, dag_run_ids: Sequence[int]
+) -> list[tuple[int, str, str | None, int]]:
+    """``(dag_run_id, task_id, state, count)`` of the given runs' expanded mapped task instances.
+
+    What a mapped task's cell tooltip shows: how many map indexes are in each
+    state. Read from the index ``ix_task_instance_grid`` (its last column is
+    ``map_index``), in run, task and state order.
+    """
+    if not dag_run_ids:
+        return []
+    ti = TaskInstance
+    return session.execute(  # type: ignore[return-value]
+        select(ti.dag_run_id, ti.task_id, ti.state, func.count())
+        .where(ti.dag_run_id.in_([int(i) for i in dag_run_ids]), ti.map_index >= 0)
+        .group_by(ti.dag_run_id, ti.task_id, ti.state)
+        .order_by(ti.dag_run_id, ti.task_id, ti.state.asc().nulls_first())
+    ).all()
 
 
 def last_scheduled_interval(session: Session, dag_id: str) -> tuple[datetime, datetime] | None:
