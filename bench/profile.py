@@ -10,7 +10,8 @@ machine disturb less than wall time) and profiles as many more under pyinstrumen
 flat profile by own time and the call tree.
 
 Reproduce: ``.venv/bin/python -m bench.profile --keep /tmp/dk-profile`` (first run;
-prints the database URL), then ``--db sqlite:////tmp/dk-profile/dagkeeper.db``.
+prints the database URL), then ``--db sqlite:////tmp/dk-profile/dagkeeper.db``;
+``--postgresql --keep DIR`` builds and profiles in a throwaway PostgreSQL cluster.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from pathlib import Path
 from bench.api import prepare
 from bench.generate import BIG_DAG_ID
 from dagkeeper import db
+from dagkeeper.testing.pg import PgCluster, find_bindir
 from dagkeeper.testing.stack import Stack
 
 PATHS = {
@@ -32,9 +34,9 @@ PATHS = {
 }
 
 
-def _build(folder: Path, dag_count: int) -> tuple[str, str]:
+def _build(folder: Path, dag_count: int, url: str | None = None) -> tuple[str, str]:
     folder.mkdir(parents=True, exist_ok=True)
-    url = f"sqlite:///{folder}/dagkeeper.db"
+    url = url or f"sqlite:///{folder}/dagkeeper.db"
     stack = Stack(folder, url, DAGKEEPER_PARSE_TIMEOUT="120")
     prepare(stack, dag_count)
     (folder / "token").write_text(stack.token)
@@ -78,7 +80,22 @@ def main() -> None:
     parser.add_argument("--dags", type=int, default=1000)
     parser.add_argument("--requests", type=int, default=20)
     parser.add_argument("--only", default=",".join(PATHS))
+    parser.add_argument(
+        "--postgresql", action="store_true",
+        help="build the data set in a throwaway PostgreSQL cluster (with --keep), profile, stop it",
+    )  # fmt: skip
     args = parser.parse_args()
+    if args.postgresql:
+        if args.keep is None:
+            parser.error("--postgresql needs --keep DIR (the DAG files and token go there)")
+        cluster = PgCluster(find_bindir()).start()
+        try:
+            url, token = _build(args.keep, args.dags, cluster.create_database())
+            profile(url, token, args.requests, args.only.split(","))
+        finally:
+            db.dispose()
+            cluster.stop()
+        return
     if args.db:
         url = args.db
         token = (Path(url.removeprefix("sqlite:///")).parent / "token").read_text()
