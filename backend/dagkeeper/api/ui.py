@@ -13,6 +13,7 @@ tooltip).
 from __future__ import annotations
 
 import json
+from collections import defaultdict
 
 from flask import current_app
 from sqlalchemy import select
@@ -55,11 +56,10 @@ _LEAST_PRESSING_FIRST = (
 )  # fmt: skip
 RANK = {state: rank for rank, state in enumerate(_LEAST_PRESSING_FIRST)}
 CODE = {state: char for char, state in STATE_CODES.items() if char not in ".-"} | {None: "-"}
-# SQL: a task instance's state code, what the database concatenates per run (NULL: "-")
-CODE_SQL = "CASE state {} ELSE '-' END".format(
-    " ".join(f"WHEN '{state}' THEN '{char}'" for state, char in CODE.items() if state)
-)
 EMPTY = "."  # a run without an instance of the task
+# a state as grid_cells gives it (NULL: "") -> its code; "." stands for no task instance
+CODE_OF_NAME = defaultdict(lambda: "-", {state or "": char for state, char in CODE.items()})
+CODE_OF_NAME[EMPTY] = EMPTY
 MAX_CHANGES = 500
 grid_run = shape(schemas.GridRunSchema)
 
@@ -123,17 +123,21 @@ def grid(args, dag_id: str):
     # one string per run, a code per task in tree order ("." where the run has no instance)
     by_run = [EMPTY * len(task_ids)] * width
     last_joined, picks, expanded = None, [], []
-    for dag_run_id, joined, codes, top_index in queries.grid_cells(s, list(column), CODE_SQL):
+    for dag_run_id, joined, names, top_index in queries.grid_cells(s, list(column)):
         if top_index >= 0:
             expanded.append(dag_run_id)
         if joined is None:  # only expanded map indexes
             continue
         if joined != last_joined:  # runs of one version share their task ids: split once
             position = {task_id: i for i, task_id in enumerate(joined.split(GRID_SEPARATOR))}
-            missing = len(position)  # index of the "." appended below
+            missing = len(position)  # index of the EMPTY appended below
             picks = [position.get(task_id, missing) for task_id in task_ids]
             last_joined = joined
-        by_run[column[dag_run_id]] = "".join(map((codes + EMPTY).__getitem__, picks))
+        named = names.split(GRID_SEPARATOR)
+        named.append(EMPTY)
+        by_run[column[dag_run_id]] = "".join(
+            map(CODE_OF_NAME.__getitem__, map(named.__getitem__, picks))
+        )
     states = ["".join(row) for row in zip(*by_run, strict=True)] if width else [""] * len(task_ids)
     mapped = _mapped(queries.grid_mapped(s, expanded), task_ids, column, states)
     body = {

@@ -279,44 +279,33 @@ def grid_runs(
 GRID_SEPARATOR = ","  # never in a task id (``authoring.naming``: letters, digits, _ - .)
 
 
-def _aggregate(dialect: str, column: str, separator: str) -> str:
-    """Concatenation of ``column`` over a group, in task id order where the SQL allows it.
+def grid_cells(session: Session, dag_run_ids: Sequence[int]) -> list[tuple[int, str, str, int]]:
+    """Per run: ``(dag_run_id, task ids, their states, highest map_index)``.
 
-    SQLite before 3.44 has no ``ORDER BY`` inside ``group_concat``; the order then
-    does not matter, because both concatenations of a group see its rows in the
-    same order, so the n-th task id and the n-th code always belong together.
-    """
-    if dialect == "postgresql":
-        return f"string_agg({column}, '{separator}' ORDER BY task_id)"
-    return f"group_concat({column}, '{separator}')"
-
-
-def grid_cells(
-    session: Session, dag_run_ids: Sequence[int], code: str
-) -> list[tuple[int, str | None, str | None, int]]:
-    """Per run: ``(dag_run_id, task ids joined by GRID_SEPARATOR, a code per task, top map_index)``.
-
-    The ids and codes are those of task instances that are not expanded map
-    indexes (:func:`grid_mapped` reads those, needed only where the highest
-    map index is 0 or more); ``code`` is the SQL expression giving a state's
-    one-character code. The database concatenates the 50,000 task instances
-    of a 2,000-task x 25-run grid into 25 rows, because returning one Python
-    row per task instance cost the grid far more than the query
-    (docs/PROFILE.md). The ids are integers from our own rows, so they are
-    rendered inline.
+    Ids and states are joined by GRID_SEPARATOR (a NULL state is an empty
+    string), for the task instances that are not expanded map indexes
+    (:func:`grid_mapped` reads those, for runs whose highest map index is 0 or
+    more); a run of expanded map indexes only has ``None`` for both. The
+    database concatenates the 50,000 task instances of a 2,000-task x 25-run
+    grid into 25 rows, because returning one Python row per task instance cost
+    the grid far more than the query (docs/PROFILE.md). Neither concatenation
+    is ordered (SQLite before 3.44 cannot; on PostgreSQL an ``ORDER BY`` in
+    ``string_agg`` doubled the query): both see a group's rows in the same
+    order, so the n-th id and the n-th state belong together. Mapping states to
+    codes is left to Python: a ``CASE`` per row cost PostgreSQL more than that.
+    The ids are integers from our own rows, so they are rendered inline.
     """
     if not dag_run_ids:
         return []
     connection = session.connection()
-    dialect = connection.dialect.name
+    concat = "string_agg" if connection.dialect.name == "postgresql" else "group_concat"
     ids = ",".join(str(int(i)) for i in dag_run_ids)
-    task_id = "CASE WHEN map_index < 0 THEN task_id END"  # NULLs are not concatenated
-    code = f"CASE WHEN map_index < 0 THEN {code} END"
+    sep = GRID_SEPARATOR
     sql = (
-        f"SELECT dag_run_id, {_aggregate(dialect, task_id, GRID_SEPARATOR)},"
-        f" {_aggregate(dialect, code, '')}, max(map_index) FROM task_instance"
-        f" WHERE dag_run_id IN ({ids}) GROUP BY dag_run_id"
-    )
+        f"SELECT dag_run_id, {concat}(CASE WHEN map_index < 0 THEN task_id END, '{sep}'),"
+        f" {concat}(CASE WHEN map_index < 0 THEN coalesce(state, '') END, '{sep}'),"
+        f" max(map_index) FROM task_instance WHERE dag_run_id IN ({ids}) GROUP BY dag_run_id"
+    )  # NULLs (expanded map indexes) are not concatenated
     return connection.exec_driver_sql(sql).all()  # type: ignore[return-value]
 
 
