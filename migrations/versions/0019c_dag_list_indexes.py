@@ -18,8 +18,12 @@ depends_on = None
 
 def upgrade() -> None:
     op.create_index("ix_dag_active_dag_id", "dag", ["is_active", "dag_id"])
+    # the list orders "-next_dagrun" NULLS LAST: SQLite's descending index already puts
+    # NULLs last (and accepts no NULLS clause); PostgreSQL's puts them first unless told
+    postgresql = op.get_bind().dialect.name == "postgresql"
+    next_dagrun = "next_dagrun DESC" + (" NULLS LAST" if postgresql else "")
     op.create_index(
-        "ix_dag_active_next_dagrun", "dag", ["is_active", sa.text("next_dagrun DESC"), "dag_id"]
+        "ix_dag_active_next_dagrun", "dag", ["is_active", sa.text(next_dagrun), "dag_id"]
     )
 
 

@@ -63,6 +63,7 @@ class DagTag(Base):
 
 # The DAG list's default order (dag_id) and its "-next_dagrun" order walk these and stop
 # after a page instead of sorting every active DAG (docs/PROFILE.md: 10,000 DAGs).
-# SQLite puts NULLs last in a descending index, as the list's ``NULLS LAST`` asks.
+# Declared as PostgreSQL has it; SQLite's (migration 0019c) is plain DESC, which puts
+# NULLs last there already and is all its CREATE INDEX accepts.
 Index("ix_dag_active_dag_id", Dag.is_active, Dag.dag_id)
-Index("ix_dag_active_next_dagrun", Dag.is_active, Dag.next_dagrun.desc(), Dag.dag_id)
+Index("ix_dag_active_next_dagrun", Dag.is_active, Dag.next_dagrun.desc().nulls_last(), Dag.dag_id)
