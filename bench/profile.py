@@ -10,7 +10,9 @@ machine disturb less than wall time) and profiles as many more under pyinstrumen
 flat profile by own time and the call tree.
 
 Reproduce: ``.venv/bin/python -m bench.profile --keep /tmp/dk-profile`` (first run;
-prints the database URL), then ``--db sqlite:////tmp/dk-profile/dagkeeper.db``.
+prints the database URL), then ``--db sqlite:////tmp/dk-profile/dagkeeper.db``;
+``--postgresql --keep DIR`` builds and profiles in a throwaway PostgreSQL cluster;
+``--db URL --wrk SECONDS`` loads the endpoints with wrk instead (see :func:`load`).
 """
 
 from __future__ import annotations
@@ -20,9 +22,11 @@ import statistics
 import time
 from pathlib import Path
 
-from bench.api import prepare
+from bench.api import NO_CACHE, prepare
 from bench.generate import BIG_DAG_ID
+from bench.load import wrk
 from dagkeeper import db
+from dagkeeper.testing.pg import PgCluster, find_bindir
 from dagkeeper.testing.stack import Stack
 
 PATHS = {
@@ -32,9 +36,9 @@ PATHS = {
 }
 
 
-def _build(folder: Path, dag_count: int) -> tuple[str, str]:
+def _build(folder: Path, dag_count: int, url: str | None = None) -> tuple[str, str]:
     folder.mkdir(parents=True, exist_ok=True)
-    url = f"sqlite:///{folder}/dagkeeper.db"
+    url = url or f"sqlite:///{folder}/dagkeeper.db"
     stack = Stack(folder, url, DAGKEEPER_PARSE_TIMEOUT="120")
     prepare(stack, dag_count)
     (folder / "token").write_text(stack.token)
@@ -71,6 +75,28 @@ def profile(url: str, token: str, requests: int, names: list[str]) -> None:
         print(profiler.output_text(short_mode=True, time="percent_of_total")[:4000])
 
 
+def load(url: str, token: str, seconds: int, names: list[str]) -> None:
+    """wrk, 8 connections, on a 4-worker webserver over the same database, uncached.
+
+    What ``make bench`` measures (``bench.api``), without rebuilding the data: to
+    compare two checkouts in one sitting, run it once with the other checkout's
+    ``backend`` first on ``PYTHONPATH`` (on a copy of the database: the webserver
+    start migrates it).
+    """
+    folder = Path(url.removeprefix("sqlite:///")).parent
+    stack = Stack(folder, url, workers=4)
+    stack.token = token
+    stack.start(components=("webserver",))
+    try:
+        headers = {"Authorization": f"Bearer {token}", **NO_CACHE}
+        for name in names:
+            result = wrk(stack.base_url + PATHS[name], seconds=seconds, headers=headers)
+            print(f"{name}: p50 {result['p50_ms']} ms, p99 {result['p99_ms']} ms, "
+                  f"{result['rps']} req/s, {result['errors']} errors")  # fmt: skip
+    finally:
+        stack.stop()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--db", help="reuse this database (built by an earlier --keep run)")
@@ -78,10 +104,31 @@ def main() -> None:
     parser.add_argument("--dags", type=int, default=1000)
     parser.add_argument("--requests", type=int, default=20)
     parser.add_argument("--only", default=",".join(PATHS))
+    parser.add_argument(
+        "--postgresql", action="store_true",
+        help="build the data set in a throwaway PostgreSQL cluster (with --keep), profile, stop it",
+    )  # fmt: skip
+    parser.add_argument("--wrk", type=int, metavar="SECONDS", help="with --db: load, not profile")
     args = parser.parse_args()
+    if args.wrk and not args.db:
+        parser.error("--wrk needs --db (a SQLite database built by --keep)")
+    if args.postgresql:
+        if args.keep is None:
+            parser.error("--postgresql needs --keep DIR (the DAG files and token go there)")
+        cluster = PgCluster(find_bindir()).start()
+        try:
+            url, token = _build(args.keep, args.dags, cluster.create_database())
+            profile(url, token, args.requests, args.only.split(","))
+        finally:
+            db.dispose()
+            cluster.stop()
+        return
     if args.db:
         url = args.db
         token = (Path(url.removeprefix("sqlite:///")).parent / "token").read_text()
+        if args.wrk:
+            load(url, token.strip(), args.wrk, args.only.split(","))
+            return
     else:
         if args.keep is None:
             parser.error("--keep DIR (build the data set there) or --db URL (reuse it)")

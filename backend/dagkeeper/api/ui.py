@@ -1,16 +1,19 @@
 """``/ui/...``: aggregates shaped for one round trip per view.
 
 ``structure`` splices the stored structure text into its envelope (no JSON
-decoding); ``grid`` reads runs, the version's stored task order and then only
-(run, task, state) triples, and encodes states as one character per run so
-2,000 tasks x 25 runs stay small. A mapped task is one row: its cell shows
-the most pressing state among its map indexes, and ``mapped`` gives the
-count of map indexes per state for each run (the cell's tooltip).
+decoding); ``grid`` reads runs, the version's stored task order and then, per
+run, its task ids and their state codes concatenated by the database (25 rows
+for 2,000 tasks x 25 runs, not 50,000: see docs/PROFILE.md), and encodes
+states as one character per run so the document stays small. A mapped task
+is one row: its cell shows the most pressing state among its map indexes, and
+``mapped`` gives the count of map indexes per state for each run (the cell's
+tooltip).
 """
 
 from __future__ import annotations
 
 import json
+from collections import defaultdict
 
 from flask import current_app
 from sqlalchemy import select
@@ -26,6 +29,7 @@ from dagkeeper.api.spec import Blueprint
 from dagkeeper.models import DagRun, DagVersion, queries
 from dagkeeper.models.access import hidden_dag_ids
 from dagkeeper.models.change import changes_since, current_token
+from dagkeeper.models.queries import GRID_SEPARATOR
 
 blp = Blueprint("ui", __name__, url_prefix="/ui", description="UI aggregates")
 
@@ -44,17 +48,18 @@ STATE_CODES = {
     "w": "up_for_reschedule",
     "d": "deferred",
 }
-CODE_OF_STATE = {state: ord(char) for char, state in STATE_CODES.items() if char not in ".-"}
-DASH = ord("-")
-CODE_OF_STATE[None] = DASH
-# A mapped task's cell shows its most pressing map index state (Airflow's priority order).
-SUMMARY_PRIORITY: dict[str | None, int] = {
-    state: rank
-    for rank, state in enumerate(reversed((
-        "failed", "upstream_failed", "up_for_retry", "queued", "scheduled", "running", None,
-        "removed", "skipped", "success",
-    )), start=1)
-}  # fmt: skip
+# A mapped task's cell shows its most pressing map index state: Airflow's priority order,
+# and of the two states it does not rank, the first by name.
+_LEAST_PRESSING_FIRST = (
+    "up_for_reschedule", "deferred", "success", "skipped", "removed", None, "running",
+    "scheduled", "queued", "up_for_retry", "upstream_failed", "failed",
+)  # fmt: skip
+RANK = {state: rank for rank, state in enumerate(_LEAST_PRESSING_FIRST)}
+CODE = {state: char for char, state in STATE_CODES.items() if char not in ".-"} | {None: "-"}
+EMPTY = "."  # a run without an instance of the task
+# a state as grid_cells gives it (NULL: "") -> its code; "." stands for no task instance
+CODE_OF_NAME = defaultdict(lambda: "-", {state or "": char for state, char in CODE.items()})
+CODE_OF_NAME[EMPTY] = EMPTY
 MAX_CHANGES = 500
 grid_run = shape(schemas.GridRunSchema)
 
@@ -115,35 +120,67 @@ def grid(args, dag_id: str):
     task_ids = json.loads(order) if order else []
     width = len(runs)
     column = {run.id: i for i, run in enumerate(runs)}
-    row_start = {task_id: i * width for i, task_id in enumerate(task_ids)}
-    cells = bytearray(b"." * (width * len(task_ids)))  # one byte per (task, run), row-major
-    shown: dict[int, str | None] = {}  # cell -> state shown so far (a mapped task's summary)
-    mapped: dict[str, list[dict[str, int] | None]] = {}
-    for dag_run_id, task_id, state, count, top_index in queries.grid_states(s, list(column)):
-        start = row_start.get(task_id)
-        if start is None:  # a task the newest version no longer has
+    # one string per run, a code per task in tree order ("." where the run has no instance)
+    by_run = [EMPTY * len(task_ids)] * width
+    last_joined, picks, expanded = None, [], []
+    for dag_run_id, joined, names, top_index in queries.grid_cells(s, list(column)):
+        if top_index >= 0:
+            expanded.append(dag_run_id)
+        if joined is None:  # only expanded map indexes
             continue
-        cell = start + column[dag_run_id]
-        if cell not in shown or SUMMARY_PRIORITY.get(state, 0) > SUMMARY_PRIORITY.get(
-            shown[cell], 0
-        ):
-            shown[cell] = state
-            cells[cell] = CODE_OF_STATE.get(state, DASH)
-        if top_index >= 0:  # expanded: the tooltip shows how many map indexes are in each state
-            counts = mapped.setdefault(task_id, [None] * width)
-            by_state = counts[column[dag_run_id]] = counts[column[dag_run_id]] or {}
-            by_state[state or "none"] = count
+        if joined != last_joined:  # runs of one version share their task ids: split once
+            position = {task_id: i for i, task_id in enumerate(joined.split(GRID_SEPARATOR))}
+            missing = len(position)  # index of the EMPTY appended below
+            picks = [position.get(task_id, missing) for task_id in task_ids]
+            last_joined = joined
+        named = names.split(GRID_SEPARATOR)
+        named.append(EMPTY)
+        by_run[column[dag_run_id]] = "".join(
+            map(CODE_OF_NAME.__getitem__, map(named.__getitem__, picks))
+        )
+    states = ["".join(row) for row in zip(*by_run, strict=True)] if width else [""] * len(task_ids)
+    mapped = _mapped(queries.grid_mapped(s, expanded), task_ids, column, states)
     body = {
         "dag_id": dag_id,
         "version_number": version_number,
         "runs": [grid_run(r) for r in runs],
         "has_more": has_more,
         "task_ids": task_ids,
-        "states": [cells[start : start + width].decode() for start in row_start.values()],
+        "states": states,
         "state_codes": STATE_CODES,
         "mapped": mapped,
     }
     return json_response(body)
+
+
+def _mapped(
+    rows: list[tuple[int, str, str | None, int]],
+    task_ids: list[str],
+    column: dict[int, int],
+    states: list[str],
+) -> dict[str, list[dict[str, int] | None]]:
+    """The tooltip counts per state of each expanded mapped task; sets its cells in ``states``.
+
+    A mapped task's cell shows the most pressing state among its map indexes.
+    """
+    if not rows:
+        return {}
+    row_of = {task_id: i for i, task_id in enumerate(task_ids)}
+    width = len(column)
+    mapped: dict[str, list[dict[str, int] | None]] = {}
+    shown: dict[tuple[int, int], str | None] = {}
+    for dag_run_id, task_id, state, count in rows:
+        if task_id not in row_of:  # a task the version no longer has
+            continue
+        cell = (row_of[task_id], column[dag_run_id])
+        counts = mapped.setdefault(task_id, [None] * width)
+        by_state = counts[cell[1]] = counts[cell[1]] or {}
+        by_state[state or "none"] = count
+        if cell not in shown or RANK.get(state, -1) > RANK.get(shown[cell], -1):
+            shown[cell] = state
+    for (row, col), state in shown.items():
+        states[row] = states[row][:col] + CODE.get(state, "-") + states[row][col + 1 :]
+    return mapped
 
 
 @blp.route("/changes")

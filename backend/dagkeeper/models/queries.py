@@ -276,40 +276,57 @@ def grid_runs(
     return rows[:limit][::-1], len(rows) > limit
 
 
-def grid_states(
-    session: Session, dag_run_ids: Sequence[int]
-) -> list[tuple[int, str, str | None, int, int]]:
-    """``(dag_run_id, task_id, state, count, highest map_index)`` of the given runs' task instances.
+GRID_SEPARATOR = ","  # never in a task id (``authoring.naming``: letters, digits, _ - .)
 
-    One row per state of each (run, task): an unmapped task has one row of
-    count 1, a mapped task one row per state its map indexes are in, so a
-    10,000-way mapped task costs the grid a few rows, counted in the index
-    ``ix_task_instance_grid``. 50,000 rows for a 2,000-task grid: read
-    through a plain DBAPI cursor, because building SQLAlchemy rows would cost
-    more than the query itself. The ids are integers from our own rows, so
-    they are rendered inline.
+
+def grid_cells(session: Session, dag_run_ids: Sequence[int]) -> list[tuple[int, str, str, int]]:
+    """Per run: ``(dag_run_id, task ids, their states, highest map_index)``.
+
+    Ids and states are joined by GRID_SEPARATOR (a NULL state is an empty
+    string), for the task instances that are not expanded map indexes
+    (:func:`grid_mapped` reads those, for runs whose highest map index is 0 or
+    more); a run of expanded map indexes only has ``None`` for both. The
+    database concatenates the 50,000 task instances of a 2,000-task x 25-run
+    grid into 25 rows, because returning one Python row per task instance cost
+    the grid far more than the query (docs/PROFILE.md). Neither concatenation
+    is ordered (SQLite before 3.44 cannot; on PostgreSQL an ``ORDER BY`` in
+    ``string_agg`` doubled the query): both see a group's rows in the same
+    order, so the n-th id and the n-th state belong together. Mapping states to
+    codes is left to Python: a ``CASE`` per row cost PostgreSQL more than that.
+    The ids are integers from our own rows, so they are rendered inline.
     """
     if not dag_run_ids:
         return []
     connection = session.connection()
-    statement = (
-        select(
-            TaskInstance.dag_run_id,
-            TaskInstance.task_id,
-            TaskInstance.state,
-            func.count(),
-            func.max(TaskInstance.map_index),
-        )
-        .where(TaskInstance.dag_run_id.in_([int(i) for i in dag_run_ids]))
-        .group_by(TaskInstance.dag_run_id, TaskInstance.task_id, TaskInstance.state)
-    )
-    sql = str(statement.compile(dialect=connection.dialect, compile_kwargs={"literal_binds": True}))
-    cursor = connection.connection.cursor()
-    try:
-        cursor.execute(sql)
-        return cursor.fetchall()
-    finally:
-        cursor.close()
+    concat = "string_agg" if connection.dialect.name == "postgresql" else "group_concat"
+    ids = ",".join(str(int(i)) for i in dag_run_ids)
+    sep = GRID_SEPARATOR
+    sql = (
+        f"SELECT dag_run_id, {concat}(CASE WHEN map_index < 0 THEN task_id END, '{sep}'),"
+        f" {concat}(CASE WHEN map_index < 0 THEN coalesce(state, '') END, '{sep}'),"
+        f" max(map_index) FROM task_instance WHERE dag_run_id IN ({ids}) GROUP BY dag_run_id"
+    )  # NULLs (expanded map indexes) are not concatenated
+    return connection.exec_driver_sql(sql).all()  # type: ignore[return-value]
+
+
+def grid_mapped(
+    session: Session, dag_run_ids: Sequence[int]
+) -> list[tuple[int, str, str | None, int]]:
+    """``(dag_run_id, task_id, state, count)`` of the given runs' expanded mapped task instances.
+
+    What a mapped task's cell tooltip shows: how many map indexes are in each
+    state. Read from the index ``ix_task_instance_grid`` (its last column is
+    ``map_index``), in run, task and state order.
+    """
+    if not dag_run_ids:
+        return []
+    ti = TaskInstance
+    return session.execute(  # type: ignore[return-value]
+        select(ti.dag_run_id, ti.task_id, ti.state, func.count())
+        .where(ti.dag_run_id.in_([int(i) for i in dag_run_ids]), ti.map_index >= 0)
+        .group_by(ti.dag_run_id, ti.task_id, ti.state)
+        .order_by(ti.dag_run_id, ti.task_id, ti.state.asc().nulls_first())
+    ).all()
 
 
 def last_scheduled_interval(session: Session, dag_id: str) -> tuple[datetime, datetime] | None:

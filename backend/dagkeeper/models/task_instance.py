@@ -89,8 +89,9 @@ class TaskInstance(_TryFields, Base):
     __table_args__ = (
         UniqueConstraint("dag_run_id", "task_id", "map_index"),
         Index("ix_task_instance_state", "state", "dag_id"),
-        # covers the grid's (run, task, state, count, max map_index) read and a mapped task's
-        # instances filtered by state in map-index order, so neither touches the table
+        # covers the grid's per-run concatenation of (task, state) and max map_index, its
+        # counts of map indexes per state, and a mapped task's instances filtered by state
+        # in map-index order, so none of them touches the table
         Index("ix_task_instance_grid", "dag_run_id", "task_id", "state", "map_index"),
     )
 
