@@ -64,6 +64,7 @@ from dagkeeper.runner.context import (
 )
 from dagkeeper.runner.learned_secrets import LearnedSecrets
 from dagkeeper.runner.logs import LogShipper, captured_output
+from dagkeeper.runner.preload import preloaded_dags
 from dagkeeper.runner.task_process import TaskProcess
 from dagkeeper.runner.timeouts import TaskTimeout, call_with_limit
 from dagkeeper.serialization import jsonable, triggers
@@ -303,9 +304,11 @@ def load_task(claim: Claim, settings: Settings) -> tuple[Any, Any]:
         raise TaskLoadError(f"DAG file {path} does not exist")
     limit = settings.parse_timeout
     try:
-        dags = call_with_limit(
-            limit, f"importing took longer than {limit:g} s", lambda: import_dag_file(path)
-        )
+        dags = preloaded_dags(path)  # imported by this DAG's template, if still current
+        if dags is None:
+            dags = call_with_limit(
+                limit, f"importing took longer than {limit:g} s", lambda: import_dag_file(path)
+            )
     except BaseException:
         raise TaskLoadError(
             f"DAG file {path} failed to import:\n{traceback.format_exc().rstrip()}"
