@@ -91,7 +91,9 @@ def handle_exits(
         if action == "release":
             ti.last_heartbeat_at = None
         else:
-            why = f"task process {exit.pid} {_exit_reason(exit.exit_code)} without recording a state"
+            why = (
+                f"task process {exit.pid} {_exit_reason(exit.exit_code)} without recording a state"
+            )
             _fail(session, documents, ti, why, now)
         changes.append((ti.dag_id, ChangeKind.RUN))
     return changes

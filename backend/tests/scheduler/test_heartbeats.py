@@ -90,6 +90,7 @@ class _Exits:
     def queue(self, key): ...
     def exits_pending(self):
         return bool(self.exits)
+
     def wait(self, timeout):
         return False
 
@@ -130,7 +131,9 @@ def test_exits_of_tries_that_recorded_their_outcome_write_nothing_and_a_dead_run
     scheduler.run_once()
     ti = task_instance(run_pk, "work")
     assert ti.state == "failed"
-    assert "task process 4343 was killed by signal 9 without recording a state" in log_text(ti.id, 1)
+    assert "task process 4343 was killed by signal 9 without recording a state" in log_text(
+        ti.id, 1
+    )
 
 
 def test_a_pass_with_only_settled_exits_waits_for_no_writer(sqlite_db):
