@@ -135,7 +135,8 @@ def run_task_instance(
         )
         return 0
     secrets = process_secrets()  # also what Variable/Connection reads hand out, as they do
-    secrets.add_environment(os.environ)
+    if dict(os.environ) != _SCANNED_ENVIRONMENT:  # else the zygote's warm-up did it already
+        secrets.add_environment(os.environ)
     secrets.add_secret_names(claim.run.conf)
     learned = LearnedSecrets(secrets)
     interval = heartbeat_interval(settings.heartbeat_timeout)
@@ -220,6 +221,9 @@ def _claim_query(dag_id: str, run_id: str, task_id: str, map_index: int = -1):
     )
 
 
+_SCANNED_ENVIRONMENT: dict[str, str] = {}  # the environment warm_up found the secrets of
+
+
 def warm_up() -> None:
     """Make this process's engine ready before the executor's zygote forks runners from it.
 
@@ -239,6 +243,8 @@ def warm_up() -> None:
         session.flush()
         session.rollback()
     db.engine().dispose()
+    process_secrets().add_environment(os.environ)  # every runner forked from here shares it
+    _SCANNED_ENVIRONMENT.update(os.environ)
 
 
 def claim_try(
