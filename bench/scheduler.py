@@ -108,6 +108,12 @@ def _children_cpu() -> float:
     return times.children_user + times.children_system
 
 
+def _own_cpu(pid: int) -> float:
+    """CPU seconds the process itself used so far (not its children): the scheduler's share."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def _wait_workers(count: int, timeout: float = 120.0) -> None:
     from sqlalchemy import func, select
 
@@ -175,6 +181,7 @@ def _leg(root: Path, width: int, parallelism: int, workers: int) -> dict:
         fanout_run = _trigger("bench_fanout", "bench")
         assert _wait_finished(fanout_run, 900) == "success"
         run_row, rows = _task_times(fanout_run)
+        scheduler_cpu = _own_cpu(processes[-1].pid)
     finally:
         for process in reversed(processes):
             process.terminate()
@@ -196,6 +203,7 @@ def _leg(root: Path, width: int, parallelism: int, workers: int) -> dict:
         "queued_to_running_p99_ms": round(_percentile(start_latency, 0.99) * 1000, 1),
         "chain5_trigger_to_success_seconds": round(statistics.median(chain_latencies), 2),
         "cpu_ms_per_task": round(cpu * 1000 / (len(rows) + 15), 1),
+        "scheduler_cpu_ms_per_task": round(scheduler_cpu * 1000 / (len(rows) + 15), 1),
         "command": COMMAND,
     }
 
