@@ -6,11 +6,14 @@ executor, and with the Celery executor and one, then two ``dagkeeper worker``
 processes (a throwaway ``redis-server`` on a unix socket), all on SQLite and
 the same parallelism. The figures come from the task instances' own
 timestamps in the database.
-Reproduce: ``.venv/bin/python -m bench.scheduler`` (from the repository root).
+Reproduce: ``.venv/bin/python -m bench.scheduler`` (from the repository root);
+``--only local`` or ``--only celery`` runs one executor's legs, ``--width N``
+a narrower fan-out for a quick look.
 """
 
 from __future__ import annotations
 
+import argparse
 import os
 import shutil
 import statistics
@@ -87,6 +90,19 @@ def _task_times(run_pk: int):
     return run, rows
 
 
+def _children_cpu() -> float:
+    """CPU seconds of every waited-for child process tree (scheduler, zygote, runners, tasks,
+    workers, redis): less disturbed by other load on a shared machine than wall time."""
+    times = os.times()
+    return times.children_user + times.children_system
+
+
+def _own_cpu(pid: int) -> float:
+    """CPU seconds the process itself used so far (not its children): the scheduler's share."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def _wait_workers(count: int, timeout: float = 120.0) -> None:
     from sqlalchemy import func, select
 
@@ -125,6 +141,7 @@ def _leg(root: Path, width: int, parallelism: int, workers: int) -> dict:
     from dagkeeper import db
 
     db.configure(env["DAGKEEPER_DB_URL"])
+    cpu_before = _children_cpu()
     log = open(root / "processes.log", "wb")  # noqa: SIM115 (closed below)
     processes = []
     if workers:
@@ -153,12 +170,14 @@ def _leg(root: Path, width: int, parallelism: int, workers: int) -> dict:
         fanout_run = _trigger("bench_fanout", "bench")
         assert _wait_finished(fanout_run, 900) == "success"
         run_row, rows = _task_times(fanout_run)
+        scheduler_cpu = _own_cpu(processes[-1].pid)
     finally:
         for process in reversed(processes):
             process.terminate()
             process.wait(timeout=60)
         log.close()
         db.dispose()
+    cpu = _children_cpu() - cpu_before
 
     first_queued = min(r.queued_at for r in rows)
     last_end = max(r.end_date for r in rows)
@@ -172,15 +191,24 @@ def _leg(root: Path, width: int, parallelism: int, workers: int) -> dict:
         "queued_to_running_p50_ms": round(statistics.median(start_latency) * 1000, 1),
         "queued_to_running_p99_ms": round(_percentile(start_latency, 0.99) * 1000, 1),
         "chain5_trigger_to_success_seconds": round(statistics.median(chain_latencies), 2),
+        "cpu_ms_per_task": round(cpu * 1000 / (len(rows) + 15), 1),
+        "scheduler_cpu_ms_per_task": round(scheduler_cpu * 1000 / (len(rows) + 15), 1),
         "command": COMMAND,
     }
 
 
-def run(tmpdir: str | None = None, width: int = 999, parallelism: int = 16) -> dict:
+def run(
+    tmpdir: str | None = None,
+    width: int = 999,
+    parallelism: int = 16,
+    executors: tuple[str, ...] = ("local", "celery"),
+) -> dict:
     """Every executor once; the local figures under ``scheduler``, Celery's next to them."""
     root = Path(tmpdir or tempfile.mkdtemp(prefix="dagkeeper-bench-scheduler-"))
-    results = {"scheduler": _leg(root / "local", width, parallelism, 0)}
-    if shutil.which("redis-server"):
+    results = {}
+    if "local" in executors:
+        results["scheduler"] = _leg(root / "local", width, parallelism, 0)
+    if "celery" in executors and shutil.which("redis-server"):
         results["scheduler_celery"] = {
             f"{n}_worker{'s' if n > 1 else ''}": _leg(root / f"celery{n}", width, parallelism, n)
             for n in (1, 2)
@@ -188,10 +216,19 @@ def run(tmpdir: str | None = None, width: int = 999, parallelism: int = 16) -> d
     return results
 
 
-if __name__ == "__main__":
-    results = run()
-    for name, value in results["scheduler"].items():
+def main() -> None:
+    parser = argparse.ArgumentParser(prog=COMMAND, description=__doc__.splitlines()[0])
+    parser.add_argument("--only", choices=("local", "celery"), help="one executor's legs")
+    parser.add_argument("--width", type=int, default=999, help="fan-out width (999)")
+    args = parser.parse_args()
+    executors = (args.only,) if args.only else ("local", "celery")
+    results = run(width=args.width, executors=executors)
+    for name, value in results.get("scheduler", {}).items():
         print(f"local  {name:36} {value}")
     for leg, figures in results.get("scheduler_celery", {}).items():
         for name, value in figures.items():
             print(f"celery {leg:9} {name:36} {value}")
+
+
+if __name__ == "__main__":
+    main()

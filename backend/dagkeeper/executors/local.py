@@ -3,7 +3,8 @@
 Each try runs the equivalent of ``dagkeeper tasks run DAG_ID RUN_ID TASK_ID
 --try N``: the same runner entry function, called in a child forked from a
 pre-imported zygote (:mod:`dagkeeper.executors.zygote`) rather than in a new
-interpreter, which is what makes no-op tasks cheap. The executor reports
+interpreter, which is what makes no-op tasks cheap; the zygote's per-DAG
+templates also spare each try the import of its DAG file. The executor reports
 every child's exit so the scheduler can fail a try whose process died
 without recording a final state.
 """
@@ -24,6 +25,7 @@ log = logging.getLogger(__name__)
 
 RUNNER_ENTRY = "dagkeeper.runner:run_task_instance"
 RUNNER_WARM_UP = "dagkeeper.runner:warm_up"
+RUNNER_PREPARE = "dagkeeper.runner:preload_dag"  # per-DAG templates (see the zygote)
 PRELOAD = (
     "sqlalchemy",
     "jinja2",
@@ -45,12 +47,14 @@ class LocalExecutor:
         entry: str = RUNNER_ENTRY,
         warm_up: str = RUNNER_WARM_UP,
         db_url: str | None = None,
+        prepare: str = RUNNER_PREPARE,
     ):
         from dagkeeper.config import load_settings
 
         self.parallelism = parallelism
         self.entry = entry
         self.warm_up = warm_up
+        self.prepare = prepare
         self.preload = PRELOAD + _driver_modules(db_url or load_settings().db_url)
         self._process: subprocess.Popen[bytes] | None = None
         self._lock = threading.Lock()
@@ -69,6 +73,7 @@ class LocalExecutor:
                 "dagkeeper.executors.zygote",
                 self.entry,
                 self.warm_up,
+                self.prepare,
                 *self.preload,
             ],
             stdin=subprocess.PIPE,
@@ -125,6 +130,10 @@ class LocalExecutor:
                     key = TaskKey(*event["started"])
                     if key in self._in_flight:
                         self._in_flight[key] = event["pid"]
+                    continue
+                if "lost" in event:  # its runner goes on unwatched (see the zygote)
+                    self._in_flight.pop(TaskKey(*event["lost"]), None)
+                    self._ended.notify_all()
                     continue
                 key = TaskKey(*event["exited"])
                 self._in_flight.pop(key, None)

@@ -64,6 +64,7 @@ from dagkeeper.runner.context import (
 )
 from dagkeeper.runner.learned_secrets import LearnedSecrets
 from dagkeeper.runner.logs import LogShipper, captured_output
+from dagkeeper.runner.preload import preloaded_dags
 from dagkeeper.runner.task_process import TaskProcess
 from dagkeeper.runner.timeouts import TaskTimeout, call_with_limit
 from dagkeeper.serialization import jsonable, triggers
@@ -134,7 +135,8 @@ def run_task_instance(
         )
         return 0
     secrets = process_secrets()  # also what Variable/Connection reads hand out, as they do
-    secrets.add_environment(os.environ)
+    if dict(os.environ) != _SCANNED_ENVIRONMENT:  # else the zygote's warm-up did it already
+        secrets.add_environment(os.environ)
     secrets.add_secret_names(claim.run.conf)
     learned = LearnedSecrets(secrets)
     interval = heartbeat_interval(settings.heartbeat_timeout)
@@ -219,19 +221,30 @@ def _claim_query(dag_id: str, run_id: str, task_id: str, map_index: int = -1):
     )
 
 
+_SCANNED_ENVIRONMENT: dict[str, str] = {}  # the environment warm_up found the secrets of
+
+
 def warm_up() -> None:
     """Make this process's engine ready before the executor's zygote forks runners from it.
 
     SQLAlchemy configures mappers and compiles statements on first use and
     caches them on the engine; doing it once here, then closing every
     connection, saves each forked runner that work (about a third of a no-op
-    task's CPU time). Reads only: nothing is written.
+    task's CPU time). The statements every try writes are compiled too, in a
+    transaction that is rolled back: nothing is written.
     """
     with db.read_session() as session:
         session.execute(_claim_query("", "", "")).first()
         session.get(TaskInstance, -1)
+        session.get(TaskInstance, -1, with_for_update=True)
         session.get(XCom, (-1, RETURN_KEY))
+        session.execute(delete(XCom).where(XCom.task_instance_id == -1))
+        record_change(session, [(None, ChangeKind.RUN)])
+        session.flush()
+        session.rollback()
     db.engine().dispose()
+    process_secrets().add_environment(os.environ)  # every runner forked from here shares it
+    _SCANNED_ENVIRONMENT.update(os.environ)
 
 
 def claim_try(
@@ -303,9 +316,11 @@ def load_task(claim: Claim, settings: Settings) -> tuple[Any, Any]:
         raise TaskLoadError(f"DAG file {path} does not exist")
     limit = settings.parse_timeout
     try:
-        dags = call_with_limit(
-            limit, f"importing took longer than {limit:g} s", lambda: import_dag_file(path)
-        )
+        dags = preloaded_dags(path)  # imported by this DAG's template, if still current
+        if dags is None:
+            dags = call_with_limit(
+                limit, f"importing took longer than {limit:g} s", lambda: import_dag_file(path)
+            )
     except BaseException:
         raise TaskLoadError(
             f"DAG file {path} failed to import:\n{traceback.format_exc().rstrip()}"

@@ -44,6 +44,39 @@ def _exit_reason(exit_code: int) -> str:
     return f"exited with code {exit_code}"
 
 
+def _exit_action(ti, exit: TaskExit) -> str | None:
+    """What an exit asks of its try: ``release`` its lease, ``fail`` it, or nothing (None)."""
+    if ti is None or ti.try_number != exit.key.try_number:
+        return None
+    ours = ti.pid == exit.pid
+    if ti.state != TaskState.RUNNING and ours and ti.last_heartbeat_at is not None:
+        return "release"  # a fenced runner died before releasing its try
+    if ti.state == TaskState.QUEUED or (ti.state == TaskState.RUNNING and ours):
+        return "fail"
+    return None  # finished normally, or another process owns this try
+
+
+def exits_to_handle(session: Session, exits: list[TaskExit]) -> list[TaskExit]:
+    """The exits :func:`handle_exits` has work for, from one plain read.
+
+    Nearly every runner records its own outcome before it exits, so most
+    passes need no write transaction (and no SQLite write lock) for exits.
+    """
+    rows = {
+        row.id: row
+        for row in session.execute(
+            select(
+                TaskInstance.id,
+                TaskInstance.try_number,
+                TaskInstance.state,
+                TaskInstance.pid,
+                TaskInstance.last_heartbeat_at,
+            ).where(TaskInstance.id.in_({exit.key.ti_id for exit in exits}))
+        )
+    }
+    return [exit for exit in exits if _exit_action(rows.get(exit.key.ti_id), exit)]
+
+
 def handle_exits(
     session: Session, documents: DocumentCache, exits: list[TaskExit], now: datetime
 ) -> list[tuple[str, str]]:
@@ -51,18 +84,17 @@ def handle_exits(
     changes = []
     for exit in exits:
         ti = session.get(TaskInstance, exit.key.ti_id, with_for_update=True)
-        if ti is None or ti.try_number != exit.key.try_number:
+        action = _exit_action(ti, exit)
+        if action is None:
             continue
-        died_early = ti.state == TaskState.QUEUED
-        ours = ti.pid == exit.pid
-        if ti.state != TaskState.RUNNING and ours and ti.last_heartbeat_at is not None:
-            ti.last_heartbeat_at = None  # a fenced runner died before releasing its try
-            changes.append((ti.dag_id, ChangeKind.RUN))
-            continue
-        if not (died_early or (ti.state == TaskState.RUNNING and ours)):
-            continue  # finished normally, or another process owns this try
-        why = f"task process {exit.pid} {_exit_reason(exit.exit_code)} without recording a state"
-        _fail(session, documents, ti, why, now)
+        assert ti is not None
+        if action == "release":
+            ti.last_heartbeat_at = None
+        else:
+            why = (
+                f"task process {exit.pid} {_exit_reason(exit.exit_code)} without recording a state"
+            )
+            _fail(session, documents, ti, why, now)
         changes.append((ti.dag_id, ChangeKind.RUN))
     return changes
 

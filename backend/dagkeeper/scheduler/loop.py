@@ -4,7 +4,8 @@ A pass runs immediately when something happened (a task process ended, the
 database change token moved because the API or a runner wrote, a retry or a
 scheduled run fell due) and at least every ``full_pass_interval`` otherwise;
 between passes the loop polls the one-row change token every
-``idle_interval``. Nothing is kept between passes except immutable documents
+``idle_interval``, and a pass never follows the last one sooner than that
+one took. Nothing is kept between passes except immutable documents
 (and when each try was last handed over), so a scheduler killed at any point
 and restarted simply carries on: it hands over again every try still queued.
 A try that stays queued unclaimed for ``queued_resend_after`` seconds is
@@ -29,7 +30,12 @@ from dagkeeper.models import DagRun, RunState, TaskInstance, TaskState, record_c
 from dagkeeper.models.change import current_token, prune_change_log
 from dagkeeper.scheduler.assets import asset_runs_due, create_asset_triggered_runs
 from dagkeeper.scheduler.documents import DocumentCache
-from dagkeeper.scheduler.heartbeats import check_heartbeats, handle_exits, stale_tries_exist
+from dagkeeper.scheduler.heartbeats import (
+    check_heartbeats,
+    exits_to_handle,
+    handle_exits,
+    stale_tries_exist,
+)
 from dagkeeper.scheduler.runs import (
     complete_backfills,
     create_scheduled_runs,
@@ -149,6 +155,9 @@ class Scheduler:
         now = utcnow()
         exits = self.executor.collect_exits()
         if exits:
+            with db.read_session() as session:
+                exits = exits_to_handle(session, exits)
+        if exits:
             self._write(handle_exits, exits, now)
         with db.read_session() as session:
             runs_due = scheduled_runs_due(session, now, self._exhausted)
@@ -197,8 +206,15 @@ class Scheduler:
             return current_token(session)
 
     def _wait(self, stop: threading.Event, token: int, started: float) -> None:
-        """Sleep until something may need a pass (see the module docstring)."""
-        stop.wait(max(0.0, self.min_pass_interval - (time.monotonic() - started)))
+        """Sleep until something may need a pass (see the module docstring).
+
+        Between two passes it sleeps at least as long as the last pass took:
+        while tries keep ending, the scheduler takes at most about half a
+        core from the runners, and each pass handles every try that ended
+        meanwhile rather than one pass per try.
+        """
+        took = time.monotonic() - started
+        stop.wait(max(self.min_pass_interval - took, took))
         deadline = started + self.full_pass_interval
         while not stop.is_set() and time.monotonic() < deadline:
             if self.executor.exits_pending():
