@@ -10,7 +10,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, Row, and_, bindparam, exists, func, or_, select
+from sqlalchemy import ColumnElement, Row, Select, and_, bindparam, exists, func, or_, select
 from sqlalchemy.orm import Session
 
 from dagkeeper.models.access import readable
@@ -172,6 +172,7 @@ def version_of_run(session: Session, dag_id: str, run_id: str) -> DagVersion | N
 
 
 RUN_ORDERINGS = ("logical_date", "start_date", "end_date", "queued_at", "state", "run_id")
+NEWEST_RUN_FIRST = "-logical_date"  # the runs list's default order
 
 
 @dataclass(frozen=True)
@@ -207,18 +208,33 @@ def run_page(
     """
     conditions = _run_conditions(dag_id, filters)
     total = session.scalar(select(func.count()).select_from(DagRun).where(*conditions))
-    column = getattr(DagRun, order_by.lstrip("-"))
-    ordering = column.desc() if order_by.startswith("-") else column.asc()
     rows = session.execute(
-        select(DagRun, DagVersion.version_number)
-        .join(DagVersion, DagVersion.id == DagRun.dag_version_id)
-        .where(*conditions)
-        .order_by(ordering.nulls_last(), DagRun.id)
+        _ordered_runs(conditions, order_by)
         .limit(limit)
         .offset(offset)
         .execution_options(yield_per=RUN_BATCH)
     )
     return total, ((run, number) for run, number in rows)
+
+
+def newest_run(session: Session, dag_id: str) -> tuple[DagRun, int] | None:
+    """The run the runs list shows first by default: what a view opens when none is chosen."""
+    query = _ordered_runs(_run_conditions(dag_id, RunFilters()), NEWEST_RUN_FIRST).limit(1)
+    row = session.execute(query).first()
+    return (row[0], row[1]) if row else None
+
+
+def _ordered_runs(
+    conditions: list[ColumnElement[bool]], order_by: str
+) -> Select[tuple[DagRun, int]]:
+    column = getattr(DagRun, order_by.lstrip("-"))
+    ordering = column.desc() if order_by.startswith("-") else column.asc()
+    return (
+        select(DagRun, DagVersion.version_number)
+        .join(DagVersion, DagVersion.id == DagRun.dag_version_id)
+        .where(*conditions)
+        .order_by(ordering.nulls_last(), DagRun.id)
+    )
 
 
 def get_run(session: Session, dag_id: str, run_id: str) -> tuple[DagRun, int] | None:
