@@ -18,7 +18,6 @@ from dagkeeper.api.lookups import get_dag_or_404, get_run_or_404
 from dagkeeper.api.notes import set_note
 from dagkeeper.api.request_cycle import end_reads, session
 from dagkeeper.api.responses import collection_response, json_response
-from dagkeeper.serialization.params import conf_errors
 from dagkeeper.api.schemas import dag_runs as schemas
 from dagkeeper.api.schemas.common import NoteBody
 from dagkeeper.api.shapes import GIVEN, shape
@@ -37,6 +36,7 @@ from dagkeeper.models import (
     record_change,
     utcnow,
 )  # fmt: skip
+from dagkeeper.serialization.params import conf_errors
 
 blp = Blueprint(
     "dag_runs", __name__, url_prefix="/api/v1/dags/<dag_id>/dagRuns", description="DAG runs"

@@ -78,10 +78,10 @@ def run(args) -> int:
 
 def _create(args) -> int:
     from dagkeeper import db
-    from dagkeeper.serialization.params import conf_errors
     from dagkeeper.backfills import MAX_RUNS, BackfillRequest, create_backfill, plan_backfill
     from dagkeeper.models import ChangeKind, Dag, record_change, record_event, utcnow
     from dagkeeper.models.queries import document_of
+    from dagkeeper.serialization.params import conf_errors
 
     try:
         conf = json.loads(args.conf)

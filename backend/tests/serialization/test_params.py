@@ -2,10 +2,9 @@
 
 import pytest
 
-from dagkeeper.serialization.params import conf_errors
 from dagkeeper.authoring import Param
 from dagkeeper.authoring.exceptions import DagDefinitionError
-from dagkeeper.serialization.params import param_problems
+from dagkeeper.serialization.params import conf_errors, param_problems
 
 CASES = [
     ({"type": "integer", "minimum": 1, "maximum": 5}, 3, []),
