@@ -89,6 +89,15 @@ def _api(results: list[dict[str, Any]]) -> list[str]:
     return [*lines, "", f"Reproduce: `python -m bench --only api`; one load: `{example}`", ""]
 
 
+def _ceiling(load: dict[str, Any]) -> list[str]:
+    return [
+        f"The ceiling for cached figures: a trivial Flask route (no database, no auth) on the "
+        f"same gunicorn settings and {load['workers']} workers: p50 {load['p50_ms']} ms, "
+        f"{load['rps']:,.0f} req/s (`bench/ceiling.py`).",
+        "",
+    ]
+
+
 def _scheduler(result: dict[str, Any]) -> list[str]:
     return [
         "### Scheduler (`python -m bench.scheduler`; local executor, SQLite)",
@@ -328,6 +337,8 @@ def markdown(results: dict[str, Any]) -> str:
         lines += _processor(results["processor"])
     if "api" in results:
         lines += _api(results["api"])
+    if results.get("api_ceiling"):
+        lines += _ceiling(results["api_ceiling"])
     if "auth" in results:
         lines += _auth(results["auth"])
     if "worker_model" in results:
