@@ -166,16 +166,8 @@ def generate(
             for _ in range(layers - 2)
         ]
         path = folder / "big_layered.py"
-        path.write_text(
-            LAYERED.format(
-                imports=grouped,
-                dag_id=BIG_DAG_ID,
-                layers=layers,
-                width=width,
-                fan_in=fan_in,
-                upstream=upstream,
-            )
-        )
+        path.write_text(LAYERED.format(imports=grouped, dag_id=BIG_DAG_ID, layers=layers,
+                                       width=width, fan_in=fan_in, upstream=upstream))  # fmt: skip
         written.append(path)
     if groups:
         path = folder / "nested_groups.py"  # 2 + 6 regions x 3 teams x (9 + 2) = 200 tasks
