@@ -203,11 +203,13 @@ class Airflow:
         self.processes: list[subprocess.Popen] = []
 
     def run(self, *args: str, timeout: float = 600) -> str:
-        """``airflow ARGS`` (or a script, when the first argument is a path); its output."""
-        command = [str(self.python), *args] if args[0].endswith(".py") else [
-            str(self.python), "-m", "airflow", *args]  # fmt: skip
-        done = subprocess.run(command, env=self.env, capture_output=True, text=True,
-                              timeout=timeout, cwd=self.home)  # fmt: skip
+        """``airflow ARGS`` against this installation; its standard output."""
+        return self.script("-m", "airflow", *args, timeout=timeout)
+
+    def script(self, *args: str, timeout: float = 600) -> str:
+        """The Airflow venv's ``python ARGS`` with this installation's environment."""
+        done = subprocess.run([str(self.python), *args], env=self.env, capture_output=True,
+                              text=True, timeout=timeout, cwd=self.home)  # fmt: skip
         if done.returncode:
             raise RuntimeError(f"{' '.join(args)} failed:\n{done.stderr[-3000:]}")
         return done.stdout
@@ -300,7 +302,7 @@ def measure_airflow(python: Path, seconds: int, scratch: Path) -> dict:
                  flavour="airflow")  # fmt: skip
         print("peers: airflow, parse and history ...", flush=True)
         result: dict = {"parse_seconds": airflow.parse()}
-        history = json.loads(airflow.run(str(HISTORY_SCRIPT), BIG_DAG_ID, str(RUNS)))
+        history = json.loads(airflow.script(str(HISTORY_SCRIPT), BIG_DAG_ID, str(RUNS)))
         result["task_instances"] = history["task_instances"]
         server = airflow.start_api_server()
         auth = {"Authorization": f"Bearer {airflow.token()}"}
