@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from sqlalchemy import BigInteger, Integer, String, delete, select, update
+from sqlalchemy import BigInteger, Integer, String, delete, insert, select, update
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from dagkeeper.models.base import Base
@@ -54,7 +54,9 @@ def record_change(session: Session, changes: Iterable[tuple[str | None, str]]) -
         .values(value=ChangeCounter.value + 1)
         .returning(ChangeCounter.value)
     ).scalar_one()
-    session.add_all(ChangeLog(seq=seq, dag_id=d, kind=k) for d, k in set(changes))
+    rows = [{"seq": seq, "dag_id": d, "kind": k} for d, k in set(changes)]
+    if rows:  # inserted now, not at the next flush: no unit of work to plan for a log row
+        session.execute(insert(ChangeLog), rows)
     return seq
 
 

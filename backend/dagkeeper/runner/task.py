@@ -14,6 +14,7 @@ only once its task process is gone; the scheduler starts no next try before.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import os
@@ -26,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import delete, select, update
+from sqlalchemy.exc import IntegrityError
 
 from dagkeeper import db
 from dagkeeper.authoring.context import running
@@ -47,6 +49,7 @@ from dagkeeper.models import (
     DagVersion,
     RenderedTaskFields,
     TaskInstance,
+    TaskLog,
     TaskState,
     XCom,
     queries,
@@ -73,6 +76,7 @@ from dagkeeper.try_outcomes import (
     defer_try,
     fail_or_retry,
     finish_try,
+    finished_values,
     log_end_offset,
     reschedule_try,
 )
@@ -90,6 +94,7 @@ class Claim:
     run: DagRunView
     fileloc: str
     dag_version_id: int
+    started_at: datetime | None = None  # when this try was claimed (its start_date)
     next_method: str | None = None  # a resumed (deferred) try calls this instead of execute
     next_kwargs: dict[str, Any] = field(default_factory=dict)
     log_offset: int = 0  # where this run of the try's log starts (after a pause: its end)
@@ -207,7 +212,24 @@ def _in_task_process(
 
 def _claim_query(dag_id: str, run_id: str, task_id: str, map_index: int = -1):
     return (
-        select(TaskInstance, DagRun, DagCode.fileloc)
+        select(
+            TaskInstance.id,
+            TaskInstance.state,
+            TaskInstance.try_number,
+            TaskInstance.max_tries,
+            TaskInstance.dag_run_id,
+            TaskInstance.first_poke_at,
+            TaskInstance.poke_count,
+            TaskInstance.next_method,
+            TaskInstance.next_kwargs,
+            DagRun.run_type,
+            DagRun.logical_date,
+            DagRun.data_interval_start,
+            DagRun.data_interval_end,
+            DagRun.conf,
+            DagRun.dag_version_id,
+            DagCode.fileloc,
+        )
         .join(DagRun, DagRun.id == TaskInstance.dag_run_id)
         .join(DagVersion, DagVersion.id == DagRun.dag_version_id)
         .join(DagCode, DagCode.id == DagVersion.dag_code_id)
@@ -221,6 +243,42 @@ def _claim_query(dag_id: str, run_id: str, task_id: str, map_index: int = -1):
     )
 
 
+def _claim_update(ti_id: int, try_number: int, now: datetime):
+    """Queued at this try -> running, owned by this process (a new try's resume fields cleared)."""
+    return (
+        update(TaskInstance)
+        .where(
+            TaskInstance.id == ti_id,
+            TaskInstance.state == TaskState.QUEUED,
+            TaskInstance.try_number == try_number,
+        )
+        .values(
+            state=TaskState.RUNNING,
+            start_date=now,
+            last_heartbeat_at=now,
+            end_date=None,
+            duration=None,
+            hostname=HOSTNAME,
+            pid=os.getpid(),
+            next_method=None,
+            next_kwargs=None,
+        )
+    )
+
+
+def _finish_update(ti_id: int, try_number: int, values: dict[str, Any]):
+    """The try's end, written only while the row is still running at this try."""
+    return (
+        update(TaskInstance)
+        .where(
+            TaskInstance.id == ti_id,
+            TaskInstance.try_number == try_number,
+            TaskInstance.state == TaskState.RUNNING,
+        )
+        .values(**values)
+    )
+
+
 _SCANNED_ENVIRONMENT: dict[str, str] = {}  # the environment warm_up found the secrets of
 
 
@@ -229,18 +287,25 @@ def warm_up() -> None:
 
     SQLAlchemy configures mappers and compiles statements on first use and
     caches them on the engine; doing it once here, then closing every
-    connection, saves each forked runner that work (about a third of a no-op
-    task's CPU time). The statements every try writes are compiled too, in a
-    transaction that is rolled back: nothing is written.
+    connection, saves each forked runner that work (most of a no-op task's
+    time in the database). The statements every try writes -- fixed-shape
+    Core statements, so one compilation serves every try -- are compiled too,
+    in a transaction that is rolled back: nothing is written.
     """
+    now = utcnow()
     with db.read_session() as session:
-        session.execute(_claim_query("", "", "")).first()
+        connection = session.connection()
+        connection.execute(_claim_query("", "", "")).first()
+        connection.execute(_claim_update(-1, 0, now))
+        connection.execute(delete(XCom).where(XCom.task_instance_id == -1))
+        connection.execute(_finish_update(-1, 0, finished_values(TaskState.SUCCESS, now, now)))
         session.get(TaskInstance, -1)
         session.get(TaskInstance, -1, with_for_update=True)
         session.get(XCom, (-1, RETURN_KEY))
-        session.execute(delete(XCom).where(XCom.task_instance_id == -1))
         record_change(session, [(None, ChangeKind.RUN)])
-        session.flush()
+        session.add(TaskLog(task_instance_id=-1, try_number=0, offset=0, content=""))
+        with contextlib.suppress(IntegrityError):  # no such task instance: compiled all the same
+            session.flush()
         session.rollback()
     db.engine().dispose()
     process_secrets().add_environment(os.environ)  # every runner forked from here shares it
@@ -250,53 +315,51 @@ def warm_up() -> None:
 def claim_try(
     dag_id: str, run_id: str, task_id: str, try_number: int, map_index: int = -1
 ) -> Claim | None:
-    """Move the try from queued to running; None if it is not queued at that try."""
+    """Move the try from queued to running; None if it is not queued at that try.
+
+    Fixed-shape statements compiled by :func:`warm_up`: the write lock that
+    every runner and the scheduler share is held for as little time as possible.
+    """
     now = utcnow()
     with db.transaction() as session:
-        row = session.execute(_claim_query(dag_id, run_id, task_id, map_index)).first()
-        if row is None:
+        connection = session.connection()
+        row = connection.execute(_claim_query(dag_id, run_id, task_id, map_index)).first()
+        if row is None or row.state != TaskState.QUEUED or row.try_number != try_number:
             return None
-        ti, run, fileloc = row
-        if ti.state != TaskState.QUEUED or ti.try_number != try_number:
+        if not connection.execute(_claim_update(row.id, try_number, now)).rowcount:
             return None
-        ti.state = TaskState.RUNNING
-        ti.start_date = ti.last_heartbeat_at = now
-        ti.end_date = ti.duration = None
-        ti.hostname = HOSTNAME
-        ti.pid = os.getpid()
-        continued = ti.poke_count > 0 or ti.next_method is not None
-        next_method, next_kwargs = ti.next_method, _kwargs(ti.next_kwargs)
-        ti.next_method = ti.next_kwargs = None  # a try that dies now starts over when retried
-        session.execute(delete(XCom).where(XCom.task_instance_id == ti.id))  # a new try's own
+        connection.execute(delete(XCom).where(XCom.task_instance_id == row.id))  # a new try's own
         record_change(session, [(dag_id, ChangeKind.RUN)])
+        continued = row.poke_count > 0 or row.next_method is not None
         return Claim(
             ti=TaskInstanceView(
-                ti.id,
+                row.id,
                 dag_id,
                 run_id,
                 task_id,
                 try_number,
-                ti.max_tries,
-                ti.dag_run_id,
-                first_poke_at=ti.first_poke_at,
-                poke_count=ti.poke_count,
-                map_index=ti.map_index,
+                row.max_tries,
+                row.dag_run_id,
+                first_poke_at=row.first_poke_at,
+                poke_count=row.poke_count,
+                map_index=map_index,
             ),
             run=DagRunView(
-                id=run.id,
+                id=row.dag_run_id,
                 dag_id=dag_id,
                 run_id=run_id,
-                run_type=run.run_type,
-                logical_date=run.logical_date,
-                data_interval_start=run.data_interval_start,
-                data_interval_end=run.data_interval_end,
-                conf=json.loads(run.conf or "{}"),
+                run_type=row.run_type,
+                logical_date=row.logical_date,
+                data_interval_start=row.data_interval_start,
+                data_interval_end=row.data_interval_end,
+                conf=json.loads(row.conf or "{}"),
             ),
-            fileloc=fileloc,
-            dag_version_id=run.dag_version_id,
-            next_method=next_method,
-            next_kwargs=next_kwargs,
-            log_offset=log_end_offset(session, ti.id, try_number) if continued else 0,
+            fileloc=row.fileloc,
+            dag_version_id=row.dag_version_id,
+            started_at=now,
+            next_method=row.next_method,
+            next_kwargs=_kwargs(row.next_kwargs),
+            log_offset=log_end_offset(session, row.id, try_number) if continued else 0,
         )
 
 
@@ -504,10 +567,13 @@ def record_outcome(claim: Claim, outcome: Outcome, shipper: LogShipper) -> str |
     chunk = None
     try:
         with db.transaction() as session:
-            ti = session.get(TaskInstance, claim.ti.id, with_for_update=True)
-            if ti is None:
-                return None
-            state = _write_outcome(session, ti, claim, outcome, shipper, now)
+            if _finished(session, claim, outcome, now):
+                state: str | None = outcome.state
+            else:
+                ti = session.get(TaskInstance, claim.ti.id, with_for_update=True)
+                if ti is None:
+                    return None
+                state = _write_outcome(session, ti, claim, outcome, shipper, now)
             chunk = shipper.take_chunk()
             if chunk is not None:
                 session.add(chunk)
@@ -547,24 +613,50 @@ def _write_outcome(session, ti: TaskInstance, claim: Claim, outcome: Outcome, sh
         shipper.write(f"[dagkeeper runner] marked {state} ({follow_up})\n")
         return state
     finish_try(ti, outcome.state, now)
+    _publish(session, claim, outcome, now)
+    return outcome.state
+
+
+def _finished(session, claim: Claim, outcome: Outcome, now: datetime) -> bool:
+    """The common end, success or skipped, as one guarded UPDATE with what it publishes.
+
+    False when the outcome is another one, or the row is no longer running at
+    this try (cleared, marked): the caller then loads the row and says why.
+    """
+    if outcome.pause is not None or outcome.state not in (TaskState.SUCCESS, TaskState.SKIPPED):
+        return False
+    values = finished_values(outcome.state, claim.started_at, now)
+    if (
+        not session.connection()
+        .execute(_finish_update(claim.ti.id, claim.ti.try_number, values))
+        .rowcount
+    ):
+        return False
+    _publish(session, claim, outcome, now)
+    return True
+
+
+def _publish(session, claim: Claim, outcome: Outcome, now: datetime) -> None:
+    """What a finished try hands on: its asset events and XComs, and the skips it chose."""
     if outcome.state == TaskState.SUCCESS and outcome.asset_events:
-        source = {"dag_id": claim.ti.dag_id, "run_id": claim.ti.run_id, "task_id": ti.task_id}
+        source = {"dag_id": claim.ti.dag_id, "run_id": claim.ti.run_id, "task_id": claim.ti.task_id}
         queued = record_task_events(session, outcome.asset_events, source, now)
         record_change(session, [(None, ChangeKind.ASSET), *((d, ChangeKind.RUN) for d in queued)])
     for key, value in (outcome.xcoms or {}).items():
-        session.merge(XCom(task_instance_id=ti.id, key=key, value=json.dumps(jsonable(value))))
+        session.merge(
+            XCom(task_instance_id=claim.ti.id, key=key, value=json.dumps(jsonable(value)))
+        )
     if outcome.skips:
         session.execute(
             update(TaskInstance)
             .where(
-                TaskInstance.dag_run_id == ti.dag_run_id,
+                TaskInstance.dag_run_id == claim.ti.dag_run_id,
                 TaskInstance.task_id.in_(sorted(outcome.skips)),
                 TaskInstance.state.is_(None),
             )
             .values(state=TaskState.SKIPPED, end_date=now, duration=0.0)
             .execution_options(synchronize_session=False)
         )
-    return outcome.state
 
 
 def _write_pause(session, ti: TaskInstance, pause: dict[str, Any], shipper, now) -> str:
