@@ -46,17 +46,25 @@ class ChangeLog(Base):
     kind: Mapped[str] = mapped_column(String(20))
 
 
+# Built once: a process that records many changes (a task runner) reuses their cache keys.
+# Core statements: no unit of work to consult, and every log row the same shape (NULL
+# dag_id included), so one compilation serves them all.
+_COUNTER = ChangeCounter.__table__.c
+_ADVANCE = (
+    update(ChangeCounter.__table__)
+    .where(_COUNTER.id == 1)
+    .values(value=_COUNTER.value + 1)
+    .returning(_COUNTER.value)
+)
+_LOG = insert(ChangeLog.__table__)
+
+
 def record_change(session: Session, changes: Iterable[tuple[str | None, str]]) -> int:
     """Advance the counter and log ``(dag_id, kind)`` pairs under the new token."""
-    seq = session.execute(
-        update(ChangeCounter)
-        .where(ChangeCounter.id == 1)
-        .values(value=ChangeCounter.value + 1)
-        .returning(ChangeCounter.value)
-    ).scalar_one()
+    seq = session.execute(_ADVANCE).scalar_one()
     rows = [{"seq": seq, "dag_id": d, "kind": k} for d, k in set(changes)]
-    if rows:  # inserted now, not at the next flush: no unit of work to plan for a log row
-        session.execute(insert(ChangeLog), rows)
+    if rows:
+        session.execute(_LOG, rows)
     return seq
 
 

@@ -26,7 +26,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import bindparam, delete, select, update
 from sqlalchemy.exc import IntegrityError
 
 from dagkeeper import db
@@ -210,73 +210,82 @@ def _in_task_process(
     }
 
 
-def _claim_query(dag_id: str, run_id: str, task_id: str, map_index: int = -1):
-    return (
-        select(
-            TaskInstance.id,
-            TaskInstance.state,
-            TaskInstance.try_number,
-            TaskInstance.max_tries,
-            TaskInstance.dag_run_id,
-            TaskInstance.first_poke_at,
-            TaskInstance.poke_count,
-            TaskInstance.next_method,
-            TaskInstance.next_kwargs,
-            DagRun.run_type,
-            DagRun.logical_date,
-            DagRun.data_interval_start,
-            DagRun.data_interval_end,
-            DagRun.conf,
-            DagRun.dag_version_id,
-            DagCode.fileloc,
-        )
-        .join(DagRun, DagRun.id == TaskInstance.dag_run_id)
-        .join(DagVersion, DagVersion.id == DagRun.dag_version_id)
-        .join(DagCode, DagCode.id == DagVersion.dag_code_id)
-        .where(
-            DagRun.dag_id == dag_id,
-            DagRun.run_id == run_id,
-            TaskInstance.task_id == task_id,
-            TaskInstance.map_index == map_index,
-        )
-        .with_for_update(of=TaskInstance)
+# The statements of every try, built once with bind parameters: each runner (a fresh fork)
+# then finds them compiled by warm_up, and even their cache keys computed.
+_CLAIM_READ = (
+    select(
+        TaskInstance.id,
+        TaskInstance.state,
+        TaskInstance.try_number,
+        TaskInstance.max_tries,
+        TaskInstance.dag_run_id,
+        TaskInstance.first_poke_at,
+        TaskInstance.poke_count,
+        TaskInstance.next_method,
+        TaskInstance.next_kwargs,
+        DagRun.run_type,
+        DagRun.logical_date,
+        DagRun.data_interval_start,
+        DagRun.data_interval_end,
+        DagRun.conf,
+        DagRun.dag_version_id,
+        DagCode.fileloc,
     )
-
-
-def _claim_update(ti_id: int, try_number: int, now: datetime):
-    """Queued at this try -> running, owned by this process (a new try's resume fields cleared)."""
-    return (
-        update(TaskInstance)
-        .where(
-            TaskInstance.id == ti_id,
-            TaskInstance.state == TaskState.QUEUED,
-            TaskInstance.try_number == try_number,
-        )
-        .values(
-            state=TaskState.RUNNING,
-            start_date=now,
-            last_heartbeat_at=now,
-            end_date=None,
-            duration=None,
-            hostname=HOSTNAME,
-            pid=os.getpid(),
-            next_method=None,
-            next_kwargs=None,
-        )
+    .join(DagRun, DagRun.id == TaskInstance.dag_run_id)
+    .join(DagVersion, DagVersion.id == DagRun.dag_version_id)
+    .join(DagCode, DagCode.id == DagVersion.dag_code_id)
+    .where(
+        DagRun.dag_id == bindparam("dag_id"),
+        DagRun.run_id == bindparam("run_id"),
+        TaskInstance.task_id == bindparam("task_id"),
+        TaskInstance.map_index == bindparam("map_index"),
     )
-
-
-def _finish_update(ti_id: int, try_number: int, values: dict[str, Any]):
-    """The try's end, written only while the row is still running at this try."""
-    return (
-        update(TaskInstance)
-        .where(
-            TaskInstance.id == ti_id,
-            TaskInstance.try_number == try_number,
-            TaskInstance.state == TaskState.RUNNING,
-        )
-        .values(**values)
+    .with_for_update(of=TaskInstance)
+)
+_THIS_TRY = (
+    TaskInstance.id == bindparam("ti_id"),
+    TaskInstance.try_number == bindparam("at_try"),
+)
+# queued at this try -> running, owned by this process (a new try's resume fields cleared)
+_CLAIM = (
+    update(TaskInstance)
+    .where(*_THIS_TRY, TaskInstance.state == TaskState.QUEUED)
+    .values(
+        state=TaskState.RUNNING,
+        start_date=bindparam("claimed_at"),
+        last_heartbeat_at=bindparam("claimed_at"),
+        end_date=None,
+        duration=None,
+        hostname=bindparam("owner_host"),
+        pid=bindparam("owner_pid"),
+        next_method=None,
+        next_kwargs=None,
     )
+)
+# the try's end (try_outcomes.finished_values), only while the row still runs this try
+_FINISH = (
+    update(TaskInstance)
+    .where(*_THIS_TRY, TaskInstance.state == TaskState.RUNNING)
+    .values(
+        {
+            name: bindparam(f"finished_{name}")
+            for name in ("state", "last_heartbeat_at", "end_date", "duration")
+        }
+    )
+)
+_CLEAR_XCOMS = delete(XCom).where(XCom.task_instance_id == bindparam("ti_id"))
+
+
+def _finish_params(ti_id: int, try_number: int, values: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "ti_id": ti_id,
+        "at_try": try_number,
+        **{f"finished_{k}": v for k, v in values.items()},
+    }
+
+
+def _claim_params(dag_id: str, run_id: str, task_id: str, map_index: int) -> dict[str, Any]:
+    return {"dag_id": dag_id, "run_id": run_id, "task_id": task_id, "map_index": map_index}
 
 
 _SCANNED_ENVIRONMENT: dict[str, str] = {}  # the environment warm_up found the secrets of
@@ -293,16 +302,19 @@ def warm_up() -> None:
     in a transaction that is rolled back: nothing is written.
     """
     now = utcnow()
+    this_try = {"ti_id": -1, "at_try": 0}
     with db.read_session() as session:
         connection = session.connection()
-        connection.execute(_claim_query("", "", "")).first()
-        connection.execute(_claim_update(-1, 0, now))
-        connection.execute(delete(XCom).where(XCom.task_instance_id == -1))
-        connection.execute(_finish_update(-1, 0, finished_values(TaskState.SUCCESS, now, now)))
+        connection.execute(_CLAIM_READ, _claim_params("", "", "", -1)).first()
+        connection.execute(
+            _CLAIM, {**this_try, "claimed_at": now, "owner_host": HOSTNAME, "owner_pid": 0}
+        )
+        connection.execute(_CLEAR_XCOMS, {"ti_id": -1})
+        connection.execute(_FINISH, _finish_params(-1, 0, finished_values("", now, now)))
         session.get(TaskInstance, -1)
         session.get(TaskInstance, -1, with_for_update=True)
         session.get(XCom, (-1, RETURN_KEY))
-        record_change(session, [(None, ChangeKind.RUN)])
+        record_change(session, [("", ChangeKind.RUN)])
         session.add(TaskLog(task_instance_id=-1, try_number=0, offset=0, content=""))
         with contextlib.suppress(IntegrityError):  # no such task instance: compiled all the same
             session.flush()
@@ -323,12 +335,15 @@ def claim_try(
     now = utcnow()
     with db.transaction() as session:
         connection = session.connection()
-        row = connection.execute(_claim_query(dag_id, run_id, task_id, map_index)).first()
+        params = _claim_params(dag_id, run_id, task_id, map_index)
+        row = connection.execute(_CLAIM_READ, params).first()
         if row is None or row.state != TaskState.QUEUED or row.try_number != try_number:
             return None
-        if not connection.execute(_claim_update(row.id, try_number, now)).rowcount:
+        this_try = {"ti_id": row.id, "at_try": try_number}
+        owner = {"claimed_at": now, "owner_host": HOSTNAME, "owner_pid": os.getpid()}
+        if not connection.execute(_CLAIM, {**this_try, **owner}).rowcount:
             return None
-        connection.execute(delete(XCom).where(XCom.task_instance_id == row.id))  # a new try's own
+        connection.execute(_CLEAR_XCOMS, {"ti_id": row.id})  # a new try's own
         record_change(session, [(dag_id, ChangeKind.RUN)])
         continued = row.poke_count > 0 or row.next_method is not None
         return Claim(
@@ -626,11 +641,8 @@ def _finished(session, claim: Claim, outcome: Outcome, now: datetime) -> bool:
     if outcome.pause is not None or outcome.state not in (TaskState.SUCCESS, TaskState.SKIPPED):
         return False
     values = finished_values(outcome.state, claim.started_at, now)
-    if (
-        not session.connection()
-        .execute(_finish_update(claim.ti.id, claim.ti.try_number, values))
-        .rowcount
-    ):
+    params = _finish_params(claim.ti.id, claim.ti.try_number, values)
+    if not session.connection().execute(_FINISH, params).rowcount:
         return False
     _publish(session, claim, outcome, now)
     return True
