@@ -66,7 +66,7 @@ from dagkeeper.runner.context import (
     render_template_fields,
 )
 from dagkeeper.runner.learned_secrets import LearnedSecrets
-from dagkeeper.runner.logs import LogShipper, captured_output
+from dagkeeper.runner.logs import LogShipper, captured_output, write_chunk
 from dagkeeper.runner.preload import preloaded_dags
 from dagkeeper.runner.task_process import TaskProcess
 from dagkeeper.runner.timeouts import TaskTimeout, call_with_limit
@@ -315,9 +315,8 @@ def warm_up() -> None:
         session.get(TaskInstance, -1, with_for_update=True)
         session.get(XCom, (-1, RETURN_KEY))
         record_change(session, [("", ChangeKind.RUN)])
-        session.add(TaskLog(task_instance_id=-1, try_number=0, offset=0, content=""))
         with contextlib.suppress(IntegrityError):  # no such task instance: compiled all the same
-            session.flush()
+            write_chunk(session, TaskLog(task_instance_id=-1, try_number=0, offset=0, content=""))
         session.rollback()
     db.engine().dispose()
     process_secrets().add_environment(os.environ)  # every runner forked from here shares it
@@ -591,7 +590,7 @@ def record_outcome(claim: Claim, outcome: Outcome, shipper: LogShipper) -> str |
                 state = _write_outcome(session, ti, claim, outcome, shipper, now)
             chunk = shipper.take_chunk()
             if chunk is not None:
-                session.add(chunk)
+                write_chunk(session, chunk)
             record_change(session, [(claim.ti.dag_id, ChangeKind.RUN)])
     except Exception:
         if chunk is not None:
