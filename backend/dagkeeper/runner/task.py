@@ -94,7 +94,7 @@ class Claim:
     run: DagRunView
     fileloc: str
     dag_version_id: int
-    started_at: datetime | None = None  # when this try was claimed (its start_date)
+    started_at: datetime  # when this try was claimed (its start_date)
     next_method: str | None = None  # a resumed (deferred) try calls this instead of execute
     next_kwargs: dict[str, Any] = field(default_factory=dict)
     log_offset: int = 0  # where this run of the try's log starts (after a pause: its end)
