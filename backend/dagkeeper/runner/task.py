@@ -211,24 +211,16 @@ def _in_task_process(
 
 
 # The statements of every try, built once with bind parameters: each runner (a fresh fork)
-# then finds them compiled by warm_up, and even their cache keys computed.
+# then finds them compiled by warm_up, and even their cache keys computed. A claim reads
+# these columns of its task instance and of its run, and the DAG file's path.
+_CLAIMED_TI = ("id", "state", "try_number", "max_tries", "dag_run_id", "first_poke_at",
+               "poke_count", "next_method", "next_kwargs")  # fmt: skip
+_CLAIMED_RUN = ("run_type", "logical_date", "data_interval_start", "data_interval_end", "conf",
+                "dag_version_id")  # fmt: skip
 _CLAIM_READ = (
     select(
-        TaskInstance.id,
-        TaskInstance.state,
-        TaskInstance.try_number,
-        TaskInstance.max_tries,
-        TaskInstance.dag_run_id,
-        TaskInstance.first_poke_at,
-        TaskInstance.poke_count,
-        TaskInstance.next_method,
-        TaskInstance.next_kwargs,
-        DagRun.run_type,
-        DagRun.logical_date,
-        DagRun.data_interval_start,
-        DagRun.data_interval_end,
-        DagRun.conf,
-        DagRun.dag_version_id,
+        *(TaskInstance.__table__.c[name] for name in _CLAIMED_TI),
+        *(DagRun.__table__.c[name] for name in _CLAIMED_RUN),
         DagCode.fileloc,
     )
     .join(DagRun, DagRun.id == TaskInstance.dag_run_id)
