@@ -16,6 +16,7 @@ from __future__ import annotations
 import os
 import socket
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -26,12 +27,24 @@ from dagkeeper.models import TaskInstance, TaskLog, TaskState, Trigger, archive_
 HOSTNAME = os.environ.get("DAGKEEPER_HOSTNAME") or socket.gethostname()
 
 
+def finished_values(state: str, start_date: datetime | None, now: datetime) -> dict[str, Any]:
+    """The columns that stamp the end of a try with its outcome; its runner is gone (released).
+
+    The runner writes them with one guarded UPDATE (:func:`finish_try` sets them on a
+    loaded row), so both stamp a try's end the same way.
+    """
+    return {
+        "state": state,
+        "last_heartbeat_at": None,
+        "end_date": now,
+        "duration": (now - start_date).total_seconds() if start_date else None,
+    }
+
+
 def finish_try(ti: TaskInstance, state: str, now: datetime) -> None:
-    """Stamp the end of the current try with its outcome; its runner is gone (released)."""
-    ti.state = state
-    ti.last_heartbeat_at = None
-    ti.end_date = now
-    ti.duration = (now - ti.start_date).total_seconds() if ti.start_date else None
+    """Stamp the end of the current try of a loaded row (see :func:`finished_values`)."""
+    for name, value in finished_values(state, ti.start_date, now).items():
+        setattr(ti, name, value)
 
 
 def fail_or_retry(session: Session, ti: TaskInstance, retry_delay: float, now: datetime) -> str:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from sqlalchemy import BigInteger, Integer, String, delete, select, update
+from sqlalchemy import BigInteger, Integer, String, delete, insert, select, update
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from dagkeeper.models.base import Base
@@ -46,18 +46,26 @@ class ChangeLog(Base):
     kind: Mapped[str] = mapped_column(String(20))
 
 
-_TOKEN = select(ChangeCounter.value).where(ChangeCounter.id == 1)
+# Built once: a process that records many changes (a task runner) reuses their cache keys.
+# Core statements: no unit of work to consult, and every log row the same shape (NULL
+# dag_id included), so one compilation serves them all.
+_COUNTER = ChangeCounter.__table__.c
+_ADVANCE = (
+    update(ChangeCounter.__table__)
+    .where(_COUNTER.id == 1)
+    .values(value=_COUNTER.value + 1)
+    .returning(_COUNTER.value)
+)
+_LOG = insert(ChangeLog.__table__)
+_TOKEN = select(_COUNTER.value).where(_COUNTER.id == 1)
 
 
 def record_change(session: Session, changes: Iterable[tuple[str | None, str]]) -> int:
     """Advance the counter and log ``(dag_id, kind)`` pairs under the new token."""
-    seq = session.execute(
-        update(ChangeCounter)
-        .where(ChangeCounter.id == 1)
-        .values(value=ChangeCounter.value + 1)
-        .returning(ChangeCounter.value)
-    ).scalar_one()
-    session.add_all(ChangeLog(seq=seq, dag_id=d, kind=k) for d, k in set(changes))
+    seq = session.execute(_ADVANCE).scalar_one()
+    rows = [{"seq": seq, "dag_id": d, "kind": k} for d, k in set(changes)]
+    if rows:
+        session.execute(_LOG, rows)
     return seq
 
 

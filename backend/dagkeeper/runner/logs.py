@@ -19,7 +19,8 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
-from sqlalchemy import update
+from sqlalchemy import insert, update
+from sqlalchemy.orm import Session
 
 from dagkeeper import db
 from dagkeeper.models import TaskInstance, TaskLog, TaskState, utcnow
@@ -29,6 +30,24 @@ FLUSH_SIZE = 4096
 STOP_WAIT = 10.0
 HOLD_PARTIAL = 65536
 LOG_FORMAT = "[%(asctime)s] {%(name)s} %(levelname)s - %(message)s"
+_INSERT_CHUNK = insert(TaskLog.__table__)  # built once, compiled in the zygote (runner.warm_up)
+
+
+def write_chunk(session: Session, chunk: TaskLog) -> None:
+    """Insert a chunk from :meth:`LogShipper.take_chunk` in the caller's transaction.
+
+    A Core insert: the ORM would plan a unit of work and build its statement in
+    every runner, all while holding the write lock that every runner waits for.
+    """
+    session.execute(
+        _INSERT_CHUNK,
+        {
+            "task_instance_id": chunk.task_instance_id,
+            "try_number": chunk.try_number,
+            "offset": chunk.offset,
+            "content": chunk.content,
+        },
+    )
 
 
 class LogShipper:
@@ -126,7 +145,7 @@ class LogShipper:
         try:
             with db.transaction() as session:
                 if chunk is not None:
-                    session.add(chunk)
+                    write_chunk(session, chunk)
                 if heartbeat:
                     renewed = session.execute(
                         update(TaskInstance)

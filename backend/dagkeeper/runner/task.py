@@ -14,6 +14,7 @@ only once its task process is gone; the scheduler starts no next try before.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import os
@@ -25,7 +26,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import bindparam, delete, select, update
+from sqlalchemy.exc import IntegrityError
 
 from dagkeeper import db
 from dagkeeper.authoring.context import running
@@ -47,6 +49,7 @@ from dagkeeper.models import (
     DagVersion,
     RenderedTaskFields,
     TaskInstance,
+    TaskLog,
     TaskState,
     XCom,
     queries,
@@ -63,7 +66,7 @@ from dagkeeper.runner.context import (
     render_template_fields,
 )
 from dagkeeper.runner.learned_secrets import LearnedSecrets
-from dagkeeper.runner.logs import LogShipper, captured_output
+from dagkeeper.runner.logs import LogShipper, captured_output, write_chunk
 from dagkeeper.runner.preload import preloaded_dags
 from dagkeeper.runner.task_process import TaskProcess
 from dagkeeper.runner.timeouts import TaskTimeout, call_with_limit
@@ -73,6 +76,7 @@ from dagkeeper.try_outcomes import (
     defer_try,
     fail_or_retry,
     finish_try,
+    finished_values,
     log_end_offset,
     reschedule_try,
 )
@@ -90,6 +94,7 @@ class Claim:
     run: DagRunView
     fileloc: str
     dag_version_id: int
+    started_at: datetime  # when this try was claimed (its start_date)
     next_method: str | None = None  # a resumed (deferred) try calls this instead of execute
     next_kwargs: dict[str, Any] = field(default_factory=dict)
     log_offset: int = 0  # where this run of the try's log starts (after a pause: its end)
@@ -205,20 +210,74 @@ def _in_task_process(
     }
 
 
-def _claim_query(dag_id: str, run_id: str, task_id: str, map_index: int = -1):
-    return (
-        select(TaskInstance, DagRun, DagCode.fileloc)
-        .join(DagRun, DagRun.id == TaskInstance.dag_run_id)
-        .join(DagVersion, DagVersion.id == DagRun.dag_version_id)
-        .join(DagCode, DagCode.id == DagVersion.dag_code_id)
-        .where(
-            DagRun.dag_id == dag_id,
-            DagRun.run_id == run_id,
-            TaskInstance.task_id == task_id,
-            TaskInstance.map_index == map_index,
-        )
-        .with_for_update(of=TaskInstance)
+# The statements of every try, built once with bind parameters: each runner (a fresh fork)
+# then finds them compiled by warm_up, and even their cache keys computed. A claim reads
+# these columns of its task instance and of its run, and the DAG file's path.
+_CLAIMED_TI = ("id", "state", "try_number", "max_tries", "dag_run_id", "first_poke_at",
+               "poke_count", "next_method", "next_kwargs")  # fmt: skip
+_CLAIMED_RUN = ("run_type", "logical_date", "data_interval_start", "data_interval_end", "conf",
+                "dag_version_id")  # fmt: skip
+_CLAIM_READ = (
+    select(
+        *(TaskInstance.__table__.c[name] for name in _CLAIMED_TI),
+        *(DagRun.__table__.c[name] for name in _CLAIMED_RUN),
+        DagCode.fileloc,
     )
+    .join(DagRun, DagRun.id == TaskInstance.dag_run_id)
+    .join(DagVersion, DagVersion.id == DagRun.dag_version_id)
+    .join(DagCode, DagCode.id == DagVersion.dag_code_id)
+    .where(
+        DagRun.dag_id == bindparam("dag_id"),
+        DagRun.run_id == bindparam("run_id"),
+        TaskInstance.task_id == bindparam("task_id"),
+        TaskInstance.map_index == bindparam("map_index"),
+    )
+    .with_for_update(of=TaskInstance)
+)
+_THIS_TRY = (
+    TaskInstance.id == bindparam("ti_id"),
+    TaskInstance.try_number == bindparam("at_try"),
+)
+# queued at this try -> running, owned by this process (a new try's resume fields cleared)
+_CLAIM = (
+    update(TaskInstance)
+    .where(*_THIS_TRY, TaskInstance.state == TaskState.QUEUED)
+    .values(
+        state=TaskState.RUNNING,
+        start_date=bindparam("claimed_at"),
+        last_heartbeat_at=bindparam("claimed_at"),
+        end_date=None,
+        duration=None,
+        hostname=bindparam("owner_host"),
+        pid=bindparam("owner_pid"),
+        next_method=None,
+        next_kwargs=None,
+    )
+)
+# the try's end (try_outcomes.finished_values), only while the row still runs this try
+_FINISH = (
+    update(TaskInstance)
+    .where(*_THIS_TRY, TaskInstance.state == TaskState.RUNNING)
+    .values(
+        {
+            name: bindparam(f"finished_{name}")
+            for name in ("state", "last_heartbeat_at", "end_date", "duration")
+        }
+    )
+)
+_CLEAR_XCOMS = delete(XCom).where(XCom.task_instance_id == bindparam("ti_id"))
+
+
+def _finish_params(ti_id: int, try_number: int, values: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "ti_id": ti_id,
+        "at_try": try_number,
+        **{f"finished_{k}": v for k, v in values.items()},
+    }
+
+
+def _claim_params(dag_id: str, run_id: str, task_id: str, map_index: int) -> dict[str, Any]:
+    return {"dag_id": dag_id, "run_id": run_id, "task_id": task_id, "map_index": map_index}
 
 
 _SCANNED_ENVIRONMENT: dict[str, str] = {}  # the environment warm_up found the secrets of
@@ -229,18 +288,27 @@ def warm_up() -> None:
 
     SQLAlchemy configures mappers and compiles statements on first use and
     caches them on the engine; doing it once here, then closing every
-    connection, saves each forked runner that work (about a third of a no-op
-    task's CPU time). The statements every try writes are compiled too, in a
-    transaction that is rolled back: nothing is written.
+    connection, saves each forked runner that work (most of a no-op task's
+    time in the database). The statements every try writes -- fixed-shape
+    Core statements, so one compilation serves every try -- are compiled too,
+    in a transaction that is rolled back: nothing is written.
     """
+    now = utcnow()
+    this_try = {"ti_id": -1, "at_try": 0}
     with db.read_session() as session:
-        session.execute(_claim_query("", "", "")).first()
+        connection = session.connection()
+        connection.execute(_CLAIM_READ, _claim_params("", "", "", -1)).first()
+        connection.execute(
+            _CLAIM, {**this_try, "claimed_at": now, "owner_host": HOSTNAME, "owner_pid": 0}
+        )
+        connection.execute(_CLEAR_XCOMS, {"ti_id": -1})
+        connection.execute(_FINISH, _finish_params(-1, 0, finished_values("", now, now)))
         session.get(TaskInstance, -1)
         session.get(TaskInstance, -1, with_for_update=True)
         session.get(XCom, (-1, RETURN_KEY))
-        session.execute(delete(XCom).where(XCom.task_instance_id == -1))
-        record_change(session, [(None, ChangeKind.RUN)])
-        session.flush()
+        record_change(session, [("", ChangeKind.RUN)])
+        with contextlib.suppress(IntegrityError):  # no such task instance: compiled all the same
+            write_chunk(session, TaskLog(task_instance_id=-1, try_number=0, offset=0, content=""))
         session.rollback()
     db.engine().dispose()
     process_secrets().add_environment(os.environ)  # every runner forked from here shares it
@@ -250,53 +318,54 @@ def warm_up() -> None:
 def claim_try(
     dag_id: str, run_id: str, task_id: str, try_number: int, map_index: int = -1
 ) -> Claim | None:
-    """Move the try from queued to running; None if it is not queued at that try."""
+    """Move the try from queued to running; None if it is not queued at that try.
+
+    Fixed-shape statements compiled by :func:`warm_up`: the write lock that
+    every runner and the scheduler share is held for as little time as possible.
+    """
     now = utcnow()
     with db.transaction() as session:
-        row = session.execute(_claim_query(dag_id, run_id, task_id, map_index)).first()
-        if row is None:
+        connection = session.connection()
+        params = _claim_params(dag_id, run_id, task_id, map_index)
+        row = connection.execute(_CLAIM_READ, params).first()
+        if row is None or row.state != TaskState.QUEUED or row.try_number != try_number:
             return None
-        ti, run, fileloc = row
-        if ti.state != TaskState.QUEUED or ti.try_number != try_number:
+        this_try = {"ti_id": row.id, "at_try": try_number}
+        owner = {"claimed_at": now, "owner_host": HOSTNAME, "owner_pid": os.getpid()}
+        if not connection.execute(_CLAIM, {**this_try, **owner}).rowcount:
             return None
-        ti.state = TaskState.RUNNING
-        ti.start_date = ti.last_heartbeat_at = now
-        ti.end_date = ti.duration = None
-        ti.hostname = HOSTNAME
-        ti.pid = os.getpid()
-        continued = ti.poke_count > 0 or ti.next_method is not None
-        next_method, next_kwargs = ti.next_method, _kwargs(ti.next_kwargs)
-        ti.next_method = ti.next_kwargs = None  # a try that dies now starts over when retried
-        session.execute(delete(XCom).where(XCom.task_instance_id == ti.id))  # a new try's own
+        connection.execute(_CLEAR_XCOMS, {"ti_id": row.id})  # a new try's own
         record_change(session, [(dag_id, ChangeKind.RUN)])
+        continued = row.poke_count > 0 or row.next_method is not None
         return Claim(
             ti=TaskInstanceView(
-                ti.id,
+                row.id,
                 dag_id,
                 run_id,
                 task_id,
                 try_number,
-                ti.max_tries,
-                ti.dag_run_id,
-                first_poke_at=ti.first_poke_at,
-                poke_count=ti.poke_count,
-                map_index=ti.map_index,
+                row.max_tries,
+                row.dag_run_id,
+                first_poke_at=row.first_poke_at,
+                poke_count=row.poke_count,
+                map_index=map_index,
             ),
             run=DagRunView(
-                id=run.id,
+                id=row.dag_run_id,
                 dag_id=dag_id,
                 run_id=run_id,
-                run_type=run.run_type,
-                logical_date=run.logical_date,
-                data_interval_start=run.data_interval_start,
-                data_interval_end=run.data_interval_end,
-                conf=json.loads(run.conf or "{}"),
+                run_type=row.run_type,
+                logical_date=row.logical_date,
+                data_interval_start=row.data_interval_start,
+                data_interval_end=row.data_interval_end,
+                conf=json.loads(row.conf or "{}"),
             ),
-            fileloc=fileloc,
-            dag_version_id=run.dag_version_id,
-            next_method=next_method,
-            next_kwargs=next_kwargs,
-            log_offset=log_end_offset(session, ti.id, try_number) if continued else 0,
+            fileloc=row.fileloc,
+            dag_version_id=row.dag_version_id,
+            started_at=now,
+            next_method=row.next_method,
+            next_kwargs=_kwargs(row.next_kwargs),
+            log_offset=log_end_offset(session, row.id, try_number) if continued else 0,
         )
 
 
@@ -504,13 +573,16 @@ def record_outcome(claim: Claim, outcome: Outcome, shipper: LogShipper) -> str |
     chunk = None
     try:
         with db.transaction() as session:
-            ti = session.get(TaskInstance, claim.ti.id, with_for_update=True)
-            if ti is None:
-                return None
-            state = _write_outcome(session, ti, claim, outcome, shipper, now)
+            if _finished(session, claim, outcome, now):
+                state: str | None = outcome.state
+            else:
+                ti = session.get(TaskInstance, claim.ti.id, with_for_update=True)
+                if ti is None:
+                    return None
+                state = _write_outcome(session, ti, claim, outcome, shipper, now)
             chunk = shipper.take_chunk()
             if chunk is not None:
-                session.add(chunk)
+                write_chunk(session, chunk)
             record_change(session, [(claim.ti.dag_id, ChangeKind.RUN)])
     except Exception:
         if chunk is not None:
@@ -547,24 +619,47 @@ def _write_outcome(session, ti: TaskInstance, claim: Claim, outcome: Outcome, sh
         shipper.write(f"[dagkeeper runner] marked {state} ({follow_up})\n")
         return state
     finish_try(ti, outcome.state, now)
+    _publish(session, claim, outcome, now)
+    return outcome.state
+
+
+def _finished(session, claim: Claim, outcome: Outcome, now: datetime) -> bool:
+    """The common end, success or skipped, as one guarded UPDATE with what it publishes.
+
+    False when the outcome is another one, or the row is no longer running at
+    this try (cleared, marked): the caller then loads the row and says why.
+    """
+    if outcome.pause is not None or outcome.state not in (TaskState.SUCCESS, TaskState.SKIPPED):
+        return False
+    values = finished_values(outcome.state, claim.started_at, now)
+    params = _finish_params(claim.ti.id, claim.ti.try_number, values)
+    if not session.connection().execute(_FINISH, params).rowcount:
+        return False
+    _publish(session, claim, outcome, now)
+    return True
+
+
+def _publish(session, claim: Claim, outcome: Outcome, now: datetime) -> None:
+    """What a finished try hands on: its asset events and XComs, and the skips it chose."""
     if outcome.state == TaskState.SUCCESS and outcome.asset_events:
-        source = {"dag_id": claim.ti.dag_id, "run_id": claim.ti.run_id, "task_id": ti.task_id}
+        source = {"dag_id": claim.ti.dag_id, "run_id": claim.ti.run_id, "task_id": claim.ti.task_id}
         queued = record_task_events(session, outcome.asset_events, source, now)
         record_change(session, [(None, ChangeKind.ASSET), *((d, ChangeKind.RUN) for d in queued)])
     for key, value in (outcome.xcoms or {}).items():
-        session.merge(XCom(task_instance_id=ti.id, key=key, value=json.dumps(jsonable(value))))
+        session.merge(
+            XCom(task_instance_id=claim.ti.id, key=key, value=json.dumps(jsonable(value)))
+        )
     if outcome.skips:
         session.execute(
             update(TaskInstance)
             .where(
-                TaskInstance.dag_run_id == ti.dag_run_id,
+                TaskInstance.dag_run_id == claim.ti.dag_run_id,
                 TaskInstance.task_id.in_(sorted(outcome.skips)),
                 TaskInstance.state.is_(None),
             )
             .values(state=TaskState.SKIPPED, end_date=now, duration=0.0)
             .execution_options(synchronize_session=False)
         )
-    return outcome.state
 
 
 def _write_pause(session, ti: TaskInstance, pause: dict[str, Any], shipper, now) -> str:
