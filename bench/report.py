@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from bench import scale
 from bench.triggerer import table
 
 # (key in the api results, label, target p50 ms, Airflow 3.3.2 on the same machine kind)
@@ -322,6 +323,11 @@ def _mapping(results: list[dict[str, Any]]) -> list[str]:
     return [*lines, ""]
 
 
+def _scale(result: dict[str, Any]) -> list[str]:
+    return [f"### {result['dags']:,} DAGs on PostgreSQL (`python -m bench --only scale`)", "",
+            scale.table(result)]  # fmt: skip
+
+
 def markdown(results: dict[str, Any]) -> str:
     lines = [f"## Benchmarks ({results['started']}, {results['machine']['cpus']} cores)", ""]
     if "processor" in results:
@@ -346,4 +352,6 @@ def markdown(results: dict[str, Any]) -> str:
         lines += _triggerer(results["triggerer"])
     if "mapping" in results:
         lines += _mapping(results["mapping"])
+    if "scale" in results:
+        lines += _scale(results["scale"])
     return "\n".join(lines)

@@ -10,7 +10,17 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, Row, and_, bindparam, exists, func, or_, select
+from sqlalchemy import (
+    ColumnElement,
+    Row,
+    Select,
+    and_,
+    bindparam,
+    exists,
+    func,
+    or_,
+    select,
+)
 from sqlalchemy.orm import Session
 
 from dagkeeper.models.access import readable
@@ -65,11 +75,10 @@ def _dag_conditions(filters: DagFilters) -> list[ColumnElement[bool]]:
     if filters.has_import_errors is not None:
         conditions.append(Dag.has_import_errors.is_(filters.has_import_errors))
     if filters.search:
+        # ILIKE on PostgreSQL, which its trigram indexes serve; lower() LIKE on SQLite
+        pattern = f"%{_escape_like(filters.search)}%"
         conditions.append(
-            or_(
-                Dag.dag_id.icontains(filters.search, autoescape=True),
-                Dag.description.icontains(filters.search, autoescape=True),
-            )
+            or_(Dag.dag_id.ilike(pattern, escape="/"), Dag.description.ilike(pattern, escape="/"))
         )
     if filters.tags:
         conditions.append(
@@ -78,8 +87,27 @@ def _dag_conditions(filters: DagFilters) -> list[ColumnElement[bool]]:
     return conditions
 
 
+def _escape_like(text: str) -> str:
+    """``text`` matched literally in a LIKE pattern escaped by ``/``."""
+    return text.replace("/", "//").replace("%", "/%").replace("_", "/_")
+
+
 def count_dags(session: Session, filters: DagFilters) -> int:
     return session.scalar(select(func.count()).select_from(Dag).where(*_dag_conditions(filters)))
+
+
+def dag_page_query(filters: DagFilters, order_by: str, limit: int, offset: int) -> Select:
+    """The statement :func:`select_dag_page` runs (tests read its plan)."""
+    key = order_by.lstrip("-")
+    column = DAG_ORDERINGS[key]()
+    ordering = column.desc() if order_by.startswith("-") else column.asc()
+    return (
+        select(*Dag.__table__.columns)
+        .where(*_dag_conditions(filters))
+        .order_by(ordering.nulls_last(), Dag.dag_id)
+        .limit(limit)
+        .offset(offset)
+    )
 
 
 def select_dag_page(
@@ -90,16 +118,7 @@ def select_dag_page(
     ``order_by`` is a key of DAG_ORDERINGS with optional ``-``. Core rows, not
     ORM objects: building entities costs more than the query on this hot page.
     """
-    key = order_by.lstrip("-")
-    column = DAG_ORDERINGS[key]()
-    ordering = column.desc() if order_by.startswith("-") else column.asc()
-    query = (
-        select(*Dag.__table__.columns)
-        .where(*_dag_conditions(filters))
-        .order_by(ordering.nulls_last(), Dag.dag_id)
-        .limit(limit)
-        .offset(offset)
-    )
+    query = dag_page_query(filters, order_by, limit, offset)
     return session.connection().execute(query).all()
 
 
