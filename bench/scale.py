@@ -12,7 +12,7 @@ with one file per DAG (:func:`bench.processor.unchanged_rescans`), the size
 of the task instance rows per million, what each request costs
 (:mod:`bench.request_costs`), and an 8-worker server loaded with 16
 connections while ``pg_stat_activity`` is sampled, the server's transactions
-counted and the CPU of web workers and database backends read from ``/proc``.
+counted and the CPU of the web server and of the database server read from ``/proc``.
 
 Sizes: ``default`` is 10,000 DAGs and 1 million task instances (what ``make
 bench`` runs); ``full`` is 100,000 DAGs and 10 million: ``.venv/bin/python -m
@@ -155,21 +155,23 @@ def _interleaved(base: Stack, scaled: Stack, paths: dict[str, str], seconds: int
     return loads
 
 
-def _proc_cpu_s(pids) -> float:
-    """utime + stime of the given processes, in seconds (gone ones count zero)."""
-    total = 0
-    for pid in pids:
-        try:
-            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        except FileNotFoundError:
-            continue
-        total += int(fields[11]) + int(fields[12])
-    return total / 100  # clock ticks (USER_HZ)
+def tree_cpu_s(pid: int) -> float:
+    """CPU seconds of process ``pid`` and all its descendants, the exited ones included.
+
+    A process's ``cutime``/``cstime`` hold the children it reaped, so a database backend
+    or a web worker that ended during the load still counts.
+    """
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    except FileNotFoundError:
+        return 0.0
+    ticks = sum(int(f) for f in fields[11:15])  # utime, stime, cutime, cstime
+    return ticks / 100 + sum(tree_cpu_s(int(child)) for child in children)  # USER_HZ
 
 
-def _web_pids(stack: Stack) -> list[str]:
-    master = next(c.process.pid for c in stack.supervisor.children if c.name == "webserver")
-    return Path(f"/proc/{master}/task/{master}/children").read_text().split()
+def _web_master(stack: Stack) -> int:
+    return next(c.process.pid for c in stack.supervisor.children if c.name == "webserver")
 
 
 class _Activity(threading.Thread):
@@ -180,18 +182,16 @@ class _Activity(threading.Thread):
         self.engine = create_engine(url, isolation_level="AUTOCOMMIT")
         self.stop = threading.Event()
         self.samples: list[tuple[int, int]] = []  # (connections, active)
-        self.pids: set[int] = set()
 
     def run(self) -> None:
         query = text(
-            "SELECT pid, state FROM pg_stat_activity"
+            "SELECT state FROM pg_stat_activity"
             " WHERE datname = current_database() AND pid <> pg_backend_pid()"
         )
         with self.engine.connect() as conn:
             while not self.stop.wait(0.1):
-                rows = conn.execute(query).all()
-                self.pids.update(pid for pid, _ in rows)
-                self.samples.append((len(rows), sum(state == "active" for _, state in rows)))
+                states = conn.scalars(query).all()
+                self.samples.append((len(states), states.count("active")))
 
     def finish(self) -> dict:
         self.stop.set()
@@ -214,8 +214,12 @@ def _transactions(url: str) -> int:
     return int(done)
 
 
-def _many_workers(stack: Stack, paths: dict[str, str], seconds: int) -> dict:
-    """The scaled database behind ``MANY_WORKERS`` web workers, one endpoint at a time."""
+def _many_workers(stack: Stack, postmaster: int, paths: dict[str, str], seconds: int) -> dict:
+    """The scaled database behind ``MANY_WORKERS`` web workers, one endpoint at a time.
+
+    CPU per request: of the web server's process tree, and of the whole PostgreSQL
+    server's (``postmaster``: backends, and background work such as autovacuum).
+    """
     stack.stop()
     stack.workers = MANY_WORKERS
     stack.start(components=("webserver",))
@@ -227,13 +231,11 @@ def _many_workers(stack: Stack, paths: dict[str, str], seconds: int) -> dict:
         activity = _Activity(stack.db_url)
         activity.start()
         time.sleep(0.3)
-        backends = set(activity.pids)
-        web = _web_pids(stack)
-        before = (_transactions(stack.db_url), _proc_cpu_s(web), _proc_cpu_s(backends))
+        web = _web_master(stack)
+        before = (_transactions(stack.db_url), tree_cpu_s(web), tree_cpu_s(postmaster))
         load = wrk(stack.base_url + path, seconds=seconds, connections=MANY_CONNECTIONS,
                    headers=headers)  # fmt: skip
-        backends |= activity.pids
-        after_cpu = (_proc_cpu_s(web), _proc_cpu_s(backends))
+        after_cpu = (tree_cpu_s(web), tree_cpu_s(postmaster))
         time.sleep(1.0)
         sampled = activity.finish()  # its own reads are transactions too: not the server's
         transactions = _transactions(stack.db_url) - before[0] - sampled.pop("queries")
@@ -279,12 +281,22 @@ def run(scale: str = "default", seconds: int = 5) -> dict:
                 for stack in (base, scaled):
                     for _ in range(50):
                         stack.get("/api/v1/health")
-                result["rss_before_mb"] = worker_rss_mb(scaled)
+                result["rss_before_mb"] = {
+                    "base": worker_rss_mb(base),
+                    "scaled": worker_rss_mb(scaled),
+                }
                 result["endpoints"] = _interleaved(base, scaled, paths, seconds)
-                result["rss_after_mb"] = worker_rss_mb(scaled)
+                result["rss_after_mb"] = {
+                    "base": worker_rss_mb(base),
+                    "scaled": worker_rss_mb(scaled),
+                }
                 base.stop()
-                result["request_costs"] = request_costs(scaled.env, scaled.token, paths)
-                result["many_workers"] = _many_workers(scaled, paths, seconds)
+                result["request_costs"] = {
+                    stack_name: request_costs(stack.env, stack.token, paths)
+                    for stack_name, stack in (("base", base), ("scaled", scaled))
+                }
+                postmaster = int((cluster.dir / "data" / "postmaster.pid").read_text().split()[0])
+                result["many_workers"] = _many_workers(scaled, postmaster, paths, seconds)
             finally:
                 base.stop()
                 scaled.stop()
@@ -312,25 +324,27 @@ def table(result: dict) -> str:
     rescan = result["rescan"]["scaled"]
     lines += [
         "",
-        f"Web worker RSS before / after the loads: {result['rss_before_mb']} / "
-        f"{result['rss_after_mb']} MB. Unchanged re-scan of {rescan['files']:,} files: "
+        f"Web worker RSS before / after the loads, base: {result['rss_before_mb']['base']} / "
+        f"{result['rss_after_mb']['base']} MB; scaled: {result['rss_before_mb']['scaled']} / "
+        f"{result['rss_after_mb']['scaled']} MB. Unchanged re-scan of {rescan['files']:,} files: "
         f"{rescan['watch_s']} s (watch mode), {rescan['one_shot_s']} s (one-shot). "
         f"task_instance with its indexes: {size['task_instance_mb_per_million']} MB per million "
         f"rows; whole database: {size['database_mb_per_million_tis']} MB per million task "
         "instances.",
         "",
         "| endpoint | statements / request: uncached (token reads) / cached "
-        "| web CPU ms in-process: uncached / cached "
+        "| in-process, one at a time, uncached: wall ms base → scaled | web CPU ms "
         f"| {result['many_workers']['workers']} workers: p50 | req/s | transactions / request "
         "| web CPU ms / req | DB CPU ms / req | connections max (active p50) |",
-        "|---|---|---|---|---|---|---|---|---|",
+        "|---|---|---|---|---|---|---|---|---|---|",
     ]
-    for name, cost in result["request_costs"].items():
+    for name, cost in result["request_costs"]["scaled"].items():
         many = result["many_workers"]["endpoints"][name]
         fresh, cached = cost["uncached"], cost["cached"]
+        base = result["request_costs"]["base"][name]["uncached"]
         lines.append(
             f"| {name} | {fresh['queries']} ({fresh['token_reads']}) / {cached['queries']} "
-            f"| {fresh['cpu_ms']} / {cached['cpu_ms']} "
+            f"| {base['wall_ms']} → {fresh['wall_ms']} | {fresh['cpu_ms']} "
             f"| {many['p50_ms']} ms | {many['rps']:,.0f} | {many['transactions_per_request']} "
             f"| {many['web_cpu_ms_per_request']} | {many['db_cpu_ms_per_request']} "
             f"| {many['connections_max']} ({many['active_p50']}) |"
