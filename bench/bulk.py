@@ -37,8 +37,9 @@ _TEMPLATE_ID = f"'bench_small_' || lpad((i % {TEMPLATES})::text, 4, '0')"
 
 
 def _copied(table, overridden: dict[str, str]) -> tuple[str, str]:
-    """``(column list, select list)``: every model column, ``t.<column>`` unless overridden."""
-    names = [c.name for c in table.columns if c.name != "id"]
+    """``(column list, select list)``: every model column, ``t.<column>`` unless overridden
+    (``id`` only when given)."""
+    names = [c.name for c in table.columns if c.name != "id" or "id" in overridden]
     values = [overridden.get(n, f"t.{n}") for n in names]
     return ", ".join(f'"{n}"' for n in names), ", ".join(values)
 
@@ -46,9 +47,12 @@ def _copied(table, overridden: dict[str, str]) -> tuple[str, str]:
 def copy_dags(conn: Connection, first: int, last: int) -> None:
     """Add small DAGs ``first`` .. ``last - 1`` as copies of the parsed templates."""
     series = f"generate_series({first}, {last - 1}) AS i"
+    # Each copy's version id is drawn up front, so no row is updated afterwards (an
+    # update per row would leave every index of ``dag`` twice its size).
+    version_id = f"nextval(pg_get_serial_sequence('{DagVersion.__tablename__}', 'id'))"
     columns, values = _copied(
         Dag.__table__,
-        {"dag_id": _NEW_ID, "current_version_id": "NULL",
+        {"dag_id": _NEW_ID, "current_version_id": version_id,
          "fileloc": f"'team_' || (i % 10) || '/small_' || {_NUMBER} || '.py'"},
     )  # fmt: skip
     conn.execute(text(
@@ -60,16 +64,14 @@ def copy_dags(conn: Connection, first: int, last: int) -> None:
         f" FROM {series} JOIN {DagTag.__tablename__} t ON t.dag_id = {_TEMPLATE_ID}"
     ))  # fmt: skip
     replaced = {n: f"replace(t.{n}, d.dag_id, {_NEW_ID})" for n in ("document", "structure")}
-    columns, values = _copied(DagVersion.__table__, {"dag_id": _NEW_ID, **replaced})
+    columns, values = _copied(
+        DagVersion.__table__, {"id": "c.current_version_id", "dag_id": _NEW_ID, **replaced}
+    )
     conn.execute(text(
         f"INSERT INTO {DagVersion.__tablename__} ({columns}) SELECT {values} FROM {series}"
+        f" JOIN {Dag.__tablename__} c ON c.dag_id = {_NEW_ID}"
         f" JOIN {Dag.__tablename__} d ON d.dag_id = {_TEMPLATE_ID}"
         f" JOIN {DagVersion.__tablename__} t ON t.id = d.current_version_id"
-    ))  # fmt: skip
-    conn.execute(text(
-        f"UPDATE {Dag.__tablename__} d SET current_version_id = v.id"
-        f" FROM {DagVersion.__tablename__} v WHERE v.dag_id = d.dag_id"
-        f" AND d.current_version_id IS NULL"
     ))  # fmt: skip
 
 
