@@ -68,7 +68,11 @@ bench: $(VENV)/.dev frontend ## the benchmark suite; writes bench/results/
 	scripts/install-system-deps.sh --bench
 	$(PY) -m bench
 
+bench-peers: $(VENV)/.dev ## Apache Airflow 3.3.2 (own venv in bench/.scratch) and dagkeeper on the same data, one sitting (~15 min)
+	scripts/install-system-deps.sh --bench
+	$(PY) -m bench.peers
+
 clean: ## remove the venv, build output and local database
 	rm -rf $(VENV) var frontend/node_modules backend/dagkeeper/api/static
 
-.PHONY: help venv frontend migrate run system-deps lint test-backend test-distributed test-frontend test-e2e test bench clean
+.PHONY: help venv frontend migrate run system-deps lint test-backend test-distributed test-frontend test-e2e test bench bench-peers clean

@@ -25,6 +25,7 @@ import time
 import urllib.request
 from pathlib import Path
 
+from bench.ceiling import measure as ceiling_of
 from bench.generate import BIG_DAG_ID, generate
 from bench.history import add_history
 from bench.load import wrk
@@ -140,6 +141,7 @@ def run(
         counts = (1000,)
     results = []
     cluster = None
+    ceiling = None
     try:
         for backend in backends:
             for count in counts:
@@ -151,10 +153,14 @@ def run(
                     url = None
                 print(f"api: {backend}, {count} DAGs ...", flush=True)
                 results.append(measure(backend, count, url, seconds))
+        print("api: the ceiling, a trivial Flask route ...", flush=True)
+        with tempfile.TemporaryDirectory(prefix="dk-bench-ceiling-") as tmp:
+            env = Stack(Path(tmp), f"sqlite:///{tmp}/unused.db").supervisor.env
+            ceiling = ceiling_of(WORKERS, seconds, env)
     finally:
         if cluster is not None:
             cluster.stop()
-    return {"api": results}
+    return {"api": results, "api_ceiling": ceiling}
 
 
 if __name__ == "__main__":

@@ -41,8 +41,7 @@ SMALL = '''"""Generated benchmark DAG {index}."""
 
 from datetime import datetime, timedelta
 
-from dagkeeper import DAG
-from dagkeeper.operators import BashOperator, EmptyOperator
+{imports}
 
 with DAG(
     "bench_small_{index:04d}",
@@ -68,8 +67,7 @@ LAYERED = '''"""Generated benchmark DAG: {layers} layers x {width} tasks, {fan_i
 
 from datetime import datetime
 
-from dagkeeper import DAG, TaskGroup
-from dagkeeper.operators import EmptyOperator
+{imports}
 
 UPSTREAM = {upstream!r}
 
@@ -89,8 +87,7 @@ NESTED = '''"""Generated benchmark DAG: 200 tasks in nested task groups."""
 
 from datetime import datetime
 
-from dagkeeper import DAG, TaskGroup
-from dagkeeper.operators import EmptyOperator
+{imports}
 
 with DAG({dag_id!r}, schedule=None, start_date=datetime(2024, 1, 1)) as dag:
     start = EmptyOperator(task_id="start")
@@ -109,8 +106,26 @@ with DAG({dag_id!r}, schedule=None, start_date=datetime(2024, 1, 1)) as dag:
 '''
 
 
-def _small(index: int, rng: random.Random) -> str:
+FLAVOURS = ("dagkeeper", "airflow")
+
+
+def _imports(flavour: str, names: str, operators: tuple[str, ...]) -> str:
+    """The import lines of a generated file: ours, or Apache Airflow 3's task SDK and
+    standard provider (``bench.peers`` parses the same shapes with Airflow)."""
+    if flavour == "dagkeeper":
+        return (
+            f"from dagkeeper import {names}\nfrom dagkeeper.operators import {', '.join(operators)}"
+        )
+    return f"from airflow.sdk import {names}\n" + "\n".join(
+        f"from airflow.providers.standard.operators.{name.removesuffix('Operator').lower()} "
+        f"import {name}"
+        for name in operators
+    )
+
+
+def _small(index: int, rng: random.Random, flavour: str) -> str:
     return SMALL.format(
+        imports=_imports(flavour, "DAG", ("BashOperator", "EmptyOperator")),
         index=index,
         schedule=rng.choice(SCHEDULES),
         day=rng.randint(1, 28),
@@ -126,15 +141,22 @@ def generate(
     big: bool = True,
     groups: bool = True,
     seed: int = 42,
+    flavour: str = "dagkeeper",
 ) -> list[Path]:
-    """Write the benchmark DAG files into ``folder``; returns their paths."""
+    """Write the benchmark DAG files into ``folder``; returns their paths.
+
+    ``flavour="airflow"`` writes the same DAGs (same seed, same shapes) for Apache Airflow 3.
+    """
+    if flavour not in FLAVOURS:
+        raise ValueError(f"flavour is one of {FLAVOURS}, not {flavour!r}")
+    grouped = _imports(flavour, "DAG, TaskGroup", ("EmptyOperator",))
     rng = random.Random(seed)
     folder = Path(folder)
     written = []
     for index in range(n_small):
         path = folder / f"team_{index % 10}" / f"small_{index:04d}.py"
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(_small(index, rng))
+        path.write_text(_small(index, rng, flavour))
         written.append(path)
     if big:
         layers, width, fan_in = 50, 40, 3
@@ -144,15 +166,12 @@ def generate(
             for _ in range(layers - 2)
         ]
         path = folder / "big_layered.py"
-        path.write_text(
-            LAYERED.format(
-                dag_id=BIG_DAG_ID, layers=layers, width=width, fan_in=fan_in, upstream=upstream
-            )
-        )
+        path.write_text(LAYERED.format(imports=grouped, dag_id=BIG_DAG_ID, layers=layers,
+                                       width=width, fan_in=fan_in, upstream=upstream))  # fmt: skip
         written.append(path)
     if groups:
         path = folder / "nested_groups.py"  # 2 + 6 regions x 3 teams x (9 + 2) = 200 tasks
-        path.write_text(NESTED.format(dag_id=GROUPS_DAG_ID, inner=9, extra=2))
+        path.write_text(NESTED.format(imports=grouped, dag_id=GROUPS_DAG_ID, inner=9, extra=2))
         written.append(path)
     return written
 
@@ -164,6 +183,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--no-big", action="store_true", help="skip the 2,000-task DAG")
     parser.add_argument("--no-groups", action="store_true", help="skip the nested-group DAG")
+    parser.add_argument("--flavour", choices=FLAVOURS, default="dagkeeper", help="whose DAG API")
     args = parser.parse_args(argv)
     paths = generate(
         args.folder,
@@ -171,6 +191,7 @@ def main(argv: list[str] | None = None) -> None:
         big=not args.no_big,
         groups=not args.no_groups,
         seed=args.seed,
+        flavour=args.flavour,
     )
     print(f"wrote {len(paths)} DAG files under {args.folder}")
 

@@ -1,4 +1,5 @@
-"""Render benchmark results as Markdown, beside the targets and Airflow 3.3.2's figures."""
+"""Render benchmark results as Markdown, beside the targets and Airflow 3.3.2's figures
+(from ``../shared/PEERS.md``, or measured in the same sitting by ``bench.peers``)."""
 
 from __future__ import annotations
 
@@ -88,6 +89,15 @@ def _api(results: list[dict[str, Any]]) -> list[str]:
         )
     example = results[0]["endpoints"]["dag_list"]["uncached"]["command"] if results else ""
     return [*lines, "", f"Reproduce: `python -m bench --only api`; one load: `{example}`", ""]
+
+
+def _ceiling(load: dict[str, Any]) -> list[str]:
+    return [
+        f"The ceiling for cached figures: a trivial Flask route (no database, no auth) on the "
+        f"same gunicorn settings and {load['workers']} workers: p50 {load['p50_ms']} ms, "
+        f"{load['rps']:,.0f} req/s (`bench/ceiling.py`).",
+        "",
+    ]
 
 
 def _scheduler(result: dict[str, Any]) -> list[str]:
@@ -328,12 +338,78 @@ def _scale(result: dict[str, Any]) -> list[str]:
             scale.table(result)]  # fmt: skip
 
 
+def _times(worse: float, better: float, unit: str = "") -> str:
+    """How many times ``better`` beats ``worse`` (below 1: it does not)."""
+    return f"{worse / better:.1f}×{unit}" if better else ""
+
+
+def _peers(p: dict[str, Any]) -> list[str]:
+    """dagkeeper beside Apache Airflow in one sitting (``bench.peers``), with the ratio."""
+    ours, peer = p["dagkeeper"], p["airflow"]
+    lines = [
+        f"### dagkeeper and Apache Airflow {p['airflow_version']}, same data, one sitting "
+        f"(`{p['command']}`)",
+        "",
+        f"SQLite both; {p['workers']} web workers each (our gunicorn, Airflow's api-server); "
+        f"wrk 8 connections, {p['seconds']} s per load; one client: p50 of sequential "
+        "requests. Ours cached: answered from the worker's response cache (nothing changed); "
+        "uncached: `Cache-Control: no-cache`. Ratio: Airflow's time ÷ ours uncached (rates: "
+        f"ours uncached ÷ Airflow's). Load average {p['load_average_before']} before, "
+        f"{p['load_average_after']} after ({p['minutes']} min): the machine was shared.",
+        "",
+        *_header("measure", "dagkeeper cached", "dagkeeper uncached or cold", f"Airflow {p['airflow_version']}",
+                 "dagkeeper ahead by"),
+        f"| cold parse of 1,002 DAG files | | {ours['parse_seconds']} s "
+        f"| {peer['parse_seconds']} s | {_times(peer['parse_seconds'], ours['parse_seconds'])} |",
+    ]  # fmt: skip
+    for key, label in (("dag_list", "DAG list, 50 of 1,002"), ("structure", "structure, 2,000 tasks"),
+                       ("grid", "grid, 2,000 tasks × 25 runs (Airflow: 3 calls)")):  # fmt: skip
+        mine, theirs = ours[key], peer[key]["one_client"]
+        lines.append(
+            f"| {label}, one client p50 | {mine['cached']['p50_ms']} ms | "
+            f"{mine['uncached']['p50_ms']} ms | {theirs['p50_ms']} ms "
+            f"| {_times(theirs['p50_ms'], mine['uncached']['p50_ms'])} |"
+        )
+        lines.append(
+            f"| {label}, bytes (identity) | | {_kb(mine['uncached']['bytes'])} "
+            f"| {_kb(theirs['bytes'])} | {_times(theirs['bytes'], mine['uncached']['bytes'], ' smaller')} |"
+        )
+        if "wrk" in peer[key]:
+            cached, uncached, load = mine["wrk_cached"], mine["wrk_uncached"], peer[key]["wrk"]
+            lines.append(
+                f"| {label}, wrk req/s (p50) | {cached['rps']:,.0f} ({cached['p50_ms']} ms) "
+                f"| {uncached['rps']:,.0f} ({uncached['p50_ms']} ms) "
+                f"| {load['rps']:,.0f} ({load['p50_ms']} ms) | {_times(uncached['rps'], load['rps'])} |"
+            )
+    lines += [
+        f"| web worker RSS, idle → after load (max of {p['workers']}) | | "
+        f"{max(ours['rss_idle_mb'])} → {max(ours['rss_after_mb'])} MB "
+        f"| {max(peer['rss_idle_mb'])} → {max(peer['rss_after_mb'])} MB "
+        f"| {_times(max(peer['rss_after_mb']), max(ours['rss_after_mb']), ' smaller')} |",
+        f"| no-op tasks per second, {ours['fanout']['tasks']}-task fan-out, local executor "
+        f"(Airflow: {peer['fanout']['tasks']} PythonOperator no-ops) | | "
+        f"{ours['fanout']['tasks_per_second']} | {peer['fanout']['tasks_per_second']} "
+        f"| {_times(ours['fanout']['tasks_per_second'], peer['fanout']['tasks_per_second'])} |",
+        f"| fan-out run, queued → success | | {ours['fanout']['fanout_run_seconds']} s "
+        f"| {peer['fanout']['fanout_run_seconds']} s "
+        f"| {_times(peer['fanout']['fanout_run_seconds'], ours['fanout']['fanout_run_seconds'])} |",
+        "",
+        f"Airflow's URLs: DAG list `{peer['dag_list']['paths'][0]}`, structure "
+        f"`{peer['structure']['paths'][0]}`, grid `{peer['grid']['paths'][0]}` + "
+        f"`{peer['grid']['paths'][1]}` + `/ui/grid/ti_summaries/...?run_ids=...` (25 runs).",
+        "",
+    ]
+    return lines
+
+
 def markdown(results: dict[str, Any]) -> str:
     lines = [f"## Benchmarks ({results['started']}, {results['machine']['cpus']} cores)", ""]
     if "processor" in results:
         lines += _processor(results["processor"])
     if "api" in results:
         lines += _api(results["api"])
+    if results.get("api_ceiling"):
+        lines += _ceiling(results["api_ceiling"])
     if "auth" in results:
         lines += _auth(results["auth"])
     if "worker_model" in results:
@@ -354,4 +430,7 @@ def markdown(results: dict[str, Any]) -> str:
         lines += _mapping(results["mapping"])
     if "scale" in results:
         lines += _scale(results["scale"])
+
+    if "peers" in results:
+        lines += _peers(results["peers"])
     return "\n".join(lines)

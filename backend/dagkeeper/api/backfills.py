@@ -21,7 +21,6 @@ from dagkeeper.api.errors import abort, not_found
 from dagkeeper.api.lookups import get_dag_or_404
 from dagkeeper.api.request_cycle import end_reads, session
 from dagkeeper.api.responses import collection_response, json_response
-from dagkeeper.api.run_conf import validate_conf
 from dagkeeper.api.schemas import backfills as schemas
 from dagkeeper.api.schemas.common import MAX_INT32
 from dagkeeper.api.shapes import GIVEN, shape
@@ -38,6 +37,7 @@ from dagkeeper.backfills import (
 from dagkeeper.masking import mask_by_name
 from dagkeeper.models import Backfill, ChangeKind, Dag, record_change, utcnow
 from dagkeeper.models.queries import document_of
+from dagkeeper.serialization.params import conf_errors
 
 blp = Blueprint("backfills", __name__, url_prefix="/api/v1/backfills", description="Backfills")
 
@@ -73,7 +73,7 @@ def _request(body: dict[str, Any]) -> tuple[str, BackfillRequest]:
     require_dag_access(dag.dag_id, edit=True)
     if dag.current_version_id is not None:
         document = document_of(session(), dag.current_version_id)
-        errors = validate_conf(body["dag_run_conf"], document.params if document else {})
+        errors = conf_errors(body["dag_run_conf"], document.params if document else {})
         if errors:
             errors = {f"dag_run_{key}": messages for key, messages in errors.items()}
             abort(400, "dag_run_conf does not match the DAG's params; see errors.", errors)

@@ -108,6 +108,15 @@ def _unexpand(session: Session, run_pk: int, task_id: str, tis: list[TaskInstanc
     next(ti for ti in tis if ti.map_index == 0).map_index = -1
 
 
+def _index_bound(document: DagDocument, wanted: Iterable[str], task_ids: set[str]) -> set[str]:
+    """The tasks cleared only at the requested map indexes: the requested ones, and those of
+    ``task_ids`` in the same mapped task group, where index ``i`` depends on index ``i`` only."""
+    tasks = document.tasks
+    requested = {t for t in wanted if t in tasks}
+    groups = {tasks[t].mapped_group for t in requested} - {None}
+    return requested | {t for t in task_ids if tasks[t].mapped_group in groups}
+
+
 def unknown_runs(session: Session, dag_id: str, run_ids: list[str]) -> list[str]:
     found = set(
         session.scalars(
@@ -125,8 +134,9 @@ def clear(
     Returns ``(dag_id, run_id, task_id, map_index, state before)`` per cleared
     instance, and the requested task ids that no involved version knows.
     With ``map_indexes``, the requested tasks' other map indexes are left as
-    they are (tasks cleared because they are up- or downstream are cleared
-    whole). A mapped task cleared whole goes back to unexpanded, so it is
+    they are, and so are those of up- and downstream tasks in the same mapped
+    task group (other tasks cleared because they are up- or downstream are
+    cleared whole). A mapped task cleared whole goes back to unexpanded, so it is
     expanded again from what its upstream tasks produce this time.
     """
     runs = session.execute(
@@ -152,7 +162,8 @@ def clear(
             .order_by(TaskInstance.task_id, TaskInstance.map_index)
         )
         touched = False
-        partly = set(wanted) if request.map_indexes is not None else set()
+        bound = request.map_indexes is not None
+        partly = _index_bound(document, wanted, task_ids) if bound else set()
         chosen = set(request.map_indexes or ())
         whole: dict[str, list[TaskInstance]] = {}
         for ti in instances:

@@ -18,7 +18,6 @@ from dagkeeper.api.lookups import get_dag_or_404, get_run_or_404
 from dagkeeper.api.notes import set_note
 from dagkeeper.api.request_cycle import end_reads, session
 from dagkeeper.api.responses import collection_response, json_response
-from dagkeeper.api.run_conf import validate_conf
 from dagkeeper.api.schemas import dag_runs as schemas
 from dagkeeper.api.schemas.common import NoteBody
 from dagkeeper.api.shapes import GIVEN, shape
@@ -37,6 +36,7 @@ from dagkeeper.models import (
     record_change,
     utcnow,
 )  # fmt: skip
+from dagkeeper.serialization.params import conf_errors
 
 blp = Blueprint(
     "dag_runs", __name__, url_prefix="/api/v1/dags/<dag_id>/dagRuns", description="DAG runs"
@@ -77,7 +77,7 @@ def trigger_run(body, dag_id: str):
         abort(409, f"DAG {dag_id!r} is not active: its file is gone or was never parsed")
     version = session().get(DagVersion, dag.current_version_id)
     document = version.read()
-    errors = validate_conf(body["conf"], document.params)
+    errors = conf_errors(body["conf"], document.params)
     if errors:
         abort(400, "conf does not match the DAG's params; see errors.", errors)
     try:

@@ -2,7 +2,9 @@
 
 Computed per request from the two stored documents (no DAG code runs); both
 versions are immutable, so the change token is a sound ETag for the answer.
-Comparing two runs compares the versions they were created with.
+Comparing two runs compares the versions they were created with. Without a
+``to`` side the current version is compared, so a view can ask for "what
+changed since version N" without first reading the DAG's version number.
 """
 
 from __future__ import annotations
@@ -25,7 +27,8 @@ def _version(dag_id: str, number: int | None, run_id: str | None) -> DagVersion:
         what = f"run {run_id!r} of DAG {dag_id!r}"
     else:
         version = queries.get_version(session(), dag_id, number)
-        what = f"version {number} of DAG {dag_id!r}"
+        what = f"version {number}" if number else "the current version"
+        what += f" of DAG {dag_id!r}"
     if version is None:
         get_dag_or_404(dag_id)
         not_found(what)
@@ -39,6 +42,6 @@ def diff(args, dag_id: str):
     """Tasks and edges added, removed and changed from ``from`` (or ``from_run``) to ``to``."""
     old = _version(dag_id, args.get("from_"), args.get("from_run"))
     new = _version(dag_id, args.get("to"), args.get("to_run"))
-    body = structure_diff(old.read(), new.read())
+    body = structure_diff(old.document, new.document)
     head = {"dag_id": dag_id, "from_version": old.version_number, "to_version": new.version_number}
     return json_response(head | body)

@@ -35,6 +35,14 @@ def get_run_or_404(dag_id: str, run_id: str) -> tuple[DagRun, int]:
     return found
 
 
+def newest_run_or_404(dag_id: str) -> tuple[DagRun, int]:
+    found = queries.newest_run(session(), dag_id)
+    if found is None:
+        get_dag_or_404(dag_id)
+        not_found(f"a run of DAG {dag_id!r}")
+    return found
+
+
 def get_ti_or_404(dag_id: str, run_id: str, task_id: str, map_index: int = -1) -> TaskInstance:
     found = queries.get_task_instance(session(), dag_id, run_id, task_id, map_index)
     if found is None:

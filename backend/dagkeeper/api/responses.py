@@ -26,6 +26,7 @@ from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime
 from typing import Any
 
+import orjson
 from flask import Response, current_app
 
 from dagkeeper.api.request_cycle import hand_over_session
@@ -57,7 +58,17 @@ def _dumps(data: Any) -> str:
 
 
 def encode(data: Any) -> bytes:
-    """Strict JSON bytes of ``data``, sanitised only when the strict attempt fails."""
+    """Strict JSON bytes of ``data``, sanitised only when the strict attempt fails.
+
+    orjson first: encoding was a sixth of the DAG list's CPU with ``json.dumps``
+    (docs/PROFILE.md). What orjson refuses (a lone surrogate, an integer past 64
+    bits) takes the standard library's path; a non-finite float it writes as
+    ``null``, as sanitising does.
+    """
+    try:
+        return orjson.dumps(data, option=orjson.OPT_NON_STR_KEYS)
+    except orjson.JSONEncodeError:
+        pass
     try:
         return _dumps(data).encode()
     except (ValueError, UnicodeEncodeError):

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from dagkeeper.api.lookups import get_dag_or_404, get_run_or_404
+from dagkeeper.api.lookups import get_dag_or_404, get_run_or_404, newest_run_or_404
 from dagkeeper.api.request_cycle import session
 from dagkeeper.api.responses import iso, json_response
 from dagkeeper.api.schemas import timeline as schemas
@@ -27,8 +27,11 @@ run_dict = shape(schemas.TaskRunSchema)
 @blp.arguments(schemas.GanttQuery, location="query")
 @blp.response(200, schemas.GanttSchema)
 def gantt(args, dag_id: str):
-    """Every try of every task of one run, with its queued, start and end times."""
-    run, version_number = get_run_or_404(dag_id, args["run_id"])
+    """Every try of every task of one run (the newest by default), with its queued, start and end times."""
+    if "run_id" in args:
+        run, version_number = get_run_or_404(dag_id, args["run_id"])
+    else:
+        run, version_number = newest_run_or_404(dag_id)
     tries = [try_dict(t) for t in run_tries(session(), run.id)]
     body = {
         "dag_id": dag_id, "run_id": run.run_id, "state": run.state,

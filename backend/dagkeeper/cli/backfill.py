@@ -78,10 +78,10 @@ def run(args) -> int:
 
 def _create(args) -> int:
     from dagkeeper import db
-    from dagkeeper.api.run_conf import validate_conf
     from dagkeeper.backfills import MAX_RUNS, BackfillRequest, create_backfill, plan_backfill
     from dagkeeper.models import ChangeKind, Dag, record_change, record_event, utcnow
     from dagkeeper.models.queries import document_of
+    from dagkeeper.serialization.params import conf_errors
 
     try:
         conf = json.loads(args.conf)
@@ -103,7 +103,7 @@ def _create(args) -> int:
             print(f"DAG {args.dag_id!r} not found", file=sys.stderr)
             return 1
         document = document_of(session, dag.current_version_id) if dag.current_version_id else None
-        errors = validate_conf(conf, document.params) if document else {}
+        errors = conf_errors(conf, document.params) if document else {}
         for field, messages in errors.items():
             print(f"{field}: {'; '.join(messages)}", file=sys.stderr)
         if errors:

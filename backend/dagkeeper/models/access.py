@@ -9,8 +9,18 @@ every higher one, or a team) and by admins; ``can_edit`` additionally lets a
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
-from sqlalchemy import Boolean, ColumnElement, ForeignKey, String, exists, or_, select
+from sqlalchemy import (
+    BindParameter,
+    Boolean,
+    ColumnElement,
+    ForeignKey,
+    String,
+    exists,
+    or_,
+    select,
+)
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from dagkeeper.models.base import Base
@@ -45,14 +55,20 @@ def publish_grants(session: Session, dag_id: str, grants: dict[str, list[str]]) 
         session.add(row)
 
 
-def readable(dag_id_column, principals: Sequence[str] | None) -> ColumnElement[bool] | None:
-    """A condition: the DAG in ``dag_id_column`` is readable by ``principals`` (None: all)."""
+def readable(
+    dag_id_column, principals: Sequence[str] | BindParameter[Any] | None
+) -> ColumnElement[bool] | None:
+    """A condition: the DAG in ``dag_id_column`` is readable by ``principals`` (None: all).
+
+    ``principals`` may be an expanding bound parameter, for a statement built once.
+    """
     if principals is None:
         return None
+    names = principals if isinstance(principals, BindParameter) else list(principals)
     restricted = exists().where(DagAccess.dag_id == dag_id_column)
     granted = exists().where(
         DagAccess.dag_id == dag_id_column,
-        DagAccess.principal.in_(list(principals)),
+        DagAccess.principal.in_(names),
         DagAccess.can_read | DagAccess.can_edit,
     )
     return or_(~restricted, granted)

@@ -46,6 +46,9 @@ class ChangeLog(Base):
     kind: Mapped[str] = mapped_column(String(20))
 
 
+_TOKEN = select(ChangeCounter.value).where(ChangeCounter.id == 1)
+
+
 def record_change(session: Session, changes: Iterable[tuple[str | None, str]]) -> int:
     """Advance the counter and log ``(dag_id, kind)`` pairs under the new token."""
     seq = session.execute(
@@ -59,7 +62,8 @@ def record_change(session: Session, changes: Iterable[tuple[str | None, str]]) -
 
 
 def current_token(session: Session) -> int:
-    return session.execute(select(ChangeCounter.value).where(ChangeCounter.id == 1)).scalar_one()
+    """The change token: read by every request, so a Core statement built once."""
+    return int(session.connection().execute(_TOKEN).scalar_one())
 
 
 def changes_since(

@@ -6,21 +6,14 @@ hot pages (DAG list, grid) must stay a handful of indexed reads at any size.
 
 from __future__ import annotations
 
+import functools
+import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import (
-    ColumnElement,
-    Row,
-    Select,
-    and_,
-    bindparam,
-    exists,
-    func,
-    or_,
-    select,
-)
+from sqlalchemy import ColumnElement, Row, Select, and_, bindparam, exists, func, or_, select
 from sqlalchemy.orm import Session
 
 from dagkeeper.models.access import readable
@@ -64,50 +57,9 @@ DAG_ORDERINGS = {
 }
 
 
-def _dag_conditions(filters: DagFilters) -> list[ColumnElement[bool]]:
-    conditions: list[ColumnElement[bool]] = []
-    if (visible := readable(Dag.dag_id, filters.readable_by)) is not None:
-        conditions.append(visible)
-    if filters.only_active:
-        conditions.append(Dag.is_active.is_(True))
-    if filters.paused is not None:
-        conditions.append(Dag.is_paused.is_(filters.paused))
-    if filters.has_import_errors is not None:
-        conditions.append(Dag.has_import_errors.is_(filters.has_import_errors))
-    if filters.search:
-        # ILIKE on PostgreSQL, which its trigram indexes serve; lower() LIKE on SQLite
-        pattern = f"%{_escape_like(filters.search)}%"
-        conditions.append(
-            or_(Dag.dag_id.ilike(pattern, escape="/"), Dag.description.ilike(pattern, escape="/"))
-        )
-    if filters.tags:
-        conditions.append(
-            exists().where(DagTag.dag_id == Dag.dag_id, DagTag.name.in_(list(filters.tags)))
-        )
-    return conditions
-
-
-def _escape_like(text: str) -> str:
-    """``text`` matched literally in a LIKE pattern escaped by ``/``."""
-    return text.replace("/", "//").replace("%", "/%").replace("_", "/_")
-
-
 def count_dags(session: Session, filters: DagFilters) -> int:
-    return session.scalar(select(func.count()).select_from(Dag).where(*_dag_conditions(filters)))
-
-
-def dag_page_query(filters: DagFilters, order_by: str, limit: int, offset: int) -> Select:
-    """The statement :func:`select_dag_page` runs (tests read its plan)."""
-    key = order_by.lstrip("-")
-    column = DAG_ORDERINGS[key]()
-    ordering = column.desc() if order_by.startswith("-") else column.asc()
-    return (
-        select(*Dag.__table__.columns)
-        .where(*_dag_conditions(filters))
-        .order_by(ordering.nulls_last(), Dag.dag_id)
-        .limit(limit)
-        .offset(offset)
-    )
+    count, _page = _list_statements(_shape(filters), "dag_id")
+    return session.connection().execute(count, _values(filters)).scalar_one()
 
 
 def select_dag_page(
@@ -118,8 +70,74 @@ def select_dag_page(
     ``order_by`` is a key of DAG_ORDERINGS with optional ``-``. Core rows, not
     ORM objects: building entities costs more than the query on this hot page.
     """
-    query = dag_page_query(filters, order_by, limit, offset)
-    return session.connection().execute(query).all()
+    _count, page = _list_statements(_shape(filters), order_by)
+    values = _values(filters) | {"limit": limit, "offset": offset}
+    return session.connection().execute(page, values).all()
+
+
+# The list's statements depend on which filters are given, not on their values: one pair
+# per shape is built on first use with every value a bound parameter, so a request only
+# binds values. Building them per request cost about as much CPU as running them
+# (docs/PROFILE.md). Only statements are kept here, never a result.
+ListShape = tuple[bool, bool, bool, bool, bool, bool]
+
+
+def _shape(filters: DagFilters) -> ListShape:
+    return (
+        filters.readable_by is not None, filters.only_active, filters.paused is not None,
+        filters.has_import_errors is not None, bool(filters.search), bool(filters.tags),
+    )  # fmt: skip
+
+
+def _values(filters: DagFilters) -> dict[str, Any]:
+    pattern = filters.search and LIKE_SPECIAL.sub(r"/\g<0>", filters.search.lower())
+    return {
+        "principals": list(filters.readable_by or ()), "paused": filters.paused,
+        "has_import_errors": filters.has_import_errors, "pattern": f"%{pattern}%",
+        "tags": list(filters.tags),
+    }  # fmt: skip
+
+
+LIKE_SPECIAL = re.compile(r"[/%_]")  # escaped with "/", as the LIKE clauses below declare
+
+
+@functools.cache
+def _list_statements(shape: ListShape, order_by: str) -> tuple[Select[Any], Select[Any]]:
+    """The count and the page statement of one filter shape and order."""
+    restricted, only_active, paused, errors, searching, tagged = shape
+    conditions: list[ColumnElement[bool]] = []
+    if restricted:
+        conditions.append(readable(Dag.dag_id, bindparam("principals", expanding=True)))
+    if only_active:
+        conditions.append(Dag.is_active.is_(True))
+    if paused:
+        conditions.append(Dag.is_paused == bindparam("paused"))
+    if errors:
+        conditions.append(Dag.has_import_errors == bindparam("has_import_errors"))
+    if searching:
+        # ILIKE on PostgreSQL, which its trigram indexes serve (migration 0020c);
+        # lower() LIKE lower() on SQLite
+        pattern = bindparam("pattern")
+        conditions.append(
+            or_(Dag.dag_id.ilike(pattern, escape="/"), Dag.description.ilike(pattern, escape="/"))
+        )
+    if tagged:
+        conditions.append(
+            exists().where(
+                DagTag.dag_id == Dag.dag_id, DagTag.name.in_(bindparam("tags", expanding=True))
+            )
+        )
+    column = DAG_ORDERINGS[order_by.lstrip("-")]()
+    ordering = column.desc() if order_by.startswith("-") else column.asc()
+    count = select(func.count()).select_from(Dag).where(*conditions)
+    page = (
+        select(*Dag.__table__.columns)
+        .where(*conditions)
+        .order_by(ordering.nulls_last(), Dag.dag_id)
+        .limit(bindparam("limit"))
+        .offset(bindparam("offset"))
+    )
+    return count, page
 
 
 # The list page's fixed-shape statements are built once with their values as bound
@@ -191,6 +209,7 @@ def version_of_run(session: Session, dag_id: str, run_id: str) -> DagVersion | N
 
 
 RUN_ORDERINGS = ("logical_date", "start_date", "end_date", "queued_at", "state", "run_id")
+NEWEST_RUN_FIRST = "-logical_date"  # the runs list's default order
 
 
 @dataclass(frozen=True)
@@ -226,18 +245,33 @@ def run_page(
     """
     conditions = _run_conditions(dag_id, filters)
     total = session.scalar(select(func.count()).select_from(DagRun).where(*conditions))
-    column = getattr(DagRun, order_by.lstrip("-"))
-    ordering = column.desc() if order_by.startswith("-") else column.asc()
     rows = session.execute(
-        select(DagRun, DagVersion.version_number)
-        .join(DagVersion, DagVersion.id == DagRun.dag_version_id)
-        .where(*conditions)
-        .order_by(ordering.nulls_last(), DagRun.id)
+        _ordered_runs(conditions, order_by)
         .limit(limit)
         .offset(offset)
         .execution_options(yield_per=RUN_BATCH)
     )
     return total, ((run, number) for run, number in rows)
+
+
+def newest_run(session: Session, dag_id: str) -> tuple[DagRun, int] | None:
+    """The run the runs list shows first by default: what a view opens when none is chosen."""
+    query = _ordered_runs(_run_conditions(dag_id, RunFilters()), NEWEST_RUN_FIRST).limit(1)
+    row = session.execute(query).first()
+    return (row[0], row[1]) if row else None
+
+
+def _ordered_runs(
+    conditions: list[ColumnElement[bool]], order_by: str
+) -> Select[tuple[DagRun, int]]:
+    column = getattr(DagRun, order_by.lstrip("-"))
+    ordering = column.desc() if order_by.startswith("-") else column.asc()
+    return (
+        select(DagRun, DagVersion.version_number)
+        .join(DagVersion, DagVersion.id == DagRun.dag_version_id)
+        .where(*conditions)
+        .order_by(ordering.nulls_last(), DagRun.id)
+    )
 
 
 def get_run(session: Session, dag_id: str, run_id: str) -> tuple[DagRun, int] | None:

@@ -29,7 +29,7 @@ from dagkeeper.models import (
     queue_manual_run,
     record_change,
 )
-from dagkeeper.serialization.params import param_problems
+from dagkeeper.serialization.params import conf_errors
 
 
 class DagRunError(Exception):
@@ -56,9 +56,10 @@ def trigger_dag_run(
         version = session.get(DagVersion, dag.current_version_id)
         assert version is not None
         document = version.read()
-        for name, param in document.params.items():
-            if name in conf and param_problems(conf[name], param):
-                raise DagRunError(f"conf.{name} does not match the param of DAG {dag_id!r}")
+        errors = conf_errors(conf, document.params)
+        if errors:
+            key, problems = next(iter(errors.items()))
+            raise DagRunError(f"{key} {problems[0]} (a param of DAG {dag_id!r})")
         try:
             run = queue_manual_run(
                 session, dag, version.id, document, conf, logical_date=logical_date, run_id=run_id

@@ -1,9 +1,9 @@
 """Whether a value satisfies a param as stored in a document: one check for both times.
 
 The authoring API checks a param's default when a DAG is defined; the web API
-checks a trigger's ``conf`` against the stored params. Both call
-:func:`param_problems`, so the two can never disagree on what a param accepts;
-each words the problems for its reader.
+checks a trigger's ``conf`` against the stored params (:func:`conf_errors`).
+Both call :func:`param_problems`, so the two can never disagree on what a
+param accepts.
 """
 
 from __future__ import annotations
@@ -78,3 +78,37 @@ def param_problems(value: Any, param: Mapping[str, Any]) -> list[tuple[str, Any]
     if is_number and param.get("maximum") is not None and value > param["maximum"]:
         problems.append(("maximum", param["maximum"]))
     return problems
+
+
+CONF_MESSAGES = {
+    "type": "must be of type {}",
+    "format": "must be {}",
+    "enum": "must be one of {}",
+    "minimum": "must be at least {}",
+    "maximum": "must be at most {}",
+}
+
+
+def conf_errors(
+    conf: Mapping[str, Any], params: Mapping[str, Mapping[str, Any]]
+) -> dict[str, list[str]]:
+    """A run ``conf`` checked against stored params, worded per ``conf.<param>`` key.
+
+    Adds required-without-default to :func:`param_problems`. Keys the DAG does not
+    declare pass through, as in Airflow; defaults are not merged here (the runner
+    merges them). The API, the CLI and tasks triggering other DAGs all use it.
+    """
+    errors: dict[str, list[str]] = {}
+    for name, param in params.items():
+        if name in conf:
+            problems = [
+                CONF_MESSAGES[rule].format(limit)
+                for rule, limit in param_problems(conf[name], param)
+            ]
+        elif param.get("required") and param.get("default") is None:
+            problems = ["is required and has no default"]
+        else:
+            problems = []
+        if problems:
+            errors[f"conf.{name}"] = problems
+    return errors

@@ -163,7 +163,7 @@ CASES = [
     Case("GET", "/ui/calendar/etl?year=99999", None, 400, "year"),
     Case("GET", "/ui/home?hours=0", None, 400, "hours"),
     Case("GET", "/ui/home?limit=51", None, 400, "limit"),
-    Case("GET", "/ui/gantt/etl", None, 400, "run_id"),
+    Case("GET", "/ui/gantt/etl?runid=x", None, 400, "runid"),
     # backfills
     Case("POST", BACKFILLS, {**BF, "from_date": "2024-01-03T00:00:00"}, 400, "from_date"),
     Case("POST", BACKFILLS, {**BF, "to_date": "yesterday"}, 400, "to_date"),

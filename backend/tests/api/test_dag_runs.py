@@ -190,3 +190,20 @@ def test_run_patch_rejects_bad_states_and_unknown_runs(client, data):
     assert client.patch(url, json={"state": "running"}).status_code == 400
     assert client.patch(url + "x", json={"state": "failed"}).status_code == 404
     assert client.get(url + "x").status_code == 404
+
+
+def test_a_task_trigger_is_refused_the_conf_the_api_refuses(client, data):
+    """A required param without a default is missing, or a param has the wrong type: the API
+    answers 400 naming it, and ``TriggerDagRunOperator`` fails with the same words."""
+    from dagkeeper.sdk.dag_runs import DagRunError, trigger_dag_run
+
+    runs = client.get("/api/v1/dags/etl/dagRuns").json["total_entries"]
+    for conf, key, words in [
+        ({}, "conf.target", "is required and has no default"),
+        ({"target": "prod", "count": "five"}, "conf.count", "must be of type integer"),
+    ]:
+        refused = client.post("/api/v1/dags/etl/dagRuns", json={"conf": conf})
+        assert (refused.status_code, refused.json["errors"][key]) == (400, [words])
+        with pytest.raises(DagRunError, match=f"^{key} {words} \\(a param of DAG 'etl'\\)$"):
+            trigger_dag_run("etl", conf=conf)
+    assert client.get("/api/v1/dags/etl/dagRuns").json["total_entries"] == runs

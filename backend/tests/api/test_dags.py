@@ -39,6 +39,21 @@ def test_dag_list_filters_by_search_tags_paused_and_pages(client, data):
     assert ids("has_import_errors=true") == ([], 0)
 
 
+def test_search_matches_like_wildcards_and_the_escape_character_literally(client, data):
+    with db.transaction() as s:
+        for dag_id in ("a_b", "axb", "p%q", "pzq", "x/y", "x//y"):
+            publish(s, document(dag_id))
+
+    def ids(search):
+        response = client.get("/api/v1/dags", query_string={"search": search})
+        return [d["dag_id"] for d in response.json["dags"]], response.json["total_entries"]
+
+    assert ids("A_B") == (["a_b"], 1)
+    assert ids("p%") == (["p%q"], 1)
+    assert ids("x/y") == (["x/y"], 1)
+    assert ids("/") == (["x//y", "x/y"], 2)
+
+
 def test_dag_list_orders_by_last_run_date_with_dags_without_runs_last(client, data):
     with db.transaction() as s:
         publish(s, document("idle"))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dagkeeper import db
+from dagkeeper import db as database
 
 from .factories import add_run, document, group, publish, task
 
@@ -12,8 +12,13 @@ EMPTY = {
 }
 
 
+def publish_version(doc: dict) -> None:
+    with database.transaction() as s:
+        publish(s, doc)
+
+
 def two_versions(old: dict, new: dict) -> None:
-    with db.transaction() as s:
+    with database.transaction() as s:
         publish(s, old)
         add_run(s, old["dag_id"], 0)
         publish(s, new)
@@ -77,6 +82,22 @@ def test_identical_versions_give_an_empty_diff(client, db):
     assert {k: tags_only[k] for k in EMPTY} == EMPTY and tags_only["dag_fields"] == ["tags"]
 
 
+def test_a_key_an_older_document_left_out_equals_its_default(client, db):
+    # Version 1 was written before tasks had pools and queues; version 2 names the defaults.
+    defaults = {"pool": "default_pool", "queue": None, "pool_slots": 1}
+    two_versions(
+        document("etl", tasks=[task("extract"), task("load")], edges=[["extract", "load"]]),
+        document(
+            "etl",
+            tasks=[task("extract", **defaults), task("load", **defaults | {"pool_slots": 2})],
+            edges=[["extract", "load"]],
+        ),
+    )
+    body = client.get("/ui/diff/etl?from=1&to=2").json
+    assert body["tasks"]["changed"] == [{"task_id": "load", "fields": ["pool_slots"]}]
+    assert body["edges"] == EMPTY["edges"] and body["dag_fields"] == []
+
+
 def test_comparing_two_runs_compares_the_versions_they_ran_with(client, db):
     two_versions(document("etl"), document("etl", tasks=[task("extract"), task("load")]))
     first, second = "scheduled__2024-01-01T00:00:00+00:00", "scheduled__2024-01-02T00:00:00+00:00"
@@ -85,6 +106,15 @@ def test_comparing_two_runs_compares_the_versions_they_ran_with(client, db):
     assert body["tasks"]["removed"] == ["transform"]
     mixed = client.get("/ui/diff/etl", query_string={"from": 2, "to_run": first}).json
     assert mixed["tasks"]["added"] == ["transform"]
+
+
+def test_without_a_to_side_the_current_version_is_compared(client, db):
+    two_versions(document("etl"), document("etl", tasks=[task("extract"), task("load")]))
+    body = client.get("/ui/diff/etl?from=1").json
+    assert (body["from_version"], body["to_version"]) == (1, 2)
+    assert body["tasks"]["removed"] == ["transform"]
+    publish_version(document("etl", tasks=[task("extract")]))
+    assert client.get("/ui/diff/etl?from=1").json["to_version"] == 3
 
 
 def test_unknown_versions_runs_and_dags_are_404_and_bad_queries_400(client, db):
@@ -96,8 +126,9 @@ def test_unknown_versions_runs_and_dags_are_404_and_bad_queries_400(client, db):
     missing_dag = client.get("/ui/diff/nope?from=1&to=2")
     assert missing_dag.status_code == 404 and "DAG 'nope'" in missing_dag.json["detail"]
     for query, field in [
-        ("to=1", "from"), ("from=1", "to"), ("from=x&to=1", "from"), ("from=0&to=1", "from"),
-        ("from=1&from_run=r&to=1", "from_run"), ("from=1&to=2&extra=1", "extra"),
+        ("to=1", "from"), ("", "from"), ("from=x&to=1", "from"), ("from=0&to=1", "from"),
+        ("from=1&from_run=r&to=1", "from_run"), ("from=1&to=2&to_run=r", "to_run"),
+        ("from=1&to=2&extra=1", "extra"),
     ]:  # fmt: skip
         response = client.get(f"/ui/diff/etl?{query}")
         assert response.status_code == 400, query

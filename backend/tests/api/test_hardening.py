@@ -158,3 +158,13 @@ def test_any_host_may_be_allowed_explicitly(db, monkeypatch):
     monkeypatch.setenv("DAGKEEPER_ALLOWED_HOSTS", "*")
     client = create_app().test_client()
     assert client.get("/api/v1/health", headers={"Host": "anything.example"}).status_code == 200
+
+
+def test_what_the_fast_encoder_refuses_is_still_encoded_exactly():
+    """orjson refuses integers past 64 bits and lone surrogates; the standard path takes them."""
+    from dagkeeper.api.responses import encode
+
+    assert encode({"big": 2**70, 1: [1.5, "é"], "nan": float("nan")}) == (
+        '{"big":1180591620717411303424,"1":[1.5,"é"],"nan":null}'.encode()
+    )
+    assert encode({"k": "\ud800", "n": float("inf")}) == '{"k":"\ufffd","n":null}'.encode()

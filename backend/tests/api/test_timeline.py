@@ -53,7 +53,20 @@ def test_gantt_has_one_bar_per_try_with_queued_start_and_end(client, db):
     assert retry["end_date"] == "2024-01-02T00:00:20+00:00"
     assert client.get("/ui/gantt/etl?run_id=nope").status_code == 404
     assert client.get("/ui/gantt/nope", query_string={"run_id": RUN}).status_code == 404
-    assert "run_id" in client.get("/ui/gantt/etl").json["errors"]
+
+
+def test_gantt_without_a_run_shows_the_newest_run(client, db):
+    with_a_retry()
+    with database.transaction() as s:
+        add_run(s, "etl", 1, {"extract": "running"})
+    newest = client.get("/ui/gantt/etl").json
+    listed = client.get("/api/v1/dags/etl/dagRuns?limit=1").json["dag_runs"][0]
+    assert newest["run_id"] == listed["run_id"] == "scheduled__2024-01-02T00:00:00+00:00"
+    assert [(t["task_id"], t["state"]) for t in newest["tries"]][0] == ("extract", "running")
+    with database.transaction() as s:
+        publish(s, document("idle"))
+    missing = client.get("/ui/gantt/idle")
+    assert missing.status_code == 404 and "a run of DAG 'idle'" in missing.json["detail"]
 
 
 def test_task_history_lists_state_tries_and_duration_over_runs(client, db):

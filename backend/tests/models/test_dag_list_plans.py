@@ -41,13 +41,13 @@ def test_search_matches_its_text_literally_in_any_case(listed):
 
 
 def _plan(filters: queries.DagFilters, order_by: str) -> str:
-    query = queries.dag_page_query(filters, order_by, 50, 0)
+    _count, page = queries._list_statements(queries._shape(filters), order_by)
+    values = queries._values(filters) | {"limit": 50, "offset": 0}
     with read_session() as session:
         connection = session.connection()
-        compiled = query.compile(dialect=connection.dialect)
-        return "\n".join(
-            connection.exec_driver_sql(f"EXPLAIN {compiled}", compiled.params).scalars()
-        )
+        compiled = page.compile(dialect=connection.dialect)
+        plan = connection.exec_driver_sql(f"EXPLAIN {compiled}", compiled.construct_params(values))
+        return "\n".join(plan.scalars())
 
 
 def test_search_and_owner_order_read_an_index_on_postgresql(listed):

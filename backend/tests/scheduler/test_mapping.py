@@ -292,6 +292,46 @@ def test_clearing_one_map_index_reruns_only_that_index(db, dags_folder):
     assert _reduced(run_pk) == [2, 4, 6]
 
 
+def test_clearing_one_map_index_in_a_mapped_group_clears_that_index_downstream(db, dags_folder):
+    """Inside a mapped task group ``b[i]`` depends on ``a[i]`` only, so clearing ``a[1]`` with
+    its downstream clears ``b[1]`` (not every ``b``) and the reduce task after the group."""
+    from dagkeeper.api.clear import ClearRequest, clear
+
+    name = "clear_group_index"
+    body = """
+        @task
+        def a(x):
+            return x
+        @task
+        def b(x):
+            return 10 * x
+        @task_group
+        def per_item(x):
+            return b(a(x))
+        total(per_item.expand(x=[1, 2, 3]))
+        """
+    path = dags_folder / f"{name}.py"
+    path.write_text(_source(name, body))
+    publish_dag_file(path, dags_folder)
+    run_pk = trigger(name, logical_date=datetime(2024, 1, 1, tzinfo=UTC))
+    assert run_to_end(run_pk) == S
+    with db_module.transaction() as session:
+        run_id = session.scalar(select(DagRun.run_id).where(DagRun.id == run_pk))
+        request = ClearRequest(
+            dag_id=name, run_ids=[run_id], task_ids=["per_item.a"], include_upstream=False,
+            include_downstream=True, only_failed=False, dry_run=False, map_indexes=[1],
+        )  # fmt: skip
+        cleared, _ = clear(session, request)
+    assert sorted(cleared) == [
+        (name, run_id, "per_item.a", 1, S), (name, run_id, "per_item.b", 1, S),
+        (name, run_id, "total", -1, S),
+    ]  # fmt: skip
+    assert run_to_end(run_pk) == S
+    assert _states_by_index(run_pk) == {
+        "per_item.a": [S, S, S], "per_item.b": [S, S, S], "total": [S],
+    }  # fmt: skip
+
+
 class _HoldingExecutor(InlineExecutor):
     """Runs every try at once except those of ``held``, which wait until released."""
 

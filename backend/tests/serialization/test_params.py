@@ -2,10 +2,9 @@
 
 import pytest
 
-from dagkeeper.api.run_conf import validate_conf
 from dagkeeper.authoring import Param
 from dagkeeper.authoring.exceptions import DagDefinitionError
-from dagkeeper.serialization.params import param_problems
+from dagkeeper.serialization.params import conf_errors, param_problems
 
 CASES = [
     ({"type": "integer", "minimum": 1, "maximum": 5}, 3, []),
@@ -23,7 +22,7 @@ CASES = [
 def test_definition_and_trigger_accept_and_refuse_the_same_values(rules, value, problems):
     assert param_problems(value, rules) == problems
     stored = {"default": None, "required": False, **rules}
-    assert bool(validate_conf({"p": value}, {"p": stored})) == bool(problems)
+    assert bool(conf_errors({"p": value}, {"p": stored})) == bool(problems)
     if problems:
         with pytest.raises(DagDefinitionError, match=f"Param default {value!r} "):
             Param(value, **rules)
@@ -34,6 +33,6 @@ def test_definition_and_trigger_accept_and_refuse_the_same_values(rules, value, 
 def test_a_default_of_the_wrong_type_is_refused_at_definition_as_trigger_would():
     with pytest.raises(DagDefinitionError, match="Param default 5 is not of type 'string'"):
         Param(5, type="string")
-    assert validate_conf({"p": 5}, {"p": {"type": "string"}}) == {
+    assert conf_errors({"p": 5}, {"p": {"type": "string"}}) == {
         "conf.p": ["must be of type string"]
     }

@@ -25,6 +25,7 @@ function sideParams(name: "from" | "to", side: Side) {
   return "version" in side ? { [name]: side.version } : { [`${name}_run`]: side.run };
 }
 
+/** ``to`` null: the DAG's current version (the server reads it; no round trip for its number first). */
 export function useStructureDiff(dagId: string, from: Side | null, to: Side | null) {
   return useQuery(structureDiffQuery(dagId, from, to));
 }
@@ -33,10 +34,11 @@ export const structureDiffQuery = (dagId: string, from: Side | null, to: Side | 
   queryOptions({
     queryKey: keys.dagTopic(dagId, "structure", "diff", from, to),
     queryFn: ({ signal }) =>
-      request<StructureDiff>(`/ui/diff/${enc(dagId)}${queryString({ ...sideParams("from", from!), ...sideParams("to", to!) })}`, {
-        signal,
-      }),
-    enabled: !!from && !!to,
+      request<StructureDiff>(
+        `/ui/diff/${enc(dagId)}${queryString({ ...sideParams("from", from!), ...(to ? sideParams("to", to) : {}) })}`,
+        { signal },
+      ),
+    enabled: !!from,
     placeholderData: keepPreviousData,
   });
 

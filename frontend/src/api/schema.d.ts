@@ -3335,6 +3335,7 @@ export interface paths {
             parameters: {
                 query?: {
                     from?: number;
+                    /** @description without `to` or `to_run`: the current version */
                     to?: number;
                     /** @description compare the version this run ran with */
                     from_run?: string;
@@ -3385,11 +3386,12 @@ export interface paths {
             };
             cookie?: never;
         };
-        /** Every try of every task of one run, with its queued, start and end times. */
+        /** Every try of every task of one run (the newest by default), with its queued, start and end times. */
         get: {
             parameters: {
-                query: {
-                    run_id: string;
+                query?: {
+                    /** @description without it: the newest run */
+                    run_id?: string;
                 };
                 header?: never;
                 path: {

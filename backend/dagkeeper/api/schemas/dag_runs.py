@@ -15,7 +15,7 @@ from dagkeeper.api.schemas.common import (
     run_id_field,
 )  # fmt: skip
 from dagkeeper.models import RunState, RunType
-from dagkeeper.models.queries import RUN_ORDERINGS
+from dagkeeper.models.queries import NEWEST_RUN_FIRST, RUN_ORDERINGS
 
 R = {"required": True}
 
@@ -25,7 +25,7 @@ class RunListQuery(PageQuery):
     run_type = fields.String(validate=validate.OneOf(RunType.ALL))
     logical_date_gte = UtcDateTime()
     logical_date_lte = UtcDateTime()
-    order_by = order_by(RUN_ORDERINGS, "-logical_date")
+    order_by = order_by(RUN_ORDERINGS, NEWEST_RUN_FIRST)
 
 
 class TriggerBody(Strict):

@@ -12,7 +12,9 @@ EDGE = fields.List(fields.String(), validate=validate.Length(equal=2))
 
 class DiffQuery(Strict):
     from_ = query_int(1, MAX_INT32, data_key="from")
-    to = query_int(1, MAX_INT32)
+    to = query_int(
+        1, MAX_INT32, metadata={"description": "without `to` or `to_run`: the current version"}
+    )
     from_run = fields.String(metadata={"description": "compare the version this run ran with"})
     to_run = fields.String(metadata={"description": "compare the version this run ran with"})
 
@@ -22,8 +24,8 @@ class DiffQuery(Strict):
             name = "from" if version == "from_" else version
             if version in data and run in data:
                 raise ValidationError(f"give {name} or {run}, not both", run)
-            if version not in data and run not in data:
-                raise ValidationError(f"give {name} (a version number) or {run}", name)
+        if "from_" not in data and "from_run" not in data:
+            raise ValidationError("give from (a version number) or from_run", "from")
 
 
 class ChangedTaskSchema(Strict):

@@ -10,7 +10,7 @@ R = {"required": True}
 
 
 class GanttQuery(Strict):
-    run_id = fields.String(**R)
+    run_id = fields.String(metadata={"description": "without it: the newest run"})
 
 
 class GanttTrySchema(Strict):

@@ -6,15 +6,15 @@ import { timed } from "../../lib/perf";
 import { diffMarks, unionStructure } from "./compareStructures";
 
 /**
- * ``toHint``: the version expected to be drawn (the DAG's current one), so the diff is fetched
- * alongside the structure instead of after it; once the structure is here its version rules.
+ * ``run``: the run whose version is drawn, or null for the current version. The diff names the
+ * same side, so it is fetched alongside the drawn structure instead of after it; it is used once
+ * both agree on the version.
  *
  * ``structure`` (both versions in one drawing) comes as soon as both structures are here, so the
  * graph lays it out while the server still computes the diff; ``marks`` and ``diff`` follow.
  */
-export function useComparison(dagId: string, fromVersion: number | null, drawn: StructureResponse | undefined, toHint?: number | null) {
-  const toVersion = drawn?.version_number ?? toHint ?? null;
-  const to = toVersion !== null ? { version: toVersion } : null;
+export function useComparison(dagId: string, fromVersion: number | null, drawn: StructureResponse | undefined, run: string | null) {
+  const to = run !== null ? { run } : null;
   const from = fromVersion !== null ? { version: fromVersion } : null;
   const previous = useVersionStructure(dagId, fromVersion);
   const diff = useStructureDiff(dagId, from, to);

@@ -5,7 +5,7 @@
  * same query options, so they pick up these requests (in flight or done) rather than repeat them.
  */
 import type { QueryClient } from "@tanstack/react-query";
-import { dagQuery, dagRunsQuery, gridQuery, structureQuery, versionsQuery } from "../../api/hooks";
+import { dagRunsQuery, gridQuery, structureQuery, versionsQuery } from "../../api/hooks";
 import { ganttQuery, structureDiffQuery, versionStructureQuery } from "../../api/insights";
 
 /** The runs list the graph and the Gantt show in their run picker. */
@@ -22,24 +22,15 @@ export function prefetchTab(client: QueryClient, dagId: string, tab: string, par
     if (compare) {
       void client.prefetchQuery(versionsQuery(dagId));
       void client.prefetchQuery(versionStructureQuery(dagId, compare));
-      // Compared with the current version (no run chosen): its number comes with the DAG.
-      if (!chosenRun) {
-        client
-          .fetchQuery(dagQuery(dagId))
-          .then((dag) => client.prefetchQuery(structureDiffQuery(dagId, { version: compare }, { version: dag.version_number })))
-          .catch(ignore);
-      }
+      void client.prefetchQuery(structureDiffQuery(dagId, { version: compare }, chosenRun ? { run: chosenRun } : null));
     }
   } else if (tab === "gantt") {
-    const prefetchRun = (runId: string) => {
-      void client.prefetchQuery(structureQuery(dagId, runId));
-      void client.prefetchQuery(ganttQuery(dagId, runId));
-    };
-    if (chosenRun) prefetchRun(chosenRun);
+    void client.prefetchQuery(ganttQuery(dagId, chosenRun)); // no run chosen: the newest
+    if (chosenRun) void client.prefetchQuery(structureQuery(dagId, chosenRun));
     else
       client
         .fetchQuery(dagRunsQuery(dagId, RUN_PICKER))
-        .then((runs) => runs.dag_runs[0] && prefetchRun(runs.dag_runs[0].run_id))
+        .then((runs) => runs.dag_runs[0] && client.prefetchQuery(structureQuery(dagId, runs.dag_runs[0].run_id)))
         .catch(ignore);
   }
 }

@@ -26,7 +26,9 @@ export default function Gantt({ dagId }: { dagId: string }) {
   const runId = chosen ?? runs.data?.dag_runs[0]?.run_id ?? null;
   // Not the current version's structure meanwhile: the run's may differ, and it is not needed.
   const structure = useQuery({ ...structureQuery(dagId, runId), enabled: runId !== null });
-  const gantt = useGantt(dagId, runId);
+  // No run chosen: the server answers for its newest run, so this starts beside the runs list
+  // instead of after it; the chart waits until both name the same run.
+  const gantt = useGantt(dagId, chosen);
   const runList = runs.data?.dag_runs ?? [];
 
   if (runs.isError && !runs.data) return <ErrorPanel error={runs.error} onRetry={() => void runs.refetch()} />;

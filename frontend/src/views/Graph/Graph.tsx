@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useMemo, useState } from "react";
-import { useDag, useDagRuns, useGrid, useStructure, useVersions } from "../../api/hooks";
+import { useDagRuns, useGrid, useStructure, useVersions } from "../../api/hooks";
 import type { GridResponse, Structure } from "../../api/types";
 import { EmptyState } from "../../components/EmptyState";
 import { ErrorPanel } from "../../components/ErrorPanel";
@@ -38,8 +38,7 @@ export default function Graph({ dagId }: { dagId: string }) {
   const states = useGrid(dagId, 1, null, chosenRun);
   const direction: Direction = params.get("dir") === "TB" ? "TB" : "LR";
   const compareFrom = Number(params.get("compare")) || null;
-  const dag = useDag(dagId);
-  const compare = useComparison(dagId, compareFrom, structure.data, chosenRun ? null : dag.data?.version_number);
+  const compare = useComparison(dagId, compareFrom, structure.data, chosenRun);
   const versions = useVersions(dagId);
   const focus = params.get("focus");
   const [preview, setPreview] = useState<string | null>(null);
