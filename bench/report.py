@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from bench import scale
 from bench.triggerer import table
 
 # (key in the api results, label, target p50 ms, Airflow 3.3.2 on the same machine kind)
@@ -332,6 +333,11 @@ def _mapping(results: list[dict[str, Any]]) -> list[str]:
     return [*lines, ""]
 
 
+def _scale(result: dict[str, Any]) -> list[str]:
+    return [f"### {result['dags']:,} DAGs on PostgreSQL (`python -m bench --only scale`)", "",
+            scale.table(result)]  # fmt: skip
+
+
 def _times(worse: float, better: float, unit: str = "") -> str:
     """How many times ``better`` beats ``worse`` (below 1: it does not)."""
     return f"{worse / better:.1f}×{unit}" if better else ""
@@ -422,6 +428,9 @@ def markdown(results: dict[str, Any]) -> str:
         lines += _triggerer(results["triggerer"])
     if "mapping" in results:
         lines += _mapping(results["mapping"])
+    if "scale" in results:
+        lines += _scale(results["scale"])
+
     if "peers" in results:
         lines += _peers(results["peers"])
     return "\n".join(lines)

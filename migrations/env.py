@@ -4,6 +4,7 @@ from alembic import context
 
 from dagkeeper.config import load_settings
 from dagkeeper.db import make_engine
+from dagkeeper.migrate import on_dialect
 from dagkeeper.models import Base
 
 config = context.config
@@ -24,6 +25,7 @@ def run_migrations() -> None:
             target_metadata=Base.metadata,
             render_as_batch=True,  # SQLite ALTERs go through table copies
             compare_type=True,
+            include_object=on_dialect(connection.dialect.name),
         )
         with context.begin_transaction():
             context.run_migrations()

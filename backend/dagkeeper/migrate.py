@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from alembic import command
 from alembic.config import Config
 
@@ -29,3 +32,15 @@ def reset(url: str | None = None) -> None:
     """Drop everything and migrate again from an empty database."""
     command.downgrade(alembic_config(url), "base")
     migrate(url)
+
+
+def on_dialect(dialect: str) -> Callable[..., bool]:
+    """Alembic's ``include_object`` for a database of ``dialect``: leave out what the models
+    create only on another dialect (``Index(...).ddl_if(dialect=...)``), so autogenerate does
+    not tell SQLite it lacks PostgreSQL's trigram indexes. Alembic does not read ``ddl_if``."""
+
+    def include(obj: Any, _name: str | None, _type: str, _reflected: bool, _compare: Any) -> bool:
+        condition = getattr(obj, "_ddl_if", None)
+        return condition is None or condition.dialect in (None, dialect)
+
+    return include

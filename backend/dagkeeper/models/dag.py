@@ -56,7 +56,7 @@ class DagTag(Base):
     dag_id: Mapped[str] = mapped_column(
         ForeignKey("dag.dag_id", ondelete="CASCADE"), primary_key=True
     )
-    name: Mapped[str] = mapped_column(String(100), primary_key=True, index=True)
+    name: Mapped[str] = mapped_column(String(100), primary_key=True)
 
     dag: Mapped[Dag] = relationship(back_populates="tags")
 
@@ -67,3 +67,17 @@ class DagTag(Base):
 # NULLs last there already and is all its CREATE INDEX accepts.
 Index("ix_dag_active_dag_id", Dag.is_active, Dag.dag_id)
 Index("ix_dag_active_next_dagrun", Dag.is_active, Dag.next_dagrun.desc().nulls_last(), Dag.dag_id)
+Index("ix_dag_active_owners", Dag.is_active, Dag.owners, Dag.dag_id)
+# The tag filter's count reads the DAG ids of a tag from this index alone (at 100,000 DAGs
+# a plain ``name`` index made it fetch every matching row from the table).
+Index("ix_dag_tag_name_dag_id", DagTag.name, DagTag.dag_id)
+# The list's search (a substring of dag_id or description in any case: ``ILIKE '%...%'``)
+# reads these trigram indexes instead of every row of 100,000 DAGs (issue 19).
+# PostgreSQL only (pg_trgm); SQLite scans the table.
+for _column in (Dag.dag_id, Dag.description):
+    Index(
+        f"ix_dag_{_column.key}_trgm",
+        _column,
+        postgresql_using="gin",
+        postgresql_ops={_column.key: "gin_trgm_ops"},
+    ).ddl_if(dialect="postgresql")

@@ -115,12 +115,11 @@ def _list_statements(shape: ListShape, order_by: str) -> tuple[Select[Any], Sele
     if errors:
         conditions.append(Dag.has_import_errors == bindparam("has_import_errors"))
     if searching:
+        # ILIKE on PostgreSQL, which its trigram indexes serve (migration 0020c);
+        # lower() LIKE lower() on SQLite
         pattern = bindparam("pattern")
         conditions.append(
-            or_(
-                func.lower(Dag.dag_id).like(pattern, escape="/"),
-                func.lower(Dag.description).like(pattern, escape="/"),
-            )
+            or_(Dag.dag_id.ilike(pattern, escape="/"), Dag.description.ilike(pattern, escape="/"))
         )
     if tagged:
         conditions.append(

@@ -5,7 +5,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import create_engine, inspect
 
-from dagkeeper.migrate import alembic_config, migrate
+from dagkeeper.migrate import alembic_config, migrate, on_dialect
 from dagkeeper.models import Base
 
 
@@ -13,7 +13,9 @@ def _differences(url: str) -> list:
     engine = create_engine(url)
     try:
         with engine.connect() as connection:
-            return compare_metadata(MigrationContext.configure(connection), Base.metadata)
+            options = {"include_object": on_dialect(connection.dialect.name)}
+            context = MigrationContext.configure(connection, opts=options)
+            return compare_metadata(context, Base.metadata)
     finally:
         engine.dispose()
 
