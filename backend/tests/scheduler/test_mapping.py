@@ -262,22 +262,28 @@ def test_mapping_table(name, db, dags_folder):
     )
 
 
-def test_clearing_one_map_index_reruns_only_that_index(db, dags_folder):
+def _clear_index_1(name: str, run_pk: int, task_id: str, downstream: bool) -> tuple[str, list]:
+    """Clear map index 1 of ``task_id`` (with its downstream) through the API's clear."""
     from dagkeeper.api.clear import ClearRequest, clear
 
+    with db_module.transaction() as session:
+        run_id = session.scalar(select(DagRun.run_id).where(DagRun.id == run_pk))
+        request = ClearRequest(
+            dag_id=name, run_ids=[run_id], task_ids=[task_id], include_upstream=False,
+            include_downstream=downstream, only_failed=False, dry_run=False, map_indexes=[1],
+        )  # fmt: skip
+        cleared, _ = clear(session, request)
+    return run_id, cleared
+
+
+def test_clearing_one_map_index_reruns_only_that_index(db, dags_folder):
     name = "clear_one_index"
     path = dags_folder / f"{name}.py"
     path.write_text(_source(name, "total(double.expand(x=[1, 2, 3]))"))
     publish_dag_file(path, dags_folder)
     run_pk = trigger(name, logical_date=datetime(2024, 1, 1, tzinfo=UTC))
     assert run_to_end(run_pk) == "success"
-    with db_module.transaction() as session:
-        run_id = session.scalar(select(DagRun.run_id).where(DagRun.id == run_pk))
-        request = ClearRequest(
-            dag_id=name, run_ids=[run_id], task_ids=["double"], include_upstream=False,
-            include_downstream=False, only_failed=False, dry_run=False, map_indexes=[1],
-        )  # fmt: skip
-        cleared, _ = clear(session, request)
+    run_id, cleared = _clear_index_1(name, run_pk, "double", downstream=False)
     assert cleared == [(name, run_id, "double", 1, "success")]
     assert run_to_end(run_pk) == "success"
     with db_module.read_session() as session:
@@ -292,15 +298,14 @@ def test_clearing_one_map_index_reruns_only_that_index(db, dags_folder):
     assert _reduced(run_pk) == [2, 4, 6]
 
 
-def test_clearing_one_map_index_in_a_mapped_group_clears_that_index_downstream(db, dags_folder):
-    """Inside a mapped task group ``b[i]`` depends on ``a[i]`` only, so clearing ``a[1]`` with
-    its downstream clears ``b[1]`` (not every ``b``) and the reduce task after the group."""
-    from dagkeeper.api.clear import ClearRequest, clear
-
-    name = "clear_group_index"
-    body = """
+def _mapped_group_run(dags_folder, name: str, failing: int | None) -> int:
+    """A run of ``per_item.expand(x=[1, 2, 3])``, a mapped group ``a -> b``, then ``total``;
+    ``a`` fails for ``x == failing``."""
+    body = f"""
         @task
         def a(x):
+            if x == {failing!r}:
+                raise TaskFailed("on purpose")
             return x
         @task
         def b(x):
@@ -313,15 +318,16 @@ def test_clearing_one_map_index_in_a_mapped_group_clears_that_index_downstream(d
     path = dags_folder / f"{name}.py"
     path.write_text(_source(name, body))
     publish_dag_file(path, dags_folder)
-    run_pk = trigger(name, logical_date=datetime(2024, 1, 1, tzinfo=UTC))
+    return trigger(name, logical_date=datetime(2024, 1, 1, tzinfo=UTC))
+
+
+def test_clearing_one_map_index_in_a_mapped_group_clears_that_index_downstream(db, dags_folder):
+    """Inside a mapped task group ``b[i]`` depends on ``a[i]`` only, so clearing ``a[1]`` with
+    its downstream clears ``b[1]`` (not every ``b``) and the reduce task after the group."""
+    name = "clear_group_index"
+    run_pk = _mapped_group_run(dags_folder, name, failing=None)
     assert run_to_end(run_pk) == S
-    with db_module.transaction() as session:
-        run_id = session.scalar(select(DagRun.run_id).where(DagRun.id == run_pk))
-        request = ClearRequest(
-            dag_id=name, run_ids=[run_id], task_ids=["per_item.a"], include_upstream=False,
-            include_downstream=True, only_failed=False, dry_run=False, map_indexes=[1],
-        )  # fmt: skip
-        cleared, _ = clear(session, request)
+    run_id, cleared = _clear_index_1(name, run_pk, "per_item.a", downstream=True)
     assert sorted(cleared) == [
         (name, run_id, "per_item.a", 1, S), (name, run_id, "per_item.b", 1, S),
         (name, run_id, "total", -1, S),
@@ -358,24 +364,7 @@ def test_a_mapped_group_pairs_dependencies_per_map_index(db, dags_folder):
     from dagkeeper.scheduler.loop import Scheduler
 
     name = "mapped_group_per_index"
-    body = """
-        @task
-        def a(x):
-            if x == 2:
-                raise TaskFailed("on purpose")
-            return x
-        @task
-        def b(x):
-            return 10 * x
-        @task_group
-        def per_item(x):
-            return b(a(x))
-        total(per_item.expand(x=[1, 2, 3]))
-        """
-    path = dags_folder / f"{name}.py"
-    path.write_text(_source(name, body))
-    publish_dag_file(path, dags_folder)
-    run_pk = trigger(name, logical_date=datetime(2024, 1, 1, tzinfo=UTC))
+    run_pk = _mapped_group_run(dags_folder, name, failing=2)
     executor = _HoldingExecutor(held=("per_item.a", 1))
     scheduler = Scheduler(executor=executor)
     for _ in range(10):
