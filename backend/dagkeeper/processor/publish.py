@@ -142,8 +142,10 @@ def publish_file(
         publication.error = error.message if error else None
         if _set_import_error(session, fileloc, error, now):
             changes.append((None, ChangeKind.IMPORT_ERROR))
-        _record_file(session, fileloc, content_hash(source), now, result.duration, dag_count)
-        record_parse_reads(session, fileloc, result.variables)
+        known = _record_file(
+            session, fileloc, content_hash(source), now, result.duration, dag_count
+        )
+        record_parse_reads(session, fileloc, result.variables, known=known)
     session.flush()  # the next file of the batch queries what this one changed
     return publication
 
@@ -221,6 +223,7 @@ def _publish_dags(
         if item.dag_id in taken:
             continue
         dag = existing.get(item.dag_id)
+        created = dag is None
         if dag is None:
             dag = Dag(
                 dag_id=item.dag_id,
@@ -231,7 +234,7 @@ def _publish_dags(
                 created_at=now,
             )
             session.add(dag)
-        _upsert_dag(session, dag, item, document, is_new, code, now, revision, bool(taken))
+        _upsert_dag(session, dag, item, document, is_new, code, now, revision, bool(taken), created)
         publication.new_versions += is_new
         publication.dag_ids.append(item.dag_id)
     conflicts = [
@@ -265,8 +268,10 @@ def _upsert_dag(
     now: datetime,
     revision: Revision | None,
     has_errors: bool,
+    created: bool,
 ) -> None:
-    """Bring one ``dag`` row up to date, with a new version when its document changed."""
+    """Bring one ``dag`` row up to date, with a new version when its document changed
+    (``created``: the row is new in this transaction)."""
     dag.fileloc = code.fileloc
     dag.is_active = True
     dag.has_import_errors = has_errors
@@ -296,7 +301,7 @@ def _upsert_dag(
     session.flush()
     dag.current_version_id = version.id
     dag.version_number = version.version_number
-    publish_dag_assets(session, dag.dag_id, document)
+    publish_dag_assets(session, dag.dag_id, document, created=created)
 
 
 def _schedule_fields(schedule: dict[str, Any]) -> tuple[str, str | None]:
@@ -378,8 +383,11 @@ def _set_import_error(
 
 def _record_file(
     session: Session, fileloc: str, source_hash: str, now: datetime, duration: float, count: int
-) -> None:
+) -> bool:
+    """Upsert the file's row; returns whether it had one (a file forgotten loses its
+    rows with it, so a file without one has nothing else to replace either)."""
     row = session.scalar(select(DagFile).where(DagFile.path == fileloc))
+    known = row is not None
     if row is None:
         row = DagFile(path=fileloc)
         session.add(row)
@@ -387,3 +395,4 @@ def _record_file(
     row.last_parsed_at = now
     row.last_duration = duration
     row.dag_count = count
+    return known

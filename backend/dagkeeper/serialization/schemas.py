@@ -6,6 +6,7 @@ bytes back into the plain typed objects of :mod:`dagkeeper.serialization.documen
 
 from __future__ import annotations
 
+import json
 from enum import StrEnum
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -68,6 +69,37 @@ Number = fields.Raw  # an int, or a float only where it is not whole (checked by
 class _Strict(Schema):
     class Meta:
         unknown = RAISE
+
+
+REMEMBERED = 20_000  # valid sub-documents kept (a few hundred bytes each)
+_valid: dict[str, Any] = {}  # schema name and canonical JSON -> what loading it gave
+
+
+class _Remembered(fields.Nested):
+    """A nested document validated once per distinct value.
+
+    Tasks, groups, schedules and params are checked on their own (cross references
+    are the document's own check), so one that validated clean validates clean
+    whenever it recurs byte for byte: thousands of DAGs built from a few templates
+    repeat the same tasks. What was loaded is kept, keyed by the value's canonical
+    JSON, so a recurring value yields exactly what validating it would.
+    """
+
+    def _deserialize(
+        self, value: Any, attr: Any, data: Any, partial: Any = None, **kwargs: Any
+    ) -> Any:
+        try:
+            key = f"{type(self.schema).__name__}:{json.dumps(value, sort_keys=True)}"
+        except (TypeError, ValueError):
+            return super()._deserialize(value, attr, data, partial, **kwargs)
+        if partial is None and key in _valid:
+            return _valid[key]
+        loaded = super()._deserialize(value, attr, data, partial, **kwargs)
+        if partial is None:
+            if len(_valid) >= REMEMBERED:
+                _valid.clear()
+            _valid[key] = loaded
+        return loaded
 
 
 def _check_timezone(name: str | None) -> None:
@@ -259,7 +291,7 @@ class DagDocumentSchema(_Strict):
     dag_id = fields.String(required=True, validate=validate.Length(1, 250))
     description = fields.String(required=True, allow_none=True)
     doc_md = fields.String(required=True, allow_none=True)
-    schedule = fields.Nested(ScheduleSchema, required=True)
+    schedule = _Remembered(ScheduleSchema, required=True)
     timezone = fields.String(required=True)
     start_date = fields.String(required=True, allow_none=True)
     end_date = fields.String(required=True, allow_none=True)
@@ -268,12 +300,12 @@ class DagDocumentSchema(_Strict):
     max_active_tasks = fields.Integer(required=True, validate=validate.Range(min=1))
     owners = fields.List(fields.String(), required=True)
     tags = fields.List(fields.String(validate=validate.Length(1, 100)), required=True)
-    params = fields.Dict(keys=fields.String(), values=fields.Nested(ParamSchema), required=True)
+    params = fields.Dict(keys=fields.String(), values=_Remembered(ParamSchema), required=True)
     default_args = fields.Dict(
         keys=fields.String(), values=fields.Raw(allow_none=True), required=True
     )
-    tasks = fields.List(fields.Nested(TaskSchema), required=True)
-    task_groups = fields.List(fields.Nested(TaskGroupSchema), required=True)
+    tasks = fields.List(_Remembered(TaskSchema), required=True)
+    task_groups = fields.List(_Remembered(TaskGroupSchema), required=True)
     edges = fields.List(
         fields.List(fields.String(), validate=validate.Length(equal=2)), required=True
     )
