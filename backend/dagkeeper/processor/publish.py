@@ -114,6 +114,9 @@ def publish_file(
         publication = Publication(fileloc)
         changes = publication.changes
         owned = {d.dag_id: d for d in session.scalars(select(Dag).where(Dag.fileloc == fileloc))}
+        # A file without a row is new (or was forgotten, its rows with it): nothing of
+        # it, import error or parse-time reads, is there to replace.
+        file_row = session.scalar(select(DagFile).where(DagFile.path == fileloc))
         error, documents = result.error, {}
         if error is None:
             try:
@@ -140,11 +143,16 @@ def publish_file(
             publication.conflicts = bool(conflicts)
             dag_count = len(publication.dag_ids)
         publication.error = error.message if error else None
-        if _set_import_error(session, fileloc, error, now):
+        known = file_row is not None
+        if (error or known) and _set_import_error(session, fileloc, error, now):
             changes.append((None, ChangeKind.IMPORT_ERROR))
-        known = _record_file(
-            session, fileloc, content_hash(source), now, result.duration, dag_count
-        )
+        if file_row is None:
+            file_row = DagFile(path=fileloc)
+            session.add(file_row)
+        file_row.content_hash = content_hash(source)
+        file_row.last_parsed_at = now
+        file_row.last_duration = result.duration
+        file_row.dag_count = dag_count
         record_parse_reads(session, fileloc, result.variables, known=known)
     session.flush()  # the next file of the batch queries what this one changed
     return publication
@@ -280,7 +288,7 @@ def _upsert_dag(
     if document.asset_condition is not None:
         timed = None if document.schedule["kind"] == "none" else dag.schedule_summary
         dag.schedule_summary = describe_asset_schedule(document.asset_condition, timed)
-    publish_grants(session, dag.dag_id, document.access_control)
+    publish_grants(session, dag.dag_id, document.access_control, created=created)
     if not is_new:
         current = session.get(DagVersion, dag.current_version_id)
         if current.dag_code_id != code.id:
@@ -379,20 +387,3 @@ def _set_import_error(
     changed = (row.message, row.stacktrace) != (error.message, error.stacktrace)
     row.message, row.stacktrace, row.timestamp = error.message, error.stacktrace, now
     return changed
-
-
-def _record_file(
-    session: Session, fileloc: str, source_hash: str, now: datetime, duration: float, count: int
-) -> bool:
-    """Upsert the file's row; returns whether it had one (a file forgotten loses its
-    rows with it, so a file without one has nothing else to replace either)."""
-    row = session.scalar(select(DagFile).where(DagFile.path == fileloc))
-    known = row is not None
-    if row is None:
-        row = DagFile(path=fileloc)
-        session.add(row)
-    row.content_hash = source_hash
-    row.last_parsed_at = now
-    row.last_duration = duration
-    row.dag_count = count
-    return known
