@@ -153,7 +153,7 @@ class Scanner:
             else:
                 to_parse[Path(path)] = read
         results = self._parse(root, to_parse, progress)
-        if only is None and not trusted and not known and not self._any_active_dag():
+        if not trusted and not known and self._nothing_published():
             return self._first_pass(root, results, to_parse, outcome, revision, started)
         batch, freeing = self._complete_results(root, results, to_parse, gone, outcome)
         if freeing:
@@ -229,9 +229,13 @@ class Scanner:
         return summary
 
     @staticmethod
-    def _any_active_dag() -> bool:
+    def _nothing_published() -> bool:
+        """Whether the database holds no file and no visible DAG: a first pass."""
         with read_session() as session:
-            return session.scalar(select(Dag.dag_id).where(Dag.is_active).limit(1)) is not None
+            return all(
+                session.scalar(query.limit(1)) is None
+                for query in (select(DagFile.id), select(Dag.dag_id).where(Dag.is_active))
+            )
 
     def _known(self, only: set[str] | None) -> dict[str, str]:
         """fileloc -> content hash of every file the database knows (or of ``only``)."""
