@@ -71,7 +71,7 @@ class _Strict(Schema):
         unknown = RAISE
 
 
-REMEMBERED = 20_000  # valid sub-documents kept (a few hundred bytes each)
+REMEMBERED = 5_000  # valid sub-documents kept (about a kilobyte each, with their keys)
 _valid: dict[str, Any] = {}  # schema name and canonical JSON -> what loading it gave
 
 
