@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import functools
 import inspect
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -54,6 +54,19 @@ def _target_dag(kwargs: dict[str, Any]) -> DAG | None:
     return current.dag if current is not None else None
 
 
+def _passed(
+    signature: inspect.Signature, self: BaseOperator, args: tuple[Any, ...], kwargs: dict[str, Any]
+) -> Collection[str]:
+    """The names a call passed. Keywords alone need no binding: that is the common call,
+    and binding costs more than the rest of building a task."""
+    if not args:
+        return kwargs.keys()
+    try:
+        return signature.bind_partial(self, *args, **kwargs).arguments.keys()
+    except TypeError:
+        return ()  # let the real call raise Python's own, clear, TypeError
+
+
 def _apply_default_args(init: Callable[..., None]) -> Callable[..., None]:
     """Wrap an ``__init__`` so that default_args fill in its unpassed keyword arguments."""
     signature = inspect.signature(init)
@@ -69,11 +82,7 @@ def _apply_default_args(init: Callable[..., None]) -> Callable[..., None]:
         default_args = dag.default_args if dag is not None else {}
         names = defaultable & default_args.keys()
         if names:
-            try:
-                given = signature.bind_partial(self, *args, **kwargs).arguments
-            except TypeError:
-                given = {}  # let the real call raise Python's own, clear, TypeError
-            for name in names - given.keys():
+            for name in names.difference(_passed(signature, self, args, kwargs)):
                 kwargs[name] = default_args[name]
         init(self, *args, **kwargs)
 

@@ -38,12 +38,24 @@ class DagAccess(Base):
     can_edit: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
-def publish_grants(session: Session, dag_id: str, grants: dict[str, list[str]]) -> None:
-    """Make the DAG's grant rows match its document (in the publication's transaction)."""
+def publish_grants(
+    session: Session, dag_id: str, grants: dict[str, list[str]], *, created: bool = False
+) -> None:
+    """Make the DAG's grant rows match its document (in the publication's transaction).
+
+    ``created``: the DAG's row is new in this transaction, so it has no grant rows yet.
+    """
     wanted = {p: ("can_read" in perms, "can_edit" in perms) for p, perms in grants.items()}
-    rows = {
-        r.principal: r for r in session.scalars(select(DagAccess).where(DagAccess.dag_id == dag_id))
-    }
+    if created and not wanted:
+        return
+    rows = (
+        {}
+        if created
+        else {
+            r.principal: r
+            for r in session.scalars(select(DagAccess).where(DagAccess.dag_id == dag_id))
+        }
+    )
     for principal, row in rows.items():
         if principal not in wanted:
             session.delete(row)

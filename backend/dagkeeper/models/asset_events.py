@@ -66,15 +66,22 @@ def alias_row(session: Session, name: str) -> AssetAlias:
     return row
 
 
-def publish_dag_assets(session: Session, dag_id: str, doc: DagDocument) -> None:
-    """Register the assets a document names and replace the DAG's references to them."""
+def publish_dag_assets(
+    session: Session, dag_id: str, doc: DagDocument, *, created: bool = False
+) -> None:
+    """Register the assets a document names and replace the DAG's references to them.
+
+    ``created``: the DAG's row was created in this transaction, so it has no
+    references to replace (they are deleted with the row).
+    """
     wanted: list[tuple[str, Mapping[str, Any], str]] = [
         (AssetRole.CONSUMER, ref, "") for ref in references(doc.asset_condition)
     ]
     for task in doc.tasks.values():
         wanted.extend((AssetRole.PRODUCER, ref, task.task_id) for ref in task.outlets)
-    session.execute(delete(DagAssetReference).where(DagAssetReference.dag_id == dag_id))
-    session.execute(delete(DagAliasReference).where(DagAliasReference.dag_id == dag_id))
+    if not created:
+        session.execute(delete(DagAssetReference).where(DagAssetReference.dag_id == dag_id))
+        session.execute(delete(DagAliasReference).where(DagAliasReference.dag_id == dag_id))
     assets, aliases = set(), set()
     for role, ref, task_id in wanted:
         if ref["type"] == "asset":

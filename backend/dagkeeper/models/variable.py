@@ -37,9 +37,15 @@ class ParseVariableRead(Base):
     key: Mapped[str] = mapped_column(String(KEY_LENGTH), primary_key=True, index=True)
 
 
-def record_parse_reads(session: Session, fileloc: str, keys: Iterable[str]) -> None:
-    """Replace what ``fileloc`` read at parse time (inside the file's publication)."""
-    session.execute(delete(ParseVariableRead).where(ParseVariableRead.fileloc == fileloc))
+def record_parse_reads(
+    session: Session, fileloc: str, keys: Iterable[str], *, known: bool = True
+) -> None:
+    """Replace what ``fileloc`` read at parse time (inside the file's publication).
+
+    ``known=False``: the processor had no row for the file, so there is nothing to replace.
+    """
+    if known:
+        session.execute(delete(ParseVariableRead).where(ParseVariableRead.fileloc == fileloc))
     session.add_all(
         ParseVariableRead(fileloc=fileloc, key=k) for k in sorted(set(keys)) if len(k) <= KEY_LENGTH
     )

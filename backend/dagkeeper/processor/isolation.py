@@ -156,8 +156,9 @@ def _exit_message(exitcode: int | None) -> str:
     return f"process exited with code {exitcode}"
 
 
-def _finish(child: _Child, folder: Path, payload: bytes | None, failure: str | None) -> ParseResult:
+def _finish(child: _Child, failure: str | None, folder: Path) -> ParseResult:
     """Reap the child and turn what it sent (or how it ended) into a result."""
+    payload = child.payload
     from dagkeeper.processor.child import display_path
 
     child.process.join(1)
@@ -191,11 +192,14 @@ def parse_files(
     """Parse each file in its own child, ``workers`` at a time; yield results as they finish."""
     pending = deque(paths)
     running: list[_Child] = []
+    finished: deque[tuple[_Child, str | None]] = deque()
     stop = stop or threading.Event()
     try:
         while (pending or running) and not stop.is_set():
             while pending and len(running) < max(1, workers):
                 running.append(_start(pending.popleft(), folder, timeout))
+            while finished:
+                yield _finish(*finished.popleft(), folder)
             handles: list = [c.process.sentinel for c in running]
             handles += [c.conn for c in running if not c.closed]
             next_deadline = min(c.deadline for c in running)
@@ -214,10 +218,14 @@ def parse_files(
                     failure = f"timed out after {timeout:g} s"
                 elif child.payload is None:
                     continue
+                # Reaped and reported after the next files started: a child's exit
+                # then delays no other file.
                 running.remove(child)
-                yield _finish(child, folder, child.payload, failure)
+                finished.append((child, failure))
+        while finished and not stop.is_set():
+            yield _finish(*finished.popleft(), folder)
     finally:
-        for child in running:
+        for child in running + [c for c, _ in finished]:
             child.process.kill()
             child.process.join()
             child.conn.close()

@@ -114,6 +114,9 @@ def publish_file(
         publication = Publication(fileloc)
         changes = publication.changes
         owned = {d.dag_id: d for d in session.scalars(select(Dag).where(Dag.fileloc == fileloc))}
+        # A file without a row is new (or was forgotten, its rows with it): nothing of
+        # it, import error or parse-time reads, is there to replace.
+        file_row = session.scalar(select(DagFile).where(DagFile.path == fileloc))
         error, documents = result.error, {}
         if error is None:
             try:
@@ -140,10 +143,17 @@ def publish_file(
             publication.conflicts = bool(conflicts)
             dag_count = len(publication.dag_ids)
         publication.error = error.message if error else None
-        if _set_import_error(session, fileloc, error, now):
+        known = file_row is not None
+        if (error or known) and _set_import_error(session, fileloc, error, now):
             changes.append((None, ChangeKind.IMPORT_ERROR))
-        _record_file(session, fileloc, content_hash(source), now, result.duration, dag_count)
-        record_parse_reads(session, fileloc, result.variables)
+        if file_row is None:
+            file_row = DagFile(path=fileloc)
+            session.add(file_row)
+        file_row.content_hash = content_hash(source)
+        file_row.last_parsed_at = now
+        file_row.last_duration = result.duration
+        file_row.dag_count = dag_count
+        record_parse_reads(session, fileloc, result.variables, known=known)
     session.flush()  # the next file of the batch queries what this one changed
     return publication
 
@@ -221,6 +231,7 @@ def _publish_dags(
         if item.dag_id in taken:
             continue
         dag = existing.get(item.dag_id)
+        created = dag is None
         if dag is None:
             dag = Dag(
                 dag_id=item.dag_id,
@@ -231,7 +242,7 @@ def _publish_dags(
                 created_at=now,
             )
             session.add(dag)
-        _upsert_dag(session, dag, item, document, is_new, code, now, revision, bool(taken))
+        _upsert_dag(session, dag, item, document, is_new, code, now, revision, bool(taken), created)
         publication.new_versions += is_new
         publication.dag_ids.append(item.dag_id)
     conflicts = [
@@ -265,8 +276,10 @@ def _upsert_dag(
     now: datetime,
     revision: Revision | None,
     has_errors: bool,
+    created: bool,
 ) -> None:
-    """Bring one ``dag`` row up to date, with a new version when its document changed."""
+    """Bring one ``dag`` row up to date, with a new version when its document changed
+    (``created``: the row is new in this transaction)."""
     dag.fileloc = code.fileloc
     dag.is_active = True
     dag.has_import_errors = has_errors
@@ -275,7 +288,7 @@ def _upsert_dag(
     if document.asset_condition is not None:
         timed = None if document.schedule["kind"] == "none" else dag.schedule_summary
         dag.schedule_summary = describe_asset_schedule(document.asset_condition, timed)
-    publish_grants(session, dag.dag_id, document.access_control)
+    publish_grants(session, dag.dag_id, document.access_control, created=created)
     if not is_new:
         current = session.get(DagVersion, dag.current_version_id)
         if current.dag_code_id != code.id:
@@ -296,7 +309,7 @@ def _upsert_dag(
     session.flush()
     dag.current_version_id = version.id
     dag.version_number = version.version_number
-    publish_dag_assets(session, dag.dag_id, document)
+    publish_dag_assets(session, dag.dag_id, document, created=created)
 
 
 def _schedule_fields(schedule: dict[str, Any]) -> tuple[str, str | None]:
@@ -374,16 +387,3 @@ def _set_import_error(
     changed = (row.message, row.stacktrace) != (error.message, error.stacktrace)
     row.message, row.stacktrace, row.timestamp = error.message, error.stacktrace, now
     return changed
-
-
-def _record_file(
-    session: Session, fileloc: str, source_hash: str, now: datetime, duration: float, count: int
-) -> None:
-    row = session.scalar(select(DagFile).where(DagFile.path == fileloc))
-    if row is None:
-        row = DagFile(path=fileloc)
-        session.add(row)
-    row.content_hash = source_hash
-    row.last_parsed_at = now
-    row.last_duration = duration
-    row.dag_count = count

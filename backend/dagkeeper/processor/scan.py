@@ -6,7 +6,9 @@ swaps) and reads only that revision. A file is read only when it is complete
 later pass. A file whose stat and content hash are unchanged is not parsed and
 writes nothing. Everything a pass parsed and every file it found gone is
 published in one transaction, so a checkout, a swapped revision or a DAG moved
-between files is one change for readers.
+between files is one change for readers. Only the first pass over a folder the
+database knows nothing of publishes in batches of whole files as they are
+parsed: there is no old state to mix with, and publishing overlaps parsing.
 """
 
 from __future__ import annotations
@@ -24,12 +26,18 @@ from dagkeeper.db import read_session
 from dagkeeper.models import Dag, DagFile, DagImportError
 from dagkeeper.processor.files import find_dag_files, is_dag_file
 from dagkeeper.processor.isolation import ParseResult, parse_files_in_background
-from dagkeeper.processor.publish import content_hash, publish_batch, relative_fileloc
-from dagkeeper.processor.revision import read_revision
+from dagkeeper.processor.publish import (
+    Publication,
+    content_hash,
+    publish_batch,
+    relative_fileloc,
+)
+from dagkeeper.processor.revision import Revision, read_revision
 from dagkeeper.processor.settle import EVENT_LAG, FileState, WriteTracker
 
 CACHE_AFTER = 1.0  # seconds a file must be still before its stat may vouch for its bytes
 ONE_SHOT_PATIENCE = 30.0  # a one-shot scan waits at most this long for files being written
+FIRST_PASS_BATCH = 100  # files per transaction when the database knows none of the folder
 
 
 class DagFolderError(RuntimeError):
@@ -145,6 +153,8 @@ class Scanner:
             else:
                 to_parse[Path(path)] = read
         results = self._parse(root, to_parse, progress)
+        if not trusted and not known and self._nothing_published():
+            return self._first_pass(root, results, to_parse, outcome, revision, started)
         batch, freeing = self._complete_results(root, results, to_parse, gone, outcome)
         if freeing:
             # DAG ids were released: files that failed only because another file
@@ -166,9 +176,46 @@ class Scanner:
             self.root, self._reread = None, True
             batch, gone = [], []
         summary = ScanSummary(deleted=len(gone))
-        for publication in publish_batch(root, batch, gone, revision):
-            summary.new_versions += publication.new_versions
-            summary.errors += publication.error is not None
+        _count(summary, publish_batch(root, batch, gone, revision))
+        return self._summed(summary, outcome, started)
+
+    def _first_pass(
+        self,
+        root: Path,
+        results: Iterable[ParseResult],
+        sources: dict[Path, tuple[bytes, FileState]],
+        outcome: dict[str, str],
+        revision: Revision,
+        started: float,
+    ) -> ScanSummary:
+        """Publish a folder the database knows nothing of in batches, while children
+        parse the next files.
+
+        Each batch commits whole files (DESIGN.md 2), and nothing was visible
+        before, so no reader can see a DAG vanish or two revisions mixed: DAGs
+        appear batch by batch. No file can free a DAG id (none owns one yet).
+        Should the folder be swapped meanwhile, what is left of the old revision
+        is dropped and the next pass reads the new one whole, in one transaction.
+        """
+        summary = ScanSummary()
+        chunk: list[ParseResult] = []
+        received, swapped = 0, False
+        for result in results:
+            chunk.append(result)
+            received += 1
+            if len(chunk) < FIRST_PASS_BATCH and received < len(sources):
+                continue
+            batch, _ = self._complete_results(root, chunk, sources, [], outcome)
+            chunk = []
+            swapped = swapped or os.path.realpath(self.folder) != str(root)
+            if not swapped:
+                _count(summary, publish_batch(root, batch, [], revision))
+        if swapped:
+            self.root, self._reread = None, True
+        return self._summed(summary, outcome, started)
+
+    def _summed(self, summary: ScanSummary, outcome: dict[str, str], started: float) -> ScanSummary:
+        """Complete ``summary`` with the pass's outcomes and the database's totals."""
         self.waiting |= {loc for loc, what in outcome.items() if what == "waiting"}
         for what in outcome.values():
             setattr(summary, what, getattr(summary, what) + 1)
@@ -180,6 +227,15 @@ class Scanner:
             summary.import_errors = session.scalar(select(func.count()).select_from(DagImportError))
         summary.seconds = time.monotonic() - started
         return summary
+
+    @staticmethod
+    def _nothing_published() -> bool:
+        """Whether the database holds no file and no visible DAG: a first pass."""
+        with read_session() as session:
+            return all(
+                session.scalar(query.limit(1)) is None
+                for query in (select(DagFile.id), select(Dag.dag_id).where(Dag.is_active))
+            )
 
     def _known(self, only: set[str] | None) -> dict[str, str]:
         """fileloc -> content hash of every file the database knows (or of ``only``)."""
@@ -361,6 +417,12 @@ class Scanner:
             if read is not None:
                 retry[path] = read
         return retry, unreadable
+
+
+def _count(summary: ScanSummary, publications: Iterable[Publication]) -> None:
+    for publication in publications:
+        summary.new_versions += publication.new_versions
+        summary.errors += publication.error is not None
 
 
 def scan(

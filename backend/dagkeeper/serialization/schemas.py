@@ -6,6 +6,7 @@ bytes back into the plain typed objects of :mod:`dagkeeper.serialization.documen
 
 from __future__ import annotations
 
+import json
 from enum import StrEnum
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -70,6 +71,37 @@ class _Strict(Schema):
         unknown = RAISE
 
 
+REMEMBERED = 5_000  # valid sub-documents kept (about a kilobyte each, with their keys)
+_valid: dict[str, Any] = {}  # schema name and canonical JSON -> what loading it gave
+
+
+class _Remembered(fields.Nested):
+    """A nested document validated once per distinct value.
+
+    Tasks, groups, schedules and params are checked on their own (cross references
+    are the document's own check), so one that validated clean validates clean
+    whenever it recurs byte for byte: thousands of DAGs built from a few templates
+    repeat the same tasks. What was loaded is kept, keyed by the value's canonical
+    JSON, so a recurring value yields exactly what validating it would.
+    """
+
+    def _deserialize(
+        self, value: Any, attr: Any, data: Any, partial: Any = None, **kwargs: Any
+    ) -> Any:
+        try:
+            key = f"{type(self.schema).__name__}:{json.dumps(value, sort_keys=True)}"
+        except (TypeError, ValueError):
+            return super()._deserialize(value, attr, data, partial, **kwargs)
+        if partial is None and key in _valid:
+            return _valid[key]
+        loaded = super()._deserialize(value, attr, data, partial, **kwargs)
+        if partial is None:
+            if len(_valid) >= REMEMBERED:
+                _valid.clear()
+            _valid[key] = loaded
+        return loaded
+
+
 def _check_timezone(name: str | None) -> None:
     if name is None:
         return
@@ -77,6 +109,28 @@ def _check_timezone(name: str | None) -> None:
         ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError) as exc:
         raise ValidationError(f"unknown timezone {name!r}") from exc
+
+
+class _StringRows(fields.Field[list[list[str]]]):
+    """A list of lists of ``size`` strings (edges, edge labels), checked in one loop.
+
+    It rejects what ``List(List(String(), validate=Length(equal=size)))`` rejects,
+    without three field calls per edge: a DAG has thousands of edges.
+    """
+
+    def __init__(self, size: int, **kwargs: Any):
+        super().__init__(**kwargs)
+        self.size = size
+
+    def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> list[list[str]]:
+        if not isinstance(value, list | tuple):
+            raise ValidationError("Not a valid list.")
+        for index, row in enumerate(value):
+            if not isinstance(row, list | tuple) or len(row) != self.size:
+                raise ValidationError({index: [f"Not a list of {self.size} strings."]})
+            if not all(isinstance(item, str) for item in row):
+                raise ValidationError({index: ["Not a valid string."]})
+        return [list(row) for row in value]
 
 
 class ScheduleSchema(_Strict):
@@ -259,7 +313,7 @@ class DagDocumentSchema(_Strict):
     dag_id = fields.String(required=True, validate=validate.Length(1, 250))
     description = fields.String(required=True, allow_none=True)
     doc_md = fields.String(required=True, allow_none=True)
-    schedule = fields.Nested(ScheduleSchema, required=True)
+    schedule = _Remembered(ScheduleSchema, required=True)
     timezone = fields.String(required=True)
     start_date = fields.String(required=True, allow_none=True)
     end_date = fields.String(required=True, allow_none=True)
@@ -268,15 +322,13 @@ class DagDocumentSchema(_Strict):
     max_active_tasks = fields.Integer(required=True, validate=validate.Range(min=1))
     owners = fields.List(fields.String(), required=True)
     tags = fields.List(fields.String(validate=validate.Length(1, 100)), required=True)
-    params = fields.Dict(keys=fields.String(), values=fields.Nested(ParamSchema), required=True)
+    params = fields.Dict(keys=fields.String(), values=_Remembered(ParamSchema), required=True)
     default_args = fields.Dict(
         keys=fields.String(), values=fields.Raw(allow_none=True), required=True
     )
-    tasks = fields.List(fields.Nested(TaskSchema), required=True)
-    task_groups = fields.List(fields.Nested(TaskGroupSchema), required=True)
-    edges = fields.List(
-        fields.List(fields.String(), validate=validate.Length(equal=2)), required=True
-    )
+    tasks = fields.List(_Remembered(TaskSchema), required=True)
+    task_groups = fields.List(_Remembered(TaskGroupSchema), required=True)
+    edges = _StringRows(2, required=True)
     # {"role or team": ["can_edit", "can_read"]}; absent when the DAG declares none
     access_control = fields.Dict(
         keys=fields.String(validate=validate.Length(1, 100)),
@@ -286,9 +338,7 @@ class DagDocumentSchema(_Strict):
     display_name = fields.String(allow_none=True)
     dagrun_timeout = Number(allow_none=True)
     is_paused_upon_creation = fields.Boolean(allow_none=True)
-    edge_labels = fields.List(
-        fields.List(fields.String(), validate=validate.Length(equal=3))
-    )  # [upstream, downstream, label]
+    edge_labels = _StringRows(3)  # [upstream, downstream, label]
     asset_condition = fields.Raw(validate=check_condition)  # see serialization.assets
 
     @validates_schema

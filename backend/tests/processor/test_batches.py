@@ -267,3 +267,22 @@ def test_a_partial_pass_that_meets_a_swapped_revision_reads_it_whole(db, tmp_pat
     active = {dag_id for dag_id, row in dags().items() if row[1]}
     assert active == {"old_0", "new_g"}
     assert [v[2] for v in versions("old_0")] == [2, 3]  # tasks of each version
+
+
+def test_a_first_pass_shows_whole_files_while_it_parses_the_rest(db, dags_folder, monkeypatch):
+    """A folder the database knows nothing of is published in batches of whole files:
+    DAGs appear while later files are still parsed, never one DAG of a file alone."""
+    monkeypatch.setattr("dagkeeper.processor.scan.FIRST_PASS_BATCH", 2)
+    for index in range(6):
+        write(
+            dags_folder,
+            f"f{index}.py",
+            dag_source(f"one_{index}") + OTHER.replace("other", f"two_{index}"),
+        )
+    seen: list[list[str]] = []
+    summary = scan(dags_folder, progress=lambda done, total: seen.append(sorted(dags())))
+    assert any(0 < len(visible) < 12 for visible in seen)
+    for visible in seen:
+        files = {dag_id.split("_")[1] for dag_id in visible}
+        assert sorted(visible) == sorted(f"{kind}_{i}" for i in files for kind in ("one", "two"))
+    assert (summary.parsed, summary.dags, summary.errors) == (6, 12, 0)

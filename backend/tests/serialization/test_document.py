@@ -228,3 +228,25 @@ def test_a_task_documents_retry_delay_grows_with_exponential_backoff():
                                max_retry_delay=30), task("load")])  # fmt: skip
     backoff = loads(dumps(doc)).tasks["extract"]
     assert [backoff.retry_delay_after(n) for n in (1, 2, 3, 4)] == [10, 20, 30, 30]
+
+
+def test_a_recurring_task_is_validated_once_and_still_checked_against_its_document(monkeypatch):
+    from dagkeeper.serialization.schemas import TaskSchema
+
+    loaded = []
+    load = TaskSchema.load
+    monkeypatch.setattr(
+        TaskSchema,
+        "load",
+        lambda self, data, **kw: loaded.append(data["task_id"]) or load(self, data, **kw),
+    )
+    shared = task("shared_task_of_many_dags", group="g", retries=2)
+    for index in range(50):
+        dumps(document(dag_id=f"dag_{index}", tasks=[shared], task_groups=[group("g")], edges=[]))
+    assert loaded == ["shared_task_of_many_dags"]
+    with pytest.raises(DocumentError) as error:  # same task, but its group is missing here
+        dumps(document(tasks=[shared], task_groups=[], edges=[]))
+    assert "tasks" in error.value.messages
+    with pytest.raises(DocumentError) as error:  # a value that differs is checked anew
+        dumps(document(tasks=[{**shared, "retries": -1}], task_groups=[group("g")], edges=[]))
+    assert "tasks" in error.value.messages
