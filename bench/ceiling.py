@@ -10,14 +10,13 @@ from __future__ import annotations
 
 import subprocess
 import sys
-import time
-import urllib.request
 from pathlib import Path
 
 from flask import Flask
 
-from bench.load import wrk
+from bench.load import answers, wrk
 from dagkeeper.testing.pg import free_port
+from dagkeeper.testing.stack import Stack
 
 app = Flask(__name__)
 ROOT = Path(__file__).resolve().parent.parent
@@ -38,15 +37,9 @@ def measure(workers: int, seconds: int, env: dict[str, str]) -> dict:
         cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                urllib.request.urlopen(url, timeout=1).read()
-                break
-            except OSError:
-                if time.monotonic() > deadline or server.poll() is not None:
-                    raise RuntimeError("the trivial route's server did not start") from None
-                time.sleep(0.2)
+        Stack.wait_for(lambda: answers(url) or server.poll() is not None, 30, url)
+        if server.poll() is not None:
+            raise RuntimeError("the trivial route's server exited")
         return {"workers": workers, **wrk(url, seconds=seconds)}
     finally:
         server.terminate()

@@ -10,6 +10,7 @@ import re
 import shlex
 import shutil
 import subprocess
+import urllib.request
 
 _UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
 
@@ -57,3 +58,12 @@ def wrk(
         "socket_errors": sum(map(int, socket.groups())) if socket else 0,
         "command": " ".join(["wrk", *map(shlex.quote, args), url]),
     }
+
+
+def answers(url: str) -> bool:
+    """Whether a server at ``url`` is up: it answers with a 2xx or 3xx."""
+    try:
+        with urllib.request.urlopen(url, timeout=5):
+            return True
+    except OSError:  # refused, reset, timed out, or an HTTP error status
+        return False

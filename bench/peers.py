@@ -39,7 +39,7 @@ from pathlib import Path
 
 from bench import api, scheduler
 from bench.generate import BIG_DAG_ID, generate
-from bench.load import wrk
+from bench.load import answers, wrk
 from bench.report import markdown
 from dagkeeper.testing.pg import free_port
 from dagkeeper.testing.stack import Stack
@@ -226,14 +226,8 @@ class Airflow:
         server = self.start("api-server", "-H", "127.0.0.1", "-p", str(self.port),
                             "-w", str(WORKERS))  # fmt: skip
         deadline = time.monotonic() + 180
-        while time.monotonic() < deadline:
-            try:
-                with urllib.request.urlopen(self.base_url + "/api/v2/monitor/health", timeout=5):
-                    break
-            except OSError:
-                time.sleep(0.5)
-        else:
-            raise TimeoutError("Airflow's api-server did not answer within 180 s")
+        health = self.base_url + "/api/v2/monitor/health"
+        Stack.wait_for(lambda: answers(health), 180, "Airflow's api-server answering")
         while len(self.worker_pids(server)) < WORKERS and time.monotonic() < deadline:
             time.sleep(0.5)
         return server

@@ -90,7 +90,7 @@ def _shape(filters: DagFilters) -> ListShape:
 
 
 def _values(filters: DagFilters) -> dict[str, Any]:
-    pattern = filters.search and LIKE_SPECIAL.sub(r"/\g<0>", filters.search.lower())
+    pattern = filters.search and LIKE_SPECIAL.sub(r"/\g<0>", filters.search)
     return {
         "principals": list(filters.readable_by or ()), "paused": filters.paused,
         "has_import_errors": filters.has_import_errors, "pattern": f"%{pattern}%",
