@@ -48,14 +48,10 @@ def publish_grants(
     wanted = {p: ("can_read" in perms, "can_edit" in perms) for p, perms in grants.items()}
     if created and not wanted:
         return
-    rows = (
-        {}
-        if created
-        else {
-            r.principal: r
-            for r in session.scalars(select(DagAccess).where(DagAccess.dag_id == dag_id))
-        }
-    )
+    rows: dict[str, DagAccess] = {}
+    if not created:
+        found = session.scalars(select(DagAccess).where(DagAccess.dag_id == dag_id))
+        rows = {row.principal: row for row in found}
     for principal, row in rows.items():
         if principal not in wanted:
             session.delete(row)
