@@ -1,9 +1,13 @@
 """Who is asking: resolve a session cookie or a bearer token to a user, role and teams.
 
-One indexed read per request (the credential joined with its user and the
-user's teams), so authentication stays well under a millisecond. The
-last-seen time of a session or token is written at most once a minute, so
-most requests write nothing.
+One indexed read (the credential joined with its user and the user's teams)
+the first time a worker meets a credential under a change token; after that
+the row comes from this process's memory (:class:`_CredentialRows`) until the
+token moves. Every write that changes what a credential resolves to advances
+the token through database triggers (migration 0021a), so a revoked token, an
+ended session or a lowered role takes effect on the next request in every
+worker. The last-seen time of a session or token is written at most once a
+minute, so most requests write nothing.
 """
 
 from __future__ import annotations
@@ -11,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import bindparam, func, select, update
+from sqlalchemy import Row, Select, bindparam, func, select, update
 from sqlalchemy.orm import Session
 
 from dagkeeper import db
@@ -80,21 +84,59 @@ _SESSION_QUERY = (
     select(UserSession.created_at, UserSession.last_seen_at, User.id, User.username, User.role,
            _teams_column())
     .join(User, User.id == UserSession.user_id)
-    .where(UserSession.id_hash == bindparam("id_hash"))
+    .where(UserSession.id_hash == bindparam("credential_hash"))
 )  # fmt: skip
 _TOKEN_QUERY = (
     select(ApiToken.id, ApiToken.expires_at, ApiToken.last_used_at, User.id.label("user_id"),
            User.username, User.role, _teams_column())
     .join(User, User.id == ApiToken.user_id)
-    .where(ApiToken.token_hash == bindparam("token_hash"))
+    .where(ApiToken.token_hash == bindparam("credential_hash"))
 )  # fmt: skip
 
 
+class _CredentialRows:
+    """The credential rows this process read, each under the change token read before it.
+
+    A row is reused only by a request that read the same token first, so it is
+    never older than the newest account change that request can see. Keys
+    carry the token (not one shared "current" token), so a thread still
+    holding an older token can never file its row under a newer one.
+    """
+
+    LIMIT = 4096  # tokens advance all the time on a busy installation: old keys are dropped
+
+    def __init__(self) -> None:
+        self._rows: dict[tuple[int, Select, str], Row] = {}
+
+    def read(self, session: Session, query: Select, credential_hash: str, token: int) -> Row | None:
+        key = (
+            token,
+            query,
+            credential_hash,
+        )  # the query: a token's value sent as a cookie is no session
+        row = self._rows.get(key)
+        if row is None:
+            row = session.connection().execute(query, {"credential_hash": credential_hash}).first()
+            if row is not None:
+                if len(self._rows) >= self.LIMIT:
+                    self._rows.clear()
+                self._rows[key] = row
+        return row
+
+    def forget(self, query: Select, credential_hash: str, token: int) -> None:
+        """Drop a row whose last-use stamp was just written, so the next read sees it."""
+        self._rows.pop((token, query, credential_hash), None)
+
+
+_rows = _CredentialRows()
+
+
 def from_session_cookie(
-    session: Session, cookie: str, now: datetime, settings: Settings
+    session: Session, cookie: str, now: datetime, settings: Settings, change_token: int
 ) -> Identity | None:
+    """The session's user, or None; ``change_token`` was read in ``session`` just before."""
     id_hash = keyed_hash(cookie)
-    row = session.connection().execute(_SESSION_QUERY, {"id_hash": id_hash}).first()
+    row = _rows.read(session, _SESSION_QUERY, id_hash, change_token)
     if row is None:
         return None
     idle = (now - row.last_seen_at).total_seconds()
@@ -104,15 +146,21 @@ def from_session_cookie(
         return None
     if now - row.last_seen_at > TOUCH_EVERY:
         _touch(update(UserSession).where(UserSession.id_hash == id_hash), last_seen_at=now)
+        _rows.forget(_SESSION_QUERY, id_hash, change_token)
     return Identity(row.id, row.username, row.role, _split(row.teams), "session", id_hash)
 
 
-def from_bearer_token(session: Session, token: str, now: datetime) -> Identity | None:
-    row = session.connection().execute(_TOKEN_QUERY, {"token_hash": keyed_hash(token)}).first()
+def from_bearer_token(
+    session: Session, token: str, now: datetime, change_token: int
+) -> Identity | None:
+    """The token's user, or None; ``change_token`` was read in ``session`` just before."""
+    token_hash = keyed_hash(token)
+    row = _rows.read(session, _TOKEN_QUERY, token_hash, change_token)
     if row is None or (row.expires_at is not None and row.expires_at <= now):
         return None
     if row.last_used_at is None or now - row.last_used_at > TOUCH_EVERY:
         _touch(update(ApiToken).where(ApiToken.id == row.id), last_used_at=now)
+        _rows.forget(_TOKEN_QUERY, token_hash, change_token)
     return Identity(row.user_id, row.username, row.role, _split(row.teams), "token", str(row.id))
 
 

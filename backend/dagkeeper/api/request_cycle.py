@@ -51,11 +51,23 @@ def session() -> Session:
     return g.db_session
 
 
+def change_token() -> int:
+    """The database change token, read once per request in its read session, first.
+
+    The guard resolves credentials under it (``accounts.identity``) and the ETag
+    check below uses the same value, so a request reads it once.
+    """
+    if "change_token" not in g:
+        g.change_token = current_token(session())
+    return g.change_token
+
+
 def end_reads() -> None:
     """Close the read session so the next read sees this request's own writes.
 
     On SQLite an open read transaction keeps its snapshot from before the write.
     """
+    g.pop("change_token", None)  # read in that session
     opened = g.pop("db_session", None)
     if opened is not None:
         opened.close()
@@ -106,7 +118,7 @@ def _check_request() -> Response | None:
         and request.blueprint in TOKEN_ETAG_BLUEPRINTS
         and request.endpoint not in OWN_ETAG_ENDPOINTS
     ):
-        token = current_token(session())
+        token = change_token()
         g.cache_token = token
         return not_modified(token_etag(token)) or _cached(token)
     return None

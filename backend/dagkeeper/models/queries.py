@@ -121,18 +121,21 @@ def _list_statements(shape: ListShape, order_by: str) -> tuple[Select[Any], Sele
         conditions.append(
             or_(Dag.dag_id.ilike(pattern, escape="/"), Dag.description.ilike(pattern, escape="/"))
         )
+    counted, paged = list(conditions), list(conditions)
     if tagged:
-        conditions.append(
-            exists().where(
-                DagTag.dag_id == Dag.dag_id, DagTag.name.in_(bindparam("tags", expanding=True))
-            )
-        )
+        # The same filter, said two ways: the page walks its order's index and probes each
+        # DAG's tags until the page is full; the count starts from the tag's
+        # ``(name, dag_id)`` index (SQLite's plan for EXISTS walked every active DAG instead:
+        # 3.5 ms against 1.2 ms for a tag of 2,800 of 10,000 DAGs).
+        tags = bindparam("tags", expanding=True)
+        counted.append(Dag.dag_id.in_(select(DagTag.dag_id).where(DagTag.name.in_(tags))))
+        paged.append(exists().where(DagTag.dag_id == Dag.dag_id, DagTag.name.in_(tags)))
     column = DAG_ORDERINGS[order_by.lstrip("-")]()
     ordering = column.desc() if order_by.startswith("-") else column.asc()
-    count = select(func.count()).select_from(Dag).where(*conditions)
+    count = select(func.count()).select_from(Dag).where(*counted)
     page = (
         select(*Dag.__table__.columns)
-        .where(*conditions)
+        .where(*paged)
         .order_by(ordering.nulls_last(), Dag.dag_id)
         .limit(bindparam("limit"))
         .offset(bindparam("offset"))

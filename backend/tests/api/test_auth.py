@@ -6,13 +6,13 @@ from dataclasses import replace
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import select, update
+from sqlalchemy import delete, event, select, update
 
 from dagkeeper import db
 from dagkeeper.accounts.sessions import COOKIE_NAME
 from dagkeeper.api import create_app
 from dagkeeper.config import load_settings
-from dagkeeper.models import ApiToken, EventLog, LoginAttempt, UserSession, utcnow
+from dagkeeper.models import ApiToken, EventLog, LoginAttempt, User, UserSession, UserTeam, utcnow
 
 from .factories import add_import_error, add_user, bearer, grant
 
@@ -288,3 +288,54 @@ def test_anonymous_gets_401_with_a_bearer_challenge(anonymous, db):
     assert response.status_code == 401
     assert response.headers["WWW-Authenticate"].startswith("Bearer")
     assert response.content_type == "application/problem+json"
+
+
+def _me(client) -> tuple[int, dict | None]:
+    response = client.get("/auth/me")
+    return response.status_code, response.json if response.status_code == 200 else None
+
+
+VERA = {"username": "vera", "role": "user", "teams": ["ops"], "via": "token"}
+CHANGED_BY_SQL = {
+    "token deleted": (delete(ApiToken), (401, None)),
+    "token expired": (update(ApiToken).values(expires_at=utcnow()), (401, None)),
+    "role lowered": (update(User).values(role="viewer"), (200, {**VERA, "role": "viewer"})),
+    "team left": (delete(UserTeam), (200, {**VERA, "teams": []})),
+    "user deleted": (delete(User).where(User.username == "vera"), (401, None)),
+}
+
+
+@pytest.mark.parametrize("change", list(CHANGED_BY_SQL), ids=list(CHANGED_BY_SQL))
+def test_a_credential_changed_by_hand_in_the_database_is_reread_on_the_next_request(
+    app, data, change
+):
+    """Workers keep resolved credentials; triggers make *any* write, even an operator's SQL,
+    advance the change token they are kept under."""
+    vera = bearer(app, add_user("vera", "user", teams=["ops"]))
+    assert _me(vera) == (200, VERA)  # stamps the token's first use
+    assert _me(vera) == (200, VERA)  # reads it again, and keeps it
+    statement, expected = CHANGED_BY_SQL[change]
+    with db.transaction() as s:
+        s.execute(statement)  # vera is the only user, with one token
+    assert _me(vera) == expected
+
+
+def test_a_cached_answer_reads_only_the_change_token(client, data):
+    statements: list[str] = []
+    listen = lambda _c, _cur, statement, *_a: statements.append(statement)  # noqa: E731
+    event.listen(db.engine(), "before_cursor_execute", listen)
+    try:
+        for _ in range(2):  # the first stamps the token's last use, and so reads it again
+            assert client.get("/api/v1/dags").status_code == 200
+        statements.clear()
+        assert client.get("/api/v1/dags").status_code == 200
+    finally:
+        event.remove(db.engine(), "before_cursor_execute", listen)
+    assert [s.split("FROM")[1].split()[0] for s in statements] == ["change_counter"]
+
+
+def test_a_tokens_text_sent_as_a_session_cookie_is_no_session(app, anonymous, data):
+    token = add_user("vera", "viewer")
+    assert bearer(app, token).get("/api/v1/dags").status_code == 200
+    anonymous.set_cookie(COOKIE_NAME, token)
+    assert anonymous.get("/api/v1/dags").status_code == 401
