@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import partial
 
-from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import NullPool
 
@@ -157,12 +157,15 @@ def engine() -> Engine:
     return _engine
 
 
-def read_session() -> Session:
-    """A session for reads; it never takes SQLite's write lock up front."""
+def read_session(bind: Connection | None = None) -> Session:
+    """A session for reads; it never takes SQLite's write lock up front.
+
+    ``bind``: a connection whose transaction the session joins (and leaves open).
+    """
     if _read_sessions is None:
         configure()
     assert _read_sessions is not None
-    return _read_sessions()
+    return _read_sessions() if bind is None else _read_sessions(bind=bind)
 
 
 @contextmanager

@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import Row, Select, bindparam, func, select, update
+from sqlalchemy import Connection, Row, Select, bindparam, func, select, update
 from sqlalchemy.orm import Session
 
 from dagkeeper import db
@@ -108,7 +108,9 @@ class _CredentialRows:
     def __init__(self) -> None:
         self._rows: dict[tuple[int, Select, str], Row] = {}
 
-    def read(self, session: Session, query: Select, credential_hash: str, token: int) -> Row | None:
+    def read(
+        self, connection: Connection, query: Select, credential_hash: str, token: int
+    ) -> Row | None:
         key = (
             token,
             query,
@@ -116,7 +118,7 @@ class _CredentialRows:
         )  # the query: a token's value sent as a cookie is no session
         row = self._rows.get(key)
         if row is None:
-            row = session.connection().execute(query, {"credential_hash": credential_hash}).first()
+            row = connection.execute(query, {"credential_hash": credential_hash}).first()
             if row is not None:
                 if len(self._rows) >= self.LIMIT:
                     self._rows.clear()
@@ -132,11 +134,11 @@ _rows = _CredentialRows()
 
 
 def from_session_cookie(
-    session: Session, cookie: str, now: datetime, settings: Settings, change_token: int
+    connection: Connection, cookie: str, now: datetime, settings: Settings, change_token: int
 ) -> Identity | None:
-    """The session's user, or None; ``change_token`` was read in ``session`` just before."""
+    """The session's user, or None; ``change_token`` was read on ``connection`` just before."""
     id_hash = keyed_hash(cookie)
-    row = _rows.read(session, _SESSION_QUERY, id_hash, change_token)
+    row = _rows.read(connection, _SESSION_QUERY, id_hash, change_token)
     if row is None:
         return None
     idle = (now - row.last_seen_at).total_seconds()
@@ -151,11 +153,11 @@ def from_session_cookie(
 
 
 def from_bearer_token(
-    session: Session, token: str, now: datetime, change_token: int
+    connection: Connection, token: str, now: datetime, change_token: int
 ) -> Identity | None:
-    """The token's user, or None; ``change_token`` was read in ``session`` just before."""
+    """The token's user, or None; ``change_token`` was read on ``connection`` just before."""
     token_hash = keyed_hash(token)
-    row = _rows.read(session, _TOKEN_QUERY, token_hash, change_token)
+    row = _rows.read(connection, _TOKEN_QUERY, token_hash, change_token)
     if row is None or (row.expires_at is not None and row.expires_at <= now):
         return None
     if row.last_used_at is None or now - row.last_used_at > TOUCH_EVERY:

@@ -25,6 +25,7 @@ import os
 from collections.abc import Callable
 
 from flask import Flask, Response, current_app, g, request
+from sqlalchemy import Connection
 from sqlalchemy.orm import Session
 
 from dagkeeper import db
@@ -44,47 +45,65 @@ TOKEN_ETAG_BLUEPRINTS = frozenset(
 OWN_ETAG_ENDPOINTS = frozenset({"task_instances.get_log", "ui.changes"})
 
 
+def connection() -> Connection:
+    """This request's read connection; its transaction is the request's one snapshot.
+
+    The change token and the caller's credential are read on it directly, and the
+    view's session (:func:`session`) joins it, so a request answered from the
+    response cache never builds an ORM session at all.
+    """
+    if "db_connection" not in g:
+        g.db_connection = db.engine().connect()
+    return g.db_connection
+
+
 def session() -> Session:
     """This request's read session, opened on first use and closed at teardown."""
     if "db_session" not in g:
-        g.db_session = db.read_session()
+        g.db_session = db.read_session(bind=connection())
     return g.db_session
 
 
 def change_token() -> int:
-    """The database change token, read once per request in its read session, first.
+    """The database change token, read once per request on its read connection, first.
 
     The guard resolves credentials under it (``accounts.identity``) and the ETag
     check below uses the same value, so a request reads it once.
     """
     if "change_token" not in g:
-        g.change_token = current_token(session())
+        g.change_token = current_token(connection())
     return g.change_token
 
 
 def end_reads() -> None:
-    """Close the read session so the next read sees this request's own writes.
+    """Close the read session and connection so the next read sees this request's own writes.
 
     On SQLite an open read transaction keeps its snapshot from before the write.
     """
-    g.pop("change_token", None)  # read in that session
-    opened = g.pop("db_session", None)
-    if opened is not None:
-        opened.close()
+    g.pop("change_token", None)  # read in that transaction
+    _close_reads()()
 
 
 def hand_over_session() -> Callable[[], None]:
-    """Keep this request's read session open past teardown; returns its close (for streaming).
+    """Keep this request's reads open past teardown; returns their close (for streaming).
 
     A streamed body is read from the session after the view returned, when
     teardown has already run.
     """
-    opened = g.pop("db_session", None)
-    return opened.close if opened is not None else _nothing
+    return _close_reads()
 
 
-def _nothing() -> None:
-    pass
+def _close_reads() -> Callable[[], None]:
+    """Take the read session and connection off the request; a call that closes both."""
+    opened, connected = g.pop("db_session", None), g.pop("db_connection", None)
+
+    def close() -> None:
+        if opened is not None:
+            opened.close()
+        if connected is not None:
+            connected.close()
+
+    return close
 
 
 def _close_session(_error: BaseException | None) -> None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from sqlalchemy import BigInteger, Integer, String, delete, insert, select, update
+from sqlalchemy import BigInteger, Connection, Integer, String, delete, insert, select, update
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from dagkeeper.models.base import Base
@@ -69,9 +69,10 @@ def record_change(session: Session, changes: Iterable[tuple[str | None, str]]) -
     return seq
 
 
-def current_token(session: Session) -> int:
+def current_token(reader: Session | Connection) -> int:
     """The change token: read by every request, so a Core statement built once."""
-    return int(session.connection().execute(_TOKEN).scalar_one())
+    connection = reader.connection() if isinstance(reader, Session) else reader
+    return int(connection.execute(_TOKEN).scalar_one())
 
 
 def changes_since(

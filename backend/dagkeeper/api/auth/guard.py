@@ -16,7 +16,7 @@ from dagkeeper.accounts.identity import OPEN, Identity, from_bearer_token, from_
 from dagkeeper.accounts.sessions import COOKIE_NAME
 from dagkeeper.api.auth.audit import audit_refusal
 from dagkeeper.api.errors import abort, not_found, problem_response
-from dagkeeper.api.request_cycle import change_token, session
+from dagkeeper.api.request_cycle import change_token, connection, session
 from dagkeeper.config import load_settings
 from dagkeeper.models import Role, utcnow
 from dagkeeper.models.access import dag_access, editable_dag_ids
@@ -75,11 +75,11 @@ def _resolve() -> Identity | None:
     now = utcnow()
     header = request.headers.get("Authorization", "")
     if header[:7].lower() == "bearer ":
-        return from_bearer_token(session(), header[7:].strip(), now, change_token())
+        return from_bearer_token(connection(), header[7:].strip(), now, change_token())
     cookie = request.cookies.get(COOKIE_NAME)
     if cookie:
         settings = current_app.config["DAGKEEPER"]
-        return from_session_cookie(session(), cookie, now, settings, change_token())
+        return from_session_cookie(connection(), cookie, now, settings, change_token())
     return None
 
 
