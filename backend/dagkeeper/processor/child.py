@@ -11,7 +11,6 @@ from __future__ import annotations
 import os
 import pickle
 import resource
-import sys
 import sysconfig
 import traceback
 from datetime import datetime
@@ -25,7 +24,6 @@ from dagkeeper.authoring.loader import import_dag_file
 from dagkeeper.authoring.to_document import serialize_dag
 from dagkeeper.models.encrypted import adopt_keys
 from dagkeeper.operators import BashOperator, EmptyOperator
-from dagkeeper.processor.lifeline import die_with_parent
 from dagkeeper.sdk.variable import recording_reads
 from dagkeeper.serialization import dumps
 
@@ -36,12 +34,11 @@ _LIBRARY_DIRS = tuple(
 
 
 def parse_in_child(
-    path: str, folder: str, env: dict[str, str], memory_limit: int, conn, db_url: str, keys: str
+    conn, path: str, folder: str, env: dict[str, str], memory_limit: int, db_url: str, keys: str
 ) -> None:
-    """Import ``path``, serialize its DAGs and send the outcome down ``conn``; never returns."""
-    forkserver = sys.modules.get("dagkeeper.processor.forkserver_ready")
-    if forkserver is not None:  # preloaded: this process is a fork of the forkserver
-        die_with_parent(forkserver.FORKSERVER_PID)
+    """Import ``path``, serialize its DAGs and send the outcome down ``conn``; never returns.
+
+    Runs in a fresh fork of the zygote (:mod:`dagkeeper.processor.zygote`)."""
     _silence_output()
     # Parse-time Variable reads use the processor's database and cipher, handed over as
     # arguments: the DAG file's environment has neither (nor is the forkserver's current).

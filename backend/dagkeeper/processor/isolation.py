@@ -1,6 +1,7 @@
 """Run each DAG file's import in its own child process, with a deadline.
 
-Children are forked by a multiprocessing *forkserver* that pre-imported the
+Children are forked by a zygote (:mod:`dagkeeper.processor.zygote`), itself
+launched once per pass by a multiprocessing *forkserver* that pre-imported the
 authoring API, operators and serialization: a child starts in milliseconds,
 already warm, and every file gets a pristine interpreter (no state leaks from
 one file to the next). The parent never imports user code and never forks
@@ -19,12 +20,9 @@ import pickle
 import queue
 import signal
 import threading
-import time
-from collections import deque
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from multiprocessing import context, forkserver, popen_forkserver, reduction, spawn, util
-from multiprocessing.connection import wait
 from pathlib import Path
 
 from dagkeeper import db
@@ -37,6 +35,7 @@ PRELOAD = [
     "dagkeeper.serialization",
     "dagkeeper.processor.child",
     "dagkeeper.processor.isolation",
+    "dagkeeper.processor.zygote",
     "dagkeeper.processor.forkserver_ready",
 ]
 
@@ -108,65 +107,18 @@ def _forkserver_context() -> context.ForkServerContext:
     return forkserver_context
 
 
-@dataclass
-class _Child:
-    path: Path
-    process: multiprocessing.process.BaseProcess
-    conn: multiprocessing.connection.Connection
-    started: float
-    deadline: float
-    payload: bytes | None = None
-    closed: bool = False  # the child closed its end without sending
-
-    def read(self) -> None:
-        """Take the whole message (blocking only while the child is still writing it)."""
-        try:
-            self.payload = self.conn.recv_bytes()
-        except (EOFError, OSError):
-            self.closed = True
-
-
-def _start(path: Path, folder: Path, timeout: float) -> _Child:
-    from dagkeeper.processor.child import parse_in_child
-
-    receiver, sender = _forkserver_context().Pipe(duplex=False)
-    process = _ParseProcess(
-        target=parse_in_child,
-        args=(
-            str(path),
-            str(folder),
-            child_environment(),
-            load_settings().parse_memory_limit_mb * 1024**2,
-            sender,
-            db.engine().url.render_as_string(hide_password=False),
-            process_keys(),
-        ),
-        name=f"dagkeeper-parse:{path.name}",
-        daemon=True,
-    )
-    started = time.monotonic()
-    process.start()
-    sender.close()
-    return _Child(path, process, receiver, started, started + timeout)
-
-
 def _exit_message(exitcode: int | None) -> str:
     if exitcode is not None and exitcode < 0:
         return f"killed by signal {-exitcode} ({signal.Signals(-exitcode).name})"
     return f"process exited with code {exitcode}"
 
 
-def _finish(child: _Child, failure: str | None, folder: Path) -> ParseResult:
-    """Reap the child and turn what it sent (or how it ended) into a result."""
-    payload = child.payload
+def _result(outcome: tuple, folder: Path) -> ParseResult:
+    """Turn what a child sent (or how it ended), as the zygote relayed it, into a result."""
     from dagkeeper.processor.child import display_path
 
-    child.process.join(1)
-    if child.process.is_alive():
-        child.process.kill()
-        child.process.join()
-    child.conn.close()
-    result = ParseResult(child.path, duration=time.monotonic() - child.started)
+    path, payload, failure, exitcode, seconds = outcome
+    result = ParseResult(Path(path), duration=seconds)
     if payload is not None:
         data = pickle.loads(payload)
         result.variables = data.get("variables", [])
@@ -176,8 +128,8 @@ def _finish(child: _Child, failure: str | None, folder: Path) -> ParseResult:
             result.dags = [ParsedDag(*dag) for dag in data["dags"]]
         return result
     if failure is None:
-        failure = _exit_message(child.process.exitcode)
-    result.error = ImportFailure(f"{display_path(str(child.path), str(folder))}: {failure}", "")
+        failure = _exit_message(exitcode)
+    result.error = ImportFailure(f"{display_path(path, str(folder))}: {failure}", "")
     return result
 
 
@@ -189,46 +141,44 @@ def parse_files(
     timeout: float,
     stop: threading.Event | None = None,
 ) -> Iterator[ParseResult]:
-    """Parse each file in its own child, ``workers`` at a time; yield results as they finish."""
-    pending = deque(paths)
-    running: list[_Child] = []
-    finished: deque[tuple[_Child, str | None]] = deque()
+    """Parse each file in its own child, ``workers`` at a time; yield results as they finish.
+
+    A zygote (:mod:`dagkeeper.processor.zygote`) forks and supervises the children;
+    closing its connection (on ``stop``, or when the caller is done) kills what is left.
+    """
+    from dagkeeper.processor.zygote import serve
+
+    todo = [str(path) for path in paths]
+    if not todo:
+        return
     stop = stop or threading.Event()
+    conn, theirs = _forkserver_context().Pipe(duplex=True)
+    child_args = (
+        str(folder),
+        child_environment(),
+        load_settings().parse_memory_limit_mb * 1024**2,
+        db.engine().url.render_as_string(hide_password=False),
+        process_keys(),
+    )
+    zygote = _ParseProcess(
+        target=serve,
+        args=(theirs, todo, workers, timeout, child_args),
+        name="dagkeeper-parse-zygote",
+        daemon=True,
+    )
+    zygote.start()
+    theirs.close()
     try:
-        while (pending or running) and not stop.is_set():
-            while pending and len(running) < max(1, workers):
-                running.append(_start(pending.popleft(), folder, timeout))
-            while finished:
-                yield _finish(*finished.popleft(), folder)
-            handles: list = [c.process.sentinel for c in running]
-            handles += [c.conn for c in running if not c.closed]
-            next_deadline = min(c.deadline for c in running)
-            wait_for = min(0.5, max(0.0, next_deadline - time.monotonic()))
-            ready = set(wait(handles, timeout=wait_for))
-            now = time.monotonic()
-            for child in list(running):
-                if child.conn in ready:
-                    child.read()
-                failure = None
-                if child.payload is None and child.process.sentinel in ready:
-                    if not child.closed and child.conn.poll():
-                        child.read()
-                elif child.payload is None and child.deadline <= now:
-                    child.process.kill()
-                    failure = f"timed out after {timeout:g} s"
-                elif child.payload is None:
-                    continue
-                # Reaped and reported after the next files started: a child's exit
-                # then delays no other file.
-                running.remove(child)
-                finished.append((child, failure))
-        while finished and not stop.is_set():
-            yield _finish(*finished.popleft(), folder)
+        for _ in todo:
+            while not stop.is_set() and not conn.poll(0.5):
+                if not zygote.is_alive() and not conn.poll():
+                    raise RuntimeError(f"the parse zygote died ({_exit_message(zygote.exitcode)})")
+            if stop.is_set():
+                return
+            yield _result(conn.recv(), folder)
     finally:
-        for child in running + [c for c, _ in finished]:
-            child.process.kill()
-            child.process.join()
-            child.conn.close()
+        conn.close()
+        zygote.join()
 
 
 _DONE = object()

@@ -2,7 +2,8 @@
 
 Linux sends the ``PR_SET_PDEATHSIG`` signal to a process when its parent
 exits, however it exits (SIGKILL included): the forkserver arms it against the
-processor, and every parse child against the forkserver. A parent that died
+processor, a pass's zygote against the forkserver, and every parse child against
+the zygote. A parent that died
 before the signal was armed is caught by comparing ``getppid()``. Elsewhere
 this is a no-op; the forkserver still exits when its parent's pipe closes.
 """

@@ -81,9 +81,13 @@ def publish_batch(
         freed = False
         for fileloc in gone:
             freed |= bool(_forget(session, fileloc, changes))
+        seen = _seen_files(session, [relative_fileloc(folder, path) for path, _, _ in parsed])
         publications = {}
         for path, source, result in parsed:
-            publication = publish_file(session, folder, path, source, result, now, revision)
+            seen_before = relative_fileloc(folder, path) in seen
+            publication = publish_file(
+                session, folder, path, source, result, now, revision, seen_before=seen_before
+            )
             publications[path] = publication
             freed |= bool(publication.deactivated)
             changes += publication.changes
@@ -107,16 +111,26 @@ def publish_file(
     result: ParseResult,
     now: datetime,
     revision: Revision | None = None,
+    *,
+    seen_before: bool = True,
 ) -> Publication:
-    """Publish one parse result of ``path`` (whose bytes were ``source``) in ``session``."""
+    """Publish one parse result of ``path`` (whose bytes were ``source``) in ``session``.
+
+    ``seen_before=False``: no row names the file (:func:`_seen_files`), so there is
+    nothing of it to look up: a first pass publishes thousands of such files.
+    """
     fileloc = relative_fileloc(folder, path)
     with session.no_autoflush:
         publication = Publication(fileloc)
         changes = publication.changes
-        owned = {d.dag_id: d for d in session.scalars(select(Dag).where(Dag.fileloc == fileloc))}
-        # A file without a row is new (or was forgotten, its rows with it): nothing of
-        # it, import error or parse-time reads, is there to replace.
-        file_row = session.scalar(select(DagFile).where(DagFile.path == fileloc))
+        owned, file_row = {}, None
+        if seen_before:
+            owned = {
+                d.dag_id: d for d in session.scalars(select(Dag).where(Dag.fileloc == fileloc))
+            }
+            # A file without a row is new (or was forgotten, its rows with it): nothing of
+            # it, import error or parse-time reads, is there to replace.
+            file_row = session.scalar(select(DagFile).where(DagFile.path == fileloc))
         error, documents = result.error, {}
         if error is None:
             try:
@@ -131,9 +145,8 @@ def publish_file(
             changes += [(d.dag_id, ChangeKind.DAG) for d in flagged]
             dag_count = len(flagged)
         else:
-            conflicts = _publish_dags(
-                session, folder, fileloc, source, documents, now, publication, revision
-            )
+            code = _code_for(session, fileloc, source, seen_before)
+            conflicts = _publish_dags(session, folder, code, documents, now, publication, revision)
             for dag in owned.values():
                 if dag.is_active and dag.dag_id not in publication.dag_ids:
                     dag.is_active = False
@@ -210,14 +223,15 @@ def _owned_elsewhere(session: Session, folder: Path, dag: Dag | None, fileloc: s
 def _publish_dags(
     session: Session,
     folder: Path,
-    fileloc: str,
-    source: bytes,
+    code: DagCode,
     documents: dict[str, tuple[ParsedDag, DagDocument, bool]],
     now: datetime,
     publication: Publication,
     revision: Revision | None,
 ) -> list[str]:
-    """Upsert each DAG of a successful parse; return conflict messages for duplicated ids."""
+    """Upsert each DAG of a successful parse of ``code``; return conflict messages for
+    duplicated ids."""
+    fileloc = code.fileloc
     existing = {
         d.dag_id: d for d in session.scalars(select(Dag).where(Dag.dag_id.in_(list(documents))))
     }
@@ -226,7 +240,6 @@ def _publish_dags(
         for dag_id in documents
         if _owned_elsewhere(session, folder, existing.get(dag_id), fileloc)
     }
-    code = _code_for(session, fileloc, source)
     for item, document, is_new in documents.values():
         if item.dag_id in taken:
             continue
@@ -252,18 +265,30 @@ def _publish_dags(
     return conflicts
 
 
-def _code_for(session: Session, fileloc: str, source: bytes) -> DagCode:
+def _code_for(session: Session, fileloc: str, source: bytes, seen_before: bool) -> DagCode:
+    """The file's code row for ``source``; a new one is written with the file's DAG rows."""
     source_hash = content_hash(source)
-    code = session.scalar(
-        select(DagCode).where(DagCode.fileloc == fileloc, DagCode.source_hash == source_hash)
-    )
+    code = None
+    if seen_before:
+        code = session.scalar(
+            select(DagCode).where(DagCode.fileloc == fileloc, DagCode.source_hash == source_hash)
+        )
     if code is None:
         code = DagCode(
             fileloc=fileloc, source_hash=source_hash, source=source.decode("utf-8", "replace")
         )
         session.add(code)
-        session.flush()
     return code
+
+
+def _seen_files(session: Session, filelocs: list[str]) -> set[str]:
+    """The files some row names: a DAG, a file, an import error or a code row."""
+    seen: set[str] = set()
+    for column in (Dag.fileloc, DagFile.path, DagImportError.fileloc, DagCode.fileloc):
+        for chunk in range(0, len(filelocs), 500):
+            query = select(column).where(column.in_(filelocs[chunk : chunk + 500])).distinct()
+            seen.update(session.scalars(query))
+    return seen
 
 
 def _upsert_dag(
@@ -291,11 +316,13 @@ def _upsert_dag(
     publish_grants(session, dag.dag_id, document.access_control, created=created)
     if not is_new:
         current = session.get(DagVersion, dag.current_version_id)
+        if code.id is None:
+            session.flush()  # a new code row: its id first
         if current.dag_code_id != code.id:
             # Same DAG, edited source (a comment, say): show the code that is on disk.
             current.dag_code_id = code.id
         return
-    session.flush()  # the dag row must exist before its version
+    session.flush()  # the dag row (and a new code row) must exist before its version
     version = DagVersion.build(
         item.document,
         document,

@@ -118,9 +118,16 @@ class CronTimetable(_IntervalTimetable):
         text = describe_cron(self.expression)
         self.summary = text if timezone == "UTC" else f"{text} ({timezone})"
         self.written = written or expression
+        self._cron: croniter | None = None
 
     def _iter(self, moment: datetime) -> croniter:
-        return croniter(self.expression, moment.astimezone(self.tz))
+        """The expression's iterator, set to ``moment``: parsed once per timetable (parsing
+        cost more than a step, and publishing a new DAG takes several steps)."""
+        local = moment.astimezone(self.tz)
+        if self._cron is None:
+            self._cron = croniter(self.expression, local)
+        self._cron.set_current(local, force=True)
+        return self._cron
 
     def _align(self, moment: datetime) -> datetime:
         if croniter.match(self.expression, moment.astimezone(self.tz)):

@@ -6,11 +6,12 @@ two revisions of the DAG folder (DESIGN.md invariant 9).
 
 from __future__ import annotations
 
+import re
 import subprocess
 import threading
 import time
 
-from sqlalchemy import select, update
+from sqlalchemy import event, select, update
 
 from dagkeeper.db import read_session, transaction
 from dagkeeper.models import Dag, DagVersion
@@ -286,3 +287,35 @@ def test_a_first_pass_shows_whole_files_while_it_parses_the_rest(db, dags_folder
         files = {dag_id.split("_")[1] for dag_id in visible}
         assert sorted(visible) == sorted(f"{kind}_{i}" for i in files for kind in ("one", "two"))
     assert (summary.parsed, summary.dags, summary.errors) == (6, 12, 0)
+
+
+def test_new_files_are_published_without_a_lookup_per_file(db, dags_folder):
+    """A first pass publishes thousands of files the database knows nothing of: one
+    query per batch finds which of them some row names, not three lookups per file.
+    A file that comes back after it was deleted is still known (its DAG and code
+    rows stay) and keeps its DAG."""
+    from dagkeeper import db as dagkeeper_db
+
+    for index in range(20):
+        write(dags_folder, f"new_{index}.py", dag_source(f"new_{index}"))
+    statements: list[str] = []
+
+    def count(_conn, _cursor, statement, *_):
+        statements.append(statement)
+
+    engine = dagkeeper_db.engine()
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        scan(dags_folder)
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+    lookups = [
+        s for s in statements if re.search(r"(dag_file.path|dag.fileloc|dag_code.fileloc) = ", s)
+    ]
+    assert lookups == []
+    back = (dags_folder / "new_0.py").read_text()
+    (dags_folder / "new_0.py").unlink()
+    scan(dags_folder)
+    write(dags_folder, "new_0.py", back)
+    scan(dags_folder)
+    assert dags()["new_0"] == ("new_0.py", True, False, 1)

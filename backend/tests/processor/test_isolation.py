@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+import time
 
 from sqlalchemy import select
 
@@ -120,3 +121,50 @@ def test_a_document_the_file_tampered_with_is_an_import_error_not_a_failed_batch
     }
     message = import_errors()["tampered.py"]
     assert message.startswith("tampered.py: DocumentError: invalid DAG document: ")
+
+
+def test_children_keep_parsing_while_the_caller_publishes(dags_folder, tmp_path):
+    """The next files are parsed while the caller is busy with a result (publishing
+    it): launching a child never waits for the caller. Each file leaves a mark."""
+    marks = tmp_path / "marks"
+    marks.mkdir()
+    paths = [
+        write(dags_folder, f"f{i}.py", f"open({str(marks / str(i))!r}, 'w').close()\n")
+        for i in range(6)
+    ]
+    results = parse_files(paths, folder=dags_folder, workers=1, timeout=30)
+    assert next(results).error is None
+    deadline = time.monotonic() + 20
+    while len(list(marks.iterdir())) < 6 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert len(list(marks.iterdir())) == 6
+    assert [r.error for r in results] == [None] * 5
+
+
+def test_a_global_a_file_changes_is_pristine_for_the_next_file(dags_folder):
+    """Each file gets a fresh fork: what one file does to a shared module, the next
+    never sees (here: a module-level attribute of the operators package)."""
+    first = write(
+        dags_folder,
+        "first.py",
+        "import dagkeeper.operators as ops\nops.LEAKED = 1\n" + dag_source("first"),
+    )
+    second = write(
+        dags_folder,
+        "second.py",
+        "import dagkeeper.operators as ops\nassert not hasattr(ops, 'LEAKED')\n"
+        + dag_source("second"),
+    )
+    results = list(parse_files([first, second], folder=dags_folder, workers=1, timeout=30))
+    assert [r.error for r in results] == [None, None]
+
+
+def test_a_hanging_file_is_killed_and_named_while_the_others_parse(dags_folder):
+    hanging = write(dags_folder, "hangs.py", "import time\nwhile True:\n    time.sleep(1)\n")
+    fine = write(dags_folder, "fine.py", dag_source("fine"))
+    results = {
+        r.path.name: r
+        for r in parse_files([hanging, fine], folder=dags_folder, workers=2, timeout=2)
+    }
+    assert results["hangs.py"].error.message == "hangs.py: timed out after 2 s"
+    assert results["fine.py"].error is None

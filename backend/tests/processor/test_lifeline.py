@@ -15,11 +15,13 @@ from .helpers import write
 
 
 def _parse_child_of(processor: psutil.Process, seconds: float = 60.0) -> list[psutil.Process]:
-    """Wait for a parse child (a grandchild: forked by the forkserver); all descendants."""
+    """Wait for a parse child (forked by the zygote, forked by the forkserver); all
+    descendants."""
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         family = processor.children(recursive=True)
-        if any(p.ppid() != processor.pid for p in family):
+        parents = {p.pid: p.ppid() for p in family}
+        if any(parents.get(parents.get(p.pid, 0), processor.pid) != processor.pid for p in family):
             return family
         time.sleep(0.1)
     raise AssertionError("no parse child started")
