@@ -351,6 +351,14 @@ def _times(worse: float, better: float, unit: str = "") -> str:
     return f"{worse / better:.1f}×{unit}" if better else ""
 
 
+def _sharing(p: dict[str, Any]) -> str:
+    """Whether other work shared the machine: the run's own servers and wrk raise the
+    load by its end, so only the load before the run tells."""
+    if p["load_average_before"][0] > 1.0:
+        return "the machine was shared with other work; the absolute figures are inflated."
+    return "the machine was quiet at the start; the load at the end is the run's own."
+
+
 def _peers(p: dict[str, Any]) -> list[str]:
     """dagkeeper beside Apache Airflow in one sitting (``bench.peers``), with the ratio."""
     ours, peer = p["dagkeeper"], p["airflow"]
@@ -363,7 +371,7 @@ def _peers(p: dict[str, Any]) -> list[str]:
         "requests. Ours cached: answered from the worker's response cache (nothing changed); "
         "uncached: `Cache-Control: no-cache`. Ratio: Airflow's time ÷ ours uncached (rates: "
         f"ours uncached ÷ Airflow's). Load average {p['load_average_before']} before, "
-        f"{p['load_average_after']} after ({p['minutes']} min): the machine was shared.",
+        f"{p['load_average_after']} after ({p['minutes']} min): {_sharing(p)}",
         "",
         *_header("measure", "dagkeeper cached", "dagkeeper uncached or cold", f"Airflow {p['airflow_version']}",
                  "dagkeeper ahead by"),
