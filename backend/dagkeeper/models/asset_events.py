@@ -92,6 +92,8 @@ def publish_dag_assets(
         for ref in task.inlets:
             if ref["type"] == "asset":
                 asset_row(session, ref)
+    if assets or aliases:
+        session.flush()  # the inserts below bypass the unit of work: the DAG's row goes first
     if assets:
         session.execute(
             insert(DagAssetReference),

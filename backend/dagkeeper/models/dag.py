@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from dagkeeper.models.base import Base, utcnow
+
+if TYPE_CHECKING:
+    from dagkeeper.models.version import DagVersion
 
 
 class Dag(Base):
@@ -43,6 +47,12 @@ class Dag(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
+    # Set, never read, by the processor: a batch of new DAGs and their versions is
+    # one flush, the versions inserted first and each row's id written after
+    # (post_update: the two tables reference each other).
+    current_version: Mapped[DagVersion | None] = relationship(
+        primaryjoin="foreign(Dag.current_version_id) == DagVersion.id", post_update=True
+    )
     tags: Mapped[list[DagTag]] = relationship(
         back_populates="dag", cascade="all, delete-orphan", order_by="DagTag.name"
     )

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Float, ForeignKey, Integer, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from dagkeeper.models.base import Base, utcnow
 from dagkeeper.serialization import DagDocument, derive, digest, loads
+
+if TYPE_CHECKING:
+    from dagkeeper.models.dag import Dag
 
 
 class DagCode(Base):
@@ -52,6 +56,10 @@ class DagVersion(Base):
     revision: Mapped[str | None] = mapped_column(String(1000))
     git_commit: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    # For the processor's one flush per batch: the DAG's row and the code row go first.
+    dag: Mapped[Dag] = relationship()
+    code: Mapped[DagCode] = relationship()
 
     __table_args__ = (UniqueConstraint("dag_id", "version_number"),)
 

@@ -4,6 +4,11 @@ A reader sees a file's old state or its new state, never a mix: its DAG rows
 and tags, new versions, source code, import-error state and deactivations
 commit together, with the change-counter bump that tells browsers to refetch.
 A batch (one checkout, one swapped revision) commits as a whole the same way.
+
+A batch is also one flush: its DAG rows are read up front (:class:`_Batch`),
+and what one file publishes is known to the next without writing it first, so
+a first pass inserts a hundred files' rows in a handful of statements instead
+of eight per file (profiled: the flushes were most of a new file's cost).
 """
 
 from __future__ import annotations
@@ -15,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import delete, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from dagkeeper.db import transaction
 from dagkeeper.models import (
@@ -52,6 +57,39 @@ class Publication:
     changes: list[tuple[str | None, str]] = field(default_factory=list)
 
 
+@dataclass
+class _Batch:
+    """What a batch's publications know that the database does not show before its flush."""
+
+    dags: dict[str, Dag]  # every DAG row the batch names: read up front, or created by it
+    hashes: dict[str, str]  # dag_id -> hash of its current version, new ones included
+    files: set[str] = field(default_factory=set)  # filelocs given a dag_file row by the batch
+
+    @classmethod
+    def read(cls, session: Session, parsed: list[tuple[Path, bytes, ParseResult]]) -> _Batch:
+        """The rows (with their tags) and current hashes of every DAG id ``parsed`` names."""
+        ids = sorted({dag.dag_id for _, _, result in parsed for dag in result.dags})
+        batch = cls({}, {})
+        for chunk in _chunks(ids):
+            rows = session.execute(
+                select(Dag, DagVersion.hash)
+                .outerjoin(DagVersion, DagVersion.id == Dag.current_version_id)
+                .where(Dag.dag_id.in_(chunk))
+                .options(selectinload(Dag.tags))
+            )
+            for dag, current_hash in rows:
+                batch.dags[dag.dag_id] = dag
+                if current_hash is not None:
+                    batch.hashes[dag.dag_id] = current_hash
+        return batch
+
+
+def _chunks(values: list[str], size: int = 500):
+    """``values`` in slices small enough for one ``IN`` list."""
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
+
+
 def content_hash(source: bytes) -> str:
     return hashlib.sha256(source).hexdigest()
 
@@ -82,20 +120,24 @@ def publish_batch(
         for fileloc in gone:
             freed |= bool(_forget(session, fileloc, changes))
         seen = _seen_files(session, [relative_fileloc(folder, path) for path, _, _ in parsed])
+        batch = _Batch.read(session, parsed)
         publications = {}
         for path, source, result in parsed:
             seen_before = relative_fileloc(folder, path) in seen
             publication = publish_file(
-                session, folder, path, source, result, now, revision, seen_before=seen_before
+                session, batch, folder, path, source, result, now, revision, seen_before=seen_before
             )
             publications[path] = publication
             freed |= bool(publication.deactivated)
             changes += publication.changes
         if freed:
             # A file published before a DAG id was dropped by a later one may take it now.
+            session.flush()  # what it queries must show the whole batch
             for path, source, result in parsed:
                 if publications[path].conflicts:
-                    publication = publish_file(session, folder, path, source, result, now, revision)
+                    publication = publish_file(
+                        session, batch, folder, path, source, result, now, revision
+                    )
                     publications[path] = publication
                     changes += publication.changes
         if changes:
@@ -105,6 +147,7 @@ def publish_batch(
 
 def publish_file(
     session: Session,
+    batch: _Batch,
     folder: Path,
     path: Path,
     source: bytes,
@@ -114,7 +157,8 @@ def publish_file(
     *,
     seen_before: bool = True,
 ) -> Publication:
-    """Publish one parse result of ``path`` (whose bytes were ``source``) in ``session``.
+    """Publish one parse result of ``path`` (whose bytes were ``source``) in ``session``,
+    as part of ``batch`` (nothing is flushed: the next file learns from ``batch``).
 
     ``seen_before=False``: no row names the file (:func:`_seen_files`), so there is
     nothing of it to look up: a first pass publishes thousands of such files.
@@ -125,8 +169,11 @@ def publish_file(
         changes = publication.changes
         owned, file_row = {}, None
         if seen_before:
+            # Its rows as this batch left them: another file of it may have taken a DAG.
             owned = {
-                d.dag_id: d for d in session.scalars(select(Dag).where(Dag.fileloc == fileloc))
+                d.dag_id: d
+                for d in session.scalars(select(Dag).where(Dag.fileloc == fileloc))
+                if d.fileloc == fileloc
             }
             # A file without a row is new (or was forgotten, its rows with it): nothing of
             # it, import error or parse-time reads, is there to replace.
@@ -134,7 +181,7 @@ def publish_file(
         error, documents = result.error, {}
         if error is None:
             try:
-                documents = _decoded(session, result.dags)
+                documents = _decoded(batch, result.dags)
             except ValueError as exc:  # the child sent a document that does not hold
                 error = ImportFailure(f"{fileloc}: {type(exc).__name__}: {exc}", "")
         if error is not None:
@@ -146,7 +193,9 @@ def publish_file(
             dag_count = len(flagged)
         else:
             code = _code_for(session, fileloc, source, seen_before)
-            conflicts = _publish_dags(session, folder, code, documents, now, publication, revision)
+            conflicts = _publish_dags(
+                session, batch, folder, code, documents, now, publication, revision
+            )
             for dag in owned.values():
                 if dag.is_active and dag.dag_id not in publication.dag_ids:
                     dag.is_active = False
@@ -162,17 +211,17 @@ def publish_file(
         if file_row is None:
             file_row = DagFile(path=fileloc)
             session.add(file_row)
+            batch.files.add(fileloc)
         file_row.content_hash = content_hash(source)
         file_row.last_parsed_at = now
         file_row.last_duration = result.duration
         file_row.dag_count = dag_count
         record_parse_reads(session, fileloc, result.variables, known=known)
-    session.flush()  # the next file of the batch queries what this one changed
     return publication
 
 
 def _decoded(
-    session: Session, parsed: list[ParsedDag]
+    batch: _Batch, parsed: list[ParsedDag]
 ) -> dict[str, tuple[ParsedDag, DagDocument, bool]]:
     """Each DAG's document, decoded once, and whether it is a new version; raises ValueError.
 
@@ -180,17 +229,9 @@ def _decoded(
     are written: the child's own serializer ran beside the DAG file's code, which
     may have changed it, so what the child sends is checked, not trusted.
     """
-    ids = [p.dag_id for p in parsed]
-    current = dict(
-        session.execute(
-            select(Dag.dag_id, DagVersion.hash)
-            .join(DagVersion, DagVersion.id == Dag.current_version_id)
-            .where(Dag.dag_id.in_(ids))
-        ).all()
-    )
     decoded = {}
     for item in parsed:
-        is_new = current.get(item.dag_id) != digest(item.document)
+        is_new = batch.hashes.get(item.dag_id) != digest(item.document)
         document = loads(item.document, validate=is_new)
         if document.dag_id != item.dag_id:
             raise ValueError(f"the document of DAG {item.dag_id!r} names {document.dag_id!r}")
@@ -212,16 +253,21 @@ def _forget(session: Session, fileloc: str, changes: list[tuple[str | None, str]
     return [d.dag_id for d in dags]
 
 
-def _owned_elsewhere(session: Session, folder: Path, dag: Dag | None, fileloc: str) -> bool:
+def _owned_elsewhere(
+    session: Session, batch: _Batch, folder: Path, dag: Dag | None, fileloc: str
+) -> bool:
     """Whether another file that still exists already owns this DAG (the owner keeps it)."""
     if dag is None or dag.fileloc == fileloc or not dag.is_active:
         return False
-    known = session.scalar(select(DagFile.id).where(DagFile.path == dag.fileloc))
-    return known is not None and (folder / dag.fileloc).is_file()
+    known = dag.fileloc in batch.files or (
+        session.scalar(select(DagFile.id).where(DagFile.path == dag.fileloc)) is not None
+    )
+    return known and (folder / dag.fileloc).is_file()
 
 
 def _publish_dags(
     session: Session,
+    batch: _Batch,
     folder: Path,
     code: DagCode,
     documents: dict[str, tuple[ParsedDag, DagDocument, bool]],
@@ -232,13 +278,11 @@ def _publish_dags(
     """Upsert each DAG of a successful parse of ``code``; return conflict messages for
     duplicated ids."""
     fileloc = code.fileloc
-    existing = {
-        d.dag_id: d for d in session.scalars(select(Dag).where(Dag.dag_id.in_(list(documents))))
-    }
+    existing = {dag_id: batch.dags[dag_id] for dag_id in documents if dag_id in batch.dags}
     taken = {
         dag_id
         for dag_id in documents
-        if _owned_elsewhere(session, folder, existing.get(dag_id), fileloc)
+        if _owned_elsewhere(session, batch, folder, existing.get(dag_id), fileloc)
     }
     for item, document, is_new in documents.values():
         if item.dag_id in taken:
@@ -255,7 +299,10 @@ def _publish_dags(
                 created_at=now,
             )
             session.add(dag)
+            batch.dags[item.dag_id] = dag
         _upsert_dag(session, dag, item, document, is_new, code, now, revision, bool(taken), created)
+        if is_new:
+            batch.hashes[item.dag_id] = dag.current_version.hash
         publication.new_versions += is_new
         publication.dag_ids.append(item.dag_id)
     conflicts = [
@@ -285,9 +332,8 @@ def _seen_files(session: Session, filelocs: list[str]) -> set[str]:
     """The files some row names: a DAG, a file, an import error or a code row."""
     seen: set[str] = set()
     for column in (Dag.fileloc, DagFile.path, DagImportError.fileloc, DagCode.fileloc):
-        for chunk in range(0, len(filelocs), 500):
-            query = select(column).where(column.in_(filelocs[chunk : chunk + 500])).distinct()
-            seen.update(session.scalars(query))
+        for chunk in _chunks(filelocs):
+            seen.update(session.scalars(select(column).where(column.in_(chunk)).distinct()))
     return seen
 
 
@@ -315,26 +361,23 @@ def _upsert_dag(
         dag.schedule_summary = describe_asset_schedule(document.asset_condition, timed)
     publish_grants(session, dag.dag_id, document.access_control, created=created)
     if not is_new:
-        current = session.get(DagVersion, dag.current_version_id)
-        if code.id is None:
-            session.flush()  # a new code row: its id first
-        if current.dag_code_id != code.id:
+        current = dag.current_version
+        if code.id is None or current.dag_code_id != code.id:
             # Same DAG, edited source (a comment, say): show the code that is on disk.
-            current.dag_code_id = code.id
+            current.code = code
         return
-    session.flush()  # the dag row (and a new code row) must exist before its version
     version = DagVersion.build(
         item.document,
         document,
         version_number=dag.version_number + 1,
-        dag_code_id=code.id,
+        dag=dag,
+        code=code,
         revision=revision.target if revision else None,
         git_commit=revision.commit if revision else None,
         created_at=now,
     )
     session.add(version)
-    session.flush()
-    dag.current_version_id = version.id
+    dag.current_version = version
     dag.version_number = version.version_number
     publish_dag_assets(session, dag.dag_id, document, created=created)
 
@@ -380,7 +423,7 @@ def _apply_attributes(session: Session, dag: Dag, doc: DagDocument) -> None:
     # The scheduler advances the next-run fields once runs exist; the processor
     # plans them for a new DAG and re-plans them when the schedule itself changed.
     if when != before or dag.next_dagrun is None:
-        is_new = dag.current_version_id is None
+        is_new = dag.current_version_id is None and dag.current_version is None
         last = None if is_new else last_interval(session, dag.dag_id)
         if when != before or last is None:
             store_next_run(dag, next_run(doc, timetable, last, utcnow()))

@@ -130,9 +130,14 @@ class CronTimetable(_IntervalTimetable):
         return self._cron
 
     def _align(self, moment: datetime) -> datetime:
-        if croniter.match(self.expression, moment.astimezone(self.tz)):
+        if self._at_or_before(moment) == moment:
             return moment.astimezone(UTC)
         return self._after(moment)
+
+    def _at_or_before(self, moment: datetime) -> datetime:
+        """The latest tick at or before ``moment``, exactly: ``croniter.match`` would parse
+        the expression again and count any moment within a minute after a tick as on it."""
+        return self._before(moment + timedelta(microseconds=1))
 
     def _after(self, boundary: datetime) -> datetime:
         moment: datetime = self._iter(boundary).get_next(datetime)
@@ -143,9 +148,7 @@ class CronTimetable(_IntervalTimetable):
         return moment.astimezone(UTC)
 
     def manual_interval(self, at: datetime) -> DataInterval:
-        end = (
-            self._before(at) if not croniter.match(self.expression, at.astimezone(self.tz)) else at
-        )
+        end = self._at_or_before(at)
         return DataInterval(self._before(end), end)
 
 

@@ -10,9 +10,13 @@ import re
 import subprocess
 import threading
 import time
+from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from sqlalchemy import event, select, update
 
+from dagkeeper import db as db_module
 from dagkeeper.db import read_session, transaction
 from dagkeeper.models import Dag, DagVersion
 from dagkeeper.processor.revision import read_revision
@@ -289,26 +293,31 @@ def test_a_first_pass_shows_whole_files_while_it_parses_the_rest(db, dags_folder
     assert (summary.parsed, summary.dags, summary.errors) == (6, 12, 0)
 
 
+@contextmanager
+def sent_statements() -> Iterator[list[str]]:
+    """Every SQL statement the block sends to the database, in order."""
+    statements: list[str] = []
+
+    def record(_conn, _cursor, statement, *_):
+        statements.append(statement)
+
+    engine = db_module.engine()
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        yield statements
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+
+
 def test_new_files_are_published_without_a_lookup_per_file(db, dags_folder):
     """A first pass publishes thousands of files the database knows nothing of: one
     query per batch finds which of them some row names, not three lookups per file.
     A file that comes back after it was deleted is still known (its DAG and code
     rows stay) and keeps its DAG."""
-    from dagkeeper import db as dagkeeper_db
-
     for index in range(20):
         write(dags_folder, f"new_{index}.py", dag_source(f"new_{index}"))
-    statements: list[str] = []
-
-    def count(_conn, _cursor, statement, *_):
-        statements.append(statement)
-
-    engine = dagkeeper_db.engine()
-    event.listen(engine, "before_cursor_execute", count)
-    try:
+    with sent_statements() as statements:
         scan(dags_folder)
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
     lookups = [
         s for s in statements if re.search(r"(dag_file.path|dag.fileloc|dag_code.fileloc) = ", s)
     ]
@@ -319,3 +328,31 @@ def test_new_files_are_published_without_a_lookup_per_file(db, dags_folder):
     write(dags_folder, "new_0.py", back)
     scan(dags_folder)
     assert dags()["new_0"] == ("new_0.py", True, False, 1)
+
+
+def test_a_batch_of_new_files_writes_each_table_in_one_statement(db, dags_folder):
+    """A first pass writes a batch of files in one flush: one multi-row INSERT per
+    table however many files the batch holds (it was eight statements per file)."""
+    for index in range(30):
+        write(dags_folder, f"new_{index:02}.py", dag_source(f"new_{index:02}"))
+    with sent_statements() as statements:
+        summary = scan(dags_folder)
+    writes = Counter(
+        " ".join(s.split()[:3]) for s in statements if s.startswith(("INSERT", "UPDATE", "DELETE"))
+    )
+    # SQLite's RETURNING keeps no order, so rows whose new id is needed go one by one there.
+    per_row = 30 if db_module.engine().dialect.name == "sqlite" else 1
+    assert writes == {
+        "INSERT INTO dag": 1,
+        "INSERT INTO dag_tag": 1,
+        "INSERT INTO dag_code": per_row,
+        "INSERT INTO dag_version": per_row,
+        "UPDATE dag SET": 1,  # each row's current version, once the versions have ids
+        "INSERT INTO dag_file": per_row,
+        "UPDATE change_counter SET": 1,
+        "INSERT INTO change_log": 1,
+    }
+    assert (summary.parsed, summary.dags, summary.new_versions) == (30, 30, 30)
+    assert dags() == {
+        f"new_{index:02}": (f"new_{index:02}.py", True, False, 1) for index in range(30)
+    }

@@ -37,6 +37,17 @@ def test_without_catchup_the_first_run_is_the_latest_complete_interval():
     assert first.data_interval == DataInterval(utc(2024, 5, 9), utc(2024, 5, 10))
 
 
+@pytest.mark.parametrize("seconds_past", [1, 30, 59])
+def test_without_catchup_a_dag_published_just_after_a_tick_runs_the_interval_that_just_ended(
+    seconds_past,
+):
+    """Within a minute of a tick, the interval that starts at it is not complete yet."""
+    hourly = timetable_for({"kind": "cron", "expression": "0 * * * *", "seconds": None})
+    now = utc(2024, 5, 10, 12, 0, seconds_past)
+    (first,) = runs(hourly, utc(2024, 5, 1), catchup=False, now=now, limit=1)
+    assert first.data_interval == DataInterval(utc(2024, 5, 10, 11), utc(2024, 5, 10, 12))
+
+
 def test_a_start_date_between_ticks_aligns_to_the_next_tick():
     (first,) = runs(timetable_for(DAILY), utc(2024, 5, 1, 6), limit=1)
     assert first.logical_date == utc(2024, 5, 2)
@@ -101,3 +112,9 @@ def test_human_summaries(schedule, summary):
 def test_manual_runs_cover_the_interval_that_ended_last():
     interval = timetable_for(DAILY).manual_interval(NOW)
     assert interval == DataInterval(utc(2024, 5, 9), utc(2024, 5, 10))
+
+
+def test_a_manual_run_just_after_a_tick_covers_the_interval_that_ended_at_it():
+    hourly = timetable_for({"kind": "cron", "expression": "0 * * * *", "seconds": None})
+    interval = hourly.manual_interval(utc(2024, 5, 10, 12, 0, 30))
+    assert interval == DataInterval(utc(2024, 5, 10, 11), utc(2024, 5, 10, 12))
