@@ -8,7 +8,7 @@ the secret key) comes from here, never from a per-process random value
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -177,10 +177,21 @@ def private_environment_hidden() -> Iterator[None]:
     Settings and the engine are made before; what the task starts inherits the reduced set.
     """
     saved = dict(os.environ)
-    os.environ.clear()
-    os.environ.update(child_environment(saved))
+    replace_environment(child_environment(saved))
     try:
         yield
     finally:
-        os.environ.clear()
-        os.environ.update(saved)
+        replace_environment(saved)
+
+
+def replace_environment(wanted: Mapping[str, str]) -> None:
+    """Make ``os.environ`` equal ``wanted``, changing only the names that differ.
+
+    Clearing and refilling it cost each parse child about a millisecond
+    (profiled): a ``putenv`` per name, and a copy-on-write fault per page touched.
+    """
+    for name in [name for name in os.environ if name not in wanted]:
+        del os.environ[name]
+    for name, value in wanted.items():
+        if os.environ.get(name) != value:
+            os.environ[name] = value

@@ -22,6 +22,7 @@ from dagkeeper import db
 from dagkeeper.authoring import DAG, registry
 from dagkeeper.authoring.loader import import_dag_file
 from dagkeeper.authoring.to_document import serialize_dag
+from dagkeeper.config import replace_environment
 from dagkeeper.models.encrypted import adopt_keys
 from dagkeeper.operators import BashOperator, EmptyOperator
 from dagkeeper.sdk.variable import recording_reads
@@ -44,8 +45,7 @@ def parse_in_child(
     # arguments: the DAG file's environment has neither (nor is the forkserver's current).
     db.configure_on_first_use(db_url, pool_size=1)
     adopt_keys(keys)
-    os.environ.clear()
-    os.environ.update(env)
+    replace_environment(env)
     if memory_limit > 0:
         resource.setrlimit(resource.RLIMIT_AS, (memory_limit, memory_limit))
     with recording_reads() as variables:

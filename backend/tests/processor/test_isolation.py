@@ -159,6 +159,26 @@ def test_a_global_a_file_changes_is_pristine_for_the_next_file(dags_folder):
     assert [r.error for r in results] == [None, None]
 
 
+def test_a_file_sees_the_environment_without_private_settings(db, dags_folder, monkeypatch):
+    """The DAG file's ``os.environ`` is the processor's minus DAGKEEPER_* settings
+    (the database URL, the secret key), however the child was made to hold it."""
+    monkeypatch.setenv("TEAM_REGION", "eu-west-1")
+    monkeypatch.setenv("DAGKEEPER_SECRET_KEY", "not-for-dag-files")
+    write(
+        dags_folder,
+        "env.py",
+        dag_source("env").replace(
+            'tags=["t"]',
+            'tags=["t"], description=",".join(sorted(n for n in __import__("os").environ'
+            ' if n.startswith(("DAGKEEPER_", "TEAM_")))) + "|" + __import__("os").environ["TEAM_REGION"]',
+        ),
+    )
+    scan(dags_folder)
+    with read_session() as session:
+        description = session.scalar(select(Dag.description).where(Dag.dag_id == "env"))
+    assert description == "DAGKEEPER_DAGS_FOLDER,TEAM_REGION|eu-west-1"
+
+
 def test_a_hanging_file_is_killed_and_named_while_the_others_parse(dags_folder):
     hanging = write(dags_folder, "hangs.py", "import time\nwhile True:\n    time.sleep(1)\n")
     fine = write(dags_folder, "fine.py", dag_source("fine"))
