@@ -7,6 +7,11 @@ SQLite runs in WAL mode with a long busy timeout. Transactions that write
 start with ``BEGIN IMMEDIATE`` so they queue for the write lock up front: a
 deferred transaction that reads and then tries to write cannot wait for the
 lock and fails with "database is locked" instead.
+
+SQLAlchemy is imported when an engine is first built, not with this module: a
+DAG-file parse child imports it to learn where the database is, and touches it
+only if the file reads a Variable, while every megabyte its zygote holds is
+copied at each fork (docs/PROFILE.md).
 """
 
 from __future__ import annotations
@@ -14,10 +19,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import partial
+from typing import TYPE_CHECKING
 
-from sqlalchemy import Connection, Engine, create_engine, event, text
-from sqlalchemy.orm import Session, sessionmaker
-from sqlalchemy.pool import NullPool
+if TYPE_CHECKING:  # SQLAlchemy is imported on first use (see the module docstring)
+    from sqlalchemy import Connection, Engine
+    from sqlalchemy.orm import Session, sessionmaker
 
 _engine: Engine | None = None
 _read_sessions: sessionmaker[Session] | None = None
@@ -57,6 +63,9 @@ def make_engine(url: str, pool_size: int = 4, *, pooled: bool = True) -> Engine:
     ``pooled=False`` gives a probe: every connect is a new connection that waits at most
     ``PROBE_TIMEOUT`` seconds (for the server, or for SQLite's write lock).
     """
+    from sqlalchemy import create_engine, event
+    from sqlalchemy.pool import NullPool
+
     wait = 30 if pooled else PROBE_TIMEOUT
     pool = {} if pooled else {"poolclass": NullPool}
     if url.startswith("sqlite"):
@@ -76,6 +85,8 @@ def make_engine(url: str, pool_size: int = 4, *, pooled: bool = True) -> Engine:
 def configure(url: str | None = None, pool_size: int | None = None) -> Engine:
     """(Re)create this process's engine from settings (or the given URL); returns it."""
     global _engine, _read_sessions, _write_sessions
+    from sqlalchemy.orm import sessionmaker
+
     from dagkeeper.config import load_settings
 
     if url is None and _deferred is not None:
@@ -110,6 +121,8 @@ def probe_write() -> None:
     a pooled connection can keep working on files or a server that new
     connections can no longer use, so only a fresh one tells the truth.
     """
+    from sqlalchemy import text
+
     from dagkeeper.config import load_settings
 
     if _engine is not None:

@@ -1,92 +1,13 @@
 """A text column stored encrypted at rest (Fernet), for variable values and connection secrets.
 
-The key comes from configuration, shared by every process (DESIGN.md
-invariant 6): ``DAGKEEPER_FERNET_KEY`` lists one or more keys, comma-separated;
-the first encrypts and any of them decrypts, so a key can be rotated by
-putting the new one first. Without it a key is derived from
-``DAGKEEPER_SECRET_KEY`` so a fresh install works, and set explicitly in
-production (the data cannot be read without the key it was written with).
+The keys and the cipher are :mod:`dagkeeper.cipher`'s.
 """
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import os
-from functools import lru_cache
-
-from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from sqlalchemy import Text, TypeDecorator
 
-from dagkeeper.config import Settings, load_settings
-
-
-class UnreadableSecret(ValueError):
-    """A stored value was encrypted with a key this process does not have."""
-
-
-@lru_cache(maxsize=4)
-def _fernet(keys: str) -> MultiFernet:
-    return MultiFernet([Fernet(k.strip().encode()) for k in keys.split(",") if k.strip()])
-
-
-def _configured_keys(settings: Settings) -> str:
-    """The key material from configuration, never from the database it protects.
-
-    ``DAGKEEPER_FERNET_KEY``; else one derived from ``DAGKEEPER_SECRET_KEY``; else (a
-    single-host ``make run``) a random key kept once in ``$DAGKEEPER_HOME/fernet.key``.
-    """
-    if settings.fernet_key.strip():
-        return settings.fernet_key
-    if settings.secret_key:
-        digest = hashlib.sha256(f"fernet:{settings.secret_key}".encode()).digest()
-        return base64.urlsafe_b64encode(digest).decode()
-    path = settings.home / "fernet.key"
-    if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        except FileExistsError:  # another process of this host made it first
-            pass
-        else:
-            with os.fdopen(fd, "w") as out:
-                out.write(Fernet.generate_key().decode())
-    return path.read_text().strip()
-
-
-_process_keys: str | None = None  # what this process resolved first (a parse child keeps it)
-
-
-def process_keys() -> str:
-    """This process's key material, resolved once (what a parse child is handed)."""
-    global _process_keys
-    if _process_keys is None:
-        _process_keys = _configured_keys(load_settings())
-    return _process_keys
-
-
-def adopt_keys(keys: str) -> None:
-    """Use the key material of the process that started this one (a parse child)."""
-    global _process_keys
-    _process_keys = keys
-
-
-def fernet() -> MultiFernet:
-    return _fernet(process_keys())
-
-
-def encrypt(text: str) -> str:
-    return fernet().encrypt(text.encode()).decode()
-
-
-def decrypt(token: str) -> str:
-    try:
-        return fernet().decrypt(token.encode()).decode()
-    except InvalidToken:
-        raise UnreadableSecret(
-            "a stored secret cannot be decrypted: DAGKEEPER_FERNET_KEY does not hold the key "
-            "it was written with"
-        ) from None
+from dagkeeper.cipher import decrypt, encrypt
 
 
 class EncryptedText(TypeDecorator[str]):

@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import pickle
 import resource
+import sys
 import sysconfig
 import traceback
 from datetime import datetime
@@ -22,13 +23,16 @@ from dagkeeper import db
 from dagkeeper.authoring import DAG, registry
 from dagkeeper.authoring.loader import import_dag_file
 from dagkeeper.authoring.to_document import serialize_dag
+from dagkeeper.cipher import adopt_keys
 from dagkeeper.config import replace_environment
-from dagkeeper.models.encrypted import adopt_keys
 from dagkeeper.operators import BashOperator, EmptyOperator
 from dagkeeper.sdk.variable import recording_reads
 from dagkeeper.serialization import dumps
 
 _DAGKEEPER_DIR = str(Path(dagkeeper.__file__).resolve().parent) + os.sep
+# The first byte of a child's message: whether the file made it load the database layer
+# (a Variable read from the database, say), which its zygote then loads for the next ones.
+USED_DATABASE, NO_DATABASE = b"d", b"-"
 _LIBRARY_DIRS = tuple(
     {sysconfig.get_paths()[key] + os.sep for key in ("stdlib", "platstdlib", "purelib", "platlib")}
 )
@@ -55,7 +59,8 @@ def parse_in_child(
             payload = {"error": describe_error(exc, Path(path), folder)}
     payload["variables"] = sorted(set(variables))
     try:
-        conn.send_bytes(pickle.dumps(payload, protocol=pickle.HIGHEST_PROTOCOL))
+        used = USED_DATABASE if "dagkeeper.models" in sys.modules else NO_DATABASE
+        conn.send_bytes(used + pickle.dumps(payload, protocol=pickle.HIGHEST_PROTOCOL))
     finally:
         # Skip atexit hooks and the wait for non-daemon threads the file may have started.
         os._exit(0)

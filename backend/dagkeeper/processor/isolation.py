@@ -26,8 +26,8 @@ from multiprocessing import context, forkserver, popen_forkserver, reduction, sp
 from pathlib import Path
 
 from dagkeeper import db
+from dagkeeper.cipher import process_keys
 from dagkeeper.config import child_environment, load_settings
-from dagkeeper.models.encrypted import process_keys
 
 PRELOAD = [
     "dagkeeper.authoring",

@@ -12,6 +12,12 @@ deadline, and relays each outcome to the parent. A launch then never waits for
 the parent's interpreter lock, which the parent holds while it publishes.
 Each outcome is ``(path, payload or None, failure or None, exitcode, seconds)``;
 when the parent closes the connection, the zygote kills what is left and exits.
+
+The zygote starts without SQLAlchemy and the models: each ``fork()`` copies the
+page tables of everything it holds, and most files never touch the database.
+Once a child reports that its file did (a parse-time Variable read, say), the
+zygote imports them, with the database driver, so the next children inherit them
+instead of each importing them again.
 """
 
 from __future__ import annotations
@@ -25,7 +31,7 @@ from collections import deque
 from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 
-from dagkeeper.processor.child import parse_in_child
+from dagkeeper.processor.child import USED_DATABASE, parse_in_child
 from dagkeeper.processor.lifeline import die_with_parent
 
 EXIT_POLL = 0.05  # seconds between reaping checks where no pidfd tells of an exit
@@ -40,13 +46,17 @@ class _Running:
     deadline: float
     payload: bytes | None = None
     closed: bool = False  # the child closed its end without sending
+    used_database: bool = False
 
     def read(self) -> None:
         """Take the whole message (blocking only while the child is still writing it)."""
         try:
-            self.payload = self.result.recv_bytes()
+            message = self.result.recv_bytes()
         except (EOFError, OSError):
             self.closed = True
+        else:
+            self.used_database = message[:1] == USED_DATABASE
+            self.payload = message[1:]
 
 
 def serve(conn: Connection, paths: list[str], workers: int, timeout: float, child_args: tuple):
@@ -76,12 +86,24 @@ def serve(conn: Connection, paths: list[str], workers: int, timeout: float, chil
                     if child.exited >= 0:
                         os.close(child.exited)
                     conn.send((child.path, child.payload, *outcome, now - child.started))
+                    if child.used_database and "dagkeeper.models" not in sys.modules:
+                        _load_database(child_args[3])
     except (EOFError, OSError):
         pass  # the parent stopped listening: what still runs has no one to report to
     finally:
         for pid in running:
             os.kill(pid, signal.SIGKILL)
             os.waitpid(pid, 0)
+
+
+def _load_database(url: str) -> None:
+    """Import the models and the driver of ``url`` here, once, for every later child."""
+    from sqlalchemy.engine import make_url
+
+    import dagkeeper.models  # noqa: F401 -- imported for the children to inherit
+
+    make_url(url).get_dialect().import_dbapi()
+    gc.freeze()
 
 
 def _fork(

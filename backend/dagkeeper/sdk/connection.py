@@ -14,11 +14,8 @@ from dataclasses import dataclass, fields
 from typing import Any
 from urllib.parse import parse_qsl, quote, unquote, urlencode, urlsplit
 
-from sqlalchemy import select
-
 from dagkeeper import db
 from dagkeeper.masking import looks_secret, remember_secret
-from dagkeeper.models import Connection as ConnectionRow
 
 ENV_PREFIX = "DAGKEEPER_CONN_"
 EXTRA_JSON = "__extra__"  # a URI query parameter holding the whole extra as JSON
@@ -135,6 +132,10 @@ def get_connection(conn_id: str) -> Connection:
     """The connection ``conn_id``; raises :class:`ConnectionNotFound` when it is defined nowhere."""
     found = _from_environment(conn_id)
     if found is None:
+        from sqlalchemy import select  # on first use: see dagkeeper.sdk.dag_runs
+
+        from dagkeeper.models import Connection as ConnectionRow
+
         with db.read_session() as session:
             row = session.scalar(select(ConnectionRow).where(ConnectionRow.conn_id == conn_id))
             if row is not None:

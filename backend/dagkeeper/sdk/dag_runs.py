@@ -5,31 +5,23 @@ the database. A triggered run is made by the one manual-run constructor the
 API uses too (``models.queue_manual_run``: the DAG's current version, its
 manual data interval; ``conf`` checked against its params), so the scheduler
 cannot tell them apart.
+
+SQLAlchemy and the models are imported by the functions that query, not with the
+module: operators import it, so every DAG-file parse child would hold them
+(docs/PROFILE.md).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
-
-from sqlalchemy import select
+from typing import TYPE_CHECKING, Any
 
 from dagkeeper import db
-from dagkeeper.models import (
-    ChangeKind,
-    Dag,
-    DagRun,
-    DagVersion,
-    RunExists,
-    TaskInstance,
-    TaskState,
-    archive_try,
-    queries,
-    queue_manual_run,
-    record_change,
-)
 from dagkeeper.serialization.params import conf_errors
+
+if TYPE_CHECKING:
+    from dagkeeper.models import DagRun
 
 
 class DagRunError(Exception):
@@ -48,6 +40,15 @@ def trigger_dag_run(
     logical_date: datetime | None = None, reset_dag_run: bool = False,
 ) -> TriggeredRun:  # fmt: skip
     """Queue a manual run of ``dag_id``; with ``reset_dag_run`` an existing one is cleared instead."""
+    from dagkeeper.models import (
+        ChangeKind,
+        Dag,
+        DagVersion,
+        RunExists,
+        queue_manual_run,
+        record_change,
+    )
+
     conf = dict(conf or {})
     with db.transaction() as session:
         dag = session.get(Dag, dag_id)
@@ -77,6 +78,10 @@ def trigger_dag_run(
 
 def _reset(session: Any, run: DagRun) -> None:
     """Every task instance of ``run`` back to no state with full retries; the run runs again."""
+    from sqlalchemy import select
+
+    from dagkeeper.models import TaskInstance, TaskState, archive_try, queries
+
     document = queries.document_of(session, run.dag_version_id)
     for ti in session.scalars(select(TaskInstance).where(TaskInstance.dag_run_id == run.id)):
         archive_try(session, ti)
@@ -88,6 +93,10 @@ def _reset(session: Any, run: DagRun) -> None:
 
 
 def dag_run_state(dag_id: str, run_id: str) -> str | None:
+    from sqlalchemy import select
+
+    from dagkeeper.models import DagRun
+
     with db.read_session() as session:
         return session.scalar(
             select(DagRun.state).where(DagRun.dag_id == dag_id, DagRun.run_id == run_id)
@@ -98,6 +107,10 @@ def external_states(
     dag_id: str, logical_date: datetime, task_ids: list[str] | None
 ) -> tuple[str | None, dict[str, str | None]]:
     """The state of ``dag_id``'s run at ``logical_date`` and of those of its tasks (None: no run)."""
+    from sqlalchemy import select
+
+    from dagkeeper.models import DagRun, TaskInstance
+
     with db.read_session() as session:
         run = session.execute(
             select(DagRun.id, DagRun.state).where(

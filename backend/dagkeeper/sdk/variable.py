@@ -12,13 +12,15 @@ import json
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any
-
-from sqlalchemy import select
+from typing import TYPE_CHECKING, Any
 
 from dagkeeper import db
 from dagkeeper.masking import looks_secret, remember_secret
-from dagkeeper.models import Variable as VariableRow
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from dagkeeper.models import Variable as VariableRow
 
 ENV_PREFIX = "DAGKEEPER_VAR_"
 
@@ -51,7 +53,19 @@ def stored_value(key: str) -> str | None:
     if override is not None:
         return override
     with db.read_session() as session:
-        return session.scalar(select(VariableRow.value).where(VariableRow.key == key))
+        row = _row(session, key)
+        return None if row is None else row.value
+
+
+def _row(session: Session, key: str) -> VariableRow | None:
+    """Variable ``key``'s row. SQLAlchemy and the models are imported here, on first
+    use, not with the module: a DAG-file parse child that reads no Variable never
+    loads them (docs/PROFILE.md)."""
+    from sqlalchemy import select
+
+    from dagkeeper.models import Variable as VariableRow
+
+    return session.scalar(select(VariableRow).where(VariableRow.key == key))
 
 
 class Variable:
@@ -81,8 +95,10 @@ class Variable:
         key: str, value: Any, description: str | None = None, serialize_json: bool = False
     ) -> None:
         text = json.dumps(value, indent=2) if serialize_json else str(value)
+        from dagkeeper.models import Variable as VariableRow
+
         with db.transaction() as session:
-            row = session.scalar(select(VariableRow).where(VariableRow.key == key))
+            row = _row(session, key)
             if row is None:
                 session.add(VariableRow(key=key, value=text, description=description))
             else:
@@ -94,7 +110,7 @@ class Variable:
     def delete(key: str) -> int:
         """Delete the stored variable; how many rows went (0 or 1)."""
         with db.transaction() as session:
-            row = session.scalar(select(VariableRow).where(VariableRow.key == key))
+            row = _row(session, key)
             if row is None:
                 return 0
             session.delete(row)

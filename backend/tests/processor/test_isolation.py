@@ -12,6 +12,7 @@ from dagkeeper.db import read_session
 from dagkeeper.models import Dag
 from dagkeeper.processor.isolation import parse_files
 from dagkeeper.processor.scan import scan
+from dagkeeper.serialization import loads
 
 from .helpers import dag_source, dags, import_errors, versions, write
 
@@ -91,6 +92,24 @@ def test_child_that_reads_no_variable_never_builds_a_database_engine(db, dags_fo
     write(dags_folder, "probe.py", dag_source("probe", extra=probe))
     scan(dags_folder)
     assert _description("probe") == "engine built: False"
+
+
+def test_children_hold_the_database_layer_only_once_a_file_used_it(db, dags_folder):
+    """Children fork from a zygote without SQLAlchemy (each fork copies the page tables
+    of all the zygote holds). Once a file reads a Variable from the database, the
+    zygote loads it, so later children inherit it instead of importing it each."""
+    from dagkeeper.sdk import Variable
+
+    Variable.set("region", "eu")
+    probe = 'dag.description = f\'loaded: {"sqlalchemy" in __import__("sys").modules}\'\n'
+    reader = "from dagkeeper import Variable\nREGION = Variable.get('region')\n"
+    write(dags_folder, "a_first.py", dag_source("a_first", extra=probe))
+    write(dags_folder, "b_reader.py", reader + dag_source("b_reader", extra=probe))
+    write(dags_folder, "c_after.py", dag_source("c_after", extra=probe))
+    paths = sorted(dags_folder.glob("*.py"))
+    results = list(parse_files(paths, folder=dags_folder, workers=1, timeout=30))
+    described = [loads(r.dags[0].document).description for r in results]
+    assert described == ["loaded: False", "loaded: True", "loaded: True"]
 
 
 def _description(dag_id: str) -> str:
