@@ -102,10 +102,10 @@ class _IntervalTimetable(Timetable):
     def next_within(self, last: DataInterval | None, bounds: Bounds) -> NextRun | None:
         if bounds.start_date is None:
             return None
-        start = self._align(last.end if last else bounds.start_date)
+        first = self._align(bounds.start_date)
+        start = max(first, self._align(last.end)) if last else first
         if not bounds.catchup:
             start = max(start, self._latest_complete_start(bounds.now))
-        start = max(start, self._align(bounds.start_date))
         if bounds.past_end(start):
             return None
         return NextRun(start, DataInterval(start, self._after(start)))
