@@ -47,9 +47,9 @@ class Dag(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
-    # Set, never read, by the processor: a batch of new DAGs and their versions is
-    # one flush, the versions inserted first and each row's id written after
-    # (post_update: the two tables reference each other).
+    # The processor's link from a DAG to a version it adds: a batch of new DAGs and
+    # their versions is one flush, the rows inserted first and each DAG's
+    # current_version_id written after (post_update: the two tables reference each other).
     current_version: Mapped[DagVersion | None] = relationship(
         primaryjoin="foreign(Dag.current_version_id) == DagVersion.id", post_update=True
     )

@@ -30,12 +30,17 @@ from dagkeeper.sdk.variable import recording_reads
 from dagkeeper.serialization import dumps
 
 _DAGKEEPER_DIR = str(Path(dagkeeper.__file__).resolve().parent) + os.sep
-# The first byte of a child's message: whether the file made it load the database layer
-# (a Variable read from the database, say), which its zygote then loads for the next ones.
-USED_DATABASE, NO_DATABASE = b"d", b"-"
 _LIBRARY_DIRS = tuple(
     {sysconfig.get_paths()[key] + os.sep for key in ("stdlib", "platstdlib", "purelib", "platlib")}
 )
+# The first byte of a child's message: whether the file made it load the database layer
+# (a Variable read from the database, say), which its zygote then loads for the next ones.
+USED_DATABASE, NO_DATABASE = b"d", b"-"
+
+
+def database_loaded() -> bool:
+    """Whether this process holds the database layer (the models, and SQLAlchemy with them)."""
+    return "dagkeeper.models" in sys.modules
 
 
 def parse_in_child(
@@ -59,7 +64,7 @@ def parse_in_child(
             payload = {"error": describe_error(exc, Path(path), folder)}
     payload["variables"] = sorted(set(variables))
     try:
-        used = USED_DATABASE if "dagkeeper.models" in sys.modules else NO_DATABASE
+        used = USED_DATABASE if database_loaded() else NO_DATABASE
         conn.send_bytes(used + pickle.dumps(payload, protocol=pickle.HIGHEST_PROTOCOL))
     finally:
         # Skip atexit hooks and the wait for non-daemon threads the file may have started.

@@ -423,6 +423,7 @@ def _apply_attributes(session: Session, dag: Dag, doc: DagDocument) -> None:
     # The scheduler advances the next-run fields once runs exist; the processor
     # plans them for a new DAG and re-plans them when the schedule itself changed.
     if when != before or dag.next_dagrun is None:
+        # A version an earlier file of this batch added has no id before the flush.
         is_new = dag.current_version_id is None and dag.current_version is None
         last = None if is_new else last_interval(session, dag.dag_id)
         if when != before or last is None:

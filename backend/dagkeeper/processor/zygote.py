@@ -31,7 +31,7 @@ from collections import deque
 from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 
-from dagkeeper.processor.child import USED_DATABASE, parse_in_child
+from dagkeeper.processor.child import USED_DATABASE, database_loaded, parse_in_child
 from dagkeeper.processor.lifeline import die_with_parent
 
 EXIT_POLL = 0.05  # seconds between reaping checks where no pidfd tells of an exit
@@ -86,7 +86,7 @@ def serve(conn: Connection, paths: list[str], workers: int, timeout: float, chil
                     if child.exited >= 0:
                         os.close(child.exited)
                     conn.send((child.path, child.payload, *outcome, now - child.started))
-                    if child.used_database and "dagkeeper.models" not in sys.modules:
+                    if child.used_database and not database_loaded():
                         _load_database(child_args[3])
     except (EOFError, OSError):
         pass  # the parent stopped listening: what still runs has no one to report to
