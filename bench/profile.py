@@ -13,6 +13,9 @@ Reproduce: ``.venv/bin/python -m bench.profile --keep /tmp/dk-profile`` (first r
 prints the database URL), then ``--db sqlite:////tmp/dk-profile/dagkeeper.db``;
 ``--postgresql --keep DIR`` builds and profiles in a throwaway PostgreSQL cluster;
 ``--db URL --wrk SECONDS`` loads the endpoints with wrk instead (see :func:`load`).
+``--stale N`` marks the big DAG's newest N runs' stored grid cells stale before
+every request (SQLite, ``models/run_grid.py``): the grid's cold path after a
+task instance changed (1) or after every run did (25).
 """
 
 from __future__ import annotations
@@ -20,7 +23,10 @@ from __future__ import annotations
 import argparse
 import statistics
 import time
+from collections.abc import Callable
 from pathlib import Path
+
+from sqlalchemy import text
 
 from bench.api import NO_CACHE, prepare
 from bench.generate import BIG_DAG_ID
@@ -45,7 +51,22 @@ def _build(folder: Path, dag_count: int, url: str | None = None) -> tuple[str, s
     return url, stack.token
 
 
-def profile(url: str, token: str, requests: int, names: list[str]) -> None:
+def _staler(runs: int) -> Callable[[], None]:
+    """Advance the stored grid generation of the big DAG's newest ``runs`` runs (as a write would)."""
+    stale = text(
+        "UPDATE dag_run_grid SET generation = generation + 1 WHERE dag_run_id IN"
+        " (SELECT id FROM dag_run WHERE dag_id = :dag ORDER BY logical_date DESC LIMIT :runs)"
+    )
+
+    def make_stale() -> None:
+        if runs:
+            with db.transaction() as session:
+                session.execute(stale, {"dag": BIG_DAG_ID, "runs": runs})
+
+    return make_stale
+
+
+def profile(url: str, token: str, requests: int, names: list[str], stale: int = 0) -> None:
     from pyinstrument import Profiler
 
     from dagkeeper.api import create_app
@@ -53,12 +74,14 @@ def profile(url: str, token: str, requests: int, names: list[str]) -> None:
     db.configure(url)
     client = create_app().test_client()
     headers = {"Authorization": f"Bearer {token}", "Cache-Control": "no-cache"}
+    make_stale = _staler(stale)
     for name in names:
         path = PATHS[name]
         for _ in range(3):  # warm imports, compiled shapes and the connection pool
             assert client.get(path, headers=headers).status_code == 200
         wall, cpu = [], []
         for _ in range(requests):
+            make_stale()
             started, started_cpu = time.perf_counter(), time.process_time()
             client.get(path, headers=headers)
             wall.append((time.perf_counter() - started) * 1000)
@@ -68,8 +91,9 @@ def profile(url: str, token: str, requests: int, names: list[str]) -> None:
             f"{statistics.median(cpu):.1f} ms CPU (this process) of {requests}"
         )
         profiler = Profiler(interval=0.0005)
-        with profiler:
-            for _ in range(requests):
+        for _ in range(requests):
+            make_stale()
+            with profiler:
                 client.get(path, headers=headers)
         print(profiler.output_text(flat=True, flat_time="self", time="percent_of_total")[:3000])
         print(profiler.output_text(short_mode=True, time="percent_of_total")[:4000])
@@ -109,6 +133,10 @@ def main() -> None:
         help="build the data set in a throwaway PostgreSQL cluster (with --keep), profile, stop it",
     )  # fmt: skip
     parser.add_argument("--wrk", type=int, metavar="SECONDS", help="with --db: load, not profile")
+    parser.add_argument(
+        "--stale", type=int, default=0, metavar="RUNS",
+        help="SQLite: mark the newest RUNS runs' stored grid cells stale before each request",
+    )  # fmt: skip
     args = parser.parse_args()
     if args.wrk and not args.db:
         parser.error("--wrk needs --db (a SQLite database built by --keep)")
@@ -134,7 +162,7 @@ def main() -> None:
             parser.error("--keep DIR (build the data set there) or --db URL (reuse it)")
         url, token = _build(args.keep, args.dags)
         print(f"database: {url}")
-    profile(url, token, args.requests, args.only.split(","))
+    profile(url, token, args.requests, args.only.split(","), args.stale)
 
 
 if __name__ == "__main__":

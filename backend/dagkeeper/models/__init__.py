@@ -27,6 +27,7 @@ from dagkeeper.models.event_log import EventLog, Outcome, record_event
 from dagkeeper.models.log import TaskLog
 from dagkeeper.models.pool import DEFAULT_POOL, Pool
 from dagkeeper.models.run import DagRun, RunExists, RunState, RunType, queue_manual_run
+from dagkeeper.models.run_grid import DagRunGrid
 from dagkeeper.models.task_instance import (
     RenderedTaskFields,
     TaskInstance,
@@ -43,7 +44,7 @@ from dagkeeper.models.xcom import RETURN_KEY, XCom
 
 __all__ = [
     "Base", "utcnow", "ChangeCounter", "ChangeKind", "ChangeLog", "record_change",
-    "Dag", "DagTag", "TaskLog", "DagRun", "RunExists", "RunState", "RunType", "queue_manual_run", "RenderedTaskFields",
+    "Dag", "DagTag", "TaskLog", "DagRun", "RunExists", "RunState", "RunType", "queue_manual_run", "DagRunGrid", "RenderedTaskFields",
     "TaskInstance", "TaskInstanceHistory", "TaskState", "DagCode", "DagFile",
     "DagImportError", "DagVersion", "RETURN_KEY", "Worker", "XCom", "archive_try", "clear_try", "DagAccess",
     "ApiToken", "LoginAttempt", "Role", "Secret", "User", "UserSession", "UserTeam", "EventLog",

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from dagkeeper.models.access import readable
 from dagkeeper.models.dag import Dag, DagTag
 from dagkeeper.models.run import DagRun, RunType
+from dagkeeper.models.run_grid import stored_cells
 from dagkeeper.models.task_instance import TaskInstance
 from dagkeeper.models.version import DagVersion, read_document
 from dagkeeper.serialization import DagDocument
@@ -350,9 +351,22 @@ def grid_cells(session: Session, dag_run_ids: Sequence[int]) -> list[tuple[int, 
     order, so the n-th id and the n-th state belong together. Mapping states to
     codes is left to Python: a ``CASE`` per row cost PostgreSQL more than that.
     The ids are integers from our own rows, so they are rendered inline.
+
+    On SQLite, a run's cells are stored beside it once read and reused until
+    one of its task instances changes (:mod:`dagkeeper.models.run_grid`).
     """
     if not dag_run_ids:
         return []
+    if session.connection().dialect.name == "sqlite":
+        concatenate = functools.partial(_concatenated_cells, session)
+        return stored_cells(session, dag_run_ids, GRID_SEPARATOR, concatenate)
+    return _concatenated_cells(session, dag_run_ids)
+
+
+def _concatenated_cells(
+    session: Session, dag_run_ids: Sequence[int]
+) -> list[tuple[int, str, str, int]]:
+    """:func:`grid_cells` rows concatenated from ``task_instance``."""
     connection = session.connection()
     concat = "string_agg" if connection.dialect.name == "postgresql" else "group_concat"
     ids = ",".join(str(int(i)) for i in dag_run_ids)
