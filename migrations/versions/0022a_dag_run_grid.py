@@ -23,7 +23,13 @@ down_revision = "0021a"
 branch_labels = None
 depends_on = None
 
-ADVANCE = "UPDATE dag_run_grid SET generation = generation + 1 WHERE dag_run_id IN ({runs});"
+# Dropping the stale cells keeps the row small: each later write rewrites a few bytes,
+# not the ~60 KB of a 2,000-task run's ids and states. "= run", not "IN (old, new)":
+# SQLite's IN list made each task-instance update 3.6x slower, "=" 1.35x.
+ADVANCE = (
+    "UPDATE dag_run_grid SET generation = generation + 1, built = NULL, task_ids = NULL,"
+    " states = NULL, top_map_index = NULL WHERE dag_run_id = {run};"
+)
 TRIGGERS = {
     "trg_dag_run_insert_grid_row": (
         "AFTER INSERT ON dag_run",
@@ -31,15 +37,16 @@ TRIGGERS = {
     ),
     "trg_task_instance_insert_grid_stale": (
         "AFTER INSERT ON task_instance",
-        ADVANCE.format(runs="NEW.dag_run_id"),
+        ADVANCE.format(run="NEW.dag_run_id"),
     ),
     "trg_task_instance_delete_grid_stale": (
         "AFTER DELETE ON task_instance",
-        ADVANCE.format(runs="OLD.dag_run_id"),
+        ADVANCE.format(run="OLD.dag_run_id"),
     ),
     "trg_task_instance_update_grid_stale": (
         "AFTER UPDATE OF state, task_id, map_index, dag_run_id ON task_instance",
-        ADVANCE.format(runs="OLD.dag_run_id, NEW.dag_run_id"),
+        ADVANCE.format(run="NEW.dag_run_id")
+        + ADVANCE.format(run="OLD.dag_run_id AND OLD.dag_run_id IS NOT NEW.dag_run_id"),
     ),
 }
 

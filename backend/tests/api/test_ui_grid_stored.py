@@ -86,6 +86,13 @@ def test_every_kind_of_task_instance_write_shows_in_the_next_grid(client, db):
     clear = {"dag_run_ids": [run_ids[1]], "task_ids": ["load"], "dry_run": False}
     assert client.post("/api/v1/dags/etl/clearTaskInstances", json=clear).status_code == 200
     assert _grid(client)["states"] == [".s", ".s", ".-"]
+    with database.transaction() as s:  # a task instance moved to another run stales both
+        s.execute(
+            update(TaskInstance)
+            .where(TaskInstance.dag_run_id == second, TaskInstance.task_id == "load")
+            .values(dag_run_id=first)
+        )
+    assert _grid(client)["states"] == [".s", ".s", "-."]
 
 
 @SQLITE
@@ -125,7 +132,7 @@ def test_a_busy_database_answers_in_full_and_stores_nothing(client, db):
         holder.close()
     assert shown.status_code == 200
     assert shown.json["states"] == ["s", ".", "f"]
-    assert _stored()[run] == (3, 2, "success,running")  # stale, so not used
+    assert _stored()[run] == (3, None, None)  # the write dropped the stale cells
     assert _grid(client)["states"] == ["s", ".", "f"]
     assert _stored()[run] == (3, 3, "success,failed")
 
