@@ -40,6 +40,7 @@ from bench.processor import seed_parsed, unchanged_rescans
 from bench.request_costs import request_costs
 from dagkeeper import db
 from dagkeeper.models import Dag, DagFile, DagRun, TaskInstance
+from dagkeeper.models.dag_counts import fold_all_counts
 from dagkeeper.testing.pg import PgCluster, find_bindir
 from dagkeeper.testing.stack import Stack
 
@@ -97,6 +98,7 @@ def _grow_scaled(stack: Stack, base: Stack, dags: int) -> None:
     with db.transaction() as session:
         session.execute(delete(DagFile))
     seed_parsed(stack.dags_folder)
+    fold_all_counts(db.transaction)  # the list counts' deltas, as the scheduler would
     db.dispose()
     _admin(stack.db_url)
 

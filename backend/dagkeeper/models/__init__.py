@@ -23,6 +23,7 @@ from dagkeeper.models.change import ChangeCounter, ChangeKind, ChangeLog, record
 from dagkeeper.models.component import ComponentHeartbeat, ParseRequest
 from dagkeeper.models.connection import Connection
 from dagkeeper.models.dag import Dag, DagTag
+from dagkeeper.models.dag_counts import DagListCount
 from dagkeeper.models.event_log import EventLog, Outcome, record_event
 from dagkeeper.models.log import TaskLog
 from dagkeeper.models.pool import DEFAULT_POOL, Pool
@@ -44,7 +45,7 @@ from dagkeeper.models.xcom import RETURN_KEY, XCom
 
 __all__ = [
     "Base", "utcnow", "ChangeCounter", "ChangeKind", "ChangeLog", "record_change",
-    "Dag", "DagTag", "TaskLog", "DagRun", "RunExists", "RunState", "RunType", "queue_manual_run", "DagRunGrid", "RenderedTaskFields",
+    "Dag", "DagTag", "DagListCount", "TaskLog", "DagRun", "RunExists", "RunState", "RunType", "queue_manual_run", "DagRunGrid", "RenderedTaskFields",
     "TaskInstance", "TaskInstanceHistory", "TaskState", "DagCode", "DagFile",
     "DagImportError", "DagVersion", "RETURN_KEY", "Worker", "XCom", "archive_try", "clear_try", "DagAccess",
     "ApiToken", "LoginAttempt", "Role", "Secret", "User", "UserSession", "UserTeam", "EventLog",

@@ -28,6 +28,7 @@ from dagkeeper.config import Settings, load_settings
 from dagkeeper.executors import Executor, TaskKey, executor_for
 from dagkeeper.models import DagRun, RunState, TaskInstance, TaskState, record_change, utcnow
 from dagkeeper.models.change import current_token, prune_change_log
+from dagkeeper.models.dag_counts import fold_all_counts
 from dagkeeper.scheduler.assets import asset_runs_due, create_asset_triggered_runs
 from dagkeeper.scheduler.documents import DocumentCache
 from dagkeeper.scheduler.heartbeats import (
@@ -49,7 +50,7 @@ from dagkeeper.scheduler.task_instances import apply_plan, changes_of, plan_task
 
 log = logging.getLogger(__name__)
 
-PRUNE_INTERVAL = 60.0  # seconds between trims of the change log (see models.change)
+PRUNE_INTERVAL = 60.0  # seconds between trims of the change log and folds of the list counts
 
 
 class Scheduler:
@@ -193,6 +194,7 @@ class Scheduler:
             self._last_prune = time.monotonic()
             with db.transaction() as session:
                 prune_change_log(session)
+            fold_all_counts(db.transaction)
 
     def _write(self, step, *args) -> None:
         """Run one step in its own transaction, recording a change if it made any."""
