@@ -52,7 +52,7 @@ TRIGGERS = {
     "trg_dag_update_counts": (
         "AFTER UPDATE OF is_active, is_paused", "dag",
         _dag_and_tags("OLD", "-") + " " + _dag_and_tags("NEW", ""),
-    ),
+    ),  # only when either changed: see CHANGED
     "trg_dag_delete_counts": ("BEFORE DELETE", "dag", _dag_and_tags("OLD", "-")),
     "trg_dag_tag_insert_counts": ("AFTER INSERT", "dag_tag", _tag("NEW", "")),
     "trg_dag_tag_delete_counts": ("AFTER DELETE", "dag_tag", _tag("OLD", "-")),
@@ -60,6 +60,13 @@ TRIGGERS = {
         "AFTER UPDATE", "dag_tag", _tag("OLD", "-") + " " + _tag("NEW", ""),
     ),
 }  # fmt: skip
+
+
+# An UPDATE that sets is_active and is_paused to the values they had logs nothing.
+CHANGED = {
+    "trg_dag_update_counts": "OLD.is_active {distinct} NEW.is_active"
+    " OR OLD.is_paused {distinct} NEW.is_paused",
+}
 
 
 def upgrade() -> None:
@@ -86,11 +93,17 @@ def upgrade() -> None:
                 f"CREATE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS "
                 f"$$ BEGIN {body} RETURN {returned}; END $$"
             )
+            when = f"WHEN ({CHANGED[name]}) " if name in CHANGED else ""
             op.execute(
-                f"CREATE TRIGGER {name} {event} ON {table} FOR EACH ROW EXECUTE FUNCTION {name}()"
+                f"CREATE TRIGGER {name} {event} ON {table} FOR EACH ROW "
+                f"{when.format(distinct='IS DISTINCT FROM')}EXECUTE FUNCTION {name}()"
             )
         else:
-            op.execute(f"CREATE TRIGGER {name} {event} ON {table} BEGIN {body} END")
+            when = f"WHEN {CHANGED[name]} " if name in CHANGED else ""
+            op.execute(
+                f"CREATE TRIGGER {name} {event} ON {table} FOR EACH ROW "
+                f"{when.format(distinct='IS NOT')}BEGIN {body} END"
+            )
 
 
 def downgrade() -> None:
