@@ -73,7 +73,9 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("task_instance", schema=None) as batch_op:
         batch_op.add_column(
-            sa.Column("pool", sa.String(length=256), nullable=False, server_default="default_pool")
+            sa.Column(
+                "pool", sa.String(length=256), nullable=False, server_default="default_pool"
+            )
         )
         batch_op.add_column(
             sa.Column("pool_slots", sa.Integer(), nullable=False, server_default="1")

@@ -28,10 +28,7 @@ def upgrade() -> None:
         sa.Column("last_heartbeat", UTC(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_component_heartbeat")),
         sa.UniqueConstraint(
-            "kind",
-            "hostname",
-            "pid",
-            "started_at",
+            "kind", "hostname", "pid", "started_at",
             name=op.f("uq_component_heartbeat_kind_hostname_pid_started_at"),
         ),  # fmt: skip
     )
